@@ -1,0 +1,75 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "plexus",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "plexus", targets: ["plexus"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+    ],
+    targets: [
+        // Pure: protocol wire types, canonical IR, translators, SSE. No I/O.
+        .target(name: "PlexusCore"),
+        // Pure: typed config, validation, alias resolution, candidate ordering. Clock injected.
+        .target(name: "PlexusRouting", dependencies: [
+            "PlexusCore",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        // Network: the only target that imports AsyncHTTPClient.
+        .target(name: "PlexusUpstream", dependencies: [
+            "PlexusCore", "PlexusMock",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Disk: usage log in SQLite, batched writer service.
+        .target(name: "PlexusStorage", dependencies: [
+            "PlexusCore",
+            .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // Network: mock upstream speaking OpenAI, Anthropic and Gemini.
+        .target(name: "PlexusMock", dependencies: [
+            "PlexusCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Network: the Hummingbird application.
+        .target(name: "PlexusServer", dependencies: [
+            "PlexusCore", "PlexusRouting", "PlexusUpstream", "PlexusStorage", "PlexusMock",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        .executableTarget(name: "plexus", dependencies: [
+            "PlexusServer", "PlexusMock", "PlexusRouting",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "PlexusCoreTests", dependencies: ["PlexusCore"]),
+        .testTarget(name: "PlexusRoutingTests", dependencies: ["PlexusRouting"]),
+        .testTarget(name: "PlexusMockTests", dependencies: ["PlexusMock", "PlexusCore"]),
+        .testTarget(name: "PlexusStorageTests", dependencies: ["PlexusStorage"]),
+        .testTarget(name: "PlexusServerTests", dependencies: [
+            "PlexusServer", "PlexusMock", "PlexusRouting", "PlexusStorage",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

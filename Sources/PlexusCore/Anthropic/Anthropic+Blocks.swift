@@ -1,0 +1,69 @@
+extension Anthropic.RequestDecoder {
+    /// Content: a string or an array of typed blocks.
+    static func blocks(_ v: JSONValue?, param: String) throws(PlexusError) -> [IR.Part] {
+        switch v {
+        case nil, .null?: return []
+        case .string(let s)?: return [.text(IR.Text(s))]
+        case .array(let items)?:
+            var parts: [IR.Part] = []
+            for (j, b) in items.enumerated() { parts.append(try block(b, param: "\(param)[\(j)]")) }
+            return parts
+        default:
+            throw PlexusError.invalid("'\(param)' must be a string or an array of content blocks.", param: param)
+        }
+    }
+
+    static func block(_ b: JSONValue, param: String) throws(PlexusError) -> IR.Part {
+        switch b["type"]?.stringValue {
+        case "text":
+            return .text(IR.Text(b["text"]?.stringValue ?? "", cacheControl: b["cache_control"]))
+        case "image", "document":
+            return media(b)
+        case "thinking":
+            return thinking(b)
+        case "redacted_thinking":
+            return .redactedThinking(IR.RedactedThinking(data: b["data"]?.stringValue ?? ""))
+        case "tool_use":
+            return .toolCall(IR.ToolCall(id: b["id"]?.stringValue ?? "", name: b["name"]?.stringValue ?? "",
+                                         arguments: ToolArguments.text(from: b["input"])))
+        case "tool_result":
+            let content = try blocks(b["content"], param: "\(param).content")
+            return .toolResult(IR.ToolResult(callID: b["tool_use_id"]?.stringValue ?? "", content: content,
+                                             isError: b["is_error"]?.boolValue ?? false, cacheControl: b["cache_control"]))
+        default:
+            return .opaque(IR.Opaque(origin: .messages, value: b))
+        }
+    }
+
+    /// A thinking block; a gateway-tagged signature may hold another provider's signature or redacted data.
+    static func thinking(_ b: JSONValue) -> IR.Part {
+        let text = b["thinking"]?.stringValue ?? ""
+        switch SignatureTag.decode(b["signature"]?.stringValue, native: .messages) {
+        case .redacted(let r)?: return .redactedThinking(r)
+        case .signature(let s)?: return .thinking(IR.Thinking(text, signature: s))
+        case nil: return .thinking(IR.Thinking(text))
+        }
+    }
+
+    static func media(_ b: JSONValue) -> IR.Part {
+        let s = b["source"]
+        let isDocument = b["type"]?.stringValue == "document"
+        let source: IR.MediaSource
+        switch s?["type"]?.stringValue {
+        case "base64":
+            source = .base64(mediaType: s?["media_type"]?.stringValue ?? (isDocument ? "application/pdf" : "image/png"),
+                             data: s?["data"]?.stringValue ?? "")
+        case "url":
+            let url = s?["url"]?.stringValue ?? ""
+            source = .url(url, mediaType: MediaHelpers.guessMediaType(url: url) ?? (isDocument ? "application/pdf" : nil))
+        case "text":
+            // Plain-text documents travel as standard base64 text/plain so every protocol can carry them.
+            let data = s?["data"]?.stringValue ?? ""
+            source = .base64(mediaType: "text/plain", data: Base64.encode(Array(data.utf8)))
+        default:
+            return .opaque(IR.Opaque(origin: .messages, value: b))  // file ids and other sources only Anthropic resolves
+        }
+        let m = IR.Media(source: source, title: b["title"]?.stringValue, cacheControl: b["cache_control"])
+        return isDocument ? .document(m) : .image(m)
+    }
+}

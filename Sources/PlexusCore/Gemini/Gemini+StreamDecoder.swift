@@ -1,0 +1,109 @@
+extension Gemini {
+    /// Decodes streamed `GenerateContentResponse` chunks (SSE data or JSON-array elements) into IR events.
+    public struct StreamDecoder: StreamDecoding {
+        enum Open: Equatable {
+            case text, thinking
+        }
+
+        var started = false
+        var responseID = ""
+        var open: (kind: Open, index: Int)?
+        var nextIndex = 0
+        var calls = 0
+
+        public init() {}
+
+        public mutating func decode(_ event: SSEEvent) throws(PlexusError) -> [IR.StreamEvent] {
+            let json = try JSONValue.upstreamEvent(event.data)
+            let chunk = json.arrayValue?.first ?? json
+            if chunk["error"] != nil { return [.error(ErrorCodec.decode(status: 200, json: chunk))] }
+            var out: [IR.StreamEvent] = []
+            if !started {
+                started = true
+                responseID = chunk.g("responseId")?.stringValue ?? ""
+                out.append(.start(id: responseID, model: chunk.g("modelVersion")?.stringValue ?? "", created: nil))
+            }
+            if let u = usage(chunk.g("usageMetadata")) { out.append(.usage(u)) }
+            let candidate = chunk["candidates"]?.arrayValue?.first
+            for p in candidate?["content"]?["parts"]?.arrayValue ?? [] { part(p, into: &out) }
+            if let finish = candidate?.g("finishReason")?.stringValue {
+                close(into: &out)
+                out.append(.stop(stopReason(finish, sawCall: calls > 0), stopSequence: nil))
+            } else if candidate == nil, chunk.g("promptFeedback")?.g("blockReason") != nil {
+                close(into: &out)
+                out.append(.stop(.refusal, stopSequence: nil))
+            }
+            return out
+        }
+
+        public mutating func finish() -> [IR.StreamEvent] {
+            var out: [IR.StreamEvent] = []
+            close(into: &out)
+            return out
+        }
+
+        mutating func part(_ p: JSONValue, into out: inout [IR.StreamEvent]) {
+            let sig = SignatureTag.decode(p.g("thoughtSignature")?.stringValue, native: .gemini)
+            if case .redacted(let r)? = sig {
+                single(.redactedThinking(r), into: &out)
+                if p["thought"]?.boolValue == true { return }
+            }
+            var signature: IR.Signature?
+            if case .signature(let s)? = sig { signature = s }
+            if p["thought"]?.boolValue == true {
+                let i = ensure(.thinking, into: &out)
+                if let t = p.g("text")?.stringValue, !t.isEmpty { out.append(.delta(index: i, delta: .thinking(t))) }
+                if let signature {
+                    out.append(.delta(index: i, delta: .signature(signature)))
+                    close(into: &out)
+                }
+                return
+            }
+            if let call = p.g("functionCall") {
+                close(into: &out)
+                let id = call["id"]?.stringValue ?? ToolIDs.generated(responseID: responseID, index: calls)
+                calls += 1
+                let i = nextIndex
+                nextIndex += 1
+                out.append(.blockStart(index: i, kind: .toolCall(id: id, name: call["name"]?.stringValue ?? "", signature: signature)))
+                out.append(.delta(index: i, delta: .arguments(ToolArguments.text(from: call["args"]))))
+                out.append(.blockStop(index: i))
+                return
+            }
+            if let signature {
+                // Gemini signs the first part after its thoughts: an empty thinking block carries it.
+                close(into: &out)
+                let i = ensure(.thinking, into: &out)
+                out.append(.delta(index: i, delta: .signature(signature)))
+                close(into: &out)
+            }
+            if let t = p.g("text")?.stringValue {
+                let i = ensure(.text, into: &out)
+                if !t.isEmpty { out.append(.delta(index: i, delta: .text(t))) }
+            } else {
+                single(.opaque(IR.Opaque(origin: .gemini, value: p)), into: &out)
+            }
+        }
+
+        mutating func single(_ kind: IR.BlockKind, into out: inout [IR.StreamEvent]) {
+            close(into: &out)
+            out.append(.blockStart(index: nextIndex, kind: kind))
+            out.append(.blockStop(index: nextIndex))
+            nextIndex += 1
+        }
+
+        mutating func ensure(_ kind: Open, into out: inout [IR.StreamEvent]) -> Int {
+            if let open, open.kind == kind { return open.index }
+            close(into: &out)
+            out.append(.blockStart(index: nextIndex, kind: kind == .text ? .text : .thinking))
+            open = (kind, nextIndex)
+            nextIndex += 1
+            return nextIndex - 1
+        }
+
+        mutating func close(into out: inout [IR.StreamEvent]) {
+            if let open { out.append(.blockStop(index: open.index)) }
+            open = nil
+        }
+    }
+}

@@ -1,0 +1,227 @@
+/// Why a JSON document could not be parsed, with the byte offset where it went wrong.
+public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var offset: Int
+    public var message: String
+    public var description: String { "\(message) at byte \(offset)" }
+}
+
+extension JSONValue {
+    /// Parses UTF-8 JSON, keeping object key order. Nesting deeper than `maxDepth` is refused.
+    public init(parsing bytes: some Collection<UInt8>, maxDepth: Int = 128) throws(JSONParseError) {
+        let array = Array(bytes)
+        var parser = JSONByteParser(bytes: array, maxDepth: maxDepth)
+        self = try parser.parseDocument()
+    }
+
+    /// Parses a JSON string.
+    public init(parsing text: String, maxDepth: Int = 128) throws(JSONParseError) {
+        try self.init(parsing: Array(text.utf8), maxDepth: maxDepth)
+    }
+}
+
+extension JSONValue {
+    /// Parses a document and reports where each top-level member's value lies in the bytes,
+    /// so passthrough can patch a field (the model name) without re-encoding the body.
+    public static func parseWithTopLevelSpans(_ bytes: [UInt8], maxDepth: Int = 128) throws(JSONParseError)
+        -> (value: JSONValue, spans: [(key: String, range: Range<Int>)])
+    {
+        var parser = JSONByteParser(bytes: bytes, maxDepth: maxDepth)
+        parser.topLevelSpans = []
+        let v = try parser.parseDocument()
+        return (v, parser.topLevelSpans ?? [])
+    }
+}
+
+/// A recursive-descent JSON parser over a byte array.
+struct JSONByteParser {
+    let bytes: [UInt8]
+    let maxDepth: Int
+    var i = 0
+    var depth = 0
+    /// Byte ranges of the top-level object's member values, when asked for.
+    var topLevelSpans: [(key: String, range: Range<Int>)]? = nil
+
+    init(bytes: [UInt8], maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
+
+    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+        skipWhitespace()
+        let v = try parseValue()
+        skipWhitespace()
+        guard i == bytes.count else { throw fail("unexpected data after the JSON value") }
+        return v
+    }
+
+    func fail(_ message: String) -> JSONParseError { JSONParseError(offset: i, message: message) }
+
+    mutating func skipWhitespace() {
+        while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
+    }
+
+    mutating func parseValue() throws(JSONParseError) -> JSONValue {
+        guard i < bytes.count else { throw fail("unexpected end of JSON") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"): return try parseObject()
+        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "\""): return .string(try parseString())
+        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
+        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
+        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
+        default: throw fail("unexpected character '\(Character(Unicode.Scalar(bytes[i])))'")
+        }
+    }
+
+    mutating func expectLiteral(_ word: StaticString) throws(JSONParseError) {
+        let n = word.utf8CodeUnitCount
+        guard i + n <= bytes.count else { throw fail("unexpected end of JSON") }
+        let p = word.utf8Start
+        for k in 0..<n where bytes[i + k] != p[k] { throw fail("invalid literal") }
+        i += n
+    }
+
+    mutating func enter() throws(JSONParseError) {
+        depth += 1
+        if depth > maxDepth { throw fail("JSON nested deeper than \(maxDepth) levels") }
+    }
+
+    mutating func parseObject() throws(JSONParseError) -> JSONValue {
+        try enter()
+        i += 1
+        var obj = JSONObject()
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(obj) }
+        while true {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            let key = try parseString()
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            i += 1
+            skipWhitespace()
+            let valueStart = i
+            obj[key] = try parseValue()
+            if depth == 1, topLevelSpans != nil { topLevelSpans!.append((key, valueStart..<i)) }
+            skipWhitespace()
+            guard i < bytes.count else { throw fail("unexpected end of JSON") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; break }
+            throw fail("expected ',' or '}'")
+        }
+        depth -= 1
+        return .object(obj)
+    }
+
+    mutating func parseArray() throws(JSONParseError) -> JSONValue {
+        try enter()
+        i += 1
+        var items: [JSONValue] = []
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return .array(items) }
+        while true {
+            skipWhitespace()
+            items.append(try parseValue())
+            skipWhitespace()
+            guard i < bytes.count else { throw fail("unexpected end of JSON") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "]") { i += 1; break }
+            throw fail("expected ',' or ']'")
+        }
+        depth -= 1
+        return .array(items)
+    }
+
+    mutating func parseNumber() throws(JSONParseError) -> Double {
+        let start = i
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        var sawDigit = false
+        while i < bytes.count {
+            let c = bytes[i]
+            if c >= 0x30 && c <= 0x39 { sawDigit = true; i += 1 }
+            else if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
+                || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") { i += 1 }
+            else { break }
+        }
+        guard sawDigit else { throw JSONParseError(offset: start, message: "invalid number") }
+        let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        guard let d = Double(text) else { throw JSONParseError(offset: start, message: "invalid number") }
+        return d
+    }
+
+    mutating func parseString() throws(JSONParseError) -> String {
+        i += 1
+        let start = i
+        // Fast path: no escapes.
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") {
+                let s = String(decoding: bytes[start..<i], as: UTF8.self)
+                i += 1
+                return s
+            }
+            if c == UInt8(ascii: "\\") { break }
+            if c < 0x20 { throw fail("control character in string") }
+            i += 1
+        }
+        var out = Array(bytes[start..<i])
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") { i += 1; return String(decoding: out, as: UTF8.self) }
+            if c < 0x20 { throw fail("control character in string") }
+            if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
+            i += 1
+            guard i < bytes.count else { break }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"): try appendUnicodeEscape(into: &out)
+            default: throw fail("invalid escape")
+            }
+        }
+        throw fail("unterminated string")
+    }
+
+    mutating func readHex4() throws(JSONParseError) -> UInt32 {
+        guard i + 4 <= bytes.count else { throw fail("invalid \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[i]
+            let d: UInt32
+            switch c {
+            case 0x30...0x39: d = UInt32(c - 0x30)
+            case 0x41...0x46: d = UInt32(c - 0x41 + 10)
+            case 0x61...0x66: d = UInt32(c - 0x61 + 10)
+            default: throw fail("invalid \\u escape")
+            }
+            v = v << 4 | d
+            i += 1
+        }
+        return v
+    }
+
+    mutating func appendUnicodeEscape(into out: inout [UInt8]) throws(JSONParseError) {
+        var code = try readHex4()
+        if code >= 0xD800 && code < 0xDC00, i + 1 < bytes.count, bytes[i] == 0x5C, bytes[i + 1] == UInt8(ascii: "u") {
+            i += 2
+            let low = try readHex4()
+            if low >= 0xDC00 && low < 0xE000 {
+                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+            } else {
+                out.append(contentsOf: [0xEF, 0xBF, 0xBD])
+                code = low
+            }
+        }
+        let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+        out.append(contentsOf: Array(String(Character(scalar)).utf8))
+    }
+}

@@ -1,0 +1,49 @@
+/// Patches top-level members of a JSON object in place, leaving every other byte as the client sent it.
+public struct JSONTopLevelPatch: Sendable {
+    private var bytes: [UInt8]
+    private var spans: [(key: String, range: Range<Int>)]
+    private var edits: [(range: Range<Int>, replacement: [UInt8])] = []
+    private var appended: [UInt8] = []
+
+    /// `bytes` must be a JSON object and `spans` its top-level spans (`JSONValue.parseWithTopLevelSpans`).
+    public init(bytes: [UInt8], spans: [(key: String, range: Range<Int>)]) {
+        self.bytes = bytes
+        self.spans = spans
+    }
+
+    /// Sets a member: replaces its value where present, else appends it.
+    public mutating func set(_ key: String, _ value: JSONValue) {
+        let encoded = value.serialized()
+        if let span = spans.first(where: { $0.key == key }) {
+            edits.append((span.range, encoded))
+        } else {
+            appended.append(UInt8(ascii: ","))
+            JSONWriter.writeString(key, into: &appended)
+            appended.append(UInt8(ascii: ":"))
+            appended.append(contentsOf: encoded)
+        }
+    }
+
+    /// The patched document.
+    public func result() -> [UInt8] {
+        if edits.isEmpty && appended.isEmpty { return bytes }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + appended.count + 64)
+        var cursor = 0
+        for edit in edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+            out.append(contentsOf: bytes[cursor..<edit.range.lowerBound])
+            out.append(contentsOf: edit.replacement)
+            cursor = edit.range.upperBound
+        }
+        guard !appended.isEmpty, let close = bytes.lastIndex(of: UInt8(ascii: "}")), close >= cursor else {
+            out.append(contentsOf: bytes[cursor...])
+            return out
+        }
+        out.append(contentsOf: bytes[cursor..<close])
+        // An empty object must not get a leading comma.
+        let emptyObject = spans.isEmpty && edits.isEmpty
+        out.append(contentsOf: emptyObject ? appended.dropFirst() : appended[...])
+        out.append(contentsOf: bytes[close...])
+        return out
+    }
+}

@@ -1,0 +1,45 @@
+/// Turns one upstream SSE event into IR stream events.
+public protocol StreamDecoding: Sendable {
+    mutating func decode(_ event: SSEEvent) throws(PlexusError) -> [IR.StreamEvent]
+    /// Closes whatever the upstream left open when its stream ended.
+    mutating func finish() -> [IR.StreamEvent]
+}
+
+/// Turns IR stream events into the bytes a client of one protocol expects.
+public protocol StreamEncoding: Sendable {
+    mutating func encode(_ event: IR.StreamEvent) -> [UInt8]
+    /// Closes the client stream (final chunk, usage, `[DONE]`, `message_stop`, `]`).
+    mutating func finish() -> [UInt8]
+}
+
+/// Picks the stream decoder and encoder for a protocol.
+public enum StreamCodecs {
+    public static func decoder(for proto: APIProtocol) -> any StreamDecoding {
+        switch proto {
+        case .chat: OpenAI.StreamDecoder()
+        case .messages: Anthropic.StreamDecoder()
+        case .gemini: Gemini.StreamDecoder()
+        }
+    }
+
+    /// `includeUsage` matters for OpenAI clients only; `geminiJSONArray` picks Gemini's non-SSE array framing.
+    public static func encoder(for proto: APIProtocol, clientModel: String, includeUsage: Bool,
+                               geminiJSONArray: Bool) -> any StreamEncoding {
+        switch proto {
+        case .chat: OpenAI.StreamEncoder(model: clientModel, includeUsage: includeUsage)
+        case .messages: Anthropic.StreamEncoder(model: clientModel)
+        case .gemini: Gemini.StreamEncoder(model: clientModel, jsonArray: geminiJSONArray)
+        }
+    }
+}
+
+extension JSONValue {
+    /// Parses an SSE data payload from an upstream; garbage is an upstream error, not a crash.
+    static func upstreamEvent(_ data: String) throws(PlexusError) -> JSONValue {
+        do {
+            return try JSONValue(parsing: data)
+        } catch {
+            throw PlexusError(.upstream, "Malformed upstream stream event: \(error.message) at byte \(error.offset).")
+        }
+    }
+}

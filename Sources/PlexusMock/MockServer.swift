@@ -1,0 +1,56 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A real HTTP/1.1 server (SwiftNIO) in front of a `MockUpstream`: keep-alive, chunked streams,
+/// resets as closed connections. Runs in the caller's task until cancelled.
+public struct MockServer: Sendable {
+    public let upstream: MockUpstream
+    public let host: String
+    public let port: Int
+    public let logger: Logger
+    let eventLoopGroup: any EventLoopGroup
+
+    /// `port` 0 picks a free port; learn it through `run(onBound:)`.
+    public init(upstream: MockUpstream, host: String = "127.0.0.1", port: Int = 0,
+                logger: Logger = Logger(label: "plexus.mock"),
+                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.upstream = upstream
+        self.host = host
+        self.port = port
+        self.logger = logger
+        self.eventLoopGroup = eventLoopGroup
+    }
+
+    /// Serves until the task is cancelled.
+    public func run() async throws {
+        try await run(onBound: { _ in })
+    }
+
+    /// Binds, reports the bound port, then serves until the task is cancelled.
+    public func run(onBound: @Sendable (Int) async -> Void) async throws {
+        let server = try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                        wrappingChannelSynchronously: channel)
+                }
+            }
+        let boundPort = server.channel.localAddress?.port ?? port
+        logger.debug("mock upstream listening", metadata: ["host": "\(host)", "port": "\(boundPort)"])
+        await onBound(boundPort)
+        try await server.executeThenClose { connections in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await connection in connections {
+                    group.addTask { await MockConnection(upstream: upstream, logger: logger).serve(connection) }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import PlexusCore
+
+extension MockUpstream {
+    /// The shared flow of every generation route: parse, decode, pick a behaviour, verify signatures,
+    /// maybe inject a fault, then answer unary or as a stream.
+    func generate(
+        _ request: MockRequest, framing: MockFraming = .sse,
+        decode: (JSONValue) throws(PlexusError) -> MockGeneration
+    ) async throws -> MockResponse {
+        let proto = Self.protocolOf(path: request.path)
+        let body: JSONValue
+        do { body = try JSONValue(parsing: request.body) } catch {
+            stats.recordRequest(model: nil, body: request.body)
+            return Self.error(PlexusError(.invalidRequest, "Invalid JSON body: \(error)"), proto)
+        }
+        let gen: MockGeneration
+        do { gen = try decode(body) } catch {
+            stats.recordRequest(model: nil, body: request.body)
+            return Self.error(error, proto)
+        }
+        stats.recordRequest(model: gen.model, body: request.body)
+        let header = request.header("x-mock-behavior")
+        let behavior: MockBehavior
+        do { behavior = try MockBehavior.parse(model: gen.model, header: header) } catch {
+            return Self.error(PlexusError(.invalidRequest, error.message), proto)
+        }
+        if let bad = verifySignatures(proto, body) { return Self.error(bad, proto) }
+        let fault = activeFault(behavior, key: gen.model + "|" + (header ?? ""))
+        let script = MockScript(request: gen, behavior: behavior, signer: signer)
+        if gen.stream {
+            return try await streamResponse(gen, script, behavior, fault: fault, framing: framing)
+        }
+        return try await unaryResponse(gen, script, behavior, fault: fault)
+    }
+
+    /// The protocol of a generation path (the routes are fixed, so the path says it).
+    static func protocolOf(path: String) -> APIProtocol {
+        if path.hasPrefix("/v1beta/") { return .gemini }
+        if path.hasPrefix("/v1/messages") { return .messages }
+        return .chat
+    }
+
+    private func verifySignatures(_ proto: APIProtocol, _ body: JSONValue) -> PlexusError? {
+        switch proto {
+        case .chat: nil
+        case .messages: MockAnthropic.verifySignatures(in: body, signer: signer)
+        case .gemini: MockGemini.verifySignatures(in: body, signer: signer)
+        }
+    }
+
+    /// The fault for this request, after `fail_first` / `fail_rate` gating (counted per model + header).
+    func activeFault(_ behavior: MockBehavior, key: String) -> MockBehavior.Fault? {
+        guard let fault = behavior.fault else { return nil }
+        guard behavior.failFirst != nil || behavior.failRate != nil else { return fault }
+        let ordinal = stats.nextOrdinal(for: key)
+        if let first = behavior.failFirst, ordinal < first { return fault }
+        if let rate = behavior.failRate {
+            // A fixed pseudo-random sequence per key: reproducible runs, roughly `rate` of requests fail.
+            let draw = Double(MockHash.hash64(key, seed: UInt64(ordinal)) >> 11) / Double(1 << 53)
+            if draw < rate { return fault }
+        }
+        return nil
+    }
+
+    private func unaryResponse(_ gen: MockGeneration, _ script: MockScript, _ behavior: MockBehavior,
+                               fault: MockBehavior.Fault?) async throws -> MockResponse {
+        if let early = try await applyHeadFault(fault, gen.proto, behavior) { return early }
+        let tokens = script.usage.output + script.usage.reasoning
+        let pacing = MockPacing(behavior: behavior)
+        try await waitOrRecordCancel(pacing.ttft + pacing.perToken * tokens)
+        let body: [UInt8] = switch gen.proto {
+        case .chat: MockOpenAI.unaryBody(script)
+        case .messages: MockAnthropic.unaryBody(script)
+        case .gemini: MockGemini.unaryBody(script)
+        }
+        let headers = [("content-type", "application/json")] + requestIDHeader(gen.proto, script)
+        switch fault {
+        case .resetAfter(let k)?:
+            // Head, then part of the body (none when K is 0), then the cut.
+            let part = k == 0 ? [] : Array(body.prefix(body.count / 2))
+            return MockResponse(status: 200, headers: headers, body: .stream(Self.cutStream(part, stats: stats)))
+        case .stallAfter?:
+            let producer = MockStreamProducer(encoder: MockOpenAI.StreamEncoder(script: script, includeUsage: false),
+                                              events: [], pacing: pacing, framing: .sse, fault: .stallAfter(0),
+                                              stats: stats, model: gen.model)
+            return MockResponse(status: 200, headers: headers, body: .stream(producer.makeStream()))
+        case .errorEvent?:
+            return Self.error(behavior.errorKind.error, gen.proto)
+        case .status?, .resetBeforeFirstByte?, .stall?, nil:
+            return MockResponse(status: 200, headers: headers, body: .bytes(body))
+        }
+    }
+
+    private func streamResponse(_ gen: MockGeneration, _ script: MockScript, _ behavior: MockBehavior,
+                                fault: MockBehavior.Fault?, framing: MockFraming) async throws -> MockResponse {
+        if let early = try await applyHeadFault(fault, gen.proto, behavior) { return early }
+        let encoder: any MockStreamEncoding = switch gen.proto {
+        case .chat: MockOpenAI.StreamEncoder(script: script, includeUsage: gen.includeUsage)
+        case .messages: MockAnthropic.StreamEncoder(script: script, ping: behavior.ping)
+        case .gemini: MockGemini.StreamEncoder(script: script)
+        }
+        let streamFault: MockStreamFault? = switch fault {
+        case .resetAfter(let k)?: .resetAfter(k)
+        case .stallAfter(let k)?: .stallAfter(k)
+        case .errorEvent(let k)?: .errorEvent(after: k, behavior.errorKind.error)
+        case .status?, .resetBeforeFirstByte?, .stall?, nil: nil
+        }
+        let producer = MockStreamProducer(encoder: encoder, events: script.events(), pacing: MockPacing(behavior: behavior),
+                                          framing: framing, fault: streamFault, stats: stats, model: gen.model)
+        let contentType = framing == .sse ? "text/event-stream; charset=utf-8" : "application/json; charset=UTF-8"
+        let headers = [("content-type", contentType), ("cache-control", "no-cache")] + requestIDHeader(gen.proto, script)
+        return MockResponse(status: 200, headers: headers, body: .stream(producer.makeStream()))
+    }
+
+    /// Faults that act before any response head: an error status, a reset, a stall.
+    private func applyHeadFault(_ fault: MockBehavior.Fault?, _ proto: APIProtocol,
+                                _ behavior: MockBehavior) async throws -> MockResponse? {
+        switch fault {
+        case .status(let status)?:
+            let error = PlexusError.mockFailure(status: status)
+            var extra: [(String, String)] = []
+            if let seconds = behavior.retryAfterSeconds ?? (status == 429 ? 1 : nil) {
+                extra.append(("retry-after", String(seconds)))
+            }
+            return Self.error(error, proto, extra: extra)
+        case .resetBeforeFirstByte?:
+            throw MockError.resetBeforeFirstByte
+        case .stall?:
+            while true { try await waitOrRecordCancel(.seconds(3600)) }
+        case .resetAfter?, .stallAfter?, .errorEvent?, nil:
+            return nil
+        }
+    }
+
+    /// Sleeps; a cancellation while the answer is pending is counted.
+    private func waitOrRecordCancel(_ duration: Duration) async throws {
+        guard duration > .zero else { return }
+        do { try await Task.sleep(for: duration) } catch {
+            stats.recordRequestCancelled()
+            throw error
+        }
+    }
+
+    private func requestIDHeader(_ proto: APIProtocol, _ script: MockScript) -> [(String, String)] {
+        let id = "req_" + MockHash.token(script.seed ^ 0x5EED, length: 24)
+        return switch proto {
+        case .chat: [("x-request-id", id)]
+        case .messages: [("request-id", id)]
+        case .gemini: []
+        }
+    }
+
+    /// A body that sends `part` then cuts the connection.
+    static func cutStream(_ part: [UInt8], stats: MockStats) -> AsyncThrowingStream<[UInt8], any Error> {
+        let (stream, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+        if !part.isEmpty { continuation.yield(part) }
+        stats.recordStreamReset()
+        continuation.finish(throwing: MockError.reset)
+        return stream
+    }
+}

@@ -1,0 +1,101 @@
+import PlexusCore
+
+/// A fake LLM provider speaking OpenAI Chat Completions, Anthropic Messages and Gemini, transport-free.
+///
+/// Behaviour comes from the model name and the `x-mock-behavior` header (see `MockBehavior.parse`).
+/// `MockServer` puts it on a real socket; the gateway can also call `handle(_:)` in process.
+public struct MockUpstream: Sendable {
+    /// Counters and timings for tests.
+    public let stats: MockStats
+    /// Mints and verifies this instance's thinking signatures.
+    public let signer: MockSigner
+
+    /// `secret` keys the signatures; without one, each instance gets its own random secret.
+    public init(secret: String? = nil, stats: MockStats = MockStats()) {
+        self.stats = stats
+        signer = MockSigner(secret: secret ?? "mock-\(UInt64.random(in: .min ... .max))")
+    }
+
+    /// Answers one request; see `MockError` for the two transport instructions it may throw.
+    public func handle(_ request: MockRequest) async throws -> MockResponse {
+        switch MockRoute(method: request.method, target: request.path, headers: request) {
+        case .chatCompletions:
+            return try await generate(request) { body throws(PlexusError) in try MockOpenAI.generation(from: body) }
+        case .messages:
+            return try await generate(request) { body throws(PlexusError) in try MockAnthropic.generation(from: body) }
+        case .geminiGenerate(let model):
+            return try await generate(request, framing: .jsonArray) { body throws(PlexusError) in
+                try MockGemini.generation(from: body, model: model, stream: false)
+            }
+        case .geminiStream(let model, let sse):
+            return try await generate(request, framing: sse ? .sse : .jsonArray) { body throws(PlexusError) in
+                try MockGemini.generation(from: body, model: model, stream: true)
+            }
+        case .messagesCountTokens:
+            return countTokens(request, proto: .messages)
+        case .geminiCountTokens(let model):
+            return countTokens(request, proto: .gemini, model: model)
+        case .listModels(let proto):
+            stats.recordRequest(model: nil, body: [])
+            return Self.json(200, modelList(proto))
+        case .health:
+            return Self.json(200, Array("{\"status\":\"ok\"}".utf8))
+        case .notFound(let proto):
+            stats.recordRequest(model: nil, body: [])
+            let (path, _) = MockRoute.split(request.path)
+            return Self.error(PlexusError(.notFound, "Unknown request URL: \(request.method) \(path)"), proto, code: "unknown_url")
+        }
+    }
+
+    /// True when this instance minted `signature` (of any kind) and its bytes are unaltered.
+    public func verifySignature(_ signature: String) -> Bool {
+        [MockSigner.Purpose.anthropicThinking, .anthropicRedacted, .geminiPart].contains {
+            signer.verify(signature, purpose: $0, content: nil) == .valid
+        }
+    }
+
+    private func modelList(_ proto: APIProtocol) -> [UInt8] {
+        switch proto {
+        case .chat: MockOpenAI.modelList(MockModels.names)
+        case .messages: MockAnthropic.modelList(MockModels.names)
+        case .gemini: MockGemini.modelList(MockModels.names)
+        }
+    }
+
+    /// Anthropic `count_tokens` and Gemini `countTokens`, with the same estimate generation reports.
+    private func countTokens(_ request: MockRequest, proto: APIProtocol, model: String? = nil) -> MockResponse {
+        let body: JSONValue
+        do { body = try JSONValue(parsing: request.body) } catch {
+            return Self.error(PlexusError(.invalidRequest, "Invalid JSON body: \(error)"), proto)
+        }
+        switch proto {
+        case .messages:
+            do {
+                let gen = try MockAnthropic.generation(from: body, requireMaxTokens: false)
+                stats.recordRequest(model: gen.model, body: request.body)
+                return Self.json(200, MockAnthropic.countTokensBody(gen.inputTokens))
+            } catch { return Self.error(error, proto) }
+        case .gemini, .chat:
+            stats.recordRequest(model: model, body: request.body)
+            // countTokens takes `contents` or a whole `generateContentRequest`.
+            let inner = MockGemini.field(body, "generateContentRequest", "generate_content_request") ?? body
+            return Self.json(200, MockGemini.countTokensBody(MockTokenEstimate.inputTokens(of: inner)))
+        }
+    }
+
+    static func json(_ status: Int, _ body: [UInt8], extra: [(String, String)] = []) -> MockResponse {
+        MockResponse(status: status, headers: [("content-type", "application/json")] + extra, body: .bytes(body))
+    }
+
+    /// An error in the protocol's own shape.
+    static func error(_ error: PlexusError, _ proto: APIProtocol, code: String? = nil,
+                      extra: [(String, String)] = []) -> MockResponse {
+        var json = error.json(for: proto)
+        if let code, proto == .chat, case .object(var outer) = json, case .object(var inner)? = outer["error"] {
+            inner["code"] = .string(code)
+            outer["error"] = .object(inner)
+            json = .object(outer)
+        }
+        return Self.json(error.httpStatus, json.serialized(), extra: extra)
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import PlexusCore
+import Yams
+
+extension ConfigLoader {
+    static func decodeAliases(_ section: MappingReader) -> [AliasConfig] {
+        section.entries.map { entry in
+            var alias = AliasConfig(name: entry.key)
+            guard var m = MappingReader(entry.value, at: section.childPath(entry.key), decoder: section.decoder) else {
+                return alias
+            }
+            alias.additionalAliases = m.stringList("additional_aliases") ?? []
+            alias.selector = decodeEnum(&m, "selector", what: "selector") ?? .random
+            alias.priority = decodeEnum(&m, "priority", what: "priority") ?? .selector
+            if let node = m.take("targets"), let items = m.decoder.list(node, at: m.childPath("targets")) {
+                alias.targets = items.compactMap { decodeTarget($0.node, at: $0.path, m.decoder) }
+            }
+            alias.fallback = m.string("fallback")
+            m.rejectUnknownKeys()
+            return alias
+        }
+    }
+
+    static func decodeTarget(_ node: Node, at path: String, _ decoder: ConfigDecoder) -> TargetConfig? {
+        guard var m = MappingReader(node, at: path, decoder: decoder) else { return nil }
+        let provider = m.requiredString("provider")
+        let model = m.requiredString("model")
+        let weight = m.number("weight")
+        let enabled = m.bool("enabled")
+        m.rejectUnknownKeys()
+        guard let provider, let model else { return nil }
+        return TargetConfig(provider: provider, model: model, weight: weight ?? 1, enabled: enabled ?? true)
+    }
+
+    static func decodeKeys(_ section: MappingReader) -> [KeyConfig] {
+        section.entries.map { entry in
+            var key = KeyConfig(name: entry.key, secret: "")
+            guard var m = MappingReader(entry.value, at: section.childPath(entry.key), decoder: section.decoder) else {
+                return key
+            }
+            key.secret = m.requiredString("secret") ?? ""
+            key.secretReference = m.decoder.references[m.childPath("secret")]
+            key.comment = m.string("comment")
+            key.allowedModels = m.stringList("allowed_models")
+            if let text = m.string("expires_at") {
+                key.expiresAt = parseTimestamp(text)
+                if key.expiresAt == nil {
+                    m.decoder.report(
+                        "expected an ISO 8601 date-time such as 2027-01-01T00:00:00Z", at: m.childPath("expires_at"))
+                }
+            }
+            m.rejectUnknownKeys()
+            return key
+        }
+    }
+
+    /// ISO 8601 / YAML timestamps: `2027-01-01T00:00:00Z`, with fractions or offsets, or a bare date (UTC).
+    public static func parseTimestamp(_ text: String) -> Date? {
+        Date.construct(from: Node.Scalar(text.trimmingSpaces))
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+/// The outcome of looking up a presented client key.
+public enum KeyLookup: Sendable, Equatable {
+    case valid(KeyConfig)
+    /// The secret matched a key whose `expires_at` has passed.
+    case expired(KeyConfig)
+    case unknown
+}
+
+/// Client keys indexed for authentication.
+///
+/// Secrets are compared by digest: the table stores `digest(secret)` for every key and compares the digest of
+/// the presented secret with each of them in constant time, always visiting every key. PlexusRouting has no
+/// crypto dependency, so the caller supplies the digest (the server passes SHA-256 from swift-crypto); tests may
+/// pass any function. Because digests have one length, the comparison time depends on neither the secret's
+/// content nor its length.
+public struct KeyTable: Sendable {
+    /// Hashes secret bytes (SHA-256 in production).
+    public typealias Digest = @Sendable (_ bytes: [UInt8]) -> [UInt8]
+
+    private struct Entry: Sendable {
+        var digest: [UInt8]
+        var key: KeyConfig
+    }
+
+    private let entries: [Entry]
+    private let digest: Digest
+
+    public init(keys: [KeyConfig], digest: @escaping Digest) {
+        self.digest = digest
+        self.entries = keys.filter { !$0.secret.isEmpty }.map { Entry(digest: digest(Array($0.secret.utf8)), key: $0) }
+    }
+
+    /// Whether no keys are configured (the server then refuses inference unless anonymous use is allowed).
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// The key whose secret is `secret`, telling expired keys apart.
+    public func lookup(secret: String, now: Date) -> KeyLookup {
+        guard !secret.isEmpty else { return .unknown }
+        let presented = digest(Array(secret.utf8))
+        var match: KeyConfig?
+        for entry in entries where Self.constantTimeEquals(entry.digest, presented) {
+            match = entry.key
+        }
+        guard let match else { return .unknown }
+        return match.isExpired(at: now) ? .expired(match) : .valid(match)
+    }
+
+    /// The valid (known, unexpired) key for `secret`, if any.
+    public func key(forSecret secret: String, now: Date) -> KeyConfig? {
+        if case .valid(let key) = lookup(secret: secret, now: now) { return key }
+        return nil
+    }
+
+    /// Compares without an early exit, so timing does not reveal how many leading bytes matched.
+    public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for i in a.indices { difference |= a[i] ^ b[i] }
+        return difference == 0
+    }
+}

@@ -1,0 +1,55 @@
+import HTTPTypes
+import PlexusCore
+import PlexusRouting
+import PlexusUpstream
+
+/// How one attempt talks to one candidate: which protocol, which body, how answers come back.
+struct AttemptPlan: Sendable {
+    let candidate: Candidate
+    let clientProtocol: APIProtocol
+    let targetProtocol: APIProtocol
+    let stream: Bool
+    let body: [UInt8]
+
+    var passthrough: Bool { clientProtocol == targetProtocol }
+
+    init(inbound: InboundRequest, clientProtocol: APIProtocol, candidate: Candidate) throws(PlexusError) {
+        self.candidate = candidate
+        self.clientProtocol = clientProtocol
+        stream = inbound.stream
+        let available = candidate.protocols
+        guard let target = Self.choose(client: clientProtocol, available: available) else {
+            throw PlexusError(.unavailable, "provider '\(candidate.provider.name)' has no protocol configured")
+        }
+        targetProtocol = target
+        if target == clientProtocol {
+            body = inbound.passthroughBody(
+                proto: target, upstreamModel: candidate.target.model, extraBody: candidate.provider.extraBody)
+        } else {
+            body = try Self.translatedBody(inbound, from: clientProtocol, to: target, model: candidate.target.model,
+                                           extraBody: candidate.provider.extraBody)
+        }
+    }
+
+    /// The client's own protocol when the target speaks it, else the richest mapping (ROUTING.md).
+    static func choose(client: APIProtocol, available: [APIProtocol]) -> APIProtocol? {
+        if available.contains(client) { return client }
+        let order: [APIProtocol] = switch client {
+        case .messages: [.messages, .chat, .gemini]
+        case .chat: [.chat, .messages, .gemini]
+        case .gemini: [.gemini, .chat, .messages]
+        }
+        return order.first { available.contains($0) }
+    }
+
+    /// URL and headers for this attempt.
+    func endpoint(clientHeaders: HTTPFields) -> (url: String, headers: [(String, String)]) {
+        let provider = candidate.provider
+        let endpoint = Endpoint(
+            baseURL: provider.baseURLs[targetProtocol] ?? "", apiKey: provider.apiKey,
+            extraHeaders: provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        let passed = clientHeaders.filter { $0.name.canonicalName == "anthropic-beta" }.map { ($0.name.canonicalName, $0.value) }
+        return (endpoint.url(for: targetProtocol, model: candidate.target.model, stream: stream),
+                endpoint.headers(for: targetProtocol, passing: passed))
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PlexusCore
+import PlexusRouting
+import PlexusStorage
+import PlexusUpstream
+import ServiceLifecycle
+
+/// The whole gateway: configuration, store, usage writer, upstream transports and the HTTP application.
+public final class Gateway: Sendable {
+    public let usageWriter: UsageWriter
+    public let store: any UsageStore
+    let stateBox: GatewayStateBox
+    let transports: Transports
+    let logger: Logger
+
+    /// Opens the store named by the config (`configFolder` anchors relative SQLite paths).
+    public init(config: PlexusConfig, configFolder: String, logger: Logger) async throws {
+        self.logger = logger
+        switch config.storage.location {
+        case .sqlite:
+            let path = config.storage.location.sqlitePath(relativeTo: configFolder) ?? "plexus.sqlite"
+            store = try await SQLiteUsageStore.open(path: path, logger: logger)
+        case .postgres:
+            throw GatewayStartError("storage.url: PostgreSQL storage is not available in this build yet")
+        }
+        usageWriter = UsageWriter(store: store, logger: logger)
+        stateBox = GatewayStateBox(GatewayState(config: config))
+        transports = Transports(logger: logger)
+        if config.server.allowAnonymous {
+            logger.warning("server.allow_anonymous is on: inference routes accept requests without a key")
+        }
+    }
+
+    /// The Hummingbird application; `onServerRunning` learns the bound port (tests bind port 0).
+    public func application(
+        host: String? = nil, port: Int? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        let config = stateBox.current.config
+        let router = Router(context: BasicRequestContext.self)
+        let engine = ProxyEngine(state: stateBox, transports: transports, usage: usageWriter, logger: logger)
+        InferenceRoutes(engine: engine).register(on: router)
+        HealthRoutes().register(on: router)
+        return Application(
+            router: router,
+            configuration: .init(
+                address: .hostname(host ?? config.server.host, port: port ?? config.server.port),
+                serverName: "plexus"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+
+    /// Closes connections and the store; call after the services stopped.
+    public func shutdown() async {
+        try? await transports.shutdown()
+        await usageWriter.flush()
+        try? await store.close()
+    }
+}
+
+/// Why the gateway could not start.
+public struct GatewayStartError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+/// Liveness and readiness.
+struct HealthRoutes {
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/health") { _, _ in HTTPResponses.json(Array(#"{"status":"ok"}"#.utf8), status: 200) }
+        router.get("/v0/management/health") { _, _ in HTTPResponses.json(Array(#"{"status":"ok"}"#.utf8), status: 200) }
+        router.get("/ready") { _, _ in HTTPResponses.json(Array(#"{"status":"ready"}"#.utf8), status: 200) }
+    }
+}

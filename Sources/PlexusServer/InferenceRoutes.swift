@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PlexusCore
+import PlexusRouting
+
+/// The client-facing routes of API.md.
+struct InferenceRoutes {
+    let engine: ProxyEngine
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/chat/completions") { request, _ in
+            await engine.handle(request, proto: .chat)
+        }
+        router.post("/v1/messages") { request, _ in
+            await engine.handle(request, proto: .messages)
+        }
+        router.post("/v1/messages/count_tokens") { request, _ in
+            await countTokens(request, proto: .messages)
+        }
+        router.post("/v1beta/models/{action}") { request, context in
+            let action = context.parameters.get("action") ?? ""
+            guard let colon = action.lastIndex(of: ":") else {
+                return HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method in '\(action)'"),
+                                           for: .gemini, requestID: ProxyEngine.newRequestID())
+            }
+            let model = String(action[..<colon])
+            switch action[action.index(after: colon)...] {
+            case "generateContent":
+                return await engine.handle(request, proto: .gemini, pathModel: model, pathStream: false)
+            case "streamGenerateContent":
+                let sse = request.uri.queryParameters["alt"] == "sse"
+                return await engine.handle(request, proto: .gemini, pathModel: model, pathStream: true, geminiArray: !sse)
+            case "countTokens":
+                return await countTokens(request, proto: .gemini)
+            default:
+                return HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method '\(action)'"),
+                                           for: .gemini, requestID: ProxyEngine.newRequestID())
+            }
+        }
+        router.get("/v1beta/models") { request, _ in
+            listModels(request, proto: .gemini)
+        }
+        router.get("/v1/models") { request, _ in
+            listModels(request, proto: request.headers[HTTPField.Name("anthropic-version")!] != nil ? .messages : .chat)
+        }
+    }
+
+    /// A token estimate (about 4 bytes a token); the `x-plexus-token-estimate` header says it is one.
+    func countTokens(_ request: Request, proto: APIProtocol) async -> Response {
+        let snapshot = engine.state.current
+        let id = ProxyEngine.newRequestID()
+        guard let secret = ClientCredentials.secret(from: request),
+              snapshot.keys.key(forSecret: secret, now: Date()) != nil
+        else {
+            return HTTPResponses.error(PlexusError(.authentication, "missing or invalid API key"), for: proto, requestID: id)
+        }
+        guard let body = try? await request.body.collect(upTo: snapshot.config.server.maxBodyBytes),
+              (try? JSONValue(parsing: body.readableBytesView)) != nil
+        else {
+            return HTTPResponses.error(PlexusError(.invalidRequest, "the body must be a JSON object"), for: proto, requestID: id)
+        }
+        let estimate = max(1, body.readableBytes / 4)
+        let json: JSONValue = proto == .gemini ? ["totalTokens": .number(Double(estimate))]
+            : ["input_tokens": .number(Double(estimate))]
+        var h = HTTPFields()
+        h[HTTPResponses.requestID] = id
+        h[HTTPField.Name("x-plexus-token-estimate")!] = "true"
+        return HTTPResponses.json(json.serialized(), status: 200, headers: h)
+    }
+
+    /// The aliases the caller's key may use, in the caller's protocol's list form.
+    func listModels(_ request: Request, proto: APIProtocol) -> Response {
+        let snapshot = engine.state.current
+        let id = ProxyEngine.newRequestID()
+        guard let secret = ClientCredentials.secret(from: request),
+              let key = snapshot.keys.key(forSecret: secret, now: Date())
+        else {
+            return HTTPResponses.error(PlexusError(.authentication, "missing or invalid API key"), for: proto, requestID: id)
+        }
+        let names = snapshot.resolver.allowedAliases(for: key)
+        let created = Int(Date().timeIntervalSince1970)
+        let body: JSONValue = switch proto {
+        case .chat:
+            ["object": "list", "data": .array(names.map {
+                ["id": .string($0), "object": "model", "created": .number(Double(created)), "owned_by": "plexus"]
+            })]
+        case .messages:
+            ["data": .array(names.map {
+                ["type": "model", "id": .string($0), "display_name": .string($0), "created_at": "1970-01-01T00:00:00Z"]
+            }), "has_more": false, "first_id": names.first.map { .string($0) } ?? .null,
+             "last_id": names.last.map { .string($0) } ?? .null]
+        case .gemini:
+            ["models": .array(names.map {
+                ["name": .string("models/\($0)"), "displayName": .string($0),
+                 "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens"]]
+            })]
+        }
+        var h = HTTPFields()
+        h[HTTPResponses.requestID] = id
+        return HTTPResponses.json(body.serialized(), status: 200, headers: h)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import PlexusCore
+import PlexusRouting
+import PlexusStorage
+import PlexusUpstream
+
+/// The inference path: authenticate, resolve the alias, try candidates until one starts well, relay, log usage.
+final class ProxyEngine: Sendable {
+    let state: GatewayStateBox
+    let transports: Transports
+    let usage: UsageWriter
+    let logger: Logger
+
+    init(state: GatewayStateBox, transports: Transports, usage: UsageWriter, logger: Logger) {
+        self.state = state
+        self.transports = transports
+        self.usage = usage
+        self.logger = logger
+    }
+
+    /// Handles one inference request in `proto`; every path through here records exactly one usage row.
+    func handle(_ request: Request, proto: APIProtocol, pathModel: String? = nil, pathStream: Bool? = nil,
+                geminiArray: Bool = false) async -> Response {
+        var record = RequestRecord(id: Self.newRequestID(), clientProtocol: proto)
+        let snapshot = state.current
+        do {
+            let key = try authenticate(request, snapshot: snapshot)
+            record.row.keyName = key.name
+            let bytes = try await readBody(request, limit: snapshot.config.server.maxBodyBytes)
+            var inbound = try InboundRequest(bytes: bytes, proto: proto, pathModel: pathModel, pathStream: pathStream)
+            inbound.geminiJSONArray = geminiArray
+            record.row.streamed = inbound.stream
+            let candidates = try resolve(inbound.model, key: key, snapshot: snapshot, record: &record)
+            return try await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
+                                     headers: request.headers, record: record)
+        } catch {
+            return fail(error, proto: proto, record: &record)
+        }
+    }
+
+    /// Renders a failure in the client's protocol and writes its usage row.
+    func fail(_ error: PlexusError, proto: APIProtocol, record: inout RequestRecord) -> Response {
+        record.finish(outcome: .error, httpStatus: error.httpStatus, error: error.message)
+        usage.record(record.row)
+        logger.debug("request failed", metadata: ["request.id": "\(record.id)", "error.kind": "\(error.kind.rawValue)"])
+        return HTTPResponses.error(error, for: proto, requestID: record.id)
+    }
+
+    static func newRequestID() -> String { "req_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
+
+    private func authenticate(_ request: Request, snapshot: GatewayState) throws(PlexusError) -> KeyConfig {
+        guard let secret = ClientCredentials.secret(from: request) else {
+            if snapshot.config.server.allowAnonymous { return KeyConfig(name: "anonymous", secret: "") }
+            throw PlexusError(.authentication, "missing API key: send it as 'Authorization: Bearer KEY'")
+        }
+        guard let key = snapshot.keys.key(forSecret: secret, now: Date()) else {
+            throw PlexusError(.authentication, "invalid API key")
+        }
+        return key
+    }
+
+    private func readBody(_ request: Request, limit: Int) async throws(PlexusError) -> [UInt8] {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw PlexusError(.requestTooLarge, "request body of \(length) bytes is over the limit of \(limit) bytes")
+        }
+        do {
+            var body = try await request.body.collect(upTo: limit)
+            return body.readBytes(length: body.readableBytes) ?? []
+        } catch {
+            throw PlexusError(.requestTooLarge, "request body is over the limit of \(limit) bytes")
+        }
+    }
+
+    private func resolve(_ name: String, key: KeyConfig, snapshot: GatewayState, record: inout RequestRecord)
+        throws(PlexusError) -> [Candidate]
+    {
+        switch snapshot.resolver.resolve(name: name, key: key) {
+        case .alias(let alias):
+            record.row.alias = alias.name
+            let candidates = snapshot.candidates(for: alias)
+            guard !candidates.isEmpty else {
+                throw PlexusError(.unavailable, "model '\(name)' has no enabled target")
+            }
+            return candidates
+        case .direct(let provider, let model):
+            record.row.alias = name
+            return [Candidate(provider: provider, model: model)]
+        case .notFound(let allowed), .notAllowed(let allowed):
+            throw PlexusError(.notFound, "model '\(name)' not found; this key may use: \(allowed.joined(separator: ", "))",
+                              param: "model")
+        }
+    }
+}

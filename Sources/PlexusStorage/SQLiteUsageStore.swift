@@ -1,0 +1,88 @@
+import Foundation
+import Logging
+import PlexusCore
+import SQLiteNIO
+
+/// The usage log in an SQLite file, in WAL mode, written by one connection.
+public final class SQLiteUsageStore: UsageStore {
+    private let connection: SQLiteConnection
+    private let logger: Logger
+
+    static let columns = [
+        "request_id", "started_at", "key_name", "alias", "provider", "upstream_model", "client_protocol",
+        "target_protocol", "passthrough", "streamed", "status", "http_status", "input_tokens", "cache_read_tokens",
+        "cache_write_tokens", "output_tokens", "reasoning_tokens", "ttft_ms", "duration_ms", "output_tokens_per_second",
+        "stop_reason", "error_text",
+    ]
+
+    private init(connection: SQLiteConnection, logger: Logger) {
+        self.connection = connection
+        self.logger = logger
+    }
+
+    /// Opens (creating folders and the file as needed) and migrates the database at `path`.
+    public static func open(path: String, logger: Logger) async throws -> SQLiteUsageStore {
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        let store = SQLiteUsageStore(connection: connection, logger: logger)
+        try await store.migrate()
+        return store
+    }
+
+    private func migrate() async throws {
+        _ = try await connection.query("PRAGMA journal_mode=WAL", [])
+        _ = try await connection.query("PRAGMA synchronous=NORMAL", [])
+        _ = try await connection.query("PRAGMA busy_timeout=5000", [])
+        let version = try await connection.query("PRAGMA user_version", []).first?.column("user_version")?.integer ?? 0
+        for (index, step) in SQLiteMigrations.steps.enumerated() where index >= version {
+            for statement in step { _ = try await connection.query(statement, []) }
+            _ = try await connection.query("PRAGMA user_version = \(index + 1)", [])
+            logger.info("storage migrated", metadata: ["storage.version": "\(index + 1)"])
+        }
+    }
+
+    public func insert(_ rows: [UsageRecord]) async throws {
+        guard !rows.isEmpty else { return }
+        let placeholders = "(" + Array(repeating: "?", count: Self.columns.count).joined(separator: ",") + ")"
+        // One multi-row statement per chunk keeps a batch to one thread hop and one fsync.
+        for chunk in stride(from: 0, to: rows.count, by: 500).map({ rows[$0..<min($0 + 500, rows.count)] }) {
+            let sql = "INSERT OR REPLACE INTO usage (\(Self.columns.joined(separator: ","))) VALUES "
+                + Array(repeating: placeholders, count: chunk.count).joined(separator: ",")
+            _ = try await connection.query(sql, chunk.flatMap { $0.binds })
+        }
+    }
+
+    public func recent(limit: Int) async throws -> [UsageRecord] {
+        let rows = try await connection.query(
+            "SELECT * FROM usage ORDER BY started_at DESC, rowid DESC LIMIT ?", [.integer(limit)])
+        return rows.compactMap(UsageRecord.init(row:))
+    }
+
+    public func record(id: String) async throws -> UsageRecord? {
+        let rows = try await connection.query("SELECT * FROM usage WHERE request_id = ?", [.text(id)])
+        return rows.first.flatMap(UsageRecord.init(row:))
+    }
+
+    public func close() async throws {
+        try await connection.close()
+    }
+}
+
+/// Schema steps; index + 1 is the `user_version` after each.
+enum SQLiteMigrations {
+    static let steps: [[String]] = [
+        [
+            """
+            CREATE TABLE usage (
+                request_id TEXT PRIMARY KEY, started_at REAL NOT NULL, key_name TEXT, alias TEXT, provider TEXT,
+                upstream_model TEXT, client_protocol TEXT NOT NULL, target_protocol TEXT,
+                passthrough INTEGER NOT NULL, streamed INTEGER NOT NULL, status TEXT NOT NULL,
+                http_status INTEGER NOT NULL, input_tokens INTEGER, cache_read_tokens INTEGER,
+                cache_write_tokens INTEGER, output_tokens INTEGER, reasoning_tokens INTEGER, ttft_ms REAL,
+                duration_ms REAL NOT NULL, output_tokens_per_second REAL, stop_reason TEXT, error_text TEXT)
+            """,
+            "CREATE INDEX usage_started_at ON usage (started_at)",
+        ],
+    ]
+}

@@ -1,0 +1,47 @@
+import Foundation
+import PlexusCore
+import SQLiteNIO
+
+extension UsageRecord {
+    /// Values in `SQLiteUsageStore.columns` order.
+    var binds: [SQLiteData] {
+        [
+            .text(requestID), .float(startedAt.timeIntervalSince1970), .optionalText(keyName), .optionalText(alias),
+            .optionalText(provider), .optionalText(upstreamModel), .text(clientProtocol.rawValue),
+            .optionalText(targetProtocol?.rawValue), .integer(passthrough ? 1 : 0), .integer(streamed ? 1 : 0),
+            .text(outcome.rawValue), .integer(httpStatus), .optionalInt(tokens.input), .optionalInt(tokens.cacheRead),
+            .optionalInt(tokens.cacheWrite), .optionalInt(tokens.output), .optionalInt(tokens.reasoning),
+            .optionalFloat(ttftMs), .float(durationMs), .optionalFloat(outputTokensPerSecond),
+            .optionalText(stopReason), .optionalText(errorText),
+        ]
+    }
+
+    init?(row: SQLiteRow) {
+        guard let id = row.column("request_id")?.string,
+              let started = row.column("started_at")?.double,
+              let client = row.column("client_protocol")?.string.flatMap(APIProtocol.init(rawValue:)),
+              let outcome = row.column("status")?.string.flatMap(Outcome.init(rawValue:))
+        else { return nil }
+        func int(_ name: String) -> Int? { row.column(name)?.integer.map { Int($0) } }
+        func double(_ name: String) -> Double? { row.column(name).flatMap { $0.isNull ? nil : $0.double } }
+        func text(_ name: String) -> String? { row.column(name)?.string }
+        self.init(
+            requestID: id, startedAt: Date(timeIntervalSince1970: started), keyName: text("key_name"),
+            alias: text("alias"), provider: text("provider"), upstreamModel: text("upstream_model"),
+            clientProtocol: client, targetProtocol: text("target_protocol").flatMap(APIProtocol.init(rawValue:)),
+            passthrough: int("passthrough") == 1, streamed: int("streamed") == 1, outcome: outcome,
+            httpStatus: int("http_status") ?? 0,
+            tokens: Tokens(input: int("input_tokens"), cacheRead: int("cache_read_tokens"),
+                           cacheWrite: int("cache_write_tokens"), output: int("output_tokens"),
+                           reasoning: int("reasoning_tokens")),
+            ttftMs: double("ttft_ms"), durationMs: double("duration_ms") ?? 0,
+            outputTokensPerSecond: double("output_tokens_per_second"), stopReason: text("stop_reason"),
+            errorText: text("error_text"))
+    }
+}
+
+extension SQLiteData {
+    static func optionalText(_ s: String?) -> SQLiteData { s.map { .text($0) } ?? .null }
+    static func optionalInt(_ i: Int?) -> SQLiteData { i.map { .integer($0) } ?? .null }
+    static func optionalFloat(_ d: Double?) -> SQLiteData { d.map { .float($0) } ?? .null }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import PlexusCore
+
+/// Where and how to call one protocol of one provider: URL paths and auth headers per protocol.
+public struct Endpoint: Sendable, Equatable {
+    public var baseURL: String
+    public var apiKey: String?
+    public var extraHeaders: [(String, String)]
+
+    public init(baseURL: String, apiKey: String?, extraHeaders: [(String, String)] = []) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.extraHeaders = extraHeaders
+    }
+
+    public static func == (a: Endpoint, b: Endpoint) -> Bool {
+        a.baseURL == b.baseURL && a.apiKey == b.apiKey && a.extraHeaders.elementsEqual(b.extraHeaders, by: ==)
+    }
+
+    /// Whether this endpoint is the built-in in-process mock.
+    public var isMock: Bool { baseURL.hasPrefix("mock://") }
+
+    /// The full URL of a generation call.
+    public func url(for proto: APIProtocol, model: String, stream: Bool) -> String {
+        let base = isMock ? mockBase(proto) : String(baseURL.hasSuffix("/") ? baseURL.dropLast() : baseURL[...])
+        switch proto {
+        case .chat: return base + "/chat/completions"
+        case .messages: return base + "/messages"
+        case .gemini:
+            let escaped = model.replacingOccurrences(of: "/", with: "%2F")
+            return base + "/models/\(escaped)" + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent")
+        }
+    }
+
+    private func mockBase(_ proto: APIProtocol) -> String {
+        switch proto {
+        case .chat, .messages: "mock://local/v1"
+        case .gemini: "mock://local/v1beta"
+        }
+    }
+
+    /// Auth and protocol headers (CONFIG.md "Upstream auth per protocol"), then the provider's own headers.
+    public func headers(for proto: APIProtocol, passing clientHeaders: [(String, String)] = []) -> [(String, String)] {
+        var h: [(String, String)] = [("content-type", "application/json")]
+        switch proto {
+        case .chat:
+            if let apiKey { h.append(("authorization", "Bearer \(apiKey)")) }
+        case .messages:
+            if let apiKey { h.append(("x-api-key", apiKey)) }
+            h.append(("anthropic-version", "2023-06-01"))
+            h += clientHeaders.filter { $0.0.lowercased() == "anthropic-beta" }
+        case .gemini:
+            if let apiKey { h.append(("x-goog-api-key", apiKey)) }
+        }
+        return h + extraHeaders
+    }
+}

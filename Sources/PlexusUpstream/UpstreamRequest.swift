@@ -1,0 +1,59 @@
+import NIOCore
+
+/// A request to a provider, fully built: URL, headers and body.
+public struct UpstreamRequest: Sendable {
+    public var url: String
+    public var method: String
+    public var headers: [(String, String)]
+    public var body: ByteBuffer
+
+    public init(url: String, method: String = "POST", headers: [(String, String)], body: ByteBuffer) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// A provider's answer: the status and headers, with the body still streaming.
+public struct UpstreamResponse: Sendable {
+    public var status: Int
+    public var headers: [(String, String)]
+    public var body: UpstreamBody
+
+    public init(status: Int, headers: [(String, String)], body: UpstreamBody) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The first value of a header, case-insensitively.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.0.lowercased() == name.lowercased() }?.1
+    }
+
+    /// Reads the whole body, refusing more than `limit` bytes.
+    public func collect(upTo limit: Int) async throws(UpstreamError) -> ByteBuffer {
+        var out = ByteBuffer()
+        do {
+            for try await chunk in body {
+                guard out.readableBytes + chunk.readableBytes <= limit else {
+                    throw UpstreamError(.bodyTooLarge, "upstream body over \(limit) bytes")
+                }
+                var c = chunk
+                out.writeBuffer(&c)
+            }
+        } catch let e as UpstreamError {
+            throw e
+        } catch {
+            throw UpstreamError.map(error)
+        }
+        return out
+    }
+}
+
+/// Anything that can carry an upstream request: real HTTP, or the in-process mock.
+public protocol UpstreamTransport: Sendable {
+    /// Sends the request; returns once the status and headers arrived (or `firstByteTimeout` passed).
+    func send(_ request: UpstreamRequest, firstByteTimeout: Duration) async throws(UpstreamError) -> UpstreamResponse
+}

@@ -1,0 +1,1 @@
+enum PlexusVersion { static let current = "0.1.0" }

@@ -1,0 +1,51 @@
+import PlexusCore
+import Testing
+
+/// Every captured request, decoded, encoded for every target protocol and decoded back.
+@Suite struct FixtureRequestTests {
+    /// Requests a target cannot express, with the field the refusal must name.
+    static let refusals: [String: String] = [
+        "anthropic/pause-turn-stream.request.json>chat": "tools[web_search]",
+        "anthropic/pause-turn-stream.request.json>gemini": "tools[web_search]",
+        "gemini/cached-content-tokens.request.json>chat": "cachedContent",
+        "gemini/cached-content-tokens.request.json>messages": "cachedContent",
+        "gemini/implicit-cache-video.request.json>chat": "messages[0].content[1]",
+        "gemini/implicit-cache-video.request.json>messages": "messages[0].content[1]",
+        "openai/deepseek-reasoning-content-nonstream.request.json>gemini": "",
+    ]
+
+    static func decode(_ f: Fixture) throws -> IR.Request {
+        try Translator.decodeRequest(f.bytes, from: f.proto, model: f.proto == .gemini ? "gemini-test" : nil)
+    }
+
+    @Test(arguments: Fixtures.requests)
+    func decodes(_ f: Fixture) throws {
+        let r = try Self.decode(f)
+        #expect(!r.messages.isEmpty)
+        #expect(!r.model.isEmpty)
+        #expect(r.messages.allSatisfy { !$0.parts.isEmpty })
+    }
+
+    @Test(arguments: Fixtures.requests, APIProtocol.allCases)
+    func reencodesForEveryTarget(_ f: Fixture, _ target: APIProtocol) throws {
+        let r = try Self.decode(f)
+        let key = "\(f.testDescription)>\(target.rawValue)"
+        let body: [UInt8]
+        do {
+            body = try Translator.encodeRequest(r, to: target, upstreamModel: "upstream-model")
+        } catch {
+            #expect(error.kind == .invalidRequest)
+            #expect(error.param != nil)
+            #expect(Self.refusals[key] != nil, "unexpected refusal \(key): \(error.message)")
+            if let expected = Self.refusals[key], !expected.isEmpty { #expect(error.param == expected) }
+            return
+        }
+        #expect(Self.refusals[key] == nil || Self.refusals[key] == "", "expected a refusal for \(key)")
+        let json = try JSONValue(parsing: body)
+        if target != .gemini { #expect(json["model"]?.stringValue == "upstream-model") }
+        if target == .chat && r.stream { #expect(json["stream_options"]?["include_usage"]?.boolValue == true) }
+        let back = try Translator.decodeRequest(body, from: target, model: "upstream-model")
+        let noMax = target == .messages && r.maxOutputTokens == nil
+        #expect(RequestEssentials(back, defaultMaxTokens: noMax) == RequestEssentials(r, defaultMaxTokens: noMax))
+    }
+}

@@ -1,0 +1,58 @@
+import Testing
+@testable import PlexusCore
+
+@Suite("Shared JSON parser and writer")
+struct SharedJSONTests {
+    @Test(arguments: [
+        #"{"b":1,"a":[true,false,null],"c":{"d":"x\ny\u00e9\ud83d\ude00"}}"#,
+        #"[1.5,-2,3e3,"\"q\""]"#,
+        #""plain""#,
+        #"{}"#,
+    ])
+    func roundTripsAndKeepsKeyOrder(text: String) throws {
+        let v = try JSONValue(parsing: text)
+        let again = try JSONValue(parsing: v.serialized())
+        #expect(v == again)
+        if case .object(let o) = v, o.count == 3 { #expect(o.keys == ["b", "a", "c"]) }
+    }
+
+    @Test func decodesEscapes() throws {
+        let v = try JSONValue(parsing: #"{"s":"a\tb\u00e9\ud83d\ude00"}"#)
+        #expect(v["s"]?.stringValue == "a\tbé😀")
+    }
+
+    @Test(arguments: [
+        ("{\"a\":1,}", 7),
+        ("[1 2]", 3),
+        ("{\"a\" 1}", 5),
+        ("\"open", 5),
+        ("tru", 0),
+    ])
+    func reportsErrorOffsets(text: String, offset: Int) {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
+        do { _ = try JSONValue(parsing: text) } catch { #expect(error.offset == offset) }
+    }
+
+    @Test func refusesDeepNesting() {
+        let deep = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: deep, maxDepth: 128) }
+    }
+}
+
+@Suite("Top-level JSON patch")
+struct SharedJSONPatchTests {
+    @Test(arguments: [
+        (#"{"model":"a","messages":[{"role":"user"}] , "x":1}"#, #"{"model":"up/b","messages":[{"role":"user"}] , "x":1,"stream_options":{"include_usage":true}}"#),
+        (#"{}"#, #"{"model":"up/b","stream_options":{"include_usage":true}}"#),
+        (#"{"stream_options":{"include_usage":false},"model":"a"}"#, #"{"stream_options":{"include_usage":true},"model":"up/b"}"#),
+    ])
+    func patchesOnlyTheNamedMembers(input: String, expected: String) throws {
+        let (_, spans) = try JSONValue.parseWithTopLevelSpans(Array(input.utf8))
+        var patch = JSONTopLevelPatch(bytes: Array(input.utf8), spans: spans)
+        patch.set("model", "up/b")
+        patch.set("stream_options", ["include_usage": true])
+        let out = String(decoding: patch.result(), as: UTF8.self)
+        #expect(out == expected)
+        #expect(try JSONValue(parsing: out) == JSONValue(parsing: expected))
+    }
+}

@@ -1,0 +1,116 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import PlexusCore
+import PlexusMock
+import PlexusRouting
+@testable import PlexusServer
+import ServiceLifecycle
+
+/// A gateway running in process on a loopback port chosen by the OS, for integration tests.
+struct TestGateway {
+    let port: Int
+    let gateway: Gateway
+    let folder: URL
+    static let key = "sk-test-key"
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    /// Runs `body` against a gateway configured by `yaml` (`${TEST_KEY}` is the client key); stops it afterwards.
+    static func with<T: Sendable>(
+        yaml: String, timeout: Duration = .seconds(60), _ body: @Sendable @escaping (TestGateway) async throws -> T
+    ) async throws -> T {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-it-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let config = try ConfigLoader.load(yaml: yaml, environment: ["TEST_KEY": key], fileName: "plexus.yaml")
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let gateway = try await Gateway(config: config, configFolder: folder.path, logger: logger)
+        let (ports, portSink) = AsyncStream<Int>.makeStream()
+        let app = gateway.application(host: "127.0.0.1", port: 0) { port in portSink.yield(port) }
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: gateway.usageWriter), .init(service: app)], logger: logger))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try? await group.run() }
+            var it = ports.makeAsyncIterator()
+            guard let port = await it.next() else { return .failure(TestTimeout()) }
+            let outcome: Result<T, any Error>
+            do {
+                outcome = .success(try await withTimeout(timeout) {
+                    try await body(TestGateway(port: port, gateway: gateway, folder: folder))
+                })
+            } catch {
+                outcome = .failure(error)
+            }
+            // Graceful: the usage writer gets to flush, as on SIGTERM.
+            await group.triggerGracefulShutdown()
+            await tasks.waitForAll()
+            return outcome
+        }
+        await gateway.shutdown()
+        return try result.get()
+    }
+}
+
+struct TestTimeout: Error {}
+
+/// Runs `body`, failing with `TestTimeout` when it takes longer than `limit`.
+func withTimeout<T: Sendable>(_ limit: Duration, _ body: @Sendable @escaping () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { tasks in
+        tasks.addTask { try await body() }
+        tasks.addTask {
+            try await Task.sleep(for: limit)
+            throw TestTimeout()
+        }
+        defer { tasks.cancelAll() }
+        while let next = try await tasks.next() {
+            if let value = next { return value }
+        }
+        throw TestTimeout()
+    }
+}
+
+/// Runs a real MockServer on a free loopback port around `body`.
+func withMockServer<T: Sendable>(
+    _ upstream: MockUpstream = MockUpstream(), _ body: @Sendable @escaping (Int, MockUpstream) async throws -> T
+) async throws -> T {
+    let server = MockServer(upstream: upstream, host: "127.0.0.1", port: 0, logger: Logger(label: "mock"))
+    let (ports, sink) = AsyncStream<Int>.makeStream()
+    return try await withThrowingTaskGroup(of: T?.self) { tasks in
+        tasks.addTask { try await server.run { sink.yield($0) }; return nil }
+        tasks.addTask {
+            var it = ports.makeAsyncIterator()
+            guard let port = await it.next() else { throw TestTimeout() }
+            return try await body(port, upstream)
+        }
+        var value: T?
+        while let next = try await tasks.next() {
+            if let v = next { value = v; break }
+        }
+        tasks.cancelAll()
+        return value!
+    }
+}
+
+extension HTTPClient {
+    /// POSTs JSON and returns the response with its body still streaming.
+    func post(_ url: String, json: String, headers: [(String, String)] = []) async throws -> HTTPClientResponse {
+        var request = HTTPClientRequest(url: url)
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        for (n, v) in headers { request.headers.add(name: n, value: v) }
+        request.body = .bytes(ByteBuffer(string: json))
+        return try await execute(request, timeout: .seconds(30))
+    }
+}
+
+extension HTTPClientResponse {
+    func text() async throws -> String {
+        var buffer = try await body.collect(upTo: 16 << 20)
+        return buffer.readString(length: buffer.readableBytes) ?? ""
+    }
+
+    func json() async throws -> JSONValue { try JSONValue(parsing: try await text()) }
+}
