@@ -70,7 +70,6 @@ extension MockBehavior {
     }
 
     // One switch over the whole grammar keeps the option list in one place.
-    // swiftlint:disable:next cyclomatic_complexity function_body_length
     mutating func applyOption(key: String, value: String?) throws(MockBehaviorError) {
         let o = OptionValue(key: key, value: value)
         switch key {

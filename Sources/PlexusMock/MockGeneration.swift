@@ -46,21 +46,22 @@ extension MockScript {
 
     /// Mints the signatures each protocol carries.
     private mutating func sign(request: MockGeneration, behavior: MockBehavior, signer: MockSigner) {
+        let nonce = UInt32(truncatingIfNeeded: seed >> 16)
         switch request.proto {
         case .chat:
             break
         case .messages:
-            if !thinking.isEmpty { signature = signer.mint(.anthropicThinking, content: thinkingText) }
+            if !thinking.isEmpty { signature = signer.mint(.anthropicThinking, content: thinkingText, nonce: nonce) }
             if behavior.redactedThinking {
-                redactedData = signer.mint(.anthropicRedacted, content: "redacted-\(seed)")
+                redactedData = signer.mint(.anthropicRedacted, content: "redacted", nonce: nonce)
             }
         case .gemini:
             guard !thinking.isEmpty else { return }
             // Gemini signs the first part after the thoughts: the text, else the first function call.
             if text.isEmpty, !toolCalls.isEmpty {
-                toolCalls[0].signature = signer.mint(.geminiPart, content: toolCalls[0].name)
+                toolCalls[0].signature = signer.mint(.geminiPart, content: toolCalls[0].name, nonce: nonce)
             } else {
-                signature = signer.mint(.geminiPart, content: "text")
+                signature = signer.mint(.geminiPart, content: "text", nonce: nonce)
             }
         }
     }

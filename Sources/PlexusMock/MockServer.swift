@@ -6,9 +6,13 @@ import NIOPosix
 /// A real HTTP/1.1 server (SwiftNIO) in front of a `MockUpstream`: keep-alive, chunked streams,
 /// resets as closed connections. Runs in the caller's task until cancelled.
 public struct MockServer: Sendable {
+    /// The protocol logic behind the socket.
     public let upstream: MockUpstream
+    /// Address to bind (default loopback).
     public let host: String
+    /// Port to bind; 0 picks a free one.
     public let port: Int
+    /// Logs binding and connection errors at debug level only (never per request above debug).
     public let logger: Logger
     let eventLoopGroup: any EventLoopGroup
 
@@ -23,7 +27,7 @@ public struct MockServer: Sendable {
         self.eventLoopGroup = eventLoopGroup
     }
 
-    /// Serves until the task is cancelled.
+    /// Serves until the task is cancelled; cancellation is a normal return, not an error.
     public func run() async throws {
         try await run(onBound: { _ in })
     }
@@ -45,12 +49,17 @@ public struct MockServer: Sendable {
         let boundPort = server.channel.localAddress?.port ?? port
         logger.debug("mock upstream listening", metadata: ["host": "\(host)", "port": "\(boundPort)"])
         await onBound(boundPort)
-        try await server.executeThenClose { connections in
-            try await withThrowingDiscardingTaskGroup { group in
-                for try await connection in connections {
-                    group.addTask { await MockConnection(upstream: upstream, logger: logger).serve(connection) }
+        do {
+            try await server.executeThenClose { connections in
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await connection in connections {
+                        group.addTask { await MockConnection(upstream: upstream, logger: logger).serve(connection) }
+                    }
                 }
             }
+        } catch is CancellationError {
+            // Cancellation is how the server is asked to stop: a normal end.
         }
+        logger.debug("mock upstream stopped", metadata: ["port": "\(boundPort)"])
     }
 }

@@ -1,7 +1,8 @@
 /// Mints and verifies thinking signatures from content plus a per-instance secret.
 ///
-/// A signature is base64 of `"PX" | version | purpose | digest(content) | mac`, where the mac is an
-/// HMAC-like two-pass keyed hash over everything before it. Verification proves the mock minted the
+/// A signature is base64 of `"PX" | version | purpose | nonce | digest(content) | mac`, where the mac
+/// is an HMAC-like two-pass keyed hash over everything before it; the nonce makes signatures differ
+/// between answers even for equal content. Verification proves the mock minted the
 /// bytes (and, where the caller passes the content, that they belong to that content).
 public struct MockSigner: Sendable {
     /// What a signature was minted for; part of the signed bytes, so one kind can't stand in for another.
@@ -35,24 +36,25 @@ public struct MockSigner: Sendable {
         outerKey = key.map { $0 ^ 0x5C }
     }
 
-    /// A signature for `content`, the same every time for the same secret, purpose and content.
-    public func mint(_ purpose: Purpose, content: String) -> String {
+    /// A signature for `content`, the same every time for the same secret, purpose, content and nonce.
+    public func mint(_ purpose: Purpose, content: String, nonce: UInt32 = 0) -> String {
         var body = Self.magic
         body.append(purpose.rawValue)
+        body += MockHash.bytes(UInt64(nonce)).prefix(4)
         body += MockHash.bytes(MockHash.hash64(content, seed: UInt64(purpose.rawValue)))
         return MockBase64.encode(body + mac(body))
     }
 
     /// Checks a signature; with `content` nil only authenticity is checked.
     public func verify(_ signature: String, purpose: Purpose, content: String?) -> Verdict {
-        guard let bytes = MockBase64.decode(signature), bytes.count == 28,
+        guard let bytes = MockBase64.decode(signature), bytes.count == 32,
               Array(bytes[0..<3]) == Self.magic else { return .notMinted }
-        let body = Array(bytes[0..<12])
-        guard constantTimeEqual(Array(bytes[12...]), mac(body)) else { return .notMinted }
+        let body = Array(bytes[0..<16])
+        guard constantTimeEqual(Array(bytes[16...]), mac(body)) else { return .notMinted }
         guard body[3] == purpose.rawValue else { return .wrongContent }
         if let content {
             let digest = MockHash.bytes(MockHash.hash64(content, seed: UInt64(purpose.rawValue)))
-            guard Array(body[4..<12]) == digest else { return .wrongContent }
+            guard Array(body[8..<16]) == digest else { return .wrongContent }
         }
         return .valid
     }

@@ -80,8 +80,9 @@ extension MockUpstream {
             let part = k == 0 ? [] : Array(body.prefix(body.count / 2))
             return MockResponse(status: 200, headers: headers, body: .stream(Self.cutStream(part, stats: stats)))
         case .stallAfter?:
-            let producer = MockStreamProducer(encoder: MockOpenAI.StreamEncoder(script: script, includeUsage: false),
-                                              events: [], pacing: pacing, framing: .sse, fault: .stallAfter(0),
+            // Head, then a body that never comes: a producer with no events that stalls at once.
+            let producer = MockStreamProducer(encoder: MockGemini.StreamEncoder(script: script), events: [],
+                                              pacing: pacing, framing: .sse, fault: .stallAfter(0),
                                               stats: stats, model: gen.model)
             return MockResponse(status: 200, headers: headers, body: .stream(producer.makeStream()))
         case .errorEvent?:

@@ -18,24 +18,10 @@ struct InferenceRoutes {
         router.post("/v1/messages/count_tokens") { request, _ in
             await countTokens(request, proto: .messages)
         }
-        router.post("/v1beta/models/{action}") { request, context in
-            let action = context.parameters.get("action") ?? ""
-            guard let colon = action.lastIndex(of: ":") else {
-                return HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method in '\(action)'"),
-                                           for: .gemini, requestID: ProxyEngine.newRequestID())
-            }
-            let model = String(action[..<colon])
-            switch action[action.index(after: colon)...] {
-            case "generateContent":
-                return await engine.handle(request, proto: .gemini, pathModel: model, pathStream: false)
-            case "streamGenerateContent":
-                let sse = request.uri.queryParameters["alt"] == "sse"
-                return await engine.handle(request, proto: .gemini, pathModel: model, pathStream: true, geminiArray: !sse)
-            case "countTokens":
-                return await countTokens(request, proto: .gemini)
-            default:
-                return HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method '\(action)'"),
-                                           for: .gemini, requestID: ProxyEngine.newRequestID())
+        // Google serves generateContent under v1beta and v1; google-genai uses v1 with a custom base URL.
+        for prefix in ["/v1beta/models/{action}", "/v1/models/{action}"] {
+            router.post(RouterPath(prefix)) { request, context in
+                await gemini(request, action: context.parameters.get("action") ?? "")
             }
         }
         router.get("/v1beta/models") { request, _ in
@@ -43,6 +29,27 @@ struct InferenceRoutes {
         }
         router.get("/v1/models") { request, _ in
             listModels(request, proto: request.headers[HTTPField.Name("anthropic-version")!] != nil ? .messages : .chat)
+        }
+    }
+
+    /// Dispatches `MODEL:generateContent`, `:streamGenerateContent` and `:countTokens`.
+    func gemini(_ request: Request, action: String) async -> Response {
+        guard let colon = action.lastIndex(of: ":") else {
+            return HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method in '\(action)'"),
+                                       for: .gemini, requestID: ProxyEngine.newRequestID())
+        }
+        let model = String(action[..<colon])
+        switch action[action.index(after: colon)...] {
+        case "generateContent":
+            return await engine.handle(request, proto: .gemini, pathModel: model, pathStream: false)
+        case "streamGenerateContent":
+            let sse = request.uri.queryParameters["alt"] == "sse"
+            return await engine.handle(request, proto: .gemini, pathModel: model, pathStream: true, geminiArray: !sse)
+        case "countTokens":
+            return await countTokens(request, proto: .gemini)
+        default:
+            return HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method '\(action)'"),
+                                       for: .gemini, requestID: ProxyEngine.newRequestID())
         }
     }
 

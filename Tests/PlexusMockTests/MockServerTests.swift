@@ -149,9 +149,10 @@ struct MockServerTests {
     @Test func stallBeforeHeadIsCancelledWhenTheClientLeaves() async throws {
         let upstream = MockUpstream()
         let snapshot = try await Self.withServer(upstream) { port in
-            _ = try await RawHTTP.exchange(port: port, Self.chatRequest("mock:stall", stream: false)) { _ in
+            try await RawHTTP.withConnection(port: port) { connection in
+                try await connection.send(Self.chatRequest("mock:stall", stream: false))
                 // Leave once the mock has the request.
-                upstream.stats.state.withLock { $0.totalRequests } >= 1
+                _ = await upstream.stats.waitUntil(timeout: .seconds(10)) { $0.totalRequests == 1 }
             }
             return await upstream.stats.waitUntil(timeout: .seconds(10)) { $0.requestsCancelled == 1 }
         }
@@ -223,12 +224,14 @@ struct MockServerTests {
                 let port = await ports.first { _ in true }
                 // An idle keep-alive connection must not keep the server alive.
                 group.addTask {
-                    try await RawHTTP.withConnection(port: port ?? 0) { connection in
+                    // Cancelled with the rest of the group; its own outcome does not matter.
+                    _ = try? await RawHTTP.withConnection(port: port ?? 0) { connection in
                         try await connection.send(Self.chatRequest("demo-fast", stream: false))
                         _ = try await connection.read()
                         _ = try await connection.read()
                         return false
                     }
+                    return false
                 }
                 try await Task.sleep(for: .milliseconds(100))
                 group.cancelAll()

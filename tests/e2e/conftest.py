@@ -23,7 +23,31 @@ providers:
   demo:
     api_base_url: mock://
     models: [demo-fast, demo-slow, demo-tools, demo-thinking]
+  only-chat:
+    api_base_url: {{ chat: "mock://" }}
+  only-messages:
+    api_base_url: {{ messages: "mock://" }}
+  only-gemini:
+    api_base_url: {{ gemini: "mock://" }}
 models:
+  via-chat:
+    targets:
+      - {{ provider: only-chat, model: demo-fast }}
+  via-messages:
+    targets:
+      - {{ provider: only-messages, model: demo-fast }}
+  via-gemini:
+    targets:
+      - {{ provider: only-gemini, model: demo-fast }}
+  tools-chat:
+    targets:
+      - {{ provider: only-chat, model: "mock:tools=1" }}
+  tools-messages:
+    targets:
+      - {{ provider: only-messages, model: "mock:tools=1" }}
+  tools-gemini:
+    targets:
+      - {{ provider: only-gemini, model: "mock:tools=1" }}
   demo:
     additional_aliases: [gpt-4o-mini]
     targets:
@@ -87,3 +111,10 @@ def gateway():
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def pytest_terminal_summary(terminalreporter):
+    import test_translation_matrix as m
+    if m.RESULTS:
+        terminalreporter.write_sep("=", "translation matrix (SDK x upstream protocol x mode x case)")
+        terminalreporter.write_line(m.pytest_sessionfinish_table())

@@ -126,16 +126,26 @@ extension Anthropic {
                 openBlock(index, block.kind, empty, into: &out)
                 outIndex = nextOut - 1
             }
-            let body: JSONValue
+            let (type, field, value): (String, String, String)
             switch delta {
-            case .text(let s): body = ["type": "text_delta", "text": .string(s)]
-            case .thinking(let s): body = ["type": "thinking_delta", "thinking": .string(s)]
+            case .text(let s): (type, field, value) = ("text_delta", "text", s)
+            case .thinking(let s): (type, field, value) = ("thinking_delta", "thinking", s)
             case .signature(let s):
                 guard block.kind == .thinking else { return }
-                body = ["type": "signature_delta", "signature": .string(SignatureTag.encode(s, native: .messages))]
-            case .arguments(let s): body = ["type": "input_json_delta", "partial_json": .string(s)]
+                (type, field, value) = ("signature_delta", "signature", SignatureTag.encode(s, native: .messages))
+            case .arguments(let s): (type, field, value) = ("input_json_delta", "partial_json", s)
             }
-            emit("content_block_delta", ["type": "content_block_delta", "index": .number(Double(outIndex)), "delta": body], into: &out)
+            // The hot path: written directly rather than through a JSONValue tree.
+            var json = Array(#"{"type":"content_block_delta","index":"#.utf8)
+            json.append(contentsOf: String(outIndex).utf8)
+            json.append(contentsOf: #","delta":{"type":""#.utf8)
+            json.append(contentsOf: type.utf8)
+            json.append(contentsOf: #"",""#.utf8)
+            json.append(contentsOf: field.utf8)
+            json.append(contentsOf: #"":"#.utf8)
+            JSONWriter.writeString(value, into: &json)
+            json.append(contentsOf: "}}".utf8)
+            SSEWriter.append(event: "content_block_delta", json: json, into: &out)
         }
 
         func emit(_ name: String, _ json: JSONValue, into out: inout [UInt8]) {

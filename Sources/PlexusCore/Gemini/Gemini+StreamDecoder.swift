@@ -44,45 +44,52 @@ extension Gemini {
 
         mutating func part(_ p: JSONValue, into out: inout [IR.StreamEvent]) {
             let sig = SignatureTag.decode(p.g("thoughtSignature")?.stringValue, native: .gemini)
+            let isThought = p["thought"]?.boolValue == true
             if case .redacted(let r)? = sig {
                 single(.redactedThinking(r), into: &out)
-                if p["thought"]?.boolValue == true { return }
+                if isThought { return }
             }
             var signature: IR.Signature?
             if case .signature(let s)? = sig { signature = s }
-            if p["thought"]?.boolValue == true {
-                let i = ensure(.thinking, into: &out)
-                if let t = p.g("text")?.stringValue, !t.isEmpty { out.append(.delta(index: i, delta: .thinking(t))) }
+            if isThought {
+                thought(p.g("text")?.stringValue ?? "", signature, into: &out)
+            } else if let call = p.g("functionCall") {
+                functionCall(call, signature, into: &out)
+            } else {
                 if let signature {
-                    out.append(.delta(index: i, delta: .signature(signature)))
+                    // Gemini signs the first part after its thoughts: an empty thinking block carries it.
                     close(into: &out)
+                    thought("", signature, into: &out)
                 }
-                return
+                if let t = p.g("text")?.stringValue {
+                    let i = ensure(.text, into: &out)
+                    if !t.isEmpty { out.append(.delta(index: i, delta: .text(t))) }
+                } else {
+                    single(.opaque(IR.Opaque(origin: .gemini, value: p)), into: &out)
+                }
             }
-            if let call = p.g("functionCall") {
-                close(into: &out)
-                let id = call["id"]?.stringValue ?? ToolIDs.generated(responseID: responseID, index: calls)
-                calls += 1
-                let i = nextIndex
-                nextIndex += 1
-                out.append(.blockStart(index: i, kind: .toolCall(id: id, name: call["name"]?.stringValue ?? "", signature: signature)))
-                out.append(.delta(index: i, delta: .arguments(ToolArguments.text(from: call["args"]))))
-                out.append(.blockStop(index: i))
-                return
-            }
+        }
+
+        /// Thought text continues the open thinking block; a signature closes it.
+        mutating func thought(_ text: String, _ signature: IR.Signature?, into out: inout [IR.StreamEvent]) {
+            let i = ensure(.thinking, into: &out)
+            if !text.isEmpty { out.append(.delta(index: i, delta: .thinking(text))) }
             if let signature {
-                // Gemini signs the first part after its thoughts: an empty thinking block carries it.
-                close(into: &out)
-                let i = ensure(.thinking, into: &out)
                 out.append(.delta(index: i, delta: .signature(signature)))
                 close(into: &out)
             }
-            if let t = p.g("text")?.stringValue {
-                let i = ensure(.text, into: &out)
-                if !t.isEmpty { out.append(.delta(index: i, delta: .text(t))) }
-            } else {
-                single(.opaque(IR.Opaque(origin: .gemini, value: p)), into: &out)
-            }
+        }
+
+        /// A function call arrives whole: start, all arguments, stop.
+        mutating func functionCall(_ call: JSONValue, _ signature: IR.Signature?, into out: inout [IR.StreamEvent]) {
+            close(into: &out)
+            let id = call["id"]?.stringValue ?? ToolIDs.generated(responseID: responseID, index: calls)
+            calls += 1
+            let i = nextIndex
+            nextIndex += 1
+            out.append(.blockStart(index: i, kind: .toolCall(id: id, name: call["name"]?.stringValue ?? "", signature: signature)))
+            out.append(.delta(index: i, delta: .arguments(ToolArguments.text(from: call["args"]))))
+            out.append(.blockStop(index: i))
         }
 
         mutating func single(_ kind: IR.BlockKind, into out: inout [IR.StreamEvent]) {

@@ -11,6 +11,8 @@ extension OpenAI {
 
         let model: String
         let includeUsage: Bool
+        /// The server's clock, used when the upstream's start event carries no `created`.
+        let created: Int?
         var phase = Phase.waiting
         /// `{"id":…,"object":…,"created":…,"model":…` shared by every chunk.
         var head: [UInt8] = []
@@ -18,9 +20,10 @@ extension OpenAI {
         var nextTool = 0
         var usage: IR.Usage?
 
-        public init(model: String, includeUsage: Bool) {
+        public init(model: String, includeUsage: Bool, created: Int? = nil) {
             self.model = model
             self.includeUsage = includeUsage
+            self.created = created
         }
 
         public mutating func encode(_ event: IR.StreamEvent) -> [UInt8] {
@@ -74,7 +77,7 @@ extension OpenAI {
             head = Array(#"{"id":"#.utf8)
             JSONWriter.writeString(id.isEmpty ? "chatcmpl-plexus" : id, into: &head)
             head.append(contentsOf: #","object":"chat.completion.chunk","created":"#.utf8)
-            head.append(contentsOf: String(created ?? 0).utf8)
+            head.append(contentsOf: String(created ?? self.created ?? 0).utf8)
             head.append(contentsOf: #","model":"#.utf8)
             JSONWriter.writeString(model, into: &head)
             phase = .streaming

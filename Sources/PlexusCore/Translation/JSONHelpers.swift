@@ -55,18 +55,34 @@ extension JSONValue {
 
 /// camelCase to snake_case for Gemini's protobuf JSON field names.
 enum GeminiKey {
+    /// The names the codecs look up, converted once (the stream decoder asks for absent fields on every chunk).
+    static let known: [String: String] = Dictionary(uniqueKeysWithValues: [
+        "thoughtSignature", "functionCall", "functionResponse", "inlineData", "fileData", "mimeType", "fileUri",
+        "finishReason", "usageMetadata", "promptFeedback", "blockReason", "responseId", "modelVersion",
+        "promptTokenCount", "candidatesTokenCount", "cachedContentTokenCount", "thoughtsTokenCount",
+        "toolUsePromptTokenCount", "totalTokenCount", "systemInstruction", "generationConfig", "toolConfig",
+        "functionCallingConfig", "allowedFunctionNames", "functionDeclarations", "parametersJsonSchema",
+        "maxOutputTokens", "topP", "topK", "stopSequences", "candidateCount", "presencePenalty", "frequencyPenalty",
+        "responseMimeType", "responseSchema", "responseJsonSchema", "thinkingConfig", "thinkingBudget",
+        "thinkingLevel", "includeThoughts", "responseModalities",
+    ].map { ($0, convert($0)) })
+
     static func snake(_ camel: String) -> String {
-        var out = ""
+        known[camel] ?? convert(camel)
+    }
+
+    static func convert(_ camel: String) -> String {
+        var out: [UInt8] = []
         out.reserveCapacity(camel.utf8.count + 4)
-        for ch in camel {
-            if ch.isUppercase {
-                out.append("_")
-                out.append(contentsOf: ch.lowercased())
+        for c in camel.utf8 {
+            if c >= 0x41 && c <= 0x5A {
+                out.append(UInt8(ascii: "_"))
+                out.append(c + 0x20)
             } else {
-                out.append(ch)
+                out.append(c)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -25,8 +25,14 @@ public enum StreamCodecs {
     /// `includeUsage` matters for OpenAI clients only; `geminiJSONArray` picks Gemini's non-SSE array framing.
     public static func encoder(for proto: APIProtocol, clientModel: String, includeUsage: Bool,
                                geminiJSONArray: Bool) -> any StreamEncoding {
+        encoder(for: proto, clientModel: clientModel, includeUsage: includeUsage, geminiJSONArray: geminiJSONArray, created: nil)
+    }
+
+    /// As above; `created` (Unix seconds from the server's clock) fills OpenAI's `created` when the upstream gave none.
+    public static func encoder(for proto: APIProtocol, clientModel: String, includeUsage: Bool, geminiJSONArray: Bool,
+                               created: Int?) -> any StreamEncoding {
         switch proto {
-        case .chat: OpenAI.StreamEncoder(model: clientModel, includeUsage: includeUsage)
+        case .chat: OpenAI.StreamEncoder(model: clientModel, includeUsage: includeUsage, created: created)
         case .messages: Anthropic.StreamEncoder(model: clientModel)
         case .gemini: Gemini.StreamEncoder(model: clientModel, jsonArray: geminiJSONArray)
         }

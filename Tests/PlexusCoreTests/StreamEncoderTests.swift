@@ -1,0 +1,98 @@
+import PlexusCore
+import Testing
+
+/// The stream encoders as state machines over hand-made IR event sequences.
+@Suite struct StreamEncoderTests {
+    static let parallelCalls: [IR.StreamEvent] = [
+        .start(id: "s1", model: "up", created: 5),
+        .usage(IR.Usage(input: 9)),
+        .blockStart(index: 0, kind: .text),
+        .delta(index: 0, delta: .text("Let me check.")),
+        .blockStop(index: 0),
+        .blockStart(index: 1, kind: .toolCall(id: "c1", name: "a", signature: IR.Signature("GS", origin: .gemini))),
+        .delta(index: 1, delta: .arguments("{\"x\":")),
+        .delta(index: 1, delta: .arguments("1}")),
+        .blockStop(index: 1),
+        .blockStart(index: 2, kind: .toolCall(id: "c2", name: "b", signature: nil)),
+        .delta(index: 2, delta: .arguments("{}")),
+        .blockStop(index: 2),
+        .stop(.toolUse, stopSequence: nil),
+        .usage(IR.Usage(input: 9, output: 4)),
+    ]
+
+    static func run(_ events: [IR.StreamEvent], _ proto: APIProtocol, jsonArray: Bool = false) -> [[UInt8]] {
+        var enc = StreamCodecs.encoder(for: proto, clientModel: "alias", includeUsage: true, geminiJSONArray: jsonArray)
+        return events.map { enc.encode($0) } + [enc.finish()]
+    }
+
+    @Test func openAIStreamsEveryFragmentAtOnce() throws {
+        let outs = Self.run(Self.parallelCalls, .chat)
+        #expect(!outs[0].isEmpty, "the role chunk goes out on start")
+        #expect(!outs[6].isEmpty && !outs[7].isEmpty, "argument fragments are not buffered")
+        let all = outs.flatMap { $0 }
+        #expect(StreamValidators.validate(all, proto: .chat, includeUsage: true) == [])
+        let events = RawStreamExpectations.events(all)
+        let first = try JSONValue(parsing: events[2].data)["choices"]?.at(0)?["delta"]?["tool_calls"]?.at(0)
+        #expect(first?["extra_content"] == ["google": ["thought_signature": "GS"]])
+        #expect(try JSONValue(parsing: events[0].data)["created"]?.intValue == 5)
+    }
+
+    @Test func anthropicCarriesAForeignCallSignatureInAThinkingBlock() throws {
+        let outs = Self.run(Self.parallelCalls, .messages)
+        #expect(!outs[6].isEmpty && !outs[7].isEmpty, "argument fragments are not buffered")
+        let all = outs.flatMap { $0 }
+        #expect(StreamValidators.validate(all, proto: .messages, includeUsage: true) == [])
+        let starts = RawStreamExpectations.events(all).filter { $0.event == "content_block_start" }
+            .compactMap { try? JSONValue(parsing: $0.data)["content_block"]?["type"]?.stringValue }
+        #expect(starts == ["text", "thinking", "tool_use", "tool_use"])
+        let start = try JSONValue(parsing: RawStreamExpectations.events(all)[0].data)
+        #expect(start["message"]?["usage"]?["input_tokens"]?.intValue == 9)
+    }
+
+    @Test(arguments: [false, true])
+    func geminiEmitsEachCallWholeOnceComplete(_ jsonArray: Bool) throws {
+        let outs = Self.run(Self.parallelCalls, .gemini, jsonArray: jsonArray)
+        #expect(outs[6].isEmpty && outs[7].isEmpty, "arguments wait for the call to complete")
+        #expect(!outs[8].isEmpty)
+        let all = outs.flatMap { $0 }
+        #expect(StreamValidators.validate(all, proto: .gemini, includeUsage: true, jsonArray: jsonArray) == [])
+        let chunks: [JSONValue] = jsonArray
+            ? try JSONValue(parsing: all).arrayValue ?? []
+            : try RawStreamExpectations.events(all).map { try JSONValue(parsing: $0.data) }
+        let call = chunks[1]["candidates"]?.at(0)?["content"]?["parts"]?.at(0)
+        #expect(call?["functionCall"] == ["id": "c1", "name": "a", "args": ["x": 1]])
+        #expect(call?["thoughtSignature"]?.stringValue == "GS")
+        #expect(chunks.last?["usageMetadata"]?["promptTokenCount"]?.intValue == 9)
+    }
+
+    @Test(arguments: APIProtocol.allCases)
+    func missingStartAndStopStillGiveAWellFormedStream(_ proto: APIProtocol) {
+        let events: [IR.StreamEvent] = [.blockStart(index: 0, kind: .text), .delta(index: 0, delta: .text("hi"))]
+        let all = Self.run(events, proto).flatMap { $0 }
+        #expect(StreamValidators.validate(all, proto: proto, includeUsage: false) == [])
+    }
+
+    @Test func anthropicReopensABlockForLateText() {
+        let events: [IR.StreamEvent] = [
+            .start(id: "s", model: "m", created: nil),
+            .blockStart(index: 0, kind: .text), .delta(index: 0, delta: .text("a")),
+            .blockStart(index: 1, kind: .thinking), .delta(index: 1, delta: .thinking("t")),
+            .delta(index: 0, delta: .text("b")), .stop(.endTurn, stopSequence: nil),
+        ]
+        let all = Self.run(events, .messages).flatMap { $0 }
+        #expect(StreamValidators.validate(all, proto: .messages, includeUsage: false) == [])
+    }
+
+    @Test func accumulatorBuildsTheFinalAnswer() {
+        var acc = StreamAccumulator()
+        for e in Self.parallelCalls { acc.add(e) }
+        let r = acc.response
+        #expect(r.id == "s1")
+        #expect(r.text == "Let me check.")
+        #expect(r.toolCalls == [IR.ToolCall(id: "c1", name: "a", arguments: "{\"x\":1}", signature: IR.Signature("GS", origin: .gemini)),
+                                IR.ToolCall(id: "c2", name: "b", arguments: "{}")])
+        #expect(r.stopReason == .toolUse)
+        #expect(r.usage == IR.Usage(input: 9, output: 4))
+        #expect(acc.error == nil)
+    }
+}
