@@ -63,9 +63,16 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "PlexusCoreTests", dependencies: ["PlexusCore"]),
-        .testTarget(name: "PlexusRoutingTests", dependencies: ["PlexusRouting"]),
-        .testTarget(name: "PlexusMockTests", dependencies: ["PlexusMock", "PlexusCore"]),
-        .testTarget(name: "PlexusStorageTests", dependencies: ["PlexusStorage"]),
+        .testTarget(name: "PlexusRoutingTests", dependencies: ["PlexusRouting", "PlexusCore"]),
+        .testTarget(name: "PlexusMockTests", dependencies: [
+            "PlexusMock", "PlexusCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
+        .testTarget(name: "PlexusStorageTests", dependencies: [
+            "PlexusStorage", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "PlexusServerTests", dependencies: [
             "PlexusServer", "PlexusMock", "PlexusRouting", "PlexusStorage",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),

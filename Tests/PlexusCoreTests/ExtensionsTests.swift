@@ -50,3 +50,16 @@ import Testing
         #expect(parts[1]["inlineData"]?["data"]?.stringValue == "QUJD")
     }
 }
+
+/// The hooks a server uses to fetch and inline media URLs.
+@Suite struct MediaURLTests {
+    @Test func listsAndReplacesURLs() throws {
+        let body = #"{"model":"x","max_tokens":5,"messages":[{"role":"user","content":[{"type":"image","source":{"type":"url","url":"https://e.com/a"}},{"type":"text","text":"?"}]}]}"#
+        var r = try T.decode(body, from: .messages)
+        #expect(r.mediaURLs == ["https://e.com/a"])
+        r.replaceMediaURL("https://e.com/a", with: .base64(mediaType: "image/png", data: "QUJD"))
+        #expect(r.mediaURLs.isEmpty)
+        let out = try JSONValue(parsing: Translator.encodeRequest(r, to: .gemini, upstreamModel: "g"))
+        #expect(out["contents"]?.at(0)?["parts"]?.at(0) == ["inlineData": ["mimeType": "image/png", "data": "QUJD"]])
+    }
+}

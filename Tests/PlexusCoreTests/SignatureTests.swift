@@ -78,7 +78,7 @@ import Testing
         let a = try T.translate(body, from: .chat, to: .messages)
         let blocks = try #require(a["messages"]?.at(1)?["content"]?.arrayValue)
         #expect(blocks.map { $0["type"]?.stringValue } == ["text", "text"])
-        #expect(blocks[0]["text"]?.stringValue == "<thinking>\nI thought\n</thinking>")
+        #expect(blocks[0]["text"]?.stringValue == "<thinking>\nI thought\n</thinking>\n")
         let g = try T.translate(body, from: .chat, to: .gemini)
         #expect(g["contents"]?.at(1)?["parts"]?.at(0) == ["text": "I thought", "thought": true, "thoughtSignature": "G1"])
     }

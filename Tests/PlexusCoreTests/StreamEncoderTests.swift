@@ -96,3 +96,36 @@ import Testing
         #expect(acc.error == nil)
     }
 }
+
+/// OpenAI-compatible upstreams that deviate from OpenAI's own stream shape.
+@Suite struct OpenAICompatibleStreamTests {
+    @Test func wholeCallsSharingAnIndexStaySeparate() throws {
+        var d = StreamCodecs.decoder(for: .chat)
+        var events: [IR.StreamEvent] = []
+        for data in [
+            #"{"id":"g","choices":[{"index":0,"delta":{"role":"assistant","tool_calls":[{"id":"a1","type":"function","function":{"name":"f","arguments":"{\"x\":1}"}}]}}]}"#,
+            #"{"id":"g","choices":[{"index":0,"delta":{"tool_calls":[{"id":"a2","type":"function","function":{"name":"g","arguments":"{}"}}]}}]}"#,
+            #"{"id":"g","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"#,
+        ] { events += try d.decode(SSEEvent(data: data)) }
+        events += d.finish()
+        var acc = StreamAccumulator()
+        for e in events { acc.add(e) }
+        #expect(acc.response.toolCalls.map(\.name) == ["f", "g"])
+        #expect(acc.response.toolCalls.map(\.arguments) == [#"{"x":1}"#, "{}"])
+        #expect(acc.response.stopReason == .toolUse)
+    }
+
+    @Test func reasoningContentStreamsAsThinking() throws {
+        var d = StreamCodecs.decoder(for: .chat)
+        var events: [IR.StreamEvent] = []
+        for data in [
+            #"{"id":"d","model":"deepseek-reasoner","choices":[{"index":0,"delta":{"role":"assistant","reasoning_content":"Let me"}}]}"#,
+            #"{"id":"d","choices":[{"index":0,"delta":{"reasoning_content":" think."}}]}"#,
+            #"{"id":"d","choices":[{"index":0,"delta":{"content":"Answer."},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":9,"completion_tokens_details":{"reasoning_tokens":6}}}"#,
+        ] { events += try d.decode(SSEEvent(data: data)) }
+        var acc = StreamAccumulator()
+        for e in events { acc.add(e) }
+        #expect(acc.response.parts == [.thinking(IR.Thinking("Let me think.")), .text(IR.Text("Answer."))])
+        #expect(acc.response.usage == IR.Usage(input: 3, output: 3, reasoning: 6))
+    }
+}

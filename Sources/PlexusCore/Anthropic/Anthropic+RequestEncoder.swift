@@ -78,6 +78,7 @@ extension Anthropic {
         }
 
         static func toolChoice(_ r: IR.Request) throws(PlexusError) -> JSONValue? {
+            guard !r.tools.isEmpty else { return nil }  // Anthropic refuses a tool_choice without tools
             var c: JSONObject
             switch r.toolChoice {
             case nil: c = JSONObject.make(["type": "auto"])

@@ -22,9 +22,14 @@ extension Gemini {
 
         mutating func append(_ p: JSONValue) {
             guard let sig = pending, case .object(var o) = p else { parts.append(p); return }
-            if o["thoughtSignature"] == nil { o["thoughtSignature"] = .string(sig) }
-            parts.append(.object(o))
             pending = nil
+            if o["thoughtSignature"] == nil {
+                o["thoughtSignature"] = .string(sig)
+                parts.append(.object(o))
+            } else {
+                parts.append(["text": "", "thoughtSignature": .string(sig)])  // never overwrite one signature with another
+                parts.append(p)
+            }
         }
 
         func signatureText(_ s: IR.Signature?) -> String? {

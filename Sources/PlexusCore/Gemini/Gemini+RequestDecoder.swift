@@ -63,7 +63,7 @@ extension Gemini {
                             result.callID = ToolIDs.generated(responseID: "r\(i)", index: k)
                         }
                         parts[k] = .toolResult(result)
-                    default:
+                    case .toolResult, .text, .image, .document, .file, .thinking, .redactedThinking, .opaque:
                         break
                     }
                 }

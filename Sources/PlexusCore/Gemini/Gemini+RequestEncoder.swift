@@ -12,7 +12,7 @@ extension Gemini {
             }
             let tools = try self.tools(r.tools)
             if !tools.isEmpty { o["tools"] = .array(tools) }
-            o.set("toolConfig", toolConfig(r.toolChoice))
+            if !tools.isEmpty { o.set("toolConfig", toolConfig(r.toolChoice)) }
             let config = try generationConfig(r)
             if !config.isEmpty { o["generationConfig"] = .object(config) }
             for (k, v) in r.extensions.fields(for: .gemini).pairs where k != "generationConfig" { o[k] = v }

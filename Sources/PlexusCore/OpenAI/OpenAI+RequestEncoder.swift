@@ -6,9 +6,12 @@ extension OpenAI {
             var o = JSONObject()
             o["model"] = .string(model)
             o["messages"] = .array(try messages(r))
-            if !r.tools.isEmpty { o["tools"] = .array(try r.tools.map(tool)) }
-            o.set("tool_choice", toolChoice(r.toolChoice))
-            o.set("parallel_tool_calls", r.parallelToolCalls)
+            if !r.tools.isEmpty {
+                // OpenAI refuses tool_choice and parallel_tool_calls without tools.
+                o["tools"] = .array(try r.tools.map(tool))
+                o.set("tool_choice", toolChoice(r.toolChoice))
+                o.set("parallel_tool_calls", r.parallelToolCalls)
+            }
             try sampling(r, into: &o)
             o.set("response_format", responseFormat(r.responseFormat))
             o.set("reasoning_effort", r.reasoning.flatMap(\.effort)?.rawValue)

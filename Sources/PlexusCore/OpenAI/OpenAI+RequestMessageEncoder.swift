@@ -71,6 +71,9 @@ extension OpenAI.RequestEncoder {
             img.set("detail", m.detail)
             return ["type": "image_url", "image_url": .object(img)]
         case .document(let m):
+            if case .base64("text/plain", let data) = m.source, let text = Base64.decodeText(data) {
+                return ["type": "text", "text": .string(text)]  // OpenAI file parts take PDFs only
+            }
             guard case .base64(let type, let data) = m.source else {
                 throw PlexusError.unsupported(param, target: .chat, detail: "documents by URL")
             }

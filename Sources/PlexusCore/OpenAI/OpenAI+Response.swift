@@ -15,10 +15,10 @@ extension OpenAI {
             var stop = choice?["finish_reason"]?.stringValue.map(stopReason)
             if message["refusal"]?.stringValue?.isEmpty == false { stop = .refusal }
             if stop == .endTurn, parts.contains(where: { if case .toolCall = $0 { true } else { false } }) { stop = .toolUse }
-            parts = parts.map { p in
-                guard case .toolCall(var c) = p, c.id.isEmpty else { return p }
-                c.id = ToolIDs.generated(responseID: o["id"]?.stringValue ?? "", index: 0)
-                return .toolCall(c)
+            for (k, p) in parts.enumerated() {
+                guard case .toolCall(var c) = p, c.id.isEmpty else { continue }
+                c.id = ToolIDs.generated(responseID: o["id"]?.stringValue ?? "", index: k)
+                parts[k] = .toolCall(c)
             }
             return IR.Response(id: o["id"]?.stringValue ?? "", model: o["model"]?.stringValue ?? "",
                                created: o["created"]?.looseInt, parts: parts, stopReason: stop, usage: usage(o["usage"]))

@@ -10,6 +10,9 @@ extension OpenAI {
         var open: (kind: Open, index: Int)?
         var nextIndex = 0
         var toolBlocks: [Int: Int] = [:]
+        var toolIDs: [Int: String] = [:]
+        /// Upstream index to the key of the latest call that reused it.
+        var aliases: [Int: Int] = [:]
         var sawToolCall = false
 
         public init() {}
@@ -76,15 +79,23 @@ extension OpenAI {
                     out.append(.delta(index: i, delta: .signature(s)))
                     close(into: &out)  // a signature ends its thinking block
                 }
-            default:
-                break
+            case .text, .image, .document, .file, .toolCall, .toolResult, .opaque:
+                break  // a thinking block decodes to thinking or redacted thinking only
             }
         }
 
         mutating func toolCall(_ tc: JSONValue, into out: inout [IR.StreamEvent]) {
-            let k = tc["index"]?.looseInt ?? 0
+            var k = tc["index"]?.looseInt ?? 0
             let fn = tc["function"]
+            if let id = tc["id"]?.stringValue, let known = toolIDs[k], known != id {
+                // Some compatible servers send every call whole with the same (or no) index: a new id is a new call.
+                k = (toolBlocks.keys.max() ?? 0) + 1
+                aliases[tc["index"]?.looseInt ?? 0] = k
+            } else if tc["id"] == nil, let alias = aliases[k] {
+                k = alias
+            }
             if toolBlocks[k] == nil {
+                toolIDs[k] = tc["id"]?.stringValue
                 close(into: &out)
                 sawToolCall = true
                 let id = tc["id"]?.stringValue ?? ToolIDs.generated(responseID: responseID, index: k)

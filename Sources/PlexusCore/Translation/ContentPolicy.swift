@@ -3,7 +3,7 @@ enum ContentPolicy {
     /// Thinking text the target cannot take as thinking, kept as plain context.
     static func contextText(_ thinking: IR.Thinking) -> IR.Part? {
         guard !thinking.text.isEmpty else { return nil }
-        return .text(IR.Text("<thinking>\n\(thinking.text)\n</thinking>"))
+        return .text(IR.Text("<thinking>\n\(thinking.text)\n</thinking>\n"))
     }
 
     /// Rewrites an assistant turn's parts for a target: foreign signatures and blocks go, thinking text stays as context.

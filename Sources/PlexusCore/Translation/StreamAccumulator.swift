@@ -49,15 +49,21 @@ public struct StreamAccumulator: Sendable {
     }
 
     static func apply(_ d: IR.Delta, to b: Block) -> Block {
-        switch (b, d) {
-        case (.text(let s), .text(let t)): .text(s + t)
-        case (.thinking(let s, let sig), .thinking(let t)): .thinking(s + t, sig)
-        case (.thinking(let s, _), .signature(let sig)): .thinking(s, sig)
-        case (.call(var c), .arguments(let a)): { c.arguments += a; return .call(c) }()
-        case (.call(var c), .signature(let sig)): { c.signature = sig; return .call(c) }()
-        case (.opaque(let o, let input), .arguments(let a)): .opaque(o, input: input + a)
-        default: b
+        switch b {
+        case .text(let s):
+            if case .text(let t) = d { return .text(s + t) }
+        case .thinking(let s, let sig):
+            if case .thinking(let t) = d { return .thinking(s + t, sig) }
+            if case .signature(let newSig) = d { return .thinking(s, newSig) }
+        case .call(var c):
+            if case .arguments(let a) = d { c.arguments += a; return .call(c) }
+            if case .signature(let sig) = d { c.signature = sig; return .call(c) }
+        case .opaque(let o, let input):
+            if case .arguments(let a) = d { return .opaque(o, input: input + a) }
+        case .redacted:
+            break
         }
+        return b  // a delta that does not fit its block changes nothing
     }
 
     /// The answer so far, parts in block order.
