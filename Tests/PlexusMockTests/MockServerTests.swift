@@ -2,7 +2,7 @@ import PlexusCore
 @testable import PlexusMock
 import Testing
 
-@Suite("MockServer over loopback")
+@Suite("MockServer over loopback", .serialized)
 struct MockServerTests {
     struct NotBound: Error {}
 
