@@ -13,11 +13,13 @@ extension AttemptPlan {
         return JSONValue.object(object).serialized()
     }
 
-    /// The client's body for a unary upstream answer.
-    func clientBody(fromUpstream bytes: [UInt8], clientModel: String) throws(PlexusError) -> [UInt8] {
-        if passthrough { return bytes }
-        let response = try Translator.decodeResponse(bytes, from: targetProtocol)
-        return Translator.encodeResponse(response, to: clientProtocol, clientModel: clientModel)
+    /// The client's body for a unary upstream answer: the upstream's bytes in passthrough, else the decoded
+    /// answer encoded in the client's protocol.
+    func clientBody(upstreamBytes: [UInt8], decoded: Result<IR.Response, PlexusError>, clientModel: String)
+        throws(PlexusError) -> [UInt8]
+    {
+        if passthrough { return upstreamBytes }
+        return Translator.encodeResponse(try decoded.get(), to: clientProtocol, clientModel: clientModel)
     }
 
     /// An upstream error answer as the gateway's error, mapped from the target protocol's error shape.

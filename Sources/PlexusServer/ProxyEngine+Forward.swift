@@ -98,11 +98,13 @@ extension ProxyEngine {
         }
         var record = record
         let upstreamBytes = Array(buffer.readableBytesView)
+        // Decoded once: for the usage row and, when translating, for the client's body.
+        let decoded = Result { () throws(PlexusError) in try Translator.decodeResponse(upstreamBytes, from: plan.targetProtocol) }
         var observer = UsageObserver(proto: plan.targetProtocol)
-        observer.observe(body: upstreamBytes)
+        if case .success(let response) = decoded { observer.observe(response) }
         let clientBytes: [UInt8]
         do {
-            clientBytes = try plan.clientBody(fromUpstream: upstreamBytes, clientModel: clientModel)
+            clientBytes = try plan.clientBody(upstreamBytes: upstreamBytes, decoded: decoded, clientModel: clientModel)
         } catch {
             return .retry(error)
         }

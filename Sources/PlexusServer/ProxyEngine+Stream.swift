@@ -27,13 +27,20 @@ extension ProxyEngine {
         guard !firstEvents.isEmpty else {
             return .retry(PlexusError(.upstream, "\(plan.candidate.provider.name): stream ended before any event"))
         }
-        var probe = UsageObserver(proto: plan.targetProtocol)
-        for event in firstEvents { _ = probe.observe(event: event) }
-        if let error = probe.errorEvent { return .retry(error) }
+        let mode = Self.relayMode(plan: plan, inbound: inbound)
+        let translating = if case .translate = mode { true } else { false }
+        var observer = UsageObserver(proto: plan.targetProtocol)
+        var record = record
+        let first = StreamRelay.decode(
+            firstEvents, translating: translating, sentAt: sentAt, observer: &observer, record: &record)
+        if let error = observer.errorEvent { return .retry(error) }
 
+        let opening = StreamRelay.Opening(
+            raw: pending, events: firstEvents, decoded: first.ir, failure: first.failure, parser: parser,
+            observer: observer)
         let relay = StreamRelay(
-            mode: Self.relayMode(plan: plan, inbound: inbound), plan: plan, box: IteratorBox(iterator), pending: pending,
-            firstEvents: firstEvents, parser: parser, sentAt: sentAt, record: record, usage: usage, logger: logger)
+            mode: mode, plan: plan, box: IteratorBox(iterator), opening: opening, sentAt: sentAt, record: record,
+            usage: usage, logger: logger)
         var headers = HTTPResponses.routing(
             id: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
             api: plan.targetProtocol, passthrough: plan.passthrough)

@@ -28,18 +28,21 @@ struct StreamRelay: Sendable {
         case translate(clientModel: String, includeUsage: Bool, geminiJSONArray: Bool)
     }
 
-    /// Codec state of a translated stream.
-    struct Codecs {
-        var decoder: any StreamDecoding
-        var encoder: any StreamEncoding
+    /// What the first-chunk gate already read and decoded; the relay sends it first.
+    struct Opening: Sendable {
+        var raw: [ByteBuffer]
+        var events: [SSEEvent]
+        var decoded: [IR.StreamEvent]
+        /// An event a translation could not read, reported after what came before it.
+        var failure: PlexusError?
+        var parser: SSEParser
+        var observer: UsageObserver
     }
 
     let mode: Mode
     let plan: AttemptPlan
     let box: IteratorBox
-    let pending: [ByteBuffer]
-    let firstEvents: [SSEEvent]
-    let parser: SSEParser
+    let opening: Opening
     let sentAt: ContinuousClock.Instant
     let record: RequestRecord
     let usage: UsageWriter
@@ -48,28 +51,34 @@ struct StreamRelay: Sendable {
     /// Writes the stream to the client and records the request when it ends, however it ends.
     func run(_ writer: inout any ResponseBodyWriter) async throws {
         var record = record
-        var observer = UsageObserver(proto: plan.targetProtocol)
-        var parser = parser
-        var codecs: Codecs? = nil
+        var observer = opening.observer
+        var parser = opening.parser
+        var encoder: (any StreamEncoding)? = nil
         if case .translate(let model, let includeUsage, let array) = mode {
-            codecs = Codecs(
-                decoder: StreamCodecs.decoder(for: plan.targetProtocol),
-                encoder: StreamCodecs.encoder(for: plan.clientProtocol, clientModel: model, includeUsage: includeUsage,
-                                              geminiJSONArray: array))
+            encoder = StreamCodecs.encoder(
+                for: plan.clientProtocol, clientModel: model, includeUsage: includeUsage, geminiJSONArray: array)
         }
+        let translating = encoder != nil
         var outcome: (UsageRecord.Outcome, Int, String?) = (.success, 200, nil)
         do {
-            try await write(firstEvents, raw: pending, observer: &observer, codecs: &codecs, record: &record, writer: &writer)
+            try await write(opening.events, decoded: opening.decoded, raw: opening.raw, encoder: &encoder, writer: &writer)
+            if let failure = opening.failure { throw RelayError.upstream(failure) }
             if var iterator = box.take() {
                 while let chunk = try await nextChunk(&iterator) {
-                    let events = parser.feed(chunk.readableBytesView)
-                    try await write(events, raw: [chunk], observer: &observer, codecs: &codecs, record: &record, writer: &writer)
+                    let decoded = Self.decode(
+                        parser.feed(chunk.readableBytesView), translating: translating, sentAt: sentAt,
+                        observer: &observer, record: &record)
+                    try await write(decoded.events, decoded: decoded.ir, raw: [chunk], encoder: &encoder, writer: &writer)
+                    if let failure = decoded.failure { throw RelayError.upstream(failure) }
                 }
             }
-            try await write(parser.finish(), raw: [], observer: &observer, codecs: &codecs, record: &record, writer: &writer)
-            if var c = codecs {
-                var tail = c.encoder.encode(events: c.decoder.finish())
-                tail += c.encoder.finish()
+            let decoded = Self.decode(
+                parser.finish(), translating: translating, sentAt: sentAt, observer: &observer, record: &record)
+            try await write(decoded.events, decoded: decoded.ir, raw: [], encoder: &encoder, writer: &writer)
+            if let failure = decoded.failure { throw RelayError.upstream(failure) }
+            try await write([], decoded: observer.finish(), raw: [], encoder: &encoder, writer: &writer)
+            if var e = encoder {
+                let tail = e.finish()
                 if !tail.isEmpty { try await writer.write(ByteBuffer(bytes: tail)) }
             }
             if let error = observer.errorEvent { outcome = (.error, 200, error.message) }
@@ -77,7 +86,7 @@ struct StreamRelay: Sendable {
             switch error {
             case .upstream(let e):
                 outcome = (.error, 200, e.message)
-                let bytes = codecs.map { c in var c = c; return c.encoder.encode(.error(e)) + c.encoder.finish() }
+                let bytes = encoder.map { c in var c = c; return c.encode(.error(e)) + c.finish() }
                 try? await writer.write(ByteBuffer(bytes: bytes ?? e.streamEvent(for: plan.clientProtocol)))
             }
         } catch {
@@ -104,46 +113,47 @@ struct StreamRelay: Sendable {
         }
     }
 
-    private func write(
-        _ events: [SSEEvent], raw: [ByteBuffer], observer: inout UsageObserver, codecs: inout Codecs?,
-        record: inout RequestRecord, writer: inout any ResponseBodyWriter
-    ) async throws {
+    /// Decodes events once, for the usage tap and, when translating, for the encoder. A translation stops at the
+    /// first event it cannot read (`failure`), after what came before it; raw relays forward what they cannot read.
+    static func decode(
+        _ events: [SSEEvent], translating: Bool, sentAt: ContinuousClock.Instant, observer: inout UsageObserver,
+        record: inout RequestRecord
+    ) -> (events: [SSEEvent], ir: [IR.StreamEvent], failure: PlexusError?) {
         let now = ContinuousClock.now
-        var out: [UInt8] = []
+        var ir: [IR.StreamEvent] = []
         for event in events {
-            if observer.observe(event: event) { record.markContent(at: now, sentAt: sentAt) }
-            switch mode {
-            case .raw: break
-            case .dropUsageChunk:
-                if !Self.isUsageOnlyChunk(event) { SSEWriter.append(event: event.event, data: event.data, into: &out) }
-            case .translate:
-                do {
-                    out += codecs!.encoder.encode(events: try codecs!.decoder.decode(event))
-                } catch {
-                    if !out.isEmpty { try await writer.write(ByteBuffer(bytes: out)) }
-                    throw RelayError.upstream(error)
-                }
+            do {
+                let decoded = try observer.decode(event)
+                if decoded.content { record.markContent(at: now, sentAt: sentAt) }
+                ir += decoded.events
+            } catch {
+                if translating { return (events, ir, error) }
             }
         }
+        return (events, ir, nil)
+    }
+
+    private func write(
+        _ events: [SSEEvent], decoded: [IR.StreamEvent], raw: [ByteBuffer], encoder: inout (any StreamEncoding)?,
+        writer: inout any ResponseBodyWriter
+    ) async throws {
+        var out: [UInt8] = []
         switch mode {
         case .raw:
             for buffer in raw where buffer.readableBytes > 0 { try await writer.write(buffer) }
-        case .dropUsageChunk, .translate:
-            if !out.isEmpty { try await writer.write(ByteBuffer(bytes: out)) }
+            return
+        case .dropUsageChunk:
+            for event in events where !Self.isUsageOnlyChunk(event) {
+                SSEWriter.append(event: event.event, data: event.data, into: &out)
+            }
+        case .translate:
+            for event in decoded { out += encoder!.encode(event) }
         }
+        if !out.isEmpty { try await writer.write(ByteBuffer(bytes: out)) }
     }
 
     /// OpenAI's trailing `choices: []` chunk that only carries usage.
     static func isUsageOnlyChunk(_ event: SSEEvent) -> Bool {
         event.data.contains("\"choices\":[]") && event.data.contains("\"usage\":{")
-    }
-}
-
-extension StreamEncoding {
-    /// Encodes several IR events into one buffer.
-    mutating func encode(events: [IR.StreamEvent]) -> [UInt8] {
-        var out: [UInt8] = []
-        for e in events { out += encode(e) }
-        return out
     }
 }

@@ -1,101 +1,61 @@
 import PlexusCore
 import PlexusStorage
 
-/// Reads usage, stop reason and the first content token out of an upstream response without changing it.
+/// Reads usage, stop reason and the first content token out of an upstream response, through the
+/// protocol's own decoder, so each upstream event is decoded exactly once whether it is relayed raw or translated.
 struct UsageObserver: Sendable {
     let proto: APIProtocol
+    private var decoder: any StreamDecoding
     private(set) var tokens = UsageRecord.Tokens()
     private(set) var stopReason: String?
-    private(set) var sawContent = false
     private(set) var errorEvent: PlexusError?
 
-    init(proto: APIProtocol) { self.proto = proto }
-
-    /// Observes one stream event; returns true when it carried content (for TTFT).
-    mutating func observe(event: SSEEvent) -> Bool {
-        guard event.data != "[DONE]", let json = try? JSONValue(parsing: event.data) else { return false }
-        return observe(json: json, eventName: event.event)
+    init(proto: APIProtocol) {
+        self.proto = proto
+        decoder = StreamCodecs.decoder(for: proto)
     }
 
-    /// Observes a unary body.
-    mutating func observe(body: [UInt8]) {
-        guard let json = try? JSONValue(parsing: body) else { return }
-        _ = observe(json: json, eventName: nil)
+    /// Decodes one upstream event; the IR events come back for a translating relay to encode.
+    /// An event the decoder cannot read is thrown: fatal when translating, ignorable when relaying raw bytes.
+    mutating func decode(_ event: SSEEvent) throws(PlexusError) -> (events: [IR.StreamEvent], content: Bool) {
+        let events = try decoder.decode(event)
+        return (events, observe(events))
     }
 
-    private mutating func observe(json: JSONValue, eventName: String?) -> Bool {
-        switch proto {
-        case .chat: return observeChat(json)
-        case .messages: return observeMessages(json, eventName: eventName)
-        case .gemini: return observeGemini(json)
-        }
+    /// Closes the decoder at the end of the upstream stream.
+    mutating func finish() -> [IR.StreamEvent] {
+        let events = decoder.finish()
+        _ = observe(events)
+        return events
     }
 
-    private mutating func observeChat(_ json: JSONValue) -> Bool {
-        if let err = json["error"], err.objectValue != nil {
-            errorEvent = PlexusError(.upstream, err["message"]?.stringValue ?? "upstream error in stream")
-        }
-        if let u = json["usage"]?.objectValue {
-            let prompt = u["prompt_tokens"]?.intValue ?? 0
-            let cached = u["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? 0
-            let completion = u["completion_tokens"]?.intValue ?? 0
-            let reasoning = u["completion_tokens_details"]?["reasoning_tokens"]?.intValue ?? 0
-            tokens = .init(input: prompt - cached, cacheRead: cached, cacheWrite: 0, output: completion - reasoning,
-                           reasoning: reasoning)
-        }
+    /// Notes usage, stop and errors; returns true when the events carried content (for TTFT).
+    private mutating func observe(_ events: [IR.StreamEvent]) -> Bool {
         var content = false
-        for choice in json["choices"]?.arrayValue ?? [] {
-            if let r = choice["finish_reason"]?.stringValue { stopReason = r }
-            let m = choice["delta"] ?? choice["message"]
-            if let t = m?["content"]?.stringValue, !t.isEmpty { content = true }
-            if let t = m?["reasoning_content"]?.stringValue, !t.isEmpty { content = true }
-            if let calls = m?["tool_calls"]?.arrayValue, !calls.isEmpty { content = true }
+        for event in events {
+            switch event {
+            case .usage(let u): tokens = Self.tokens(u, from: proto)
+            case .stop(let reason, _): stopReason = reason.wireName(in: proto)
+            case .error(let e): errorEvent = e
+            case .delta(_, .text(let t)), .delta(_, .thinking(let t)), .delta(_, .arguments(let t)):
+                if !t.isEmpty { content = true }
+            case .blockStart(_, .toolCall): content = true
+            case .start, .blockStart, .delta, .blockStop: break
+            }
         }
-        if content { sawContent = true }
         return content
     }
 
-    private mutating func observeMessages(_ json: JSONValue, eventName: String?) -> Bool {
-        let type = json["type"]?.stringValue ?? eventName ?? ""
-        switch type {
-        case "error":
-            errorEvent = PlexusError(.upstream, json["error"]?["message"]?.stringValue ?? "upstream error in stream")
-        case "message_start":
-            if let u = json["message"]?["usage"] { readAnthropicUsage(u) }
-        case "message_delta", "message":
-            if let u = json["usage"] { readAnthropicUsage(u) }
-            if let r = (json["delta"] ?? json)["stop_reason"]?.stringValue { stopReason = r }
-        case "content_block_delta":
-            sawContent = true
-            return true
-        default: break
-        }
-        return false
+    /// Notes usage and stop reason of a unary answer.
+    mutating func observe(_ response: IR.Response) {
+        if let u = response.usage { tokens = Self.tokens(u, from: proto) }
+        stopReason = response.stopReason?.wireName(in: proto)
     }
 
-    private mutating func readAnthropicUsage(_ u: JSONValue) {
-        if let v = u["input_tokens"]?.intValue { tokens.input = v }
-        if let v = u["cache_read_input_tokens"]?.intValue { tokens.cacheRead = v }
-        if let v = u["cache_creation_input_tokens"]?.intValue { tokens.cacheWrite = v }
-        if let v = u["output_tokens"]?.intValue { tokens.output = v }
-    }
-
-    private mutating func observeGemini(_ json: JSONValue) -> Bool {
-        if let err = json["error"], err.objectValue != nil {
-            errorEvent = PlexusError(.upstream, err["message"]?.stringValue ?? "upstream error in stream")
-        }
-        if let u = json["usageMetadata"] {
-            let prompt = u["promptTokenCount"]?.intValue ?? 0
-            let cached = u["cachedContentTokenCount"]?.intValue ?? 0
-            tokens = .init(input: prompt - cached, cacheRead: cached, cacheWrite: 0,
-                           output: u["candidatesTokenCount"]?.intValue ?? 0, reasoning: u["thoughtsTokenCount"]?.intValue ?? 0)
-        }
-        var content = false
-        for c in json["candidates"]?.arrayValue ?? [] {
-            if let r = c["finishReason"]?.stringValue { stopReason = r }
-            if let parts = c["content"]?["parts"]?.arrayValue, !parts.isEmpty { content = true }
-        }
-        if content { sawContent = true }
-        return content
+    /// Anthropic does not split reasoning out of its output count: the row says unknown, not 0.
+    static func tokens(_ u: IR.Usage, from proto: APIProtocol) -> UsageRecord.Tokens {
+        UsageRecord.Tokens(
+            input: u.input, cacheRead: u.cacheRead, cacheWrite: u.cacheWrite, output: u.output,
+            reasoning: proto == .messages && u.reasoning == 0 ? nil : u.reasoning)
     }
 }

@@ -71,3 +71,14 @@ extension IR {
         }
     }
 }
+
+extension IR.StopReason {
+    /// The name a protocol gives this stop reason on the wire (`stop`, `end_turn`, `STOP`…).
+    public func wireName(in proto: APIProtocol) -> String {
+        switch proto {
+        case .chat: OpenAI.finishReason(self)
+        case .messages: Anthropic.stopReasonName(self)
+        case .gemini: Gemini.finishReason(self)
+        }
+    }
+}
