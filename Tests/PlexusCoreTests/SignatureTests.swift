@@ -5,7 +5,9 @@ import Testing
 @Suite struct SignatureTests {
     static let cases: [(IR.Signature, APIProtocol, String)] = [
         (IR.Signature("EqsB", origin: .messages), .messages, "EqsB"),
-        (IR.Signature("EqsB", origin: .messages), .gemini, "plexus:anthropic:EqsB"),
+        // Gemini's field is protobuf bytes: the tag text travels base64-encoded there.
+        (IR.Signature("EqsB", origin: .messages), .gemini, "cGxleHVzOmFudGhyb3BpYzpFcXNC"),
+        (IR.Signature("EqsB", origin: .messages), .chat, "plexus:anthropic:EqsB"),
         (IR.Signature("CuUB", origin: .gemini), .gemini, "CuUB"),
         (IR.Signature("CuUB", origin: .gemini), .messages, "plexus:gemini:CuUB"),
     ]
@@ -18,9 +20,10 @@ import Testing
 
     @Test func redactedDataTravelsTagged() {
         let r = IR.RedactedThinking(data: "EvgF")
-        let text = SignatureTag.encodeRedacted(r)
-        #expect(text == "plexus:anthropic-redacted:EvgF")
+        let text = SignatureTag.encodeRedacted(r, native: .gemini)
+        #expect(text == "cGxleHVzOmFudGhyb3BpYy1yZWRhY3RlZDpFdmdG")
         #expect(SignatureTag.decode(text, native: .gemini) == .redacted(r))
+        #expect(SignatureTag.decode("plexus:anthropic-redacted:EvgF", native: .gemini) == .redacted(r))
         #expect(SignatureTag.decode("", native: .gemini) == nil)
         #expect(SignatureTag.decode(nil, native: .gemini) == nil)
         // An unknown tag is somebody's opaque value, kept whole.
@@ -49,11 +52,23 @@ import Testing
         ], stopReason: .endTurn)
         let g = try JSONValue(parsing: Translator.encodeResponse(r, to: .gemini, clientModel: "m"))
         let parts = try #require(g["candidates"]?.at(0)?["content"]?["parts"]?.arrayValue)
-        #expect(parts[0] == ["text": "plan", "thought": true, "thoughtSignature": "plexus:anthropic:ASIG"])
-        #expect(parts[1]["thoughtSignature"]?.stringValue == "plexus:anthropic-redacted:RED")
+        #expect(parts[0] == ["text": "plan", "thought": true, "thoughtSignature": "cGxleHVzOmFudGhyb3BpYzpBU0lH"])
+        #expect(parts[1]["thoughtSignature"]?.stringValue == "cGxleHVzOmFudGhyb3BpYy1yZWRhY3RlZDpSRUQ=")
         #expect(parts[2] == ["text": "hi"])
         let back = try Translator.decodeResponse(g.serialized(), from: .gemini)
         #expect(back.parts == r.parts)
+    }
+
+    /// google-genai decodes `thoughtSignature` as bytes and resends it URL-safe without padding; the tag must survive.
+    @Test(arguments: ["cGxleHVzOmFudGhyb3BpYy1yZWRhY3RlZDpSRUQ=", "cGxleHVzOmFudGhyb3BpYy1yZWRhY3RlZDpSRUQ"])
+    func taggedGeminiFieldReadsBackFromRecodedBase64(_ field: String) {
+        #expect(SignatureTag.decode(field, native: .gemini) == .redacted(IR.RedactedThinking(data: "RED")))
+        let sig = IR.Signature("Eq+/x==", origin: .messages)
+        let recoded = SignatureTag.encode(sig, native: .gemini).replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        #expect(SignatureTag.decode(recoded, native: .gemini) == .signature(sig))
+        // A native Gemini signature is never mistaken for a tag.
+        #expect(SignatureTag.decode("CuUB+/==", native: .gemini) == .signature(IR.Signature("CuUB+/==", origin: .gemini)))
     }
 
     @Test func geminiSignatureOnTextMovesBackOntoTheSamePart() throws {

@@ -37,6 +37,40 @@ import Testing
         #expect(try JSONValue(parsing: events[0].data)["created"]?.intValue == 5)
     }
 
+    /// A signed thinking block goes out as `reasoning_content` deltas, then one indexed `thinking_blocks` entry with
+    /// the whole text and the signature: what a client accumulates is a block it can resend as is.
+    @Test func openAIRestatesASignedThinkingBlockWhole() throws {
+        let events: [IR.StreamEvent] = [
+            .start(id: "s1", model: "up", created: 5),
+            .blockStart(index: 0, kind: .thinking),
+            .delta(index: 0, delta: .thinking("Let me")),
+            .delta(index: 0, delta: .thinking(" think.")),
+            .delta(index: 0, delta: .signature(IR.Signature("SIG", origin: .messages))),
+            .blockStop(index: 0),
+            .blockStart(index: 1, kind: .redactedThinking(IR.RedactedThinking(data: "RED"))),
+            .blockStop(index: 1),
+            .blockStart(index: 2, kind: .text),
+            .delta(index: 2, delta: .text("Done.")),
+            .blockStop(index: 2),
+            .stop(.endTurn, stopSequence: nil),
+            .usage(IR.Usage(input: 3, output: 1, reasoning: 2)),
+        ]
+        let all = Self.run(events, .chat).flatMap { $0 }
+        #expect(StreamValidators.validate(all, proto: .chat, includeUsage: true) == [])
+        let blocks = RawStreamExpectations.events(all).compactMap {
+            try? JSONValue(parsing: $0.data)["choices"]?.at(0)?["delta"]?["thinking_blocks"]?.at(0)
+        }
+        #expect(blocks == [["index": 0, "type": "thinking", "thinking": "Let me think.", "signature": "SIG"],
+                           ["index": 1, "type": "redacted_thinking", "data": "RED"]])
+        // Read back (a gateway behind a gateway), the restated text is not doubled.
+        var d = StreamCodecs.decoder(for: .chat)
+        var acc = StreamAccumulator()
+        for e in RawStreamExpectations.events(all) { for ev in try d.decode(e) { acc.add(ev) } }
+        for ev in d.finish() { acc.add(ev) }
+        #expect(acc.response.parts == [.thinking(IR.Thinking("Let me think.", signature: IR.Signature("SIG", origin: .messages))),
+                                       .redactedThinking(IR.RedactedThinking(data: "RED")), .text(IR.Text("Done."))])
+    }
+
     @Test func anthropicCarriesAForeignCallSignatureInAThinkingBlock() throws {
         let outs = Self.run(Self.parallelCalls, .messages)
         #expect(!outs[6].isEmpty && !outs[7].isEmpty, "argument fragments are not buffered")

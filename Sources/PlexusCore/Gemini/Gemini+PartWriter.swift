@@ -56,7 +56,7 @@ extension Gemini {
                 append(.object(o))
             case .redactedThinking(let r):
                 guard !forRequest else { return }
-                append(["text": "", "thought": true, "thoughtSignature": .string(SignatureTag.encodeRedacted(r))])
+                append(["text": "", "thought": true, "thoughtSignature": .string(SignatureTag.encodeRedacted(r, native: .gemini))])
             case .toolCall(let c):
                 var o = JSONObject.make(["functionCall": ["id": .string(c.id), "name": .string(c.name),
                                                           "args": ToolArguments.object(from: c.arguments)]])

@@ -77,7 +77,7 @@ extension Gemini {
             case .thinking: blocks[index] = .thinking
             case .redactedThinking(let r):
                 blocks[index] = .skipped
-                emit(["text": "", "thought": true, "thoughtSignature": .string(SignatureTag.encodeRedacted(r))], into: &out)
+                emit(["text": "", "thought": true, "thoughtSignature": .string(SignatureTag.encodeRedacted(r, native: .gemini))], into: &out)
             case .toolCall(let id, let name, let signature):
                 blocks[index] = .tool
                 calls[index] = PendingCall(id: id, name: name, signature: signature)

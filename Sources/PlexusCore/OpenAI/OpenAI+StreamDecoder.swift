@@ -14,6 +14,8 @@ extension OpenAI {
         /// Upstream index to the key of the latest call that reused it.
         var aliases: [Int: Int] = [:]
         var sawToolCall = false
+        /// Text of the open thinking block, to recognise a `thinking_blocks` entry that restates it whole.
+        var thinkingSoFar = ""
 
         public init() {}
 
@@ -51,6 +53,7 @@ extension OpenAI {
             if let reasoning, !reasoning.isEmpty {
                 let i = ensure(.thinking, into: &out)
                 out.append(.delta(index: i, delta: .thinking(reasoning)))
+                thinkingSoFar += reasoning
             }
             for b in d["thinking_blocks"]?.arrayValue ?? [] { thinkingBlock(b, hadText: reasoning != nil, into: &out) }
             if let text = d["content"]?.stringValue, !text.isEmpty {
@@ -74,7 +77,11 @@ extension OpenAI {
                 nextIndex += 1
             case .thinking(let t):
                 let i = ensure(.thinking, into: &out)
-                if !hadText && !t.text.isEmpty { out.append(.delta(index: i, delta: .thinking(t.text))) }
+                // LiteLLM repeats each reasoning delta in the block; Plexus restates the whole text with the signature.
+                if !hadText && !t.text.isEmpty && t.text != thinkingSoFar {
+                    out.append(.delta(index: i, delta: .thinking(t.text)))
+                    thinkingSoFar += t.text
+                }
                 if let s = t.signature {
                     out.append(.delta(index: i, delta: .signature(s)))
                     close(into: &out)  // a signature ends its thinking block
@@ -123,6 +130,7 @@ extension OpenAI {
         mutating func close(into out: inout [IR.StreamEvent]) {
             if let open { out.append(.blockStop(index: open.index)) }
             open = nil
+            thinkingSoFar = ""
         }
     }
 }

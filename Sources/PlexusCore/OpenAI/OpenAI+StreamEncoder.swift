@@ -18,6 +18,10 @@ extension OpenAI {
         var head: [UInt8] = []
         var blocks: [Int: Block] = [:]
         var nextTool = 0
+        /// Thinking text streamed so far per block, restated whole in the block's signed `thinking_blocks` entry.
+        var thinkingText: [Int: String] = [:]
+        /// Entries of `thinking_blocks` sent so far (their `index`, so accumulating clients merge them).
+        var nextThinkingBlock = 0
         var usage: IR.Usage?
 
         public init(model: String, includeUsage: Bool, created: Int? = nil) {
@@ -94,7 +98,9 @@ extension OpenAI {
             case .thinking: blocks[index] = .thinking
             case .redactedThinking(let r):
                 blocks[index] = .ignored
-                chunk(delta: ["thinking_blocks": [["type": "redacted_thinking", "data": .string(r.data)]]], into: &out)
+                let block: JSONValue = ["index": .number(Double(nextThinkingBlock)), "type": "redacted_thinking", "data": .string(r.data)]
+                nextThinkingBlock += 1
+                chunk(delta: ["thinking_blocks": [block]], into: &out)
             case .toolCall(let id, let name, let signature):
                 blocks[index] = .tool(nextTool)
                 let call = IR.ToolCall(id: id, name: name, arguments: "", signature: signature)
@@ -110,12 +116,18 @@ extension OpenAI {
             case (.text(let s), _):
                 if !s.isEmpty { chunk(delta: ["content": .string(s)], into: &out) }
             case (.thinking(let s), _):
+                thinkingText[index, default: ""] += s
                 if !s.isEmpty { chunk(delta: ["reasoning_content": .string(s)], into: &out) }
             case (.signature(let s), .tool(let k)?):
                 let extra: JSONValue = ["google": ["thought_signature": .string(SignatureTag.encode(s, native: .gemini))]]
                 chunk(delta: ["tool_calls": [["index": .number(Double(k)), "extra_content": extra]]], into: &out)
             case (.signature(let s), _):
-                let block: JSONValue = ["type": "thinking", "thinking": "", "signature": .string(SignatureTag.encode(s, native: .messages))]
+                // The signed block whole (the signature covers its text), so a client can resend it as it accumulated it;
+                // `index` lets accumulators (the openai SDK's stream helper) merge entries instead of failing on them.
+                let block: JSONValue = ["index": .number(Double(nextThinkingBlock)), "type": "thinking",
+                                        "thinking": .string(thinkingText[index] ?? ""),
+                                        "signature": .string(SignatureTag.encode(s, native: .messages))]
+                nextThinkingBlock += 1
                 chunk(delta: ["thinking_blocks": [block]], into: &out)
             case (.arguments(let s), .tool(let k)?):
                 chunk(delta: ["tool_calls": [["index": .number(Double(k)), "function": ["arguments": .string(s)]]]], into: &out)
