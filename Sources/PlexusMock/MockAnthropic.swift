@@ -24,6 +24,7 @@ enum MockAnthropic {
                                  inputTokens: 0, digest: 0)
         (gen.inputTokens, gen.digest) = MockTokenEstimate.scan(body)
         gen.maxTokens = o["max_tokens"]?.intValue
+        gen.conversation = .anthropic(messages)
         gen.tools = (o["tools"]?.arrayValue ?? []).compactMap { tool in
             guard let name = tool["name"]?.stringValue, let schema = tool["input_schema"] else { return nil }
             return MockToolSpec(name: name, schema: schema)
@@ -57,6 +58,23 @@ enum MockAnthropic {
             }
         }
         return nil
+    }
+
+    /// With thinking on, the assistant turn a tool loop continues must start with its thinking block (as the real API).
+    static func missingThinking(in body: JSONValue) -> PlexusError? {
+        let messages = body["messages"]?.arrayValue ?? []
+        guard messages.count >= 2, let last = messages.last, last["role"]?.stringValue == "user",
+              (last["content"]?.arrayValue ?? []).contains(where: { $0["type"]?.stringValue == "tool_result" }) else { return nil }
+        let index = messages.count - 2
+        let assistant = messages[index]
+        let blocks = assistant["content"]?.arrayValue ?? []
+        guard assistant["role"]?.stringValue == "assistant",
+              blocks.contains(where: { $0["type"]?.stringValue == "tool_use" }) else { return nil }
+        let first = blocks.first?["type"]?.stringValue ?? "text"
+        guard first != "thinking", first != "redacted_thinking" else { return nil }
+        return PlexusError(.invalidRequest, "messages.\(index).content.0.type: Expected `thinking` or `redacted_thinking`, "
+            + "but found `\(first)`. When `thinking` is enabled, a final `assistant` message must start with a thinking block "
+            + "(preceeding the lastmost set of `tool_use` and `tool_result` blocks).")
     }
 
     /// The start of a signature, enough to name it in an error.

@@ -23,6 +23,7 @@ enum MockGemini {
                                  inputTokens: 0, digest: 0)
         (gen.inputTokens, gen.digest) = MockTokenEstimate.scan(body)
         gen.digest = MockHash.combine(gen.digest, MockHash.hash64(model))
+        gen.conversation = .gemini(contents)
         gen.maxTokens = field(field(body, "generationConfig", "generation_config"), "maxOutputTokens", "max_output_tokens")?.intValue
         for tool in body["tools"]?.arrayValue ?? [] {
             for decl in field(tool, "functionDeclarations", "function_declarations")?.arrayValue ?? [] {
@@ -47,6 +48,26 @@ enum MockGemini {
                                        + ".thoughtSignature '\(MockAnthropic.excerpt(signature))'")
                 }
             }
+        }
+        return nil
+    }
+
+    /// A thinking model requires a `thoughtSignature` on the first `functionCall` of each model step of the
+    /// current turn (the contents after the last user text), as Gemini 3 does.
+    static func missingSignature(in body: JSONValue) -> PlexusError? {
+        let contents = body["contents"]?.arrayValue ?? []
+        let turnStart = (contents.lastIndex { content in
+            content["role"]?.stringValue != "model" && (content["parts"]?.arrayValue ?? []).contains {
+                field($0, "functionResponse", "function_response") == nil
+            }
+        } ?? -1) + 1
+        for ci in contents.indices where ci >= turnStart && contents[ci]["role"]?.stringValue == "model" {
+            let parts = contents[ci]["parts"]?.arrayValue ?? []
+            guard let pi = parts.firstIndex(where: { field($0, "functionCall", "function_call") != nil }),
+                  field(parts[pi], "thoughtSignature", "thought_signature") == nil else { continue }
+            let name = field(parts[pi], "functionCall", "function_call")?["name"]?.stringValue ?? ""
+            return PlexusError(.invalidRequest, "Function call is missing a thought_signature in functionCall parts. "
+                               + "Additional data, function call `\(name)`, position contents[\(ci)].parts[\(pi)].")
         }
         return nil
     }

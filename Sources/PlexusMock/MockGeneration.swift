@@ -12,6 +12,8 @@ struct MockGeneration: Sendable {
     /// Declared tools (name and JSON schema), in order.
     var tools: [MockToolSpec] = []
     var inputTokens: Int
+    /// Tool results and images the conversation carries.
+    var conversation = MockConversation()
     /// Hash of the body: seeds ids and words.
     var digest: UInt64
 }
@@ -28,14 +30,18 @@ extension MockScript {
         self.init(seed: request.digest, model: request.model)
         chunkTokens = behavior.chunkTokens
         thinking = MockWords.pieces(count: behavior.thinkingTokens, seed: request.digest ^ 0x7417_4B1A, opening: "Considering")
-        var textCount = behavior.effectiveTextTokens
-        var callCount = behavior.toolCalls
+        let preamble = request.conversation.preambleWords
+        // After tool results a model answers in text; acknowledging what arrived lets tests check it.
+        let continuesTools = request.conversation.toolResults > 0
+        var textCount = continuesTools ? behavior.textTokens ?? 30 : behavior.effectiveTextTokens
+        if !preamble.isEmpty { textCount = max(textCount, preamble.count + 1) }
+        var callCount = continuesTools ? 0 : behavior.toolCalls
         if let cap = request.maxTokens, cap < textCount + (callCount > 0 ? 1 : 0) {
             textCount = min(textCount, cap)
             callCount = 0
             stop = .maxTokens
         }
-        text = MockWords.pieces(count: textCount, seed: request.digest, opening: nil)
+        text = MockWords.pieces(count: textCount, seed: request.digest, opening: nil, preamble: preamble)
         toolCalls = (0..<callCount).map { Self.toolCall(index: $0, request: request) }
         if behavior.forceMaxTokens { stop = .maxTokens } else if !toolCalls.isEmpty, stop != .maxTokens { stop = .toolUse }
         usage = MockUsage(input: request.inputTokens,
@@ -94,13 +100,15 @@ enum MockWords {
     ]
 
     /// `count` pieces: the first without a leading space, the rest with one; the last ends with ".".
-    static func pieces(count: Int, seed: UInt64, opening: String?) -> [String] {
+    /// `preamble` words come first (as many as fit in `count`), then filler words.
+    static func pieces(count: Int, seed: UInt64, opening: String?, preamble: [String] = []) -> [String] {
         guard count > 0 else { return [] }
         var out: [String] = []
         out.reserveCapacity(count)
         let start = Int(seed % UInt64(vocabulary.count))
         for i in 0..<count {
-            var word = i == 0 ? (opening ?? capitalized(vocabulary[start])) : vocabulary[(start + i * 7) % vocabulary.count]
+            var word = i < preamble.count ? preamble[i]
+                : i == 0 ? (opening ?? capitalized(vocabulary[start])) : vocabulary[(start + i * 7) % vocabulary.count]
             if i > 0 { word = " " + word }
             if i == count - 1 { word += "." }
             out.append(word)

@@ -101,6 +101,19 @@ enum MockBase64 {
         return out
     }
 
+    /// Decodes base64 as protobuf JSON reads `bytes`: standard or URL-safe alphabet, padding optional.
+    static func decodeLenient(_ text: String) -> [UInt8]? {
+        var chars = Array(text.utf8).map { c -> UInt8 in
+            switch c {
+            case UInt8(ascii: "-"): UInt8(ascii: "+")
+            case UInt8(ascii: "_"): UInt8(ascii: "/")
+            default: c
+            }
+        }
+        if !chars.contains(UInt8(ascii: "=")) { chars += Array(repeating: UInt8(ascii: "="), count: (4 - chars.count % 4) % 4) }
+        return decode(String(decoding: chars, as: UTF8.self))
+    }
+
     private static func value(of c: UInt8) -> UInt32? {
         switch c {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt32(c - UInt8(ascii: "A"))

@@ -21,6 +21,7 @@ enum MockOpenAI {
         var gen = MockGeneration(proto: .chat, model: model, stream: o["stream"]?.boolValue ?? false,
                                  inputTokens: 0, digest: 0)
         (gen.inputTokens, gen.digest) = MockTokenEstimate.scan(body)
+        gen.conversation = .openAI(messages)
         gen.includeUsage = o["stream_options"]?["include_usage"]?.boolValue ?? false
         gen.maxTokens = o["max_completion_tokens"]?.intValue ?? o["max_tokens"]?.intValue
         gen.tools = (o["tools"]?.arrayValue ?? []).compactMap { tool in

@@ -47,7 +47,9 @@ public struct MockSigner: Sendable {
 
     /// Checks a signature; with `content` nil only authenticity is checked.
     public func verify(_ signature: String, purpose: Purpose, content: String?) -> Verdict {
-        guard let bytes = MockBase64.decode(signature), bytes.count == 32,
+        // Gemini signatures are protobuf `bytes`: clients (google-genai) may send them URL-safe or unpadded.
+        let decoded = purpose == .geminiPart ? MockBase64.decodeLenient(signature) : MockBase64.decode(signature)
+        guard let bytes = decoded, bytes.count == 32,
               Array(bytes[0..<3]) == Self.magic else { return .notMinted }
         let body = Array(bytes[0..<16])
         guard constantTimeEqual(Array(bytes[16...]), mac(body)) else { return .notMinted }

@@ -14,34 +14,39 @@ enum MockTokenEstimate {
     /// Prompt tokens and content digest in one walk.
     static func scan(_ body: JSONValue) -> (tokens: Int, digest: UInt64) {
         var walker = Walker()
-        walker.walk(body, key: nil)
-        return (max(1, (walker.chars + 3) / 4 + walker.media * mediaTokens), MockHash.mix(walker.digest))
+        let digest = walker.walk(body, key: nil)
+        return (max(1, (walker.chars + 3) / 4 + walker.media * mediaTokens), MockHash.mix(digest))
     }
 
     private struct Walker {
         var chars = 0
         var media = 0
-        var digest: UInt64 = 0x9E37_79B9_7F4A_7C15
 
-        mutating func walk(_ value: JSONValue, key: String?) {
+        /// The digest of `value`; object members are combined order-independently, since SDKs write the same
+        /// request with its keys in different orders (anthropic's `create` and `stream` do).
+        mutating func walk(_ value: JSONValue, key: String?) -> UInt64 {
             switch value {
             case .string(let s):
-                digest = MockHash.combine(digest, MockHash.hash64(s))
-                if key == "model" { return }
-                if key == "data" || s.hasPrefix("data:") || s.utf8.count > 16_384 { media += 1 } else { chars += s.utf8.count }
-            case .array(let items):
-                for item in items { walk(item, key: key) }
-            case .object(let o):
-                for (k, v) in o.pairs where !transportKeys.contains(k) {
-                    digest = MockHash.combine(digest, MockHash.hash64(k))
-                    walk(v, key: k)
+                if key != "model" {
+                    if key == "data" || s.hasPrefix("data:") || s.utf8.count > 16_384 { media += 1 } else { chars += s.utf8.count }
                 }
+                return MockHash.hash64(s)
+            case .array(let items):
+                var digest: UInt64 = 0xA11A_7000
+                for item in items { digest = MockHash.combine(digest, walk(item, key: key)) }
+                return digest
+            case .object(let o):
+                var sum: UInt64 = 0x0B1E_C700
+                for (k, v) in o.pairs where !transportKeys.contains(k) {
+                    sum &+= MockHash.combine(MockHash.hash64(k), walk(v, key: k))
+                }
+                return MockHash.mix(sum)
             case .number(let n):
-                digest = MockHash.combine(digest, n.bitPattern)
+                return MockHash.mix(n.bitPattern)
             case .bool(let b):
-                digest = MockHash.combine(digest, b ? 1 : 2)
+                return b ? 1 : 2
             case .null:
-                digest = MockHash.combine(digest, 3)
+                return 3
             }
         }
     }

@@ -24,7 +24,7 @@ extension MockUpstream {
         do { behavior = try MockBehavior.parse(model: gen.model, header: header) } catch {
             return Self.error(PlexusError(.invalidRequest, error.message), proto)
         }
-        if let bad = verifySignatures(proto, body) { return Self.error(bad, proto) }
+        if let bad = verifySignatures(proto, body, thinks: behavior.thinkingTokens > 0) { return Self.error(bad, proto) }
         let fault = activeFault(behavior, key: gen.model + "|" + (header ?? ""))
         let script = MockScript(request: gen, behavior: behavior, signer: signer)
         if gen.stream {
@@ -40,11 +40,16 @@ extension MockUpstream {
         return .chat
     }
 
-    private func verifySignatures(_ proto: APIProtocol, _ body: JSONValue) -> PlexusError? {
+    /// Signatures present must be minted here; a thinking model also requires them where the real API does
+    /// (the turn a tool loop continues), so a gateway that drops them fails instead of passing unnoticed.
+    private func verifySignatures(_ proto: APIProtocol, _ body: JSONValue, thinks: Bool) -> PlexusError? {
         switch proto {
-        case .chat: nil
-        case .messages: MockAnthropic.verifySignatures(in: body, signer: signer)
-        case .gemini: MockGemini.verifySignatures(in: body, signer: signer)
+        case .chat:
+            nil
+        case .messages:
+            MockAnthropic.verifySignatures(in: body, signer: signer) ?? (thinks ? MockAnthropic.missingThinking(in: body) : nil)
+        case .gemini:
+            MockGemini.verifySignatures(in: body, signer: signer) ?? (thinks ? MockGemini.missingSignature(in: body) : nil)
         }
     }
 
