@@ -48,6 +48,24 @@ models:
   tools-gemini:
     targets:
       - {{ provider: only-gemini, model: "mock:tools=1" }}
+  parallel-chat:
+    targets:
+      - {{ provider: only-chat, model: "mock:tools=2" }}
+  parallel-messages:
+    targets:
+      - {{ provider: only-messages, model: "mock:tools=2" }}
+  parallel-gemini:
+    targets:
+      - {{ provider: only-gemini, model: "mock:tools=2" }}
+  thinking-chat:
+    targets:
+      - {{ provider: only-chat, model: "mock:thinking,tools=1" }}
+  thinking-messages:
+    targets:
+      - {{ provider: only-messages, model: "mock:thinking,tools=1" }}
+  thinking-gemini:
+    targets:
+      - {{ provider: only-gemini, model: "mock:thinking,tools=1" }}
   demo:
     additional_aliases: [gpt-4o-mini]
     targets:
@@ -116,5 +134,5 @@ def gateway():
 def pytest_terminal_summary(terminalreporter):
     import test_translation_matrix as m
     if m.RESULTS:
-        terminalreporter.write_sep("=", "translation matrix (SDK x upstream protocol x mode x case)")
+        terminalreporter.write_sep("=", "translation matrix (client SDK x upstream protocol x mode x case)")
         terminalreporter.write_line(m.pytest_sessionfinish_table())
