@@ -84,6 +84,18 @@ import Testing
         }
     }
 
+    /// An OpenAI stream of Gemini thoughts then a signed answer accumulates to reasoning text plus a block that
+    /// holds only the signature; resent, both reach Gemini (the thought, then the signature on the answer).
+    @Test func signatureOnlyBlockKeepsTheReasoningText() throws {
+        let body = #"""
+        {"model":"x","messages":[{"role":"user","content":"hi"},
+         {"role":"assistant","content":"done","reasoning_content":"I thought","thinking_blocks":[{"index":0,"type":"thinking","thinking":"","signature":"plexus:gemini:G1"}]},
+         {"role":"user","content":"again"}]}
+        """#
+        let g = try T.translate(body, from: .chat, to: .gemini)
+        #expect(g["contents"]?.at(1)?["parts"] == [["text": "I thought", "thought": true], ["text": "done", "thoughtSignature": "G1"]])
+    }
+
     @Test func foreignThinkingBecomesContextTowardAnthropic() throws {
         let body = #"""
         {"model":"x","messages":[{"role":"user","content":"hi"},

@@ -91,13 +91,15 @@ extension OpenAI.RequestDecoder {
     }
 
     /// `thinking_blocks` when present (they carry signatures), else `reasoning_content`/`reasoning` text.
+    /// Blocks that hold only signatures (a Gemini signature after unsigned thoughts) keep the text before them.
     static func thinkingParts(_ m: JSONValue) -> [IR.Part] {
-        if let blocks = m["thinking_blocks"]?.arrayValue, !blocks.isEmpty {
-            return blocks.compactMap(thinkingBlock)
+        let text = m["reasoning_content"]?.stringValue ?? m["reasoning"]?.stringValue ?? ""
+        let unsigned: [IR.Part] = text.isEmpty ? [] : [.thinking(IR.Thinking(text))]
+        guard let blocks = m["thinking_blocks"]?.arrayValue, !blocks.isEmpty else { return unsigned }
+        let signatureOnly = blocks.allSatisfy {
+            $0["type"]?.stringValue == "thinking" && ($0["thinking"]?.stringValue ?? "").isEmpty
         }
-        let text = m["reasoning_content"]?.stringValue ?? m["reasoning"]?.stringValue
-        guard let text, !text.isEmpty else { return [] }
-        return [.thinking(IR.Thinking(text))]
+        return (signatureOnly ? unsigned : []) + blocks.compactMap(thinkingBlock)
     }
 
     /// One LiteLLM-style thinking block; untagged signatures are Anthropic's.
