@@ -14,10 +14,21 @@ public final class Gateway: Sendable {
     public let store: any UsageStore
     let stateBox: GatewayStateBox
     let transports: Transports
+    let routing: RoutingState
+    let persistence: RoutingPersistence
+    let events = EventHub()
+    let sessions = SessionStore()
+    let capture: CaptureSettings
+    let configManager: ConfigManager
+    let retention: RetentionService
     let logger: Logger
 
-    /// Opens the store named by the config (`configFolder` anchors relative SQLite paths).
-    public init(config: PlexusConfig, configFolder: String, logger: Logger) async throws {
+    /// Opens the store named by the config (`configFolder` anchors relative SQLite paths). With `configPath`, the
+    /// management API writes changes back to that file and hand edits are picked up.
+    public init(
+        config: PlexusConfig, configFolder: String, configPath: String? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
+    ) async throws {
         self.logger = logger
         switch config.storage.location {
         case .sqlite:
@@ -27,11 +38,33 @@ public final class Gateway: Sendable {
             throw GatewayStartError("storage.url: PostgreSQL storage is not available in this build yet")
         }
         usageWriter = UsageWriter(store: store, logger: logger)
-        stateBox = GatewayStateBox(GatewayState(config: config))
+        // Cooldowns live beside the database so a restart keeps them.
+        let cooldownFile = config.storage.location.sqlitePath(relativeTo: configFolder).map {
+            ($0 as NSString).deletingLastPathComponent + "/cooldowns.json"
+        }
+        routing = RoutingState(cooldowns: RoutingPersistence.load(path: cooldownFile))
+        persistence = RoutingPersistence(state: routing, path: cooldownFile, logger: logger)
+        let stateBox = GatewayStateBox(GatewayState(config: config))
+        self.stateBox = stateBox
         transports = Transports(logger: logger)
+        capture = CaptureSettings(config.debug)
+        let text = configPath.flatMap { FileManager.default.contents(atPath: $0) }.map { String(decoding: $0, as: UTF8.self) }
+        configManager = ConfigManager(
+            path: configPath, text: text, environment: environment, stateBox: stateBox, events: events, logger: logger)
+        retention = RetentionService(store: store, policy: {
+            let storage = stateBox.current.config.storage
+            return RetentionPolicy(usageDays: storage.retentionDays, traceDays: storage.debugRetentionDays)
+        }, logger: logger)
         if config.server.allowAnonymous {
             logger.warning("server.allow_anonymous is on: inference routes accept requests without a key")
         }
+    }
+
+    /// The background services to run beside the application: usage writer, cooldown persistence, event
+    /// heartbeat, retention and the config file watch.
+    public var services: [any Service] {
+        [usageWriter, persistence, EventHeartbeat(hub: events), retention,
+         ConfigWatcher(manager: configManager, interval: .seconds(1))]
     }
 
     /// The Hummingbird application; `onServerRunning` learns the bound port (tests bind port 0).
@@ -40,9 +73,14 @@ public final class Gateway: Sendable {
     ) -> some ApplicationProtocol {
         let config = stateBox.current.config
         let router = Router(context: BasicRequestContext.self)
-        let engine = ProxyEngine(state: stateBox, transports: transports, usage: usageWriter, logger: logger)
+        let engine = ProxyEngine(
+            state: stateBox, transports: transports, usage: usageWriter, routing: routing, logger: logger)
         InferenceRoutes(engine: engine).register(on: router)
         HealthRoutes().register(on: router)
+        let management = ManagementContext(
+            stateBox: stateBox, config: configManager, sessions: sessions, events: events, routing: routing,
+            store: store, capture: capture)
+        ManagementRoutes(context: management).register(on: router)
         return Application(
             router: router,
             configuration: .init(

@@ -6,10 +6,10 @@ import PlexusUpstream
 
 extension ProxyEngine {
     /// First-chunk gate: read the upstream's first event before answering, so an error inside a 200 fails over.
-    func relayStream(
-        _ response: UpstreamResponse, plan: AttemptPlan, inbound: InboundRequest, sentAt: ContinuousClock.Instant,
-        record: RequestRecord
-    ) async -> AttemptResult {
+    func relayStream(_ response: UpstreamResponse, context: AttemptContext) async -> AttemptResult {
+        let plan = context.plan
+        let inbound = context.inbound
+        let sentAt = context.started
         var iterator = response.body.makeAsyncIterator()
         var parser = SSEParser()
         var pending: [ByteBuffer] = []
@@ -20,33 +20,45 @@ extension ProxyEngine {
                 firstEvents = parser.feed(chunk.readableBytesView)
             }
         } catch {
-            let detail = (error as? UpstreamError)?.description ?? "\(error)"
-            return .retry(PlexusError(.upstream, "\(plan.candidate.provider.name): \(detail)"))
+            let transport = error as? UpstreamError ?? UpstreamError(.reset, "\(error)")
+            return .retry(AttemptFailure(transport: transport, provider: plan.candidate.provider.name))
         }
         if firstEvents.isEmpty { firstEvents = parser.finish() }
         guard !firstEvents.isEmpty else {
-            return .retry(PlexusError(.upstream, "\(plan.candidate.provider.name): stream ended before any event"))
+            return .retry(AttemptFailure(
+                transport: UpstreamError(.reset, "stream ended before any event"), provider: plan.candidate.provider.name))
         }
         let mode = Self.relayMode(plan: plan, inbound: inbound)
         let translating = if case .translate = mode { true } else { false }
         var observer = UsageObserver(proto: plan.targetProtocol)
-        var record = record
+        var record = context.record
         let first = StreamRelay.decode(
             firstEvents, translating: translating, sentAt: sentAt, observer: &observer, record: &record)
-        if let error = observer.errorEvent { return .retry(error) }
+        if let error = observer.errorEvent { return .retry(AttemptFailure(errorEvent: error)) }
 
         let opening = StreamRelay.Opening(
             raw: pending, events: firstEvents, decoded: first.ir, failure: first.failure, parser: parser,
             observer: observer)
         let relay = StreamRelay(
-            mode: mode, plan: plan, box: IteratorBox(iterator), opening: opening, sentAt: sentAt, record: record,
-            usage: usage, logger: logger)
+            mode: mode, context: context, box: IteratorBox(iterator), opening: opening, record: record, engine: self)
         var headers = HTTPResponses.routing(
             id: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
             api: plan.targetProtocol, passthrough: plan.passthrough)
         headers[.contentType] = inbound.geminiJSONArray ? "application/json" : "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        return .done(Response(status: .ok, headers: headers, body: ResponseBody { writer in try await relay.run(&writer) }))
+        // Watching for the client leaving consumes the connection's inbound side, so the connection cannot carry
+        // another request: say so, or a client could reuse it and race the close.
+        if context.requestBody != nil { headers[.connection] = "close" }
+        let requestBody = context.requestBody
+        return .done(Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            // Watching the inbound side cancels the relay (and so the upstream call) as soon as the client leaves,
+            // even while the upstream is silent. The connection then closes after the stream, which is fine.
+            if let requestBody {
+                try await requestBody.consumeWithCancellationOnInboundClose { _ in try await relay.run(&writer) }
+            } else {
+                try await relay.run(&writer)
+            }
+        }))
     }
 }
 

@@ -13,10 +13,12 @@ final class ProxyEngine: Sendable {
     let state: GatewayStateBox
     let transports: Transports
     let usage: UsageWriter
+    let routing: RoutingState
     let logger: Logger
 
-    init(state: GatewayStateBox, transports: Transports, usage: UsageWriter, logger: Logger) {
+    init(state: GatewayStateBox, transports: Transports, usage: UsageWriter, routing: RoutingState, logger: Logger) {
         self.state = state
+        self.routing = routing
         self.transports = transports
         self.usage = usage
         self.logger = logger
@@ -26,17 +28,21 @@ final class ProxyEngine: Sendable {
     func handle(_ request: Request, proto: APIProtocol, pathModel: String? = nil, pathStream: Bool? = nil,
                 geminiArray: Bool = false) async -> Response {
         var record = RequestRecord(id: Self.newRequestID(), clientProtocol: proto)
+        var request = request
         let snapshot = state.current
         do {
             let key = try authenticate(request, snapshot: snapshot)
             record.row.keyName = key.name
-            let bytes = try await readBody(request, limit: snapshot.config.server.maxBodyBytes)
+            let bytes = try await readBody(&request, limit: snapshot.config.server.maxBodyBytes)
             var inbound = try InboundRequest(bytes: bytes, proto: proto, pathModel: pathModel, pathStream: pathStream)
             inbound.geminiJSONArray = geminiArray
             record.row.streamed = inbound.stream
-            let candidates = try resolve(inbound.model, key: key, snapshot: snapshot, record: &record)
-            return try await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
-                                     headers: request.headers, record: record)
+            let groups = try resolve(inbound.model, key: key, snapshot: snapshot, record: &record)
+            let conversation = snapshot.config.routing.stickySessions ? inbound.conversationKey(proto: proto) : nil
+            let candidates = order(groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
+            return await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
+                                 headers: request.headers, conversation: conversation, requestBody: request.body,
+                                 record: record)
         } catch {
             return fail(error, proto: proto, record: &record)
         }
@@ -63,12 +69,13 @@ final class ProxyEngine: Sendable {
         return key
     }
 
-    private func readBody(_ request: Request, limit: Int) async throws(PlexusError) -> [UInt8] {
+    /// Collects the body through the request, so the request keeps the inbound stream for disconnect detection.
+    private func readBody(_ request: inout Request, limit: Int) async throws(PlexusError) -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw PlexusError(.requestTooLarge, "request body of \(length) bytes is over the limit of \(limit) bytes")
         }
         do {
-            var body = try await request.body.collect(upTo: limit)
+            var body = try await request.collectBody(upTo: limit)
             return body.readBytes(length: body.readableBytes) ?? []
         } catch {
             throw PlexusError(.requestTooLarge, "request body is over the limit of \(limit) bytes")
@@ -76,19 +83,19 @@ final class ProxyEngine: Sendable {
     }
 
     private func resolve(_ name: String, key: KeyConfig, snapshot: GatewayState, record: inout RequestRecord)
-        throws(PlexusError) -> [Candidate]
+        throws(PlexusError) -> [CandidateGroup]
     {
         switch snapshot.resolver.resolve(name: name, key: key) {
         case .alias(let alias):
             record.row.alias = alias.name
-            let candidates = snapshot.candidates(for: alias)
-            guard !candidates.isEmpty else {
+            let groups = snapshot.candidateGroups(for: alias)
+            guard groups.contains(where: { !$0.candidates.isEmpty }) else {
                 throw PlexusError(.unavailable, "model '\(name)' has no enabled target")
             }
-            return candidates
+            return groups
         case .direct(let provider, let model):
             record.row.alias = name
-            return [Candidate(provider: provider, model: model)]
+            return [CandidateGroup(alias: nil, candidates: [Candidate(provider: provider, model: model)])]
         case .notFound(let allowed), .notAllowed(let allowed):
             throw PlexusError(.notFound, "model '\(name)' not found; this key may use: \(allowed.joined(separator: ", "))",
                               param: "model")

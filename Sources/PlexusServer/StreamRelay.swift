@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import PlexusCore
+import PlexusRouting
 import PlexusStorage
 import PlexusUpstream
 import Synchronization
@@ -40,13 +41,15 @@ struct StreamRelay: Sendable {
     }
 
     let mode: Mode
-    let plan: AttemptPlan
+    let context: AttemptContext
     let box: IteratorBox
     let opening: Opening
-    let sentAt: ContinuousClock.Instant
     let record: RequestRecord
-    let usage: UsageWriter
-    let logger: Logger
+    /// Records the request and reports the target's outcome when the stream ends.
+    let engine: ProxyEngine
+
+    var plan: AttemptPlan { context.plan }
+    var sentAt: ContinuousClock.Instant { context.started }
 
     /// Writes the stream to the client and records the request when it ends, however it ends.
     func run(_ writer: inout any ResponseBodyWriter) async throws {
@@ -59,7 +62,7 @@ struct StreamRelay: Sendable {
                 for: plan.clientProtocol, clientModel: model, includeUsage: includeUsage, geminiJSONArray: array)
         }
         let translating = encoder != nil
-        var outcome: (UsageRecord.Outcome, Int, String?) = (.success, 200, nil)
+        var ending = Ending.completed
         do {
             try await write(opening.events, decoded: opening.decoded, raw: opening.raw, encoder: &encoder, writer: &writer)
             if let failure = opening.failure { throw RelayError.upstream(failure) }
@@ -81,35 +84,71 @@ struct StreamRelay: Sendable {
                 let tail = e.finish()
                 if !tail.isEmpty { try await writer.write(ByteBuffer(bytes: tail)) }
             }
-            if let error = observer.errorEvent { outcome = (.error, 200, error.message) }
+            if let error = observer.errorEvent { ending = .errorEvent(error) }
         } catch let error as RelayError {
             switch error {
             case .upstream(let e):
-                outcome = (.error, 200, e.message)
+                ending = .broke(e)
                 let bytes = encoder.map { c in var c = c; return c.encode(.error(e)) + c.finish() }
                 try? await writer.write(ByteBuffer(bytes: bytes ?? e.streamEvent(for: plan.clientProtocol)))
             }
         } catch {
-            // Writing to the client failed: it went away. Dropping the iterator cancels the upstream call.
-            outcome = (.cancelled, 499, "client disconnected")
+            // Writing failed or the inbound side closed: the client went away. Dropping the iterator cancels the
+            // upstream call.
+            ending = .cancelled
         }
         record.row.tokens = observer.tokens
         record.row.stopReason = observer.stopReason
-        record.finish(outcome: outcome.0, httpStatus: outcome.1, error: outcome.2)
-        usage.record(record.row)
+        finish(ending, record: &record)
         try? await writer.finish(nil)
+    }
+
+    /// How a started stream ended.
+    enum Ending {
+        case completed
+        /// The upstream sent an error event after content had gone out.
+        case errorEvent(PlexusError)
+        /// The upstream connection broke or sent something unreadable.
+        case broke(PlexusError)
+        case cancelled
+    }
+
+    /// Writes the usage row and tells routing how the target did.
+    private func finish(_ ending: Ending, record: inout RequestRecord) {
+        switch ending {
+        case .completed:
+            record.addAttempt(plan, status: 200, error: nil, since: sentAt)
+            record.finish(outcome: .success, httpStatus: 200)
+            engine.succeeded(record: &record, context: context)
+        case .errorEvent(let error), .broke(let error):
+            record.addAttempt(plan, status: 200, error: error.message, since: sentAt)
+            record.finish(outcome: .error, httpStatus: 200, error: error.message)
+            let sample = PerformanceSample(
+                at: RoutingState.now(), ttftMs: record.row.ttftMs, tokensPerSecond: nil,
+                durationMs: RequestRecord.milliseconds(.now - sentAt), outputTokens: record.row.tokens.output ?? 0,
+                success: false)
+            let reason: CooldownReason = if case .errorEvent = ending { .errorEvent } else { .reset }
+            engine.routing.failed(plan.candidate.target, reason: reason, retryAfter: nil,
+                                  config: context.snapshot.config.cooldown, sample: sample)
+        case .cancelled:
+            record.addAttempt(plan, status: 200, error: "client disconnected", since: sentAt)
+            record.finish(outcome: .cancelled, httpStatus: 499, error: "client disconnected")
+        }
+        engine.usage.record(record.row)
     }
 
     enum RelayError: Error {
         case upstream(PlexusError)
     }
 
-    private func nextChunk(_ iterator: inout UpstreamBody.AsyncIterator) async throws(RelayError) -> ByteBuffer? {
+    private func nextChunk(_ iterator: inout UpstreamBody.AsyncIterator) async throws -> ByteBuffer? {
         do {
             return try await iterator.next()
         } catch {
+            // Cancelled because the client left: not the upstream's fault.
+            if Task.isCancelled || error is CancellationError { throw CancellationError() }
             let detail = (error as? UpstreamError)?.description ?? "\(error)"
-            throw .upstream(PlexusError(.upstream, "\(plan.candidate.provider.name): stream broke: \(detail)"))
+            throw RelayError.upstream(PlexusError(.upstream, "\(plan.candidate.provider.name): stream broke: \(detail)"))
         }
     }
 

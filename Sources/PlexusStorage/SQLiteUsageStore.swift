@@ -5,14 +5,15 @@ import SQLiteNIO
 
 /// The usage log in an SQLite file, in WAL mode, written by one connection.
 public final class SQLiteUsageStore: UsageStore {
-    private let connection: SQLiteConnection
+    let connection: SQLiteConnection
     private let logger: Logger
 
     static let columns = [
         "request_id", "started_at", "key_name", "alias", "provider", "upstream_model", "client_protocol",
         "target_protocol", "passthrough", "streamed", "status", "http_status", "input_tokens", "cache_read_tokens",
         "cache_write_tokens", "output_tokens", "reasoning_tokens", "ttft_ms", "duration_ms", "output_tokens_per_second",
-        "stop_reason", "error_text",
+        "stop_reason", "error_text", "attempts", "cost_input", "cost_cache_read", "cost_cache_write", "cost_output",
+        "cost_reasoning", "cost_total",
     ]
 
     private init(connection: SQLiteConnection, logger: Logger) {
@@ -36,8 +37,16 @@ public final class SQLiteUsageStore: UsageStore {
         _ = try await connection.query("PRAGMA busy_timeout=5000", [])
         let version = try await connection.query("PRAGMA user_version", []).first?.column("user_version")?.integer ?? 0
         for (index, step) in SQLiteMigrations.steps.enumerated() where index >= version {
-            for statement in step { _ = try await connection.query(statement, []) }
-            _ = try await connection.query("PRAGMA user_version = \(index + 1)", [])
+            // One transaction per step: a crash mid-step leaves the previous version, not half a schema.
+            _ = try await connection.query("BEGIN IMMEDIATE", [])
+            do {
+                for statement in step { _ = try await connection.query(statement, []) }
+                _ = try await connection.query("PRAGMA user_version = \(index + 1)", [])
+                _ = try await connection.query("COMMIT", [])
+            } catch {
+                _ = try? await connection.query("ROLLBACK", [])
+                throw error
+            }
             logger.info("storage migrated", metadata: ["storage.version": "\(index + 1)"])
         }
     }
@@ -83,6 +92,37 @@ enum SQLiteMigrations {
                 duration_ms REAL NOT NULL, output_tokens_per_second REAL, stop_reason TEXT, error_text TEXT)
             """,
             "CREATE INDEX usage_started_at ON usage (started_at)",
+        ],
+        [
+            "ALTER TABLE usage ADD COLUMN attempts TEXT",
+            "ALTER TABLE usage ADD COLUMN cost_input REAL",
+            "ALTER TABLE usage ADD COLUMN cost_cache_read REAL",
+            "ALTER TABLE usage ADD COLUMN cost_cache_write REAL",
+            "ALTER TABLE usage ADD COLUMN cost_output REAL",
+            "ALTER TABLE usage ADD COLUMN cost_reasoning REAL",
+            "ALTER TABLE usage ADD COLUMN cost_total REAL",
+        ],
+        [
+            // Keyset pagination walks (started_at, request_id); the filter indexes end in started_at for the order.
+            "DROP INDEX IF EXISTS usage_started_at",
+            "CREATE INDEX usage_started_id ON usage (started_at, request_id)",
+            "CREATE INDEX usage_key ON usage (key_name, started_at)",
+            "CREATE INDEX usage_alias ON usage (alias, started_at)",
+            "CREATE INDEX usage_provider ON usage (provider, started_at)",
+            "CREATE INDEX usage_model ON usage (upstream_model, started_at)",
+            """
+            CREATE TABLE traces (
+                request_id TEXT PRIMARY KEY, started_at REAL NOT NULL, key_name TEXT, alias TEXT, provider TEXT,
+                status TEXT, body TEXT NOT NULL)
+            """,
+            "CREATE INDEX traces_started_id ON traces (started_at, request_id)",
+            """
+            CREATE TABLE errors (
+                id INTEGER PRIMARY KEY, request_id TEXT NOT NULL, at REAL NOT NULL, provider TEXT, model TEXT,
+                status INTEGER, message TEXT NOT NULL, excerpt TEXT)
+            """,
+            "CREATE INDEX errors_at ON errors (at)",
+            "CREATE INDEX errors_request ON errors (request_id)",
         ],
     ]
 }

@@ -12,8 +12,20 @@ extension UsageRecord {
             .text(outcome.rawValue), .integer(httpStatus), .optionalInt(tokens.input), .optionalInt(tokens.cacheRead),
             .optionalInt(tokens.cacheWrite), .optionalInt(tokens.output), .optionalInt(tokens.reasoning),
             .optionalFloat(ttftMs), .float(durationMs), .optionalFloat(outputTokensPerSecond),
-            .optionalText(stopReason), .optionalText(errorText),
+            .optionalText(stopReason), .optionalText(errorText), .optionalText(Self.encode(attempts)),
+            .optionalFloat(cost?.input), .optionalFloat(cost?.cacheRead), .optionalFloat(cost?.cacheWrite),
+            .optionalFloat(cost?.output), .optionalFloat(cost?.reasoning), .optionalFloat(cost?.total),
         ]
+    }
+
+    static func encode(_ attempts: [Attempt]) -> String? {
+        guard !attempts.isEmpty, let data = try? JSONEncoder().encode(attempts) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decodeAttempts(_ text: String?) -> [Attempt] {
+        guard let text else { return [] }
+        return (try? JSONDecoder().decode([Attempt].self, from: Data(text.utf8))) ?? []
     }
 
     init?(row: SQLiteRow) {
@@ -37,6 +49,12 @@ extension UsageRecord {
             ttftMs: double("ttft_ms"), durationMs: double("duration_ms") ?? 0,
             outputTokensPerSecond: double("output_tokens_per_second"), stopReason: text("stop_reason"),
             errorText: text("error_text"))
+        attempts = Self.decodeAttempts(text("attempts"))
+        if let total = double("cost_total") {
+            cost = Cost(input: double("cost_input") ?? 0, cacheRead: double("cost_cache_read") ?? 0,
+                        cacheWrite: double("cost_cache_write") ?? 0, output: double("cost_output") ?? 0,
+                        reasoning: double("cost_reasoning") ?? 0, total: total)
+        }
     }
 }
 

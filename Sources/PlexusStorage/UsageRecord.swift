@@ -27,6 +27,50 @@ public struct UsageRecord: Sendable, Equatable {
         }
     }
 
+    /// One try at one target, in the order they were made.
+    public struct Attempt: Sendable, Equatable, Codable {
+        public var provider: String
+        public var model: String
+        /// The protocol the target was spoken to in.
+        public var api: String
+        /// The upstream's HTTP status; nil when no answer came (connection error, timeout).
+        public var status: Int?
+        public var error: String?
+        public var durationMs: Double
+        public var passthrough: Bool
+
+        public init(provider: String, model: String, api: String, status: Int?, error: String?, durationMs: Double,
+                    passthrough: Bool) {
+            self.provider = provider
+            self.model = model
+            self.api = api
+            self.status = status
+            self.error = error
+            self.durationMs = durationMs
+            self.passthrough = passthrough
+        }
+    }
+
+    /// Cost in USD by token kind; the whole value is nil when the target has no pricing (unknown, not zero).
+    public struct Cost: Sendable, Equatable {
+        public var input: Double
+        public var cacheRead: Double
+        public var cacheWrite: Double
+        public var output: Double
+        public var reasoning: Double
+        public var total: Double
+
+        public init(input: Double = 0, cacheRead: Double = 0, cacheWrite: Double = 0, output: Double = 0,
+                    reasoning: Double = 0, total: Double = 0) {
+            self.input = input
+            self.cacheRead = cacheRead
+            self.cacheWrite = cacheWrite
+            self.output = output
+            self.reasoning = reasoning
+            self.total = total
+        }
+    }
+
     public var requestID: String
     public var startedAt: Date
     public var keyName: String?
@@ -45,6 +89,9 @@ public struct UsageRecord: Sendable, Equatable {
     public var outputTokensPerSecond: Double?
     public var stopReason: String?
     public var errorText: String?
+    /// Every try, the successful one last.
+    public var attempts: [Attempt] = []
+    public var cost: Cost?
 
     public init(
         requestID: String, startedAt: Date, keyName: String? = nil, alias: String? = nil, provider: String? = nil,
@@ -83,4 +130,23 @@ public protocol UsageStore: Sendable {
     /// One row by request id.
     func record(id: String) async throws -> UsageRecord?
     func close() async throws
+
+    /// A newest-first page of rows matching the filters; throws `StorageQueryError.invalidCursor`.
+    func usage(query: UsageQuery) async throws -> UsagePage
+    /// Bucketed sums and percentiles over a time range.
+    func summary(query: UsageSummaryQuery) async throws -> UsageSummary
+    /// Inserts (or replaces, by request id) traces.
+    func insertTraces(_ traces: [TraceRecord]) async throws
+    /// One trace with its body.
+    func trace(id: String) async throws -> TraceRecord?
+    /// A newest-first page of trace summaries; throws `StorageQueryError.invalidCursor`.
+    func traces(query: PageQuery) async throws -> TracePage
+    /// The ids among `ids` that have a trace (the usage list marks them).
+    func hasTrace(ids: [String]) async throws -> Set<String>
+    /// Appends error entries.
+    func insertErrors(_ errors: [ErrorRecord]) async throws
+    /// A newest-first page of errors; throws `StorageQueryError.invalidCursor`.
+    func errors(query: PageQuery) async throws -> ErrorPage
+    /// Deletes usage rows and errors before `usageBefore` and traces before `tracesBefore`; returns the counts.
+    func deleteOlder(usageBefore: Date, tracesBefore: Date) async throws -> (usage: Int, traces: Int, errors: Int)
 }

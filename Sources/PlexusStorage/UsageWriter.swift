@@ -2,14 +2,21 @@ import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// Collects finished requests off the hot path and writes them in batches (≤ 250 ms or ≤ 500 rows).
+/// Collects finished requests (and their traces and errors) off the hot path and writes them in batches.
 ///
-/// `record` only appends to an in-memory buffer under a short lock, so a request never waits on the disk.
-/// The service drains the buffer on graceful shutdown (SIGTERM) before it returns.
+/// `record`, `trace` and `error` only append to an in-memory buffer under a short lock, so a request never waits
+/// on the disk. The service drains the buffer on graceful shutdown (SIGTERM) before it returns.
 public final class UsageWriter: Service {
+    /// Everything queued since the last flush.
+    struct Batch {
+        var rows: [UsageRecord] = []
+        var traces: [TraceRecord] = []
+        var errors: [ErrorRecord] = []
+    }
+
     private let store: any UsageStore
     private let logger: Logger
-    private let pending = Mutex<[UsageRecord]>([])
+    private let pending = Mutex<Batch>(Batch())
     private let interval: Duration
     private let flushLock = AsyncSerial()
 
@@ -21,25 +28,50 @@ public final class UsageWriter: Service {
 
     /// Queues a finished request; never blocks on I/O.
     public func record(_ row: UsageRecord) {
-        pending.withLock { $0.append(row) }
+        pending.withLock { $0.rows.append(row) }
+    }
+
+    /// Queues a captured debug trace; never blocks on I/O.
+    public func trace(_ trace: TraceRecord) {
+        pending.withLock { $0.traces.append(trace) }
+    }
+
+    /// Queues an error entry; never blocks on I/O.
+    public func error(_ error: ErrorRecord) {
+        pending.withLock { $0.errors.append(error) }
     }
 
     /// Writes everything queued so far.
     public func flush() async {
         await flushLock.run {
-            let rows = pending.withLock { rows in
-                let taken = rows
-                rows.removeAll(keepingCapacity: true)
+            let batch = pending.withLock { batch in
+                let taken = batch
+                batch = Batch()
                 return taken
             }
-            guard !rows.isEmpty else { return }
-            do {
-                try await store.insert(rows)
-            } catch {
-                // Keep the rows for the next round rather than lose them.
-                pending.withLock { $0.insert(contentsOf: rows, at: 0) }
-                logger.error("usage write failed", metadata: ["storage.error": "\(error)", "storage.rows": "\(rows.count)"])
+            // Each kind is its own statement; a failed kind goes back to the front of its queue for the next round.
+            await write(batch.rows, kind: "usage", store.insert) { rows in
+                pending.withLock { $0.rows.insert(contentsOf: rows, at: 0) }
             }
+            await write(batch.traces, kind: "traces", store.insertTraces) { traces in
+                pending.withLock { $0.traces.insert(contentsOf: traces, at: 0) }
+            }
+            await write(batch.errors, kind: "errors", store.insertErrors) { errors in
+                pending.withLock { $0.errors.insert(contentsOf: errors, at: 0) }
+            }
+        }
+    }
+
+    private func write<Item>(_ items: [Item], kind: String, _ insert: ([Item]) async throws -> Void,
+                             putBack: ([Item]) -> Void) async {
+        guard !items.isEmpty else { return }
+        do {
+            try await insert(items)
+        } catch {
+            putBack(items)
+            logger.error("usage write failed", metadata: [
+                "storage.error": "\(error)", "storage.kind": "\(kind)", "storage.rows": "\(items.count)",
+            ])
         }
     }
 

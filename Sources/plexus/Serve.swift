@@ -20,13 +20,14 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let folder = URL(fileURLWithPath: options.path).deletingLastPathComponent().path
-        let gateway = try await Gateway(config: config, configFolder: folder, logger: logger)
+        let gateway = try await Gateway(
+            config: config, configFolder: folder, configPath: options.path, logger: logger)
         let app = gateway.application(host: host, port: port) { port in
             logger.info("plexus listening", metadata: ["server.port": "\(port)"])
         }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: gateway.usageWriter), .init(service: app)],
+                services: (gateway.services + [app]).map { .init(service: $0) },
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -14,24 +14,30 @@ struct TestGateway {
     let gateway: Gateway
     let folder: URL
     static let key = "sk-test-key"
+    static let adminKey = "admin-test-key"
 
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// Runs `body` against a gateway configured by `yaml` (`${TEST_KEY}` is the client key); stops it afterwards.
     static func with<T: Sendable>(
-        yaml: String, timeout: Duration = .seconds(60), _ body: @Sendable @escaping (TestGateway) async throws -> T
+        yaml: String, folder given: URL? = nil, timeout: Duration = .seconds(60),
+        _ body: @Sendable @escaping (TestGateway) async throws -> T
     ) async throws -> T {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-it-\(UUID().uuidString)")
+        let folder = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("plexus-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let config = try ConfigLoader.load(yaml: yaml, environment: ["TEST_KEY": key], fileName: "plexus.yaml")
+        let environment = ["TEST_KEY": key, "TEST_ADMIN_KEY": adminKey]
+        let config = try ConfigLoader.load(yaml: yaml, environment: environment, fileName: "plexus.yaml")
+        let configPath = folder.appendingPathComponent("plexus.yaml").path
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let gateway = try await Gateway(config: config, configFolder: folder.path, logger: logger)
+        let gateway = try await Gateway(
+            config: config, configFolder: folder.path, configPath: configPath, environment: environment, logger: logger)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = gateway.application(host: "127.0.0.1", port: 0) { port in portSink.yield(port) }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: gateway.usageWriter), .init(service: app)], logger: logger))
-        defer { try? FileManager.default.removeItem(at: folder) }
+            services: (gateway.services + [app]).map { .init(service: $0) }, logger: logger))
+        defer { if given == nil { try? FileManager.default.removeItem(at: folder) } }
         let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try? await group.run() }
             var it = ports.makeAsyncIterator()

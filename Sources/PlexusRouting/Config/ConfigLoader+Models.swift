@@ -38,8 +38,7 @@ extension ConfigLoader {
             guard var m = MappingReader(entry.value, at: section.childPath(entry.key), decoder: section.decoder) else {
                 return key
             }
-            key.secret = m.requiredString("secret") ?? ""
-            key.secretReference = m.decoder.references[m.childPath("secret")]
+            decodeKeySecret(&key, &m)
             key.comment = m.string("comment")
             key.allowedModels = m.stringList("allowed_models")
             if let text = m.string("expires_at") {
@@ -52,6 +51,29 @@ extension ConfigLoader {
             m.rejectUnknownKeys()
             return key
         }
+    }
+
+    /// `secret` or `secret_sha256`, exactly one of them.
+    static func decodeKeySecret(_ key: inout KeyConfig, _ m: inout MappingReader) {
+        let hasSecret = m.entries.contains { $0.key == "secret" }
+        guard m.entries.contains(where: { $0.key == "secret_sha256" }) else {
+            key.secret = m.requiredString("secret") ?? ""
+            key.secretReference = m.decoder.references[m.childPath("secret")]
+            return
+        }
+        let path = m.childPath("secret_sha256")
+        if hasSecret {
+            _ = m.take("secret")
+            m.decoder.report(KeyConfig.bothSecretsMessage, at: path)
+        }
+        // An unusable digest is kept as `[]`: still a digest key, so the validator reports `secret_sha256`
+        // (once: this path) rather than a missing `secret`.
+        guard let hex = m.string("secret_sha256") else {
+            key.secretDigest = []
+            return
+        }
+        key.secretDigest = KeyConfig.digest(fromHex: hex) ?? []
+        if key.secretDigest == [], !hasSecret { m.decoder.report(KeyConfig.badDigestMessage, at: path) }
     }
 
     /// ISO 8601 / YAML timestamps: `2027-01-01T00:00:00Z`, with fractions or offsets, or a bare date (UTC).

@@ -63,10 +63,13 @@ public enum ConfigValidator {
     static func checkKeys(_ config: PlexusConfig, into issues: inout [Issue]) {
         let names = Set(config.models.flatMap(\.allNames))
         var secrets: [String: String] = [:]
+        var digests: [[UInt8]: String] = [:]
         for key in config.keys {
             let path = "keys.\(key.name)"
             if key.name.trimmingSpaces.isEmpty { issues.append(Issue(path, "key name must not be empty")) }
-            if key.secret.isEmpty {
+            if let digest = key.secretDigest {
+                checkDigest(digest, of: key, at: path, seen: &digests, into: &issues)
+            } else if key.secret.isEmpty {
                 issues.append(Issue("\(path).secret", "must not be empty"))
             } else if let other = secrets[key.secret] {
                 issues.append(Issue("\(path).secret", "same secret as key '\(other)'; secrets must be unique"))
@@ -77,6 +80,22 @@ public enum ConfigValidator {
                 issues.append(Issue("\(path).allowed_models[\(i)]", "unknown model '\(entry)' (not an alias, "
                     + "additional alias, direct/PROVIDER/MODEL or direct/PROVIDER/* of this config)"))
             }
+        }
+    }
+
+    /// A `secret_sha256` key: no `secret` beside it, a SHA-256-sized digest, unique among digest keys.
+    static func checkDigest(
+        _ digest: [UInt8], of key: KeyConfig, at path: String, seen: inout [[UInt8]: String], into issues: inout [Issue]
+    ) {
+        let path = "\(path).secret_sha256"
+        if !key.secret.isEmpty {
+            issues.append(Issue(path, KeyConfig.bothSecretsMessage))
+        } else if digest.count != 32 {
+            issues.append(Issue(path, KeyConfig.badDigestMessage))
+        } else if let other = seen[digest] {
+            issues.append(Issue(path, "same secret as key '\(other)'; secrets must be unique"))
+        } else {
+            seen[digest] = key.name
         }
     }
 

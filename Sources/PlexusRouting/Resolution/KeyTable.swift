@@ -10,11 +10,11 @@ public enum KeyLookup: Sendable, Equatable {
 
 /// Client keys indexed for authentication.
 ///
-/// Secrets are compared by digest: the table stores `digest(secret)` for every key and compares the digest of
-/// the presented secret with each of them in constant time, always visiting every key. PlexusRouting has no
-/// crypto dependency, so the caller supplies the digest (the server passes SHA-256 from swift-crypto); tests may
-/// pass any function. Because digests have one length, the comparison time depends on neither the secret's
-/// content nor its length.
+/// Secrets are compared by digest: the table stores `digest(secret)` for every key (or the configured
+/// `secret_sha256` digest as is) and compares the digest of the presented secret with each of them in constant
+/// time, always visiting every key. PlexusRouting has no crypto dependency, so the caller supplies the digest
+/// (the server passes SHA-256 from swift-crypto); tests may pass any function. Because digests have one length,
+/// the comparison time depends on neither the secret's content nor its length.
 public struct KeyTable: Sendable {
     /// Hashes secret bytes (SHA-256 in production).
     public typealias Digest = @Sendable (_ bytes: [UInt8]) -> [UInt8]
@@ -29,7 +29,11 @@ public struct KeyTable: Sendable {
 
     public init(keys: [KeyConfig], digest: @escaping Digest) {
         self.digest = digest
-        self.entries = keys.filter { !$0.secret.isEmpty }.map { Entry(digest: digest(Array($0.secret.utf8)), key: $0) }
+        self.entries = keys.compactMap { key in
+            // A `secret_sha256` key already carries the digest; it only matches when `digest` is SHA-256.
+            if let stored = key.secretDigest { return stored.isEmpty ? nil : Entry(digest: stored, key: key) }
+            return key.secret.isEmpty ? nil : Entry(digest: digest(Array(key.secret.utf8)), key: key)
+        }
     }
 
     /// Whether no keys are configured (the server then refuses inference unless anonymous use is allowed).

@@ -15,15 +15,20 @@ struct GatewayState: Sendable {
         resolver = AliasResolver(config: config)
     }
 
-    /// The alias's enabled targets on enabled providers, then its fallback chain (no duplicates).
-    func candidates(for alias: AliasConfig) -> [Candidate] {
+    /// The alias's enabled targets on enabled providers, then each alias of its fallback chain (a target appears
+    /// once, in the first alias that has it).
+    func candidateGroups(for alias: AliasConfig) -> [CandidateGroup] {
         var seen = Set<TargetID>()
-        var out: [Candidate] = []
-        for a in [alias] + resolver.fallbackChain(for: alias) {
-            for c in resolver.candidates(for: a) where seen.insert(c.target).inserted { out.append(c) }
+        return ([alias] + resolver.fallbackChain(for: alias)).map { a in
+            CandidateGroup(alias: a, candidates: resolver.candidates(for: a).filter { seen.insert($0.target).inserted })
         }
-        return out
     }
+}
+
+/// One alias's candidates, ordered by that alias's selector (nil alias: a `direct/` name).
+struct CandidateGroup: Sendable {
+    let alias: AliasConfig?
+    let candidates: [Candidate]
 }
 
 /// The current state; a reload swaps it, and requests in flight keep the snapshot they started with.

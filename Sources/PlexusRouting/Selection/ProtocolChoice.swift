@@ -1,0 +1,19 @@
+import PlexusCore
+
+/// Picks the upstream protocol for a target: the client's own when the target speaks it, else the richest mapping.
+public enum ProtocolChoice {
+    /// The client's protocol if available, else the first available in the preference order for that client:
+    /// messages, chat, gemini (Anthropic clients); chat, messages, gemini (OpenAI); gemini, chat, messages (Gemini).
+    public static func choose(client: APIProtocol, available: [APIProtocol]) -> APIProtocol? {
+        preference(for: client).first { available.contains($0) }
+    }
+
+    /// The preference order for a client protocol, its own first.
+    public static func preference(for client: APIProtocol) -> [APIProtocol] {
+        switch client {
+        case .messages: [.messages, .chat, .gemini]
+        case .chat: [.chat, .messages, .gemini]
+        case .gemini: [.gemini, .chat, .messages]
+        }
+    }
+}

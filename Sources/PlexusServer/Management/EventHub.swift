@@ -1,0 +1,81 @@
+import Foundation
+import PlexusCore
+import ServiceLifecycle
+import Synchronization
+
+/// Fans live events out to every `/events` subscriber; slow subscribers lose the oldest events, never block.
+final class EventHub: Sendable {
+    /// One live event.
+    enum Event: Sendable {
+        case requestStarted(JSONValue)
+        case requestFinished(JSONValue)
+        case cooldownSet(JSONValue)
+        case cooldownCleared(JSONValue)
+        case configReloaded(ok: Bool, version: String, message: String?)
+        /// A comment frame that keeps idle connections open and finds the ones that closed.
+        case keepAlive
+
+        var name: String {
+            switch self {
+            case .requestStarted: "request_started"
+            case .requestFinished: "request_finished"
+            case .cooldownSet: "cooldown_set"
+            case .cooldownCleared: "cooldown_cleared"
+            case .configReloaded: "config_reloaded"
+            case .keepAlive: "keep_alive"
+            }
+        }
+
+        var data: JSONValue {
+            switch self {
+            case .requestStarted(let v), .requestFinished(let v), .cooldownSet(let v), .cooldownCleared(let v): v
+            case .configReloaded(let ok, let version, let message):
+                JSONValue.object(JSONObject([
+                    ("ok", .bool(ok)), ("version", .string(version)),
+                    ("message", message.map(JSONValue.string) ?? .null),
+                ]))
+            case .keepAlive: .null
+            }
+        }
+
+        /// The SSE frame.
+        var frame: [UInt8] {
+            if case .keepAlive = self { return Array(": keep-alive\n\n".utf8) }
+            return SSEWriter.bytes(event: name, data: data.jsonString)
+        }
+    }
+
+    private let subscribers = Mutex<[UUID: AsyncStream<Event>.Continuation]>([:])
+
+    /// Whether anyone listens; publishers skip building events when nobody does.
+    var hasSubscribers: Bool { subscribers.withLock { !$0.isEmpty } }
+
+    func publish(_ event: Event) {
+        for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(event) }
+    }
+
+    /// A stream of events from now on; it ends when the consumer stops iterating.
+    func subscribe() -> AsyncStream<Event> {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(1024))
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.subscribers.withLock { $0.removeValue(forKey: id) }
+        }
+        subscribers.withLock { $0[id] = continuation }
+        return stream
+    }
+}
+
+/// Sends the hub's keep-alive every 15 seconds.
+struct EventHeartbeat: Service {
+    let hub: EventHub
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(15))
+                if hub.hasSubscribers { hub.publish(.keepAlive) }
+            }
+        }
+    }
+}

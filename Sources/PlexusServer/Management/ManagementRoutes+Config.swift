@@ -1,0 +1,167 @@
+import Crypto
+import Foundation
+import Hummingbird
+import PlexusCore
+import PlexusRouting
+
+extension ManagementRoutes {
+    func registerConfig(on group: RouterGroup<BasicRequestContext>) {
+        group.get("config") { _, _ in
+            ManagementResponses.text(context.config.text(), contentType: "application/yaml")
+        }
+        group.put("config") { request, _ in
+            await managed { () throws(ManagementError) in
+                var request = request
+                let version = try context.config.replace(with: try await request.text())
+                return ManagementResponses.json(["status": "applied", "version": .string(version)])
+            }
+        }
+        group.post("config/validate") { request, _ in
+            await managed { () throws(ManagementError) in
+                var request = request
+                switch context.config.validate(try await request.text()) {
+                case .success: return ManagementResponses.json(["valid": true])
+                case .failure(let error):
+                    return ManagementResponses.json(["valid": false, "problems": .array(error.problems.map(\.json))])
+                }
+            }
+        }
+        group.get("config/status") { _, _ in
+            let status = context.config.currentStatus
+            var lastError: JSONValue = .null
+            if let error = status.lastError {
+                lastError = [
+                    "message": .string(error.description), "problems": .array(error.problems.map(\.json)),
+                    "at": .string(ISO8601.string(status.lastErrorAt ?? Date())),
+                ]
+            }
+            return ManagementResponses.json([
+                "version": .string(status.version), "loaded_at": .string(ISO8601.string(status.loadedAt)),
+                "path": context.config.path.map(JSONValue.string) ?? .null, "last_error": lastError,
+            ])
+        }
+    }
+
+    func registerEntities(on group: RouterGroup<BasicRequestContext>) {
+        for section in [ConfigSection.providers, .models, .keys] {
+            let plural = section.rawValue
+            group.get(RouterPath(plural)) { _, _ in
+                await managed { () throws(ManagementError) in
+                    let document = try currentDocument()
+                    let items = document.names(section).compactMap { name in
+                        document.entity(section, name).map { Self.named(name, $0) }
+                    }
+                    return ManagementResponses.json(.object(JSONObject([(plural, .array(items))])))
+                }
+            }
+            group.get(RouterPath("\(plural)/:name")) { _, ctx in
+                await managed { () throws(ManagementError) in
+                    let name = ctx.parameters.get("name") ?? ""
+                    guard let entity = try currentDocument().entity(section, name) else {
+                        throw ManagementError(.notFound, "no \(section.singular) '\(name)'")
+                    }
+                    return ManagementResponses.json(Self.named(name, entity))
+                }
+            }
+            group.put(RouterPath("\(plural)/:name")) { request, ctx in
+                await managed { () throws(ManagementError) in
+                    var request = request
+                    return try put(section, name: ctx.parameters.get("name") ?? "", body: try await request.jsonObject())
+                }
+            }
+            group.delete(RouterPath("\(plural)/:name")) { _, ctx in
+                await managed { () throws(ManagementError) in
+                    let name = ctx.parameters.get("name") ?? ""
+                    var found = false
+                    _ = try context.config.edit { (document: inout ConfigDocument) throws(ManagementError) in
+                        found = document.removeEntity(section, name)
+                        if !found { throw ManagementError(.notFound, "no \(section.singular) '\(name)'") }
+                    }
+                    return ManagementResponses.json(["deleted": .string(name)])
+                }
+            }
+        }
+    }
+
+    private func put(_ section: ConfigSection, name: String, body: JSONObject) throws(ManagementError) -> Response {
+        guard !name.isEmpty else { throw ManagementError(.invalidRequest, "a name is required") }
+        var settings = body
+        settings["name"] = nil
+        let generate = section == .keys && settings["generate_secret"]?.boolValue == true
+        settings["generate_secret"] = nil
+        let secret = generate ? Self.newSecret() : nil
+        if secret != nil { settings["secret"] = nil }
+        if section == .keys, !generate, settings["secret"] == nil, settings["secret_sha256"] == nil,
+            case .object(let existing)? = try? currentDocument().entity(.keys, name) {
+            // The dashboard edits a key's other fields without sending its secret: keep the one on file.
+            let field = existing["secret_sha256"] != nil ? "secret_sha256" : "secret"
+            if existing[field] != nil { settings[field] = .string(ConfigDocument.maskedSecret) }
+        }
+        _ = try context.config.edit { (document: inout ConfigDocument) throws(ManagementError) in
+            do {
+                try document.setEntity(section, name, .object(settings))
+            } catch {
+                throw ManagementError(.invalidRequest, "\(error)")
+            }
+            if let secret {
+                let digest = SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+                document.setKeyDigest(name, sha256Hex: digest)
+            }
+        }
+        var answer = Self.named(name, (try? currentDocument().entity(section, name)) ?? .object(settings))
+        if let secret, case .object(var object) = answer {
+            object["secret"] = .string(secret)
+            answer = .object(object)
+        }
+        return ManagementResponses.json(answer)
+    }
+
+    private func currentDocument() throws(ManagementError) -> ConfigDocument {
+        do {
+            return try ConfigDocument(yaml: context.config.text())
+        } catch {
+            throw ManagementError(.invalidConfig, "plexus.yaml cannot be read: \(error.description)")
+        }
+    }
+
+    /// `{"name": NAME, ...entity}`.
+    static func named(_ name: String, _ entity: JSONValue) -> JSONValue {
+        var object = JSONObject([("name", .string(name))])
+        if case .object(let fields) = entity {
+            for (k, v) in fields.pairs where k != "name" { object[k] = v }
+        } else {
+            object["value"] = entity
+        }
+        return .object(object)
+    }
+
+    /// A client key: `sk-plexus-` and 40 random hex characters.
+    static func newSecret() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return "sk-plexus-" + (0..<20).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+    }
+}
+
+extension ConfigSection {
+    var singular: String {
+        switch self {
+        case .providers: "provider"
+        case .models: "model"
+        case .keys: "key"
+        }
+    }
+}
+
+/// ISO 8601 UTC with milliseconds, the management API's time format.
+enum ISO8601 {
+    static func string(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+
+    /// ISO 8601 (with or without fractional seconds) or Unix seconds.
+    static func date(_ text: String) -> Date? {
+        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
+        if let d = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
+        return try? Date(text, strategy: Date.ISO8601FormatStyle())
+    }
+}

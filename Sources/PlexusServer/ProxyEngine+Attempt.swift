@@ -1,0 +1,96 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import PlexusCore
+import PlexusRouting
+import PlexusStorage
+import PlexusUpstream
+
+extension ProxyEngine {
+    /// Sends one attempt and relays its answer, or says why the next target should be tried.
+    func attempt(_ context: AttemptContext) async -> AttemptResult {
+        let plan = context.plan
+        let endpoint = plan.endpoint(clientHeaders: context.clientHeaders)
+        let upstreamRequest = UpstreamRequest(url: endpoint.url, headers: endpoint.headers, body: ByteBuffer(bytes: plan.body))
+        let response: UpstreamResponse
+        do {
+            response = try await transports.transport(for: plan.candidate.provider)
+                .send(upstreamRequest, firstByteTimeout: context.firstByteTimeout)
+        } catch {
+            return .retry(AttemptFailure(transport: error, provider: plan.candidate.provider.name))
+        }
+        if response.status >= 400 {
+            return await upstreamError(response, context: context)
+        }
+        if context.inbound.stream {
+            return await relayStream(response, context: context)
+        }
+        return await relayUnary(response, context: context)
+    }
+
+    private func upstreamError(_ response: UpstreamResponse, context: AttemptContext) async -> AttemptResult {
+        let plan = context.plan
+        let body = (try? await response.collect(upTo: 1 << 20)).map { Array($0.readableBytesView) } ?? []
+        let error = plan.upstreamError(status: response.status, body: body)
+        if context.snapshot.config.failover.retryableStatusCodes.contains(response.status) {
+            return .retry(AttemptFailure(
+                status: response.status, error: error, retryAfterHeader: response.header("retry-after"),
+                now: RoutingState.now()))
+        }
+        // A client error: the target is fine, the request is not; no other target would do better.
+        var record = context.record
+        record.addAttempt(plan, status: response.status, error: error.message, since: context.started)
+        record.finish(outcome: .error, httpStatus: response.status, error: error.message)
+        usage.record(record.row)
+        // Same protocol: the upstream's own error document is already in the client's protocol.
+        if plan.passthrough {
+            var h = HTTPFields()
+            h[HTTPResponses.requestID] = record.id
+            return .done(HTTPResponses.json(body, status: response.status, headers: h))
+        }
+        return .done(HTTPResponses.error(error, for: plan.clientProtocol, requestID: record.id))
+    }
+
+    private func relayUnary(_ response: UpstreamResponse, context: AttemptContext) async -> AttemptResult {
+        let plan = context.plan
+        let buffer: ByteBuffer
+        do {
+            buffer = try await response.collect(upTo: 64 << 20)
+        } catch {
+            return .retry(AttemptFailure(transport: error, provider: plan.candidate.provider.name))
+        }
+        var record = context.record
+        let upstreamBytes = Array(buffer.readableBytesView)
+        // Decoded once: for the usage row and, when translating, for the client's body.
+        let decoded = Result { () throws(PlexusError) in try Translator.decodeResponse(upstreamBytes, from: plan.targetProtocol) }
+        var observer = UsageObserver(proto: plan.targetProtocol)
+        if case .success(let response) = decoded { observer.observe(response) }
+        let clientBytes: [UInt8]
+        do {
+            clientBytes = try plan.clientBody(upstreamBytes: upstreamBytes, decoded: decoded, clientModel: context.inbound.model)
+        } catch {
+            return .retry(AttemptFailure(other: error))
+        }
+        record.markContent(at: .now, sentAt: context.started)
+        record.row.tokens = observer.tokens
+        record.row.stopReason = observer.stopReason
+        record.addAttempt(plan, status: 200, error: nil, since: context.started)
+        record.finish(outcome: .success, httpStatus: 200)
+        succeeded(record: &record, context: context)
+        usage.record(record.row)
+        let headers = HTTPResponses.routing(
+            id: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
+            api: plan.targetProtocol, passthrough: plan.passthrough)
+        return .done(HTTPResponses.json(clientBytes, status: 200, headers: headers))
+    }
+
+    /// A served request: cost, the target's success sample, its cooldown cleared, the conversation remembered.
+    func succeeded(record: inout RequestRecord, context: AttemptContext) {
+        let target = context.plan.candidate.target
+        let sample = PerformanceSample(
+            at: RoutingState.now(), ttftMs: record.row.ttftMs, tokensPerSecond: record.row.outputTokensPerSecond,
+            durationMs: RequestRecord.milliseconds(.now - context.started),
+            outputTokens: (record.row.tokens.output ?? 0) + (record.row.tokens.reasoning ?? 0), success: true)
+        routing.succeeded(target, sample: sample, conversation: context.conversation)
+    }
+}

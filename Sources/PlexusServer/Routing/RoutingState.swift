@@ -1,0 +1,94 @@
+import Foundation
+import PlexusCore
+import PlexusRouting
+import Synchronization
+
+/// Live routing state shared by every request: cooldowns, performance windows and sticky sessions.
+///
+/// One short lock, never held across an await; the request path reads and writes memory only. Cooldowns are
+/// written to disk by `RoutingPersistence`, off the request path.
+final class RoutingState: Sendable {
+    private struct Inner {
+        var cooldowns: CooldownTable
+        var performance: PerformanceTracker
+        var sticky = StickyTable()
+        var rng = SystemRandomNumberGenerator()
+        /// Cooldowns changed since the last save.
+        var dirty = false
+    }
+
+    private let inner: Mutex<Inner>
+    /// Prices by OpenRouter slug, swapped in by the pricing refresher.
+    let openRouterPrices = Mutex<[String: TokenPrices]>([:])
+
+    /// The performance window, in seconds.
+    let window: Double
+
+    init(cooldowns: [CooldownEntry] = [], window: Double = 600) {
+        self.window = window
+        inner = Mutex(Inner(cooldowns: CooldownTable(entries: cooldowns), performance: PerformanceTracker(window: window)))
+    }
+
+    static func now() -> Double { Date().timeIntervalSince1970 }
+
+    /// The candidates in the order they should be tried (selector, api_match, sticky, cooling last).
+    func order(_ candidates: [Candidate], input: SelectionInput) -> [Candidate] {
+        let prices = openRouterPrices.withLock { $0 }
+        return inner.withLock { s in
+            CandidateOrder.order(
+                candidates, input: input, cooldowns: s.cooldowns, performance: s.performance, sticky: s.sticky,
+                openRouter: { prices[$0] }, using: &s.rng)
+        }
+    }
+
+    /// A failed attempt that says something about the target (never a client error or a disconnect).
+    @discardableResult
+    func failed(_ target: TargetID, reason: CooldownReason, retryAfter: Double?, config: CooldownConfig,
+                sample: PerformanceSample) -> CooldownEntry {
+        inner.withLock { s in
+            s.performance.record(target, sample)
+            // Requests that were already in flight when the target started cooling do not double it again.
+            if let entry = s.cooldowns.entry(for: target), entry.isActive(now: sample.at) { return entry }
+            s.dirty = true
+            return s.cooldowns.recordFailure(target, reason: reason, retryAfter: retryAfter, now: sample.at, config: config)
+        }
+    }
+
+    /// A served request: clears the target's cooldown, adds its sample and remembers the conversation.
+    func succeeded(_ target: TargetID, sample: PerformanceSample, conversation: UInt64?) {
+        inner.withLock { s in
+            if s.cooldowns.recordSuccess(target) { s.dirty = true }
+            s.performance.record(target, sample)
+            if let conversation { s.sticky.remember(conversation, target: target, now: sample.at) }
+        }
+    }
+
+    func cooldowns(now: Double) -> [CooldownEntry] { inner.withLock { $0.cooldowns.active(now: now) } }
+
+    func isCooling(_ target: TargetID, now: Double) -> Bool { inner.withLock { $0.cooldowns.isCooling(target, now: now) } }
+
+    /// Clears one target's cooldown, or all when `target` is nil; true when something was cleared.
+    @discardableResult
+    func clearCooldown(_ target: TargetID?) -> Bool {
+        inner.withLock { s in
+            s.dirty = true
+            guard let target else {
+                let had = !s.cooldowns.entries.isEmpty
+                s.cooldowns.clearAll()
+                return had
+            }
+            return s.cooldowns.clear(target)
+        }
+    }
+
+    func performance(now: Double) -> [TargetID: TargetStats] { inner.withLock { $0.performance.allStats(now: now) } }
+
+    /// The cooldown entries to save, when they changed since the last call.
+    func takeChangedCooldowns() -> [CooldownEntry]? {
+        inner.withLock { s in
+            guard s.dirty else { return nil }
+            s.dirty = false
+            return s.cooldowns.entries
+        }
+    }
+}

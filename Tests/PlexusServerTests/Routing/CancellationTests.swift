@@ -1,0 +1,87 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import PlexusCore
+import PlexusMock
+import PlexusRouting
+import PlexusStorage
+import Testing
+@testable import PlexusServer
+
+/// Issue 4, points 4 and 7: a client leaving mid-stream cancels the upstream call; cooldowns survive a restart.
+@Suite("Client disconnect and cooldown persistence", .serialized, .timeLimit(.minutes(2)))
+struct CancellationTests {
+    /// Paced: the relay is writing when the client leaves. Stalled: the upstream is silent, so only watching the
+    /// inbound side can notice.
+    @Test(arguments: ["mock:tokens=400,tps=20", "mock:tokens=400,stall_after=3"])
+    func clientDisconnectMidStreamCancelsTheUpstream(model: String) async throws {
+        try await withMockServer { port, mock in
+            let models = """
+                  long:
+                    selector: in_order
+                    targets:
+                      - { provider: a, model: "\(model)" }
+                      - { provider: b, model: demo-fast }
+                """
+            try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models)) { gw in
+                let (firstChunk, signal) = AsyncStream<Void>.makeStream()
+                let reader = Task {
+                    let response = try await HTTPClient.shared.post(
+                        gw.base + "/v1/chat/completions",
+                        json: #"{"model":"long","stream":true,"messages":[{"role":"user","content":"go"}]}"#,
+                        headers: [("authorization", "Bearer \(TestGateway.key)")])
+                    for try await _ in response.body { signal.yield() }
+                }
+                var it = firstChunk.makeAsyncIterator()
+                _ = await it.next()
+                reader.cancel()
+                let snapshot = await mock.stats.waitUntil(timeout: .seconds(3)) { $0.streamsCancelled == 1 }
+                let written = try await gw.rows()
+                #expect(snapshot != nil, "the mock saw the upstream stream cancelled: \(written)")
+                let rows = try await gw.rowsWhenWritten(1)
+                let row = try #require(rows.first)
+                #expect(row.outcome == .cancelled)
+                #expect(row.attempts.count == 1, "no new attempt after the client left")
+                let seen = await mock.stats.requests(for: "demo-fast")
+                #expect(seen == 0)
+                #expect(gw.gateway.routing.cooldowns(now: RoutingState.now()).isEmpty, "a disconnect sets no cooldown")
+            }
+        }
+    }
+
+    @Test func cooldownsSurviveARestart() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-restart-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let yaml = """
+            providers:
+              a: { api_base_url: "mock://" }
+            models:
+              m: { targets: [ { provider: a, model: "mock:fail=503" } ] }
+            keys:
+              tester: { secret: "${TEST_KEY}" }
+            """
+        let before = try await TestGateway.with(yaml: yaml, folder: folder) { gw in
+            let answer = try await gw.chat("m")
+            #expect(answer.status == 503)
+            return gw.gateway.routing.cooldowns(now: RoutingState.now())
+        }
+        #expect(before.count == 1)
+        let after = try await TestGateway.with(yaml: yaml, folder: folder) { gw in
+            gw.gateway.routing.cooldowns(now: RoutingState.now())
+        }
+        #expect(after == before)
+    }
+}
+
+extension TestGateway {
+    /// Waits (bounded) until at least `count` usage rows are written; a stream's row is written when it ends.
+    func rowsWhenWritten(_ count: Int, timeout: Duration = .seconds(3)) async throws -> [UsageRecord] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let rows = try await self.rows()
+            if rows.count >= count || ContinuousClock.now >= deadline { return rows }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}

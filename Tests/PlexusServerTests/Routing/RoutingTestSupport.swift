@@ -1,0 +1,64 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import PlexusCore
+import PlexusMock
+import PlexusStorage
+@testable import PlexusServer
+
+/// What the gateway answered to one request.
+struct Answer: Sendable {
+    let status: Int
+    let provider: String?
+    let passthrough: Bool
+    let body: String
+}
+
+extension TestGateway {
+    /// Sends one OpenAI chat request for `model` with an authorised key.
+    func chat(_ model: String, stream: Bool = false, prompt: String = "hello", extra: String = "") async throws -> Answer {
+        let body = #"{"model":"\#(model)","stream":\#(stream),"messages":[{"role":"user","content":"\#(prompt)"}]\#(extra)}"#
+        return try await send("/v1/chat/completions", body: body)
+    }
+
+    /// POSTs `body` to `path` and reads the whole answer.
+    func send(_ path: String, body: String) async throws -> Answer {
+        let response = try await HTTPClient.shared.post(
+            base + path, json: body,
+            headers: [("authorization", "Bearer \(Self.key)"), ("anthropic-version", "2023-06-01")])
+        let text = try await response.text()
+        return Answer(
+            status: Int(response.status.code), provider: response.headers.first(name: "x-plexus-provider"),
+            passthrough: response.headers.first(name: "x-plexus-passthrough") == "true", body: text)
+    }
+
+    /// The newest usage rows after a flush.
+    func rows(_ limit: Int = 50) async throws -> [UsageRecord] {
+        await gateway.usageWriter.flush()
+        return try await gateway.store.recent(limit: limit)
+    }
+}
+
+/// Providers `a` and `b` on one mock server (so targets differ by provider), plus an alias per scenario.
+/// Sticky sessions are off unless `routing` says otherwise, so scenarios that repeat one prompt see the selector.
+func twoTargetYAML(
+    port: Int, models: String, routing: String = "{ sticky_sessions: false }", extra: String = ""
+) -> String {
+    """
+    providers:
+      a:
+        api_base_url: http://127.0.0.1:\(port)/v1
+      b:
+        api_base_url: http://127.0.0.1:\(port)/v1
+    models:
+    \(models)
+    keys:
+      tester: { secret: "${TEST_KEY}" }
+    cooldown:
+      initial_seconds: 1
+      max_seconds: 8
+      retry_after_cap_seconds: 5
+    routing: \(routing)
+    \(extra)
+    """
+}
