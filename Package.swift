@@ -67,6 +67,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The benchmark's client: timestamps stream events (scripts/bench).
+        .executableTarget(name: "plexus-bench", dependencies: [
+            "PlexusUpstream", "PlexusCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "PlexusCoreTests", dependencies: ["PlexusCore"]),
         .testTarget(name: "PlexusRoutingTests", dependencies: ["PlexusRouting", "PlexusCore"]),
         .testTarget(name: "PlexusMockTests", dependencies: [

@@ -81,6 +81,7 @@ public final class Gateway: Sendable {
             stateBox: stateBox, config: configManager, sessions: sessions, events: events, routing: routing,
             store: store, capture: capture)
         ManagementRoutes(context: management).register(on: router)
+        DashboardRoutes().register(on: router)
         return Application(
             router: router,
             configuration: .init(
