@@ -17,10 +17,12 @@ public final class Gateway: Sendable {
     let routing: RoutingState
     let persistence: RoutingPersistence
     let events = EventHub()
+    let metrics = GatewayMetrics()
     let sessions = SessionStore()
     let capture: CaptureSettings
     let configManager: ConfigManager
     let retention: RetentionService
+    let pricing: OpenRouterPricing
     let logger: Logger
 
     /// Opens the store named by the config (`configFolder` anchors relative SQLite paths). With `configPath`, the
@@ -51,6 +53,12 @@ public final class Gateway: Sendable {
         let text = configPath.flatMap { FileManager.default.contents(atPath: $0) }.map { String(decoding: $0, as: UTF8.self) }
         configManager = ConfigManager(
             path: configPath, text: text, environment: environment, stateBox: stateBox, events: events, logger: logger)
+        let dataFolder = config.storage.location.sqlitePath(relativeTo: configFolder).map {
+            ($0 as NSString).deletingLastPathComponent
+        }
+        pricing = OpenRouterPricing(
+            state: stateBox, routing: routing, transport: transports.http,
+            cachePath: dataFolder.map { $0 + "/openrouter-prices.json" }, logger: logger)
         retention = RetentionService(store: store, policy: {
             let storage = stateBox.current.config.storage
             return RetentionPolicy(usageDays: storage.retentionDays, traceDays: storage.debugRetentionDays)
@@ -63,7 +71,7 @@ public final class Gateway: Sendable {
     /// The background services to run beside the application: usage writer, cooldown persistence, event
     /// heartbeat, retention and the config file watch.
     public var services: [any Service] {
-        [usageWriter, persistence, EventHeartbeat(hub: events), retention,
+        [usageWriter, persistence, EventHeartbeat(hub: events), retention, pricing,
          ConfigWatcher(manager: configManager, interval: .seconds(1))]
     }
 
@@ -74,12 +82,13 @@ public final class Gateway: Sendable {
         let config = stateBox.current.config
         let router = Router(context: BasicRequestContext.self)
         let engine = ProxyEngine(
-            state: stateBox, transports: transports, usage: usageWriter, routing: routing, logger: logger)
+            state: stateBox, transports: transports, usage: usageWriter, routing: routing, events: events,
+            capture: capture, metrics: metrics, logger: logger)
         InferenceRoutes(engine: engine).register(on: router)
         HealthRoutes().register(on: router)
         let management = ManagementContext(
             stateBox: stateBox, config: configManager, sessions: sessions, events: events, routing: routing,
-            store: store, capture: capture)
+            store: store, capture: capture, metrics: metrics)
         ManagementRoutes(context: management).register(on: router)
         DashboardRoutes().register(on: router)
         return Application(

@@ -12,6 +12,7 @@ extension ProxyEngine {
         let plan = context.plan
         let endpoint = plan.endpoint(clientHeaders: context.clientHeaders)
         let upstreamRequest = UpstreamRequest(url: endpoint.url, headers: endpoint.headers, body: ByteBuffer(bytes: plan.body))
+        context.record.trace?.upstreamRequest(url: endpoint.url, headers: endpoint.headers, body: plan.body)
         let response: UpstreamResponse
         do {
             response = try await transports.transport(for: plan.candidate.provider)
@@ -32,6 +33,7 @@ extension ProxyEngine {
         let plan = context.plan
         let body = (try? await response.collect(upTo: 1 << 20)).map { Array($0.readableBytesView) } ?? []
         let error = plan.upstreamError(status: response.status, body: body)
+        context.record.trace?.upstreamResponse(status: response.status, headers: response.headers, body: body)
         if context.snapshot.config.failover.retryableStatusCodes.contains(response.status) {
             return .retry(AttemptFailure(
                 status: response.status, error: error, retryAfterHeader: response.header("retry-after"),
@@ -39,16 +41,16 @@ extension ProxyEngine {
         }
         // A client error: the target is fine, the request is not; no other target would do better.
         var record = context.record
+        record.errorExcerpt = String(decoding: body.prefix(2048), as: UTF8.self)
         record.addAttempt(plan, status: response.status, error: error.message, since: context.started)
         record.finish(outcome: .error, httpStatus: response.status, error: error.message)
-        usage.record(record.row)
+        let clientBody = plan.passthrough ? body : error.body(for: plan.clientProtocol)
+        record.trace?.clientResponse(status: response.status, body: clientBody)
+        commit(&record)
         // Same protocol: the upstream's own error document is already in the client's protocol.
-        if plan.passthrough {
-            var h = HTTPFields()
-            h[HTTPResponses.requestID] = record.id
-            return .done(HTTPResponses.json(body, status: response.status, headers: h))
-        }
-        return .done(HTTPResponses.error(error, for: plan.clientProtocol, requestID: record.id))
+        var h = HTTPFields()
+        h[HTTPResponses.requestID] = record.id
+        return .done(HTTPResponses.json(clientBody, status: response.status, headers: h))
     }
 
     private func relayUnary(_ response: UpstreamResponse, context: AttemptContext) async -> AttemptResult {
@@ -61,6 +63,7 @@ extension ProxyEngine {
         }
         var record = context.record
         let upstreamBytes = Array(buffer.readableBytesView)
+        record.trace?.upstreamResponse(status: response.status, headers: response.headers, body: upstreamBytes)
         // Decoded once: for the usage row and, when translating, for the client's body.
         let decoded = Result { () throws(PlexusError) in try Translator.decodeResponse(upstreamBytes, from: plan.targetProtocol) }
         var observer = UsageObserver(proto: plan.targetProtocol)
@@ -77,7 +80,11 @@ extension ProxyEngine {
         record.addAttempt(plan, status: 200, error: nil, since: context.started)
         record.finish(outcome: .success, httpStatus: 200)
         succeeded(record: &record, context: context)
-        usage.record(record.row)
+        if let trace = record.trace {
+            trace.clientResponse(status: 200, body: clientBytes)
+            trace.finalMessage(try? decoded.get(), clientProtocol: plan.clientProtocol, clientModel: context.inbound.model)
+        }
+        commit(&record)
         let headers = HTTPResponses.routing(
             id: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
             api: plan.targetProtocol, passthrough: plan.passthrough)

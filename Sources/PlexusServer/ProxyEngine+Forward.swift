@@ -43,6 +43,8 @@ extension ProxyEngine {
             record.row.upstreamModel = candidate.target.model
             record.row.targetProtocol = plan.targetProtocol
             record.row.passthrough = plan.passthrough
+            record.candidate = candidate
+            record.upstreamBody = plan.body
             let firstByte = Duration.seconds(failover.firstByteTimeoutSeconds)
             let context = AttemptContext(
                 plan: plan, inbound: inbound, snapshot: snapshot, clientHeaders: headers, record: record,
@@ -83,7 +85,7 @@ extension ProxyEngine {
     /// The client went away before an answer: no further attempt, recorded as cancelled.
     func cancelled(proto: APIProtocol, record: inout RequestRecord) -> Response {
         record.finish(outcome: .cancelled, httpStatus: 499, error: "client disconnected")
-        usage.record(record.row)
+        commit(&record)
         return HTTPResponses.error(PlexusError(.invalidRequest, "client disconnected"), for: proto, requestID: record.id)
     }
 }

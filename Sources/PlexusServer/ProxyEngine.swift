@@ -14,11 +14,18 @@ final class ProxyEngine: Sendable {
     let transports: Transports
     let usage: UsageWriter
     let routing: RoutingState
+    let events: EventHub
+    let capture: CaptureSettings
+    let metrics: GatewayMetrics
     let logger: Logger
 
-    init(state: GatewayStateBox, transports: Transports, usage: UsageWriter, routing: RoutingState, logger: Logger) {
+    init(state: GatewayStateBox, transports: Transports, usage: UsageWriter, routing: RoutingState, events: EventHub,
+         capture: CaptureSettings, metrics: GatewayMetrics, logger: Logger) {
         self.state = state
         self.routing = routing
+        self.events = events
+        self.capture = capture
+        self.metrics = metrics
         self.transports = transports
         self.usage = usage
         self.logger = logger
@@ -30,6 +37,7 @@ final class ProxyEngine: Sendable {
         var record = RequestRecord(id: Self.newRequestID(), clientProtocol: proto)
         var request = request
         let snapshot = state.current
+        metrics.started()
         do {
             let key = try authenticate(request, snapshot: snapshot)
             record.row.keyName = key.name
@@ -38,6 +46,13 @@ final class ProxyEngine: Sendable {
             inbound.geminiJSONArray = geminiArray
             record.row.streamed = inbound.stream
             let groups = try resolve(inbound.model, key: key, snapshot: snapshot, record: &record)
+            record.clientBody = inbound.bytes
+            if capture.captures(key: key.name, alias: record.row.alias, provider: groups.first?.candidates.first?.provider.name) {
+                let trace = TraceCapture()
+                trace.clientRequest(headers: request.headers, body: inbound.bytes)
+                record.trace = trace
+            }
+            if events.hasSubscribers { events.publish(.requestStarted(record.startedJSON)) }
             let conversation = snapshot.config.routing.stickySessions ? inbound.conversationKey(proto: proto) : nil
             let candidates = order(groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
             return await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
@@ -51,7 +66,8 @@ final class ProxyEngine: Sendable {
     /// Renders a failure in the client's protocol and writes its usage row.
     func fail(_ error: PlexusError, proto: APIProtocol, record: inout RequestRecord) -> Response {
         record.finish(outcome: .error, httpStatus: error.httpStatus, error: error.message)
-        usage.record(record.row)
+        record.trace?.clientResponse(status: error.httpStatus, body: error.body(for: proto))
+        commit(&record)
         logger.debug("request failed", metadata: ["request.id": "\(record.id)", "error.kind": "\(error.kind.rawValue)"])
         return HTTPResponses.error(error, for: proto, requestID: record.id)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import PlexusCore
+import PlexusRouting
 import PlexusStorage
 
 /// The usage row of one request, filled in as the request goes; written exactly once when it ends.
@@ -10,6 +11,15 @@ struct RequestRecord: Sendable {
     var row: UsageRecord
     var firstTokenAt: ContinuousClock.Instant?
     var lastTokenAt: ContinuousClock.Instant?
+    /// The target of the latest attempt (pricing for the cost).
+    var candidate: Candidate?
+    /// Set when this request is traced in full.
+    var trace: TraceCapture?
+    /// The client's body and the latest upstream body, for an on-error trace (shared buffers, not copies).
+    var clientBody: [UInt8]?
+    var upstreamBody: [UInt8]?
+    /// The start of the upstream's error answer, for the errors list.
+    var errorExcerpt: String?
 
     init(id: String, clientProtocol: APIProtocol) {
         self.id = id
@@ -44,5 +54,16 @@ struct RequestRecord: Sendable {
             let produced = Double(out + (row.tokens.reasoning ?? 0))
             row.outputTokensPerSecond = seconds > 0.001 ? produced / seconds : nil
         }
+    }
+}
+
+extension RequestRecord {
+    /// The `request_started` event's payload.
+    var startedJSON: JSONValue {
+        [
+            "request_id": .string(id), "started_at": .string(ISO8601.string(row.startedAt)),
+            "key": row.keyName.map(JSONValue.string) ?? .null, "alias": row.alias.map(JSONValue.string) ?? .null,
+            "client_api": .string(row.clientProtocol.rawValue), "streamed": .bool(row.streamed),
+        ]
     }
 }

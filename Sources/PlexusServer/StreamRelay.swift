@@ -134,7 +134,8 @@ struct StreamRelay: Sendable {
             record.addAttempt(plan, status: 200, error: "client disconnected", since: sentAt)
             record.finish(outcome: .cancelled, httpStatus: 499, error: "client disconnected")
         }
-        engine.usage.record(record.row)
+        record.trace?.finalMessage(nil, clientProtocol: plan.clientProtocol, clientModel: context.inbound.model)
+        engine.commit(&record)
     }
 
     enum RelayError: Error {
@@ -177,9 +178,13 @@ struct StreamRelay: Sendable {
         writer: inout any ResponseBodyWriter
     ) async throws {
         var out: [UInt8] = []
+        if let trace = record.trace { trace.upstreamEvents(events, decoded: decoded) }
         switch mode {
         case .raw:
-            for buffer in raw where buffer.readableBytes > 0 { try await writer.write(buffer) }
+            for buffer in raw where buffer.readableBytes > 0 {
+                record.trace?.clientBytes(Array(buffer.readableBytesView))
+                try await writer.write(buffer)
+            }
             return
         case .dropUsageChunk:
             for event in events where !Self.isUsageOnlyChunk(event) {
@@ -188,7 +193,10 @@ struct StreamRelay: Sendable {
         case .translate:
             for event in decoded { out += encoder!.encode(event) }
         }
-        if !out.isEmpty { try await writer.write(ByteBuffer(bytes: out)) }
+        if !out.isEmpty {
+            record.trace?.clientBytes(out)
+            try await writer.write(ByteBuffer(bytes: out))
+        }
     }
 
     /// OpenAI's trailing `choices: []` chunk that only carries usage.

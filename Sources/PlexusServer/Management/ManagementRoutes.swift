@@ -14,6 +14,7 @@ struct ManagementContext: Sendable {
     let routing: RoutingState
     let store: any UsageStore
     let capture: CaptureSettings
+    let metrics: GatewayMetrics
 }
 
 /// `/v0/auth/…` and `/v0/management/…` (docs/api.md).
@@ -28,6 +29,17 @@ struct ManagementRoutes {
         registerEntities(on: group)
         registerState(on: group)
         registerUsage(on: group)
+        let auth = AdminAuth(state: context.stateBox, sessions: context.sessions)
+        group.get("metrics") { _, _ in metricsResponse() }
+        router.get("/metrics") { request, _ in
+            if let failure = auth.check(request) { return ManagementResponses.error(failure) }
+            return metricsResponse()
+        }
+    }
+
+    func metricsResponse() -> Response {
+        let body = context.metrics.exposition(activeCooldowns: context.routing.cooldowns(now: RoutingState.now()).count)
+        return ManagementResponses.text(String(decoding: body, as: UTF8.self), contentType: "text/plain; version=0.0.4")
     }
 
     private func registerAuth(on router: Router<BasicRequestContext>) {

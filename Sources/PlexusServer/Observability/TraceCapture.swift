@@ -1,0 +1,120 @@
+import Foundation
+import HTTPTypes
+import PlexusCore
+import Synchronization
+
+/// Collects one request's debug trace as it goes: raw client request, transformed upstream request(s), raw upstream
+/// answer (each stream event with its arrival time), what the client got, and the reconstructed final message.
+/// Secrets in headers and URLs are redacted as they are recorded.
+final class TraceCapture: Sendable {
+    private struct State {
+        var clientRequest: JSONValue = .null
+        var upstreamRequests: [JSONValue] = []
+        var upstreamResponse: JSONObject = JSONObject()
+        var upstreamEvents: [JSONValue] = []
+        var clientEvents: [JSONValue] = []
+        var clientResponse: JSONObject = JSONObject()
+        var accumulator = StreamAccumulator()
+        var finalMessage: JSONValue = .null
+    }
+
+    private let start = ContinuousClock.now
+    private let state = Mutex(State())
+    /// Header names whose values never enter a trace.
+    static let secretHeaders: Set<String> = [
+        "authorization", "x-api-key", "x-goog-api-key", "x-admin-key", "cookie", "set-cookie", "proxy-authorization",
+    ]
+
+    private var elapsedMs: Double { RequestRecord.milliseconds(.now - start) }
+
+    func clientRequest(headers: HTTPFields, body: [UInt8]) {
+        let h = Self.redact(headers.map { ($0.name.canonicalName, $0.value) })
+        state.withLock { $0.clientRequest = ["headers": h, "body": Self.body(body)] }
+    }
+
+    func upstreamRequest(url: String, headers: [(String, String)], body: [UInt8]) {
+        let entry: JSONValue = [
+            "at_ms": .number(elapsedMs), "url": .string(Self.redact(url: url)), "headers": Self.redact(headers),
+            "body": Self.body(body),
+        ]
+        state.withLock { $0.upstreamRequests.append(entry) }
+    }
+
+    func upstreamResponse(status: Int, headers: [(String, String)], body: [UInt8]?) {
+        let at = elapsedMs
+        state.withLock { s in
+            s.upstreamResponse = JSONObject([
+                ("status", .number(Double(status))), ("headers", Self.redact(headers)), ("at_ms", .number(at)),
+            ])
+            if let body { s.upstreamResponse["body"] = Self.body(body) }
+        }
+    }
+
+    func upstreamEvents(_ events: [SSEEvent], decoded: [IR.StreamEvent]) {
+        let at = elapsedMs
+        state.withLock { s in
+            for e in events {
+                s.upstreamEvents.append([
+                    "at_ms": .number(at), "event": e.event.map(JSONValue.string) ?? .null, "data": .string(e.data),
+                ])
+            }
+            for d in decoded { s.accumulator.add(d) }
+        }
+    }
+
+    func clientBytes(_ bytes: [UInt8]) {
+        let entry: JSONValue = ["at_ms": .number(elapsedMs), "data": .string(String(decoding: bytes, as: UTF8.self))]
+        state.withLock { $0.clientEvents.append(entry) }
+    }
+
+    func clientResponse(status: Int, body: [UInt8]?) {
+        state.withLock { s in
+            s.clientResponse["status"] = .number(Double(status))
+            if let body { s.clientResponse["body"] = Self.body(body) }
+        }
+    }
+
+    /// The final message in the client's protocol: the unary answer, or the accumulated stream.
+    func finalMessage(_ response: IR.Response?, clientProtocol: APIProtocol, clientModel: String) {
+        state.withLock { s in
+            let message = response ?? (s.upstreamEvents.isEmpty ? nil : s.accumulator.response)
+            guard let message else { return }
+            let bytes = Translator.encodeResponse(message, to: clientProtocol, clientModel: clientModel)
+            s.finalMessage = (try? JSONValue(parsing: bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    /// The whole trace document.
+    func document(requestID: String) -> JSONValue {
+        state.withLock { s in
+            var upstream = s.upstreamResponse
+            if !s.upstreamEvents.isEmpty { upstream["events"] = .array(s.upstreamEvents) }
+            var client = s.clientResponse
+            if !s.clientEvents.isEmpty { client["events"] = .array(s.clientEvents) }
+            return [
+                "request_id": .string(requestID), "client_request": s.clientRequest,
+                "upstream_request": s.upstreamRequests.last ?? .null, "upstream_requests": .array(s.upstreamRequests),
+                "upstream_response": .object(upstream), "client_response": .object(client),
+                "final_message": s.finalMessage,
+            ]
+        }
+    }
+
+    static func redact(_ headers: [(String, String)]) -> JSONValue {
+        .object(JSONObject(headers.map { name, value in
+            (name.lowercased(), .string(secretHeaders.contains(name.lowercased()) ? "[redacted]" : value))
+        }))
+    }
+
+    /// Removes `key=` query values (Gemini's URL credential).
+    static func redact(url: String) -> String {
+        guard var components = URLComponents(string: url), let items = components.queryItems else { return url }
+        components.queryItems = items.map { $0.name == "key" ? URLQueryItem(name: "key", value: "[redacted]") : $0 }
+        return components.string ?? url
+    }
+
+    /// A JSON body as JSON, anything else as text.
+    static func body(_ bytes: [UInt8]) -> JSONValue {
+        (try? JSONValue(parsing: bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
+    }
+}
