@@ -87,6 +87,7 @@ let package = Package(
         .testTarget(name: "PlexusServerTests", dependencies: [
             "PlexusServer", "PlexusMock", "PlexusRouting", "PlexusStorage",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "Hummingbird", package: "hummingbird"),
         ]),
     ],
     swiftLanguageModes: [.v6]

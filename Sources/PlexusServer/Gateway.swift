@@ -68,11 +68,12 @@ public final class Gateway: Sendable {
         }
     }
 
-    /// The background services to run beside the application: usage writer, cooldown persistence, event
-    /// heartbeat, retention and the config file watch.
-    public var services: [any Service] {
-        [usageWriter, persistence, EventHeartbeat(hub: events), retention, pricing,
-         ConfigWatcher(manager: configManager, interval: .seconds(1))]
+    /// The services to run, in ServiceGroup order, around `app`: the usage writer, cooldown persistence, retention,
+    /// pricing and the config watch start before the app; the event heartbeat comes after it because a group stops
+    /// in reverse order, and closing the event streams first lets the app drain its connections.
+    public func services(around app: any Service) -> [any Service] {
+        [usageWriter, persistence, retention, pricing, ConfigWatcher(manager: configManager, interval: .seconds(1)),
+         app, EventHeartbeat(hub: events)]
     }
 
     /// The Hummingbird application; `onServerRunning` learns the bound port (tests bind port 0).

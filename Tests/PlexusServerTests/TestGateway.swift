@@ -7,6 +7,7 @@ import PlexusMock
 import PlexusRouting
 @testable import PlexusServer
 import ServiceLifecycle
+import Synchronization
 
 /// A gateway running in process on a loopback port chosen by the OS, for integration tests.
 struct TestGateway {
@@ -15,28 +16,32 @@ struct TestGateway {
     let folder: URL
     static let key = "sk-test-key"
     static let adminKey = "admin-test-key"
+    /// An upstream key that must never show up anywhere the gateway writes or answers.
+    static let upstreamCanary = "sk-upstream-canary-7f3a9c"
 
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// Runs `body` against a gateway configured by `yaml` (`${TEST_KEY}` is the client key); stops it afterwards.
     static func with<T: Sendable>(
-        yaml: String, folder given: URL? = nil, timeout: Duration = .seconds(60),
+        yaml: String, folder given: URL? = nil, timeout: Duration = .seconds(60), logs: LogBuffer? = nil,
         _ body: @Sendable @escaping (TestGateway) async throws -> T
     ) async throws -> T {
         let folder = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("plexus-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let environment = ["TEST_KEY": key, "TEST_ADMIN_KEY": adminKey]
+        let environment = ["TEST_KEY": key, "TEST_ADMIN_KEY": adminKey, "UPSTREAM_CANARY": upstreamCanary]
         let config = try ConfigLoader.load(yaml: yaml, environment: environment, fileName: "plexus.yaml")
         let configPath = folder.appendingPathComponent("plexus.yaml").path
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
+        var logger = Logger(label: "test") { label in
+            logs.map { CapturingLogHandler(buffer: $0) as any LogHandler } ?? StreamLogHandler.standardError(label: label)
+        }
+        logger.logLevel = logs == nil ? .warning : .trace
         let gateway = try await Gateway(
             config: config, configFolder: folder.path, configPath: configPath, environment: environment, logger: logger)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = gateway.application(host: "127.0.0.1", port: 0) { port in portSink.yield(port) }
         let group = ServiceGroup(configuration: .init(
-            services: (gateway.services + [app]).map { .init(service: $0) }, logger: logger))
+            services: gateway.services(around: app).map { .init(service: $0) }, logger: logger))
         defer { if given == nil { try? FileManager.default.removeItem(at: folder) } }
         let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try? await group.run() }
@@ -119,4 +124,28 @@ extension HTTPClientResponse {
     }
 
     func json() async throws -> JSONValue { try JSONValue(parsing: try await text()) }
+}
+
+/// Everything a gateway logged, for tests that look for leaks.
+final class LogBuffer: Sendable {
+    private let lines = Mutex<[String]>([])
+    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+}
+
+/// A log handler writing every message with its metadata into a `LogBuffer`.
+struct CapturingLogHandler: LogHandler {
+    let buffer: LogBuffer
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
+        buffer.append("\(event.level) \(event.message) \(all)")
+    }
 }

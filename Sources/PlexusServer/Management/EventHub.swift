@@ -54,6 +54,13 @@ final class EventHub: Sendable {
         for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(event) }
     }
 
+    /// Ends every subscriber's stream (graceful shutdown), so open `/events` responses finish.
+    func close() {
+        for continuation in subscribers.withLock({ s in defer { s.removeAll() }; return Array(s.values) }) {
+            continuation.finish()
+        }
+    }
+
     /// A stream of events from now on; it ends when the consumer stops iterating.
     func subscribe() -> AsyncStream<Event> {
         let id = UUID()
@@ -77,5 +84,6 @@ struct EventHeartbeat: Service {
                 if hub.hasSubscribers { hub.publish(.keepAlive) }
             }
         }
+        hub.close()
     }
 }

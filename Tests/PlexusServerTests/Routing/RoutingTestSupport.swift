@@ -22,10 +22,10 @@ extension TestGateway {
     }
 
     /// POSTs `body` to `path` and reads the whole answer.
-    func send(_ path: String, body: String) async throws -> Answer {
+    func send(_ path: String, body: String, key: String = Self.key) async throws -> Answer {
         let response = try await HTTPClient.shared.post(
             base + path, json: body,
-            headers: [("authorization", "Bearer \(Self.key)"), ("anthropic-version", "2023-06-01")])
+            headers: [("authorization", "Bearer \(key)"), ("anthropic-version", "2023-06-01")])
         let text = try await response.text()
         return Answer(
             status: Int(response.status.code), provider: response.headers.first(name: "x-plexus-provider"),

@@ -1,0 +1,102 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import PlexusCore
+import PlexusStorage
+import Testing
+@testable import PlexusServer
+
+/// Issue 5, points 4–6: traces, secrets kept out of everything, live events and metrics.
+@Suite("Traces, secrets, events, metrics", .serialized, .timeLimit(.minutes(3)))
+struct ObservabilityTests {
+    static let yaml = managementYAML("").replacingOccurrences(
+        of: "${DEMO_UPSTREAM_KEY:-sk-upstream-canary-default}", with: "${UPSTREAM_CANARY}")
+        + """
+
+        debug: { capture: false, capture_on_error: true }
+        """
+
+    @Test func aTraceOfATranslatedStreamReconstructsWhatTheClientReceived() async throws {
+        try await TestGateway.with(yaml: Self.yaml) { gw in
+            #expect(try await gw.admin(.PATCH, "/v0/management/debug", body: #"{"capture": true}"#).status == 200)
+            let answer = try await gw.chat("via-messages", stream: true, prompt: "tell me")
+            #expect(answer.status == 200 && !answer.passthrough)
+            let received = Self.streamedText(answer.body)
+            #expect(!received.isEmpty)
+            let id = try #require(try await gw.rowsWhenWritten(1).first?.requestID)
+            let trace = try await gw.admin(.GET, "/v0/management/debug/traces/\(id)").json
+            #expect(trace["final_message"]?["choices"]?[0]?["message"]?["content"]?.stringValue == received)
+            #expect(trace["upstream_request"]?["body"]?["max_tokens"] != nil, "the transformed request is Anthropic's")
+            let upstreamEvents = trace["upstream_response"]?["events"]?.arrayValue ?? []
+            #expect(upstreamEvents.contains { $0["event"]?.stringValue == "message_start" })
+            #expect(upstreamEvents.allSatisfy { $0["at_ms"]?.doubleValue != nil })
+            let clientEvents = trace["client_response"]?["events"]?.arrayValue ?? []
+            #expect(clientEvents.count > 2)
+            let listed = try await gw.admin(.GET, "/v0/management/usage").json
+            #expect(listed["items"]?[0]?["has_trace"]?.boolValue == true)
+        }
+    }
+
+    @Test func secretsNeverAppearInTracesLogsErrorsAnswersOrTheFile() async throws {
+        let logs = LogBuffer()
+        let yaml = Self.yaml.replacingOccurrences(
+            of: "models:\n", with: "models:\n  failing2:\n    targets: [ { provider: demo, model: \"mock:fail=400\" } ]\n")
+        try await TestGateway.with(yaml: yaml, logs: logs) { gw in
+            _ = try await gw.admin(.PATCH, "/v0/management/debug", body: #"{"capture": true}"#)
+            var answers: [String] = []
+            answers.append(try await gw.chat("demo").body)
+            answers.append(try await gw.chat("demo", stream: true).body)
+            answers.append(try await gw.chat("via-messages", stream: true).body)
+            answers.append(try await gw.chat("failing2").body)
+            answers.append(try await gw.send("/v1beta/models/demo:generateContent?key=\(TestGateway.key)",
+                                             body: #"{"contents":[{"parts":[{"text":"x"}]}]}"#).body)
+            _ = try await gw.admin(.PUT, "/v0/management/models/another",
+                                   body: #"{"targets": [{"provider": "demo", "model": "demo-fast"}]}"#)
+            let rows = try await gw.rowsWhenWritten(5)
+            for path in ["/v0/management/usage", "/v0/management/errors", "/v0/management/debug/traces",
+                         "/v0/management/providers", "/v0/management/keys", "/v0/management/config",
+                         "/v0/management/config/status"] {
+                answers.append(try await gw.admin(.GET, path).body)
+            }
+            for row in rows {
+                answers.append(try await gw.admin(.GET, "/v0/management/debug/traces/\(row.requestID)").body)
+            }
+            let everything = answers.joined() + logs.text + gw.configText
+            #expect(everything.contains("[redacted]"), "traces were captured and redacted")
+            for secret in [TestGateway.key, TestGateway.upstreamCanary, TestGateway.adminKey] {
+                #expect(!everything.contains(secret), "\(secret) leaked")
+            }
+        }
+    }
+
+    @Test func liveEventsAndMetricsSeeRequests() async throws {
+        try await TestGateway.with(yaml: Self.yaml) { gw in
+            var request = HTTPClientRequest(url: gw.base + "/v0/management/events")
+            request.headers.add(name: "x-admin-key", value: TestGateway.adminKey)
+            let events = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+            #expect(events.status == .ok)
+            var iterator = events.body.makeAsyncIterator()
+            _ = try await iterator.next()  // ": connected"
+            _ = try await gw.chat("demo")
+            var seen = ""
+            while !seen.contains("event: request_finished"), let chunk = try await iterator.next() {
+                seen += String(buffer: chunk)
+            }
+            #expect(seen.contains("event: request_started"))
+            #expect(seen.contains("\"alias\":\"demo\""))
+            let metrics = try await gw.admin(.GET, "/metrics").body
+            #expect(metrics.contains("plexus_requests_total{"))
+            #expect(metrics.contains("alias=\"demo\""))
+            #expect(metrics.contains("plexus_tokens_total"))
+            #expect(metrics.contains("plexus_in_flight_requests"))
+        }
+    }
+
+    /// The content of an OpenAI stream, joined.
+    static func streamedText(_ body: String) -> String {
+        body.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("data: {"), let json = try? JSONValue(parsing: String(line.dropFirst(6))) else { return nil }
+            return json["choices"]?[0]?["delta"]?["content"]?.stringValue
+        }.joined()
+    }
+}
