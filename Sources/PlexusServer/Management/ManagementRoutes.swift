@@ -66,6 +66,9 @@ struct ManagementRoutes {
             headers[.setCookie] = "\(SessionStore.cookieName)=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
             return ManagementResponses.json(["authenticated": false], headers: headers)
         }
+        router.get("/v0/openapi.json") { _, _ in
+            ManagementResponses.text(OpenAPIDocument.json, contentType: "application/json")
+        }
         router.get("/v0/auth/session") { request, _ -> Response in
             let token = AdminAuth.cookie(request, named: SessionStore.cookieName)
             return ManagementResponses.json(["authenticated": .bool(token.map { context.sessions.isValid($0) } ?? false)])

@@ -98,4 +98,18 @@ struct WriteBackTests {
             #expect(try await gw.chat("handmade").status == 200, "the running config stays")
         }
     }
+
+    @Test func requestsInFlightFinishOnTheConfigTheyStartedWith() async throws {
+        let yaml = managementYAML().replacingOccurrences(
+            of: "models:\n", with: "models:\n  slowly:\n    targets: [ { provider: demo, model: \"mock:tokens=20,tps=25\" } ]\n")
+        try await TestGateway.with(yaml: yaml) { gw in
+            async let inFlight = gw.chat("slowly", stream: true)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await gw.admin(.DELETE, "/v0/management/models/slowly").status == 200)
+            let finished = try await inFlight
+            #expect(finished.status == 200)
+            #expect(finished.body.contains("[DONE]"), "the stream that started before the change completes")
+            #expect(try await gw.chat("slowly").status == 404, "new requests see the change")
+        }
+    }
 }
