@@ -78,8 +78,18 @@ extension ProxyEngine {
         let sample = PerformanceSample(
             at: RoutingState.now(), ttftMs: nil, tokensPerSecond: nil,
             durationMs: RequestRecord.milliseconds(.now - started), outputTokens: 0, success: false)
-        routing.failed(plan.candidate.target, reason: reason, retryAfter: failure.retryAfter,
-                       config: snapshot.config.cooldown, sample: sample)
+        coolDown(plan.candidate.target, reason: reason, status: failure.status, retryAfter: failure.retryAfter,
+                 config: snapshot.config.cooldown, sample: sample)
+    }
+
+    /// Records a target's failure; a newly set cooldown is announced on the live events stream.
+    func coolDown(_ target: TargetID, reason: CooldownReason, status: Int? = nil, retryAfter: Double?,
+                  config: CooldownConfig, sample: PerformanceSample) {
+        let entry = routing.failed(
+            target, reason: reason, status: status, retryAfter: retryAfter, config: config, sample: sample)
+        if entry.setAt == sample.at, events.hasSubscribers {
+            events.publish(.cooldownSet(entry.json(now: sample.at)))
+        }
     }
 
     /// The client went away before an answer: no further attempt, recorded as cancelled.

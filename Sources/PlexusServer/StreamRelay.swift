@@ -128,7 +128,7 @@ struct StreamRelay: Sendable {
                 durationMs: RequestRecord.milliseconds(.now - sentAt), outputTokens: record.row.tokens.output ?? 0,
                 success: false)
             let reason: CooldownReason = if case .errorEvent = ending { .errorEvent } else { .reset }
-            engine.routing.failed(plan.candidate.target, reason: reason, retryAfter: nil,
+            engine.coolDown(plan.candidate.target, reason: reason, retryAfter: nil,
                                   config: context.snapshot.config.cooldown, sample: sample)
         case .cancelled:
             record.addAttempt(plan, status: 200, error: "client disconnected", since: sentAt)

@@ -43,14 +43,15 @@ final class RoutingState: Sendable {
 
     /// A failed attempt that says something about the target (never a client error or a disconnect).
     @discardableResult
-    func failed(_ target: TargetID, reason: CooldownReason, retryAfter: Double?, config: CooldownConfig,
-                sample: PerformanceSample) -> CooldownEntry {
+    func failed(_ target: TargetID, reason: CooldownReason, status: Int? = nil, retryAfter: Double?,
+                config: CooldownConfig, sample: PerformanceSample) -> CooldownEntry {
         inner.withLock { s in
             s.performance.record(target, sample)
             // Requests that were already in flight when the target started cooling do not double it again.
             if let entry = s.cooldowns.entry(for: target), entry.isActive(now: sample.at) { return entry }
             s.dirty = true
-            return s.cooldowns.recordFailure(target, reason: reason, retryAfter: retryAfter, now: sample.at, config: config)
+            return s.cooldowns.recordFailure(
+                target, reason: reason, status: status, retryAfter: retryAfter, now: sample.at, config: config)
         }
     }
 
