@@ -17,7 +17,7 @@ extension ProxyEngine {
     /// one deadline over all attempts. Every path records the request once.
     func forward(
         _ inbound: InboundRequest, proto: APIProtocol, candidates: [Candidate], snapshot: GatewayState,
-        headers: HTTPFields, conversation: UInt64?, requestBody: RequestBody?, record: RequestRecord
+        headers: HTTPFields, conversation: UInt64?, watch: ClientWatch?, record: RequestRecord
     ) async -> Response {
         let failover = snapshot.config.failover
         let limit = failover.enabled ? max(1, failover.maxAttempts) : 1
@@ -49,7 +49,7 @@ extension ProxyEngine {
             let context = AttemptContext(
                 plan: plan, inbound: inbound, snapshot: snapshot, clientHeaders: headers, record: record,
                 firstByteTimeout: min(firstByte, remaining), conversation: conversation,
-                requestBody: requestBody)
+                watch: watch)
             switch await attempt(context) {
             case .done(let response):
                 return response
@@ -110,8 +110,8 @@ struct AttemptContext: Sendable {
     let firstByteTimeout: Duration
     /// The sticky-session key of the conversation, when sticky sessions are on.
     let conversation: UInt64?
-    /// The client's request body stream, watched for the client leaving during a stream.
-    let requestBody: RequestBody?
+    /// Watches for the client leaving.
+    let watch: ClientWatch?
     let started = ContinuousClock.now
 }
 

@@ -55,9 +55,14 @@ final class ProxyEngine: Sendable {
             if events.hasSubscribers { events.publish(.requestStarted(record.startedJSON)) }
             let conversation = snapshot.config.routing.stickySessions ? inbound.conversationKey(proto: proto) : nil
             let candidates = order(groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
-            return await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
-                                 headers: request.headers, conversation: conversation, requestBody: request.body,
-                                 record: record)
+            let watch = ClientWatch(body: request.body)
+            let headers = request.headers
+            let started = record
+            let body = inbound
+            return await watch.run(grace: .seconds(1)) {
+                await self.forward(body, proto: proto, candidates: candidates, snapshot: snapshot,
+                                   headers: headers, conversation: conversation, watch: watch, record: started)
+            }
         } catch {
             return fail(error, proto: proto, record: &record)
         }

@@ -49,6 +49,54 @@ struct CancellationTests {
         }
     }
 
+    /// A unary request whose upstream is slow is watched after a second; the client leaving cancels the upstream.
+    @Test func clientDisconnectDuringASlowUnaryRequestCancelsTheUpstream() async throws {
+        try await withMockServer { port, mock in
+            let models = """
+                  slow:
+                    selector: in_order
+                    targets:
+                      - { provider: a, model: "mock:ttft=8000" }
+                      - { provider: b, model: demo-fast }
+                """
+            try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models)) { gw in
+                let caller = Task {
+                    _ = try await HTTPClient.shared.post(
+                        gw.base + "/v1/chat/completions",
+                        json: #"{"model":"slow","messages":[{"role":"user","content":"wait"}]}"#,
+                        headers: [("authorization", "Bearer \(TestGateway.key)")])
+                }
+                try await Task.sleep(for: .milliseconds(1500))
+                caller.cancel()
+                let snapshot = await mock.stats.waitUntil(timeout: .seconds(3)) { $0.requestsCancelled == 1 }
+                #expect(snapshot != nil, "the mock saw the waiting request cancelled")
+                let row = try #require(try await gw.rowsWhenWritten(1).first)
+                #expect(row.outcome == .cancelled)
+                #expect(row.attempts.count == 1, "no new attempt after the client left")
+                let second = await mock.stats.requests(for: "demo-fast")
+                #expect(second == 0)
+            }
+        }
+    }
+
+    @Test func fastUnaryAnswersKeepTheirConnection() async throws {
+        try await TestGateway.with(yaml: """
+            providers:
+              a: { api_base_url: "mock://" }
+            models:
+              m: { targets: [ { provider: a, model: demo-fast } ] }
+            keys:
+              tester: { secret: "${TEST_KEY}" }
+            """) { gw in
+            let response = try await HTTPClient.shared.post(
+                gw.base + "/v1/chat/completions", json: #"{"model":"m","messages":[{"role":"user","content":"x"}]}"#,
+                headers: [("authorization", "Bearer \(TestGateway.key)")])
+            #expect(response.status == .ok)
+            #expect(response.headers.first(name: "connection") != "close")
+            _ = try await response.text()
+        }
+    }
+
     @Test func cooldownsSurviveARestart() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-restart-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
