@@ -121,9 +121,11 @@ func withOpenRouterServer<T: Sendable>(_ list: String, _ body: @Sendable @escapi
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: list)))
     }
     let (ports, sink) = AsyncStream<Int>.makeStream()
+    var logger = Logger(label: "openrouter")
+    logger.logLevel = .critical  // its shutdown by cancellation logs a harmless "already closed"
     let app = Application(
         router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-        onServerRunning: { sink.yield($0.localAddress?.port ?? 0) }, logger: Logger(label: "openrouter"))
+        onServerRunning: { sink.yield($0.localAddress?.port ?? 0) }, logger: logger)
     return try await withThrowingTaskGroup(of: T?.self) { group in
         group.addTask { try await app.runService(); return nil }
         var it = ports.makeAsyncIterator()
