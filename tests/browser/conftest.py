@@ -1,0 +1,145 @@
+"""Starts the real `plexus` binary with the mock upstream and a headless Chromium for the dashboard tests."""
+import os
+import pathlib
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BINARY = ROOT / ".build" / "debug" / "plexus"
+SCREENSHOTS = ROOT / ".build" / "screenshots"
+ADMIN = "admin-browser-test-key"
+KEY = "sk-browser-test-key"
+
+CONFIG = """
+server:
+  host: 127.0.0.1
+  port: {port}
+  admin_key: ${{ADMIN}}
+storage:
+  url: sqlite://data/plexus.sqlite
+cooldown:
+  initial_seconds: 600
+providers:
+  demo:
+    display_name: Demo mock
+    api_base_url: mock://
+    models:
+      demo-fast:
+        pricing: {{ source: simple, input: 1.0, output: 2.0 }}
+      demo-slow: {{}}
+  flaky:
+    api_base_url: mock://
+models:
+  demo:
+    additional_aliases: [gpt-4o-mini]
+    targets:
+      - {{ provider: demo, model: demo-fast }}
+  broken:
+    targets:
+      - {{ provider: flaky, model: "mock:fail=503" }}
+keys:
+  browser:
+    secret: ${{BROWSER_KEY}}
+    comment: used by the browser tests
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Gateway:
+    def __init__(self, port, folder, proc):
+        self.port = port
+        self.folder = folder
+        self.proc = proc
+        self.base = f"http://127.0.0.1:{port}"
+
+    @property
+    def config_path(self):
+        return self.folder / "plexus.yaml"
+
+    def admin(self, path, method="GET", body=None):
+        """Calls the management API with the admin key (for checks the page does not show)."""
+        import json
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + "/v0/management" + path, data=data, method=method,
+                                     headers={"x-admin-key": ADMIN, "content-type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return json.loads(r.read() or b"null")
+
+
+@pytest.fixture(scope="session")
+def gateway():
+    assert BINARY.exists(), f"build first: {BINARY} is missing"
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="plexus-browser-"))
+    port = free_port()
+    (folder / "plexus.yaml").write_text(CONFIG.format(port=port))
+    env = dict(os.environ, ADMIN=ADMIN, BROWSER_KEY=KEY)
+    log = open(folder / "plexus.log", "w")
+    proc = subprocess.Popen([str(BINARY), "serve", "--config", str(folder / "plexus.yaml")],
+                            stdout=log, stderr=subprocess.STDOUT, env=env)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
+            break
+        except Exception:
+            if proc.poll() is not None:
+                raise RuntimeError((folder / "plexus.log").read_text())
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        raise RuntimeError("gateway did not start within 30 s")
+    yield Gateway(port, folder, proc)
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def driver():
+    os.environ["SE_OFFLINE"] = "true"  # Selenium Manager must not try downloads
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromedriver = shutil.which("chromedriver")
+    assert chromium and chromedriver, "run tests/browser/setup.sh first (chromium, chromium-driver)"
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                "--window-size=1366,900", "--no-first-run", "--disable-extensions",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    d = webdriver.Chrome(service=Service(chromedriver), options=options)
+    d.set_page_load_timeout(30)
+    d.set_script_timeout(30)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    yield d
+    d.quit()
+
+
+@pytest.fixture(autouse=True)
+def no_console_errors(request):
+    """Fails a test when the page logged a SEVERE console entry while it ran."""
+    if "driver" not in request.fixturenames:
+        yield
+        return
+    d = request.getfixturevalue("driver")
+    d.get_log("browser")  # drop what earlier tests left
+    yield
+    severe = [e for e in d.get_log("browser") if e.get("level") == "SEVERE"]
+    assert not severe, "browser console errors:\n" + "\n".join(e.get("message", "") for e in severe)

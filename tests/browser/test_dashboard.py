@@ -1,0 +1,255 @@
+"""The dashboard in headless Chromium against the running gateway (mock upstream): issue 6's browser tests."""
+import re
+import time
+
+import pytest
+from openai import OpenAI
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import ADMIN, KEY, SCREENSHOTS
+
+WAIT = 15
+
+
+def wait(driver, timeout=WAIT):
+    return WebDriverWait(driver, timeout)
+
+
+def css(driver, selector, timeout=WAIT):
+    """The first visible element matching `selector`, waiting for it."""
+    return wait(driver, timeout).until(EC.visibility_of_element_located((By.CSS_SELECTOR, selector)))
+
+
+def gone(driver, selector, timeout=WAIT):
+    wait(driver, timeout).until(EC.invisibility_of_element_located((By.CSS_SELECTOR, selector)))
+
+
+def text_in(driver, selector, text, timeout=WAIT):
+    wait(driver, timeout).until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, selector), text))
+
+
+def shot(driver, name):
+    driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
+
+
+def sdk(gateway, key=KEY):
+    return OpenAI(base_url=gateway.base + "/v1", api_key=key, max_retries=0, timeout=30)
+
+
+def login(driver, gateway):
+    """Signs in through the form unless a session is already there."""
+    driver.get(gateway.base + "/ui/#/overview")
+    wait(driver).until(lambda d: d.find_element(By.ID, "login").is_displayed() or d.find_element(By.ID, "shell").is_displayed())
+    if driver.find_element(By.ID, "login").is_displayed():
+        field = css(driver, "#admin-key")
+        field.clear()
+        field.send_keys(ADMIN)
+        driver.find_element(By.ID, "login-submit").click()
+    css(driver, "#shell")
+
+
+def go(driver, gateway, page):
+    """Opens a page by its hash and waits for the view to render it."""
+    driver.get(gateway.base + "/ui/#/" + page)
+    css(driver, "#shell")
+    wait(driver).until(lambda d: d.find_element(By.ID, "view").get_attribute("data-page") == page.split("/")[0])
+    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "#view h1"))
+
+
+def set_value(driver, element, value):
+    """Sets a field's value as typing would, firing input and change events."""
+    driver.execute_script(
+        "arguments[0].value = arguments[1];"
+        "arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+        "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", element, value)
+
+
+def wait_file(gateway, predicate, timeout=WAIT):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        text = gateway.config_path.read_text()
+        if predicate(text):
+            return text
+        time.sleep(0.1)
+    raise AssertionError("plexus.yaml did not change as expected:\n" + gateway.config_path.read_text())
+
+
+def test_login_and_logout(driver, gateway):
+    driver.delete_all_cookies()
+    driver.get(gateway.base + "/")
+    assert driver.current_url.startswith(gateway.base + "/ui/")
+    css(driver, "#login-form")
+    shot(driver, "login")
+    assert driver.execute_script("return window.localStorage.length") == 0
+    field = css(driver, "#admin-key")
+    field.send_keys(ADMIN)
+    field.submit()
+    css(driver, "#shell")
+    text_in(driver, "#view h1", "Overview")
+    cookies = {c["name"]: c for c in driver.get_cookies()}
+    assert cookies["plexus_session"]["httpOnly"]
+    assert driver.execute_script("return window.localStorage.length + window.sessionStorage.length") == 0
+    driver.find_element(By.ID, "logout").click()
+    css(driver, "#login-form")
+    driver.refresh()
+    css(driver, "#login-form")  # the session is gone on the server too
+    login(driver, gateway)
+    text_in(driver, "#view h1", "Overview")
+
+
+def test_logs_update_live(driver, gateway):
+    login(driver, gateway)
+    go(driver, gateway, "logs")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#logs-list table, #logs-empty"))
+    before = set(e.get_attribute("data-id") for e in driver.find_elements(By.CSS_SELECTOR, "#logs-list tbody tr"))
+    client = sdk(gateway)
+    unary = client.chat.completions.with_raw_response.create(model="demo", messages=[{"role": "user", "content": "hi"}])
+    unary_id = unary.headers["x-request-id"]
+    stream = client.chat.completions.with_raw_response.create(
+        model="demo", stream=True, messages=[{"role": "user", "content": "stream please"}])
+    stream_id = stream.headers["x-request-id"]
+    chunks = [c for c in stream.parse()]
+    assert chunks
+    for rid in (unary_id, stream_id):
+        assert rid not in before
+        row = css(driver, f'#logs-list tr[data-id="{rid}"]:not(.running)')
+        assert "success" in row.text
+    stream_row = driver.find_element(By.CSS_SELECTOR, f'#logs-list tr[data-id="{stream_id}"]')
+    assert "≋" in stream_row.text
+    assert "demo / demo-fast" in stream_row.text
+    shot(driver, "logs")
+    stream_row.click()
+    text_in(driver, "#view h1", stream_id)
+    css(driver, 'table[aria-label="Attempts"]')
+    assert "demo-fast" in driver.find_element(By.CSS_SELECTOR, 'table[aria-label="Attempts"]').text
+    shot(driver, "request-detail")
+
+
+def test_trace_capture(driver, gateway):
+    login(driver, gateway)
+    go(driver, gateway, "debug")
+    switch = css(driver, "#capture-switch")
+    if not switch.is_selected():
+        driver.find_element(By.CSS_SELECTOR, 'label[for="capture-switch"]').click()
+    wait(driver).until(lambda d: gateway.admin("/debug")["capture"] is True)
+    response = sdk(gateway).chat.completions.with_raw_response.create(
+        model="demo", stream=True, messages=[{"role": "user", "content": "trace me"}])
+    rid = response.headers["x-request-id"]
+    list(response.parse())
+    go(driver, gateway, "logs")
+    css(driver, f'#logs-list tr[data-id="{rid}"]').click()
+    css(driver, "#trace-view")
+    view = driver.find_element(By.ID, "trace-view")
+    for title in ("Raw client request", "Transformed upstream request", "Raw upstream response",
+                  "Transformed client response", "Reconstructed final message"):
+        assert title in view.text
+    assert "trace me" in view.text
+    shot(driver, "trace")
+    go(driver, gateway, "debug")
+    css(driver, f'table[aria-label="Traces"] tr[data-id="{rid}"]')
+    shot(driver, "debug")
+    driver.find_element(By.CSS_SELECTOR, 'label[for="capture-switch"]').click()
+    wait(driver).until(lambda d: gateway.admin("/debug")["capture"] is False)
+
+
+def test_create_alias_writes_config_and_routes(driver, gateway):
+    login(driver, gateway)
+    go(driver, gateway, "models")
+    css(driver, "#new-alias").click()
+    set_value(driver, css(driver, "#alias-name"), "browser-alias")
+    css(driver, "#add-target").click()
+    row = css(driver, ".target-row:last-child")
+    provider = row.find_element(By.CSS_SELECTOR, "select[name=provider]")
+    set_value(driver, provider, "demo")
+    set_value(driver, row.find_element(By.CSS_SELECTOR, "input[name=model]"), "demo-fast")
+    driver.find_element(By.ID, "alias-save").click()
+    css(driver, 'table[aria-label="Aliases"] tr[data-name="browser-alias"]')
+    text = wait_file(gateway, lambda t: "browser-alias" in t)
+    assert re.search(r"browser-alias:\s*\n\s+targets:", text)
+    wait(driver).until(lambda d: any(m["name"] == "browser-alias" for m in gateway.admin("/models")["models"]))
+    answer = sdk(gateway).chat.completions.create(model="browser-alias", messages=[{"role": "user", "content": "hi"}])
+    assert answer.choices[0].message.content
+    shot(driver, "models")
+
+
+def test_create_key_and_use_it(driver, gateway):
+    login(driver, gateway)
+    go(driver, gateway, "keys")
+    css(driver, "#new-key").click()
+    set_value(driver, css(driver, "#key-name"), "browser-made")
+    set_value(driver, css(driver, "#key-comment"), "made in the browser test")
+    css(driver, 'input[name=allowed][value="demo"]').click()
+    driver.find_element(By.ID, "key-save").click()
+    secret = css(driver, "#new-secret").text.strip()
+    assert secret.startswith("sk-plexus-")
+    shot(driver, "key-secret")
+    driver.find_element(By.CSS_SELECTOR, "dialog button[data-value=true]").click()
+    css(driver, 'table[aria-label="Keys"] tr[data-name="browser-made"]')
+    assert secret not in driver.page_source  # shown once, then gone
+    text = wait_file(gateway, lambda t: "browser-made" in t and "secret_sha256" in t)
+    assert secret not in text
+    answer = sdk(gateway, key=secret).chat.completions.create(model="demo", messages=[{"role": "user", "content": "hi"}])
+    assert answer.choices[0].message.content
+    shot(driver, "keys")
+
+
+def test_config_error_shows_its_line(driver, gateway):
+    login(driver, gateway)
+    go(driver, gateway, "config")
+    area = css(driver, "#config-text")
+    original = gateway.config_path.read_text()
+    assert area.get_attribute("value") == original
+    lines = original.split("\n")
+    index = next(i for i, l in enumerate(lines) if l.strip().startswith("initial_seconds:"))
+    lines[index] = "  initial_seconds: -5"
+    set_value(driver, area, "\n".join(lines))
+    driver.find_element(By.ID, "config-save").click()
+    problem = css(driver, f'#config-problems li[data-line="{index + 1}"]')
+    assert f"line {index + 1}" in problem.text
+    assert "initial_seconds" in problem.text
+    css(driver, ".code-editor .gutter div.bad")
+    assert gateway.config_path.read_text() == original  # nothing written
+    shot(driver, "config-error")
+    problem.find_element(By.TAG_NAME, "button").click()  # jumps to the line
+    selected = driver.execute_script("const a = arguments[0]; return a.value.slice(a.selectionStart, a.selectionEnd);", area)
+    assert selected == "  initial_seconds: -5"
+
+
+def test_clear_cooldown(driver, gateway):
+    login(driver, gateway)
+    client = sdk(gateway)
+    with pytest.raises(Exception):
+        client.chat.completions.create(model="broken", messages=[{"role": "user", "content": "fail"}])
+    wait(driver).until(lambda d: gateway.admin("/cooldowns")["cooldowns"])
+    go(driver, gateway, "performance")
+    row = css(driver, '#cooldowns tr[data-target="flaky/mock:fail=503"]')
+    assert re.search(r"\d+m \d+s|\d+s", row.find_element(By.CSS_SELECTOR, ".countdown").text)
+    shot(driver, "performance")
+    row.find_element(By.TAG_NAME, "button").click()
+    gone(driver, '#cooldowns tr[data-target="flaky/mock:fail=503"]')
+    css(driver, "#cooldowns .empty")
+    assert gateway.admin("/cooldowns")["cooldowns"] == []
+
+
+PAGES = ["overview", "logs", "debug", "providers", "models", "keys", "config", "performance", "usage"]
+
+
+def test_every_page_renders_and_screenshots(driver, gateway):
+    login(driver, gateway)
+    for page in PAGES:
+        go(driver, gateway, page)
+        wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#view .alert.error"))
+        shot(driver, page)
+    driver.set_window_size(390, 844)
+    try:
+        for page in ("overview", "logs"):
+            go(driver, gateway, page)
+            shot(driver, f"{page}-phone")
+        toggle = css(driver, "#nav-toggle")
+        toggle.click()
+        css(driver, "#nav a[data-page=usage]").click()
+        text_in(driver, "#view h1", "Usage")
+    finally:
+        driver.set_window_size(1366, 900)

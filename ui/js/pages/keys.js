@@ -1,0 +1,2 @@
+import { h } from "../dom.js";
+export async function render(view) { view.append(h("h1", {}, "keys")); }
