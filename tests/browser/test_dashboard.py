@@ -134,12 +134,13 @@ def test_trace_capture(driver, gateway):
     if not switch.is_selected():
         driver.find_element(By.CSS_SELECTOR, 'label[for="capture-switch"]').click()
     wait(driver).until(lambda d: gateway.admin("/debug")["capture"] is True)
+    go(driver, gateway, "logs")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#logs-list table, #logs-empty"))
     response = sdk(gateway).chat.completions.with_raw_response.create(
         model="demo", stream=True, messages=[{"role": "user", "content": "trace me"}])
     rid = response.headers["x-request-id"]
     list(response.parse())
-    go(driver, gateway, "logs")
-    css(driver, f'#logs-list tr[data-id="{rid}"]').click()
+    css(driver, f'#logs-list tr[data-id="{rid}"]:not(.running)').click()
     css(driver, "#trace-view")
     view = driver.find_element(By.ID, "trace-view")
     for title in ("Raw client request", "Transformed upstream request", "Raw upstream response",

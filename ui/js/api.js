@@ -69,5 +69,8 @@ export function query(params) {
   return s ? "?" + s : "";
 }
 
-/** A path segment, escaped. */
-export const seg = (s) => encodeURIComponent(s);
+/**
+ * A path segment, escaped. Characters that are legal in a path segment (`:`, `=`, `@`, `+`, `,`, `;`, `!`, `$`, `*`)
+ * stay as they are: model names such as `mock:fail=503` must reach the router unchanged.
+ */
+export const seg = (s) => encodeURIComponent(s).replace(/%(3A|3D|40|2B|2C|3B|21|24|2A)/gi, (m) => decodeURIComponent(m));

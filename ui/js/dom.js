@@ -108,6 +108,12 @@ export function usd(n) {
   if (Math.abs(n) < 0.01) return "$" + n.toFixed(6).replace(/0+$/, "");
   return "$" + n.toFixed(n < 100 ? 4 : 2);
 }
+/** USD for chart axes: enough digits for fractions of a cent. */
+export function usdAxis(v) {
+  if (!v) return "$0";
+  if (v >= 1) return "$" + compact(v);
+  return "$" + Number(v.toPrecision(2)).toString();
+}
 export function ms(n) {
   if (n === null || n === undefined) return "–";
   return n >= 10000 ? (n / 1000).toFixed(1) + " s" : Math.round(n) + " ms";

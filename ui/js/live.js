@@ -49,3 +49,23 @@ export function onLiveStatus(fn) {
 export const inflight = new Map();
 onLive("request_started", (d) => inflight.set(d.request_id, d));
 onLive("request_finished", (d) => inflight.delete(d.request_id));
+
+/** Rows of requests that finished since the stream opened (newest last), so details open before the store has them. */
+export const recent = new Map();
+onLive("request_finished", (d) => {
+  recent.set(d.request_id, d);
+  if (recent.size > 500) recent.delete(recent.keys().next().value);
+});
+
+/** Resolves with the row of `id` once it finishes (or null after `timeoutMs`). */
+export function whenFinished(id, timeoutMs) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => { off(); resolve(null); }, timeoutMs);
+    const off = onLive("request_finished", (d) => {
+      if (d.request_id !== id) return;
+      clearTimeout(timer);
+      off();
+      resolve(d);
+    });
+  });
+}

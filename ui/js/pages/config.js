@@ -94,7 +94,7 @@ export async function render(view) {
     h("div", { class: "alert info" }, "This is the whole ", h("code", {}, status.path || "plexus.yaml"),
       ". Every change made in the dashboard (providers, models, keys, debug capture) is written to this file; comments are not kept when the dashboard writes it. ${NAME} references stay as written."),
     h("p", { class: "muted" }, `Loaded ${time(status.loaded_at)} · version ${status.version.slice(0, 12)}`),
-    status.last_error ? h("div", { class: "alert error" }, `The file on disk was refused at ${time(status.last_error.at)}; the previous configuration is still running: ${status.last_error.message}`) : null,
+    status.last_error ? h("div", { class: "alert error" }, `The file on disk was refused at ${time(status.last_error.at)}; the previous configuration is still running: ${status.last_error.message}`) : "",
     message, problemsList, editor);
   drawGutter();
 }

@@ -1,7 +1,7 @@
 // Logs: the request table, live over the event stream, with filters and paging; a row opens its details.
 import { api, query, seg } from "../api.js";
 import { h, clear, empty, errorBox, field, num, usd, ms, tps, time, statusBadge, copyButton } from "../dom.js";
-import { onLive } from "../live.js";
+import { onLive, recent, inflight, whenFinished } from "../live.js";
 import { traceView } from "./debug.js";
 
 const FILTERS = ["key", "alias", "provider", "model", "status", "streamed", "passthrough"];
@@ -133,23 +133,35 @@ function pager(page, reload) {
     h("button", { type: "button", disabled: !page.next_cursor, onclick: () => { state.cursors.push(state.cursor); state.cursor = page.next_cursor; reload(false); } }, "Older →"));
 }
 
+/** The row from this page's live events, or when still running once it ends, else from the store. */
 async function loadRow(id) {
-  // The usage writer batches rows: a just-finished request may take a moment to be readable.
-  for (let i = 0; ; i++) {
-    try {
-      return await api.get("/usage/" + seg(id));
-    } catch (e) {
-      if (e.status !== 404 || i >= 6) throw e;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+  if (recent.has(id)) return recent.get(id);
+  if (inflight.has(id)) {
+    const row = await whenFinished(id, 10 * 60 * 1000);
+    if (row) return row;
   }
+  return api.get("/usage/" + seg(id));
+}
+
+/** Waits until the store lists the trace (traces are written in batches), then loads it. */
+async function loadTrace(row) {
+  const from = new Date(Date.parse(row.started_at) - 1000).toISOString();
+  for (let i = 0; i < 40; i++) {
+    const page = await api.get("/debug/traces" + query({ from, limit: 500 }));
+    if (page.items.some((t) => t.request_id === row.request_id)) return api.get("/debug/traces/" + seg(row.request_id));
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("The trace was not stored (yet). Reload the page in a moment.");
 }
 
 async function renderDetail(view, id) {
   view.append(h("p", {}, h("a", { href: "#/logs" }, "← All requests")));
+  const waiting = inflight.has(id) ? h("p", { class: "muted" }, "This request is still running; its details appear when it ends.") : null;
+  if (waiting) view.append(waiting);
   let r;
   try {
     r = await loadRow(id);
+    if (waiting) waiting.remove();
   } catch (e) {
     view.append(errorBox(e, "Could not load request " + id));
     return;
@@ -177,7 +189,7 @@ async function renderDetail(view, id) {
     return;
   }
   try {
-    traceSlot.append(traceView(await api.get("/debug/traces/" + seg(id))));
+    traceSlot.append(traceView(await loadTrace(r)));
   } catch (e) {
     traceSlot.append(errorBox(e, "Could not load the trace"));
   }

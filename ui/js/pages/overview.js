@@ -1,6 +1,6 @@
 // Overview: totals for a range, requests and cost over time, active cooldowns, and requests in flight (live).
 import { api, query } from "../api.js";
-import { h, empty, errorBox, num, compact, usd, time, rangeSelect, RANGES, sumTokens, duration } from "../dom.js";
+import { h, empty, errorBox, num, compact, usd, usdAxis, time, rangeSelect, RANGES, sumTokens, duration } from "../dom.js";
 import { timeChart } from "../chart.js";
 import { inflight, onLive } from "../live.js";
 
@@ -70,7 +70,7 @@ async function load(body) {
       h("div", { class: "card" }, h("h3", {}, "Requests"),
         timeChart({ series: [{ name: "succeeded", points: pts((b) => b.requests - b.errors) }, { name: "errors", color: "#c92a2a", points: pts((b) => b.errors) }], from: +from, to: +to, bucketMs, kind: "bars", format: compact, title: "Requests over time", legend: true })),
       h("div", { class: "card" }, h("h3", {}, "Cost (USD)"),
-        timeChart({ series: [{ name: "cost", color: "#2b8a3e", points: pts((b) => b.cost || 0) }], from: +from, to: +to, bucketMs, kind: "line", format: (v) => "$" + compact(v), title: "Cost over time" })))
+        timeChart({ series: [{ name: "cost", color: "#2b8a3e", points: pts((b) => b.cost || 0) }], from: +from, to: +to, bucketMs, kind: "line", format: usdAxis, title: "Cost over time" })))
     : empty("No requests in this range yet.");
   body.replaceChildren(cards, charts);
 }

@@ -1,6 +1,6 @@
 // Usage: charts over time grouped by model, provider or key; a breakdown table; CSV export built in the page.
 import { api, query } from "../api.js";
-import { h, empty, errorBox, field, num, compact, usd, rangeSelect, RANGES, sumTokens } from "../dom.js";
+import { h, empty, errorBox, field, num, compact, usd, usdAxis, rangeSelect, RANGES, sumTokens } from "../dom.js";
 import { timeChart } from "../chart.js";
 
 const state = { range: "24h", groupBy: "model", metric: "requests" };
@@ -12,7 +12,7 @@ const METRICS = [
   ["cache_write", "Cache write tokens", (s) => s.tokens.cache_write, compact],
   ["output", "Output tokens", (s) => s.tokens.output, compact],
   ["reasoning", "Reasoning tokens", (s) => s.tokens.reasoning, compact],
-  ["cost", "Cost (USD)", (s) => s.cost || 0, (v) => "$" + compact(v)],
+  ["cost", "Cost (USD)", (s) => s.cost || 0, usdAxis],
   ["errors", "Errors", (s) => s.errors, compact],
 ];
 
