@@ -13,6 +13,7 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = ROOT / ".build" / "debug" / "plexus"
 SCREENSHOTS = ROOT / ".build" / "screenshots"
+DOWNLOADS = ROOT / ".build" / "browser-downloads"
 ADMIN = "admin-browser-test-key"
 KEY = "sk-browser-test-key"
 
@@ -124,6 +125,11 @@ def driver():
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    shutil.rmtree(DOWNLOADS, ignore_errors=True)
+    DOWNLOADS.mkdir(parents=True, exist_ok=True)
+    options.add_experimental_option("prefs", {
+        "download.default_directory": str(DOWNLOADS), "download.prompt_for_download": False,
+    })
     d = webdriver.Chrome(service=Service(chromedriver), options=options)
     d.set_page_load_timeout(30)
     d.set_script_timeout(30)

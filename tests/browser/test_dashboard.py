@@ -8,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ADMIN, KEY, SCREENSHOTS
+from conftest import ADMIN, DOWNLOADS, KEY, SCREENSHOTS
 
 WAIT = 15
 
@@ -31,6 +31,7 @@ def text_in(driver, selector, text, timeout=WAIT):
 
 
 def shot(driver, name):
+    driver.execute_script("document.querySelectorAll('.toast').forEach((t) => t.remove())")
     driver.save_screenshot(str(SCREENSHOTS / f"{name}.png"))
 
 
@@ -173,6 +174,75 @@ def test_create_alias_writes_config_and_routes(driver, gateway):
     answer = sdk(gateway).chat.completions.create(model="browser-alias", messages=[{"role": "user", "content": "hi"}])
     assert answer.choices[0].message.content
     shot(driver, "models")
+
+    # Edit: a second target moved to the front, in-order selector, an additional alias.
+    go(driver, gateway, "models/browser-alias")
+    set_value(driver, css(driver, "#alias-selector"), "in_order")
+    set_value(driver, css(driver, "#alias-extra"), "browser-extra")
+    css(driver, "#add-target").click()
+    row = css(driver, ".target-row:last-child")
+    set_value(driver, row.find_element(By.CSS_SELECTOR, "select[name=provider]"), "demo")
+    set_value(driver, row.find_element(By.CSS_SELECTOR, "input[name=model]"), "demo-slow")
+    set_value(driver, row.find_element(By.CSS_SELECTOR, "input[name=weight]"), "2")
+    row.find_element(By.CSS_SELECTOR, "button[aria-label='Move up']").click()
+    shot(driver, "model-editor")
+    driver.find_element(By.ID, "alias-save").click()
+    css(driver, 'table[aria-label="Aliases"] tr[data-name="browser-alias"]')
+    text = wait_file(gateway, lambda t: "browser-extra" in t)
+    block = text[text.index("browser-alias:"):]
+    assert block.index("demo-slow") < block.index("demo-fast")
+    assert "in_order" in block
+    answer = sdk(gateway).chat.completions.create(model="browser-extra", messages=[{"role": "user", "content": "hi"}])
+    assert answer.choices[0].message.content
+
+
+def test_provider_create_disable_delete(driver, gateway):
+    login(driver, gateway)
+    go(driver, gateway, "providers")
+    css(driver, "#new-provider").click()
+    set_value(driver, css(driver, "#provider-name"), "browser-prov")
+    set_value(driver, css(driver, "#provider-display"), "Made in the browser")
+    set_value(driver, css(driver, "#provider-url-mode"), "map")
+    set_value(driver, css(driver, "input[name=url-chat]"), "mock://")
+    set_value(driver, css(driver, "input[name=url-messages]"), "mock://")
+    set_value(driver, css(driver, "#provider-key"), "${BROWSER_KEY}")
+    css(driver, "#add-model").click()
+    model = css(driver, "input[name=model-name]")
+    set_value(driver, model, "demo-fast")
+    row = model.find_element(By.XPATH, "./..")
+    set_value(driver, row.find_element(By.CSS_SELECTOR, "select[aria-label=Pricing]"), "simple")
+    set_value(driver, row.find_element(By.CSS_SELECTOR, "input[aria-label='input price']"), "0.5")
+    set_value(driver, row.find_element(By.CSS_SELECTOR, "input[aria-label='output price']"), "1.5")
+    shot(driver, "provider-editor")
+    driver.find_element(By.ID, "provider-save").click()
+    css(driver, 'table[aria-label="Providers"] tr[data-name="browser-prov"]')
+    text = wait_file(gateway, lambda t: "browser-prov" in t)
+    assert "${BROWSER_KEY}" in text and KEY not in text  # the reference is written, never the secret
+    saved = gateway.admin("/providers/browser-prov")
+    assert saved["api_base_url"] == {"chat": "mock://", "messages": "mock://"}
+    assert saved["models"]["demo-fast"]["pricing"]["input"] == 0.5
+    css(driver, 'tr[data-name="browser-prov"] button[data-action=toggle]').click()
+    wait(driver).until(lambda d: gateway.admin("/providers/browser-prov").get("enabled") is False)
+    css(driver, 'tr[data-name="browser-prov"] .badge.off')
+    css(driver, 'tr[data-name="browser-prov"] button.danger').click()
+    css(driver, "dialog button[data-value=true]").click()
+    gone(driver, 'tr[data-name="browser-prov"]')
+    wait_file(gateway, lambda t: "browser-prov" not in t)
+
+
+def test_usage_csv_export(driver, gateway):
+    login(driver, gateway)
+    go(driver, gateway, "usage")
+    css(driver, "#usage-csv").click()
+    deadline = time.time() + WAIT
+    files = []
+    while time.time() < deadline and not files:
+        files = [f for f in DOWNLOADS.glob("plexus-usage-*.csv")]
+        time.sleep(0.1)
+    assert files, "no CSV was downloaded"
+    lines = files[0].read_text().strip().split("\n")
+    assert lines[0].startswith("bucket_start,model,requests,errors")
+    assert len(lines) > 1
 
 
 def test_create_key_and_use_it(driver, gateway):

@@ -24,11 +24,13 @@ function timeLabel(t, spanMs) {
 /**
  * Draws series over time.
  * opts: { series: [{name, points: [[timeMs, value]]}], from, to (ms), bucketMs, kind: "line"|"bars",
- *         format: (v) => string, title, height }
+ *         format: (v) => string, title, height, columns (how many charts share the page's width) }
  */
 export function timeChart(opts) {
   const { series, from, to, bucketMs, kind = "line", format = String, height = 220 } = opts;
-  const W = 720, H = height, L = 56, R = 12, T = 12, B = 26;
+  // Drawn at about the size it is shown, so labels keep their size on wide and narrow screens.
+  const viewWidth = (document.getElementById("view") || document.body).clientWidth || 800;
+  const W = Math.round(Math.max(320, Math.min(1600, (viewWidth - 80) / (opts.columns || 1)))), H = height, L = 56, R = 12, T = 12, B = 26;
   const span = Math.max(1, to - from);
   const x = (t) => L + ((t - from) / span) * (W - L - R);
   let max = 0;
@@ -49,7 +51,7 @@ export function timeChart(opts) {
     svg.append(s("text", { x: L - 6, y: y(v) + 4, "text-anchor": "end" }, format(v)));
   }
   svg.prepend(grid);
-  const xticks = 6;
+  const xticks = W < 500 ? 3 : 6;
   for (let i = 0; i <= xticks; i++) {
     const t = from + (span * i) / xticks;
     svg.append(s("text", { x: x(t), y: H - 8, "text-anchor": i === 0 ? "start" : i === xticks ? "end" : "middle" }, timeLabel(t, span)));

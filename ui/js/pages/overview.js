@@ -68,9 +68,9 @@ async function load(body) {
   const charts = summary.buckets.length
     ? h("div", { class: "charts2" },
       h("div", { class: "card" }, h("h3", {}, "Requests"),
-        timeChart({ series: [{ name: "succeeded", points: pts((b) => b.requests - b.errors) }, { name: "errors", color: "#c92a2a", points: pts((b) => b.errors) }], from: +from, to: +to, bucketMs, kind: "bars", format: compact, title: "Requests over time", legend: true })),
+        timeChart({ series: [{ name: "succeeded", points: pts((b) => b.requests - b.errors) }, { name: "errors", color: "#c92a2a", points: pts((b) => b.errors) }], from: +from, to: +to, bucketMs, kind: "bars", format: compact, title: "Requests over time", legend: true, columns: innerWidth > 760 ? 2 : 1 })),
       h("div", { class: "card" }, h("h3", {}, "Cost (USD)"),
-        timeChart({ series: [{ name: "cost", color: "#2b8a3e", points: pts((b) => b.cost || 0) }], from: +from, to: +to, bucketMs, kind: "line", format: usdAxis, title: "Cost over time" })))
+        timeChart({ series: [{ name: "cost", color: "#2b8a3e", points: pts((b) => b.cost || 0) }], from: +from, to: +to, bucketMs, kind: "line", format: usdAxis, title: "Cost over time", columns: innerWidth > 760 ? 2 : 1 })))
     : empty("No requests in this range yet.");
   body.replaceChildren(cards, charts);
 }

@@ -23,7 +23,7 @@ export async function render(view) {
   view.append(h("div", { class: "page-head" }, h("h1", {}, "Usage")),
     h("div", { class: "toolbar" },
       field("Range", rangeSelect(state.range, (v) => { state.range = v; load(body); })),
-      select("Group by", "groupBy", [["model", "Model (alias)"], ["provider", "Provider"], ["key", "Key"]]),
+      select("Group by", "groupBy", [["model", "Model"], ["provider", "Provider"], ["key", "Key"]]),
       select("Chart", "metric", METRICS.map(([id, label]) => [id, label]))),
     body);
   await load(body);
