@@ -1,6 +1,7 @@
 // Config: the whole plexus.yaml in an editor with line numbers; validate, save, and problems shown at their line.
 import { api } from "../api.js";
 import { h, errorBox, time, toast } from "../dom.js";
+import { onLive } from "../live.js";
 
 export async function render(view) {
   let text, status;
@@ -97,4 +98,21 @@ export async function render(view) {
     status.last_error ? h("div", { class: "alert error" }, `The file on disk was refused at ${time(status.last_error.at)}; the previous configuration is still running: ${status.last_error.message}`) : "",
     message, problemsList, editor);
   drawGutter();
+  let loaded = text;
+  // A hand edit (or another dashboard) changed the file: follow it unless there are unsaved edits here.
+  return onLive("config_reloaded", async (event) => {
+    if (!event.ok) {
+      message.replaceChildren(h("div", { class: "alert error" }, "The file on disk was changed but refused; the previous configuration is still running: " + (event.message || "")));
+      return;
+    }
+    const fresh = await api.get("/config").catch(() => null);
+    if (fresh === null || fresh === area.value) { loaded = fresh ?? loaded; return; }
+    if (area.value === loaded) {
+      area.value = loaded = fresh;
+      drawGutter();
+      message.replaceChildren(h("div", { class: "alert info" }, "plexus.yaml changed and was reloaded here."));
+    } else {
+      message.replaceChildren(h("div", { class: "alert info" }, "plexus.yaml changed on disk while you were editing; Reload from disk to see it (your edits would be lost)."));
+    }
+  });
 }
