@@ -18,6 +18,7 @@ public final class Gateway: Sendable {
     let persistence: RoutingPersistence
     let events = EventHub()
     let metrics = GatewayMetrics()
+    let inFlight = InFlightTable()
     let sessions = SessionStore()
     let capture: CaptureSettings
     let configManager: ConfigManager
@@ -84,12 +85,12 @@ public final class Gateway: Sendable {
         let router = Router(context: BasicRequestContext.self)
         let engine = ProxyEngine(
             state: stateBox, transports: transports, usage: usageWriter, routing: routing, events: events,
-            capture: capture, metrics: metrics, logger: logger)
+            capture: capture, metrics: metrics, inFlight: inFlight, logger: logger)
         InferenceRoutes(engine: engine).register(on: router)
         HealthRoutes().register(on: router)
         let management = ManagementContext(
             stateBox: stateBox, config: configManager, sessions: sessions, events: events, routing: routing,
-            store: store, capture: capture, metrics: metrics)
+            store: store, writer: usageWriter, capture: capture, metrics: metrics, inFlight: inFlight)
         ManagementRoutes(context: management).register(on: router)
         DashboardRoutes().register(on: router)
         return Application(

@@ -20,6 +20,7 @@ extension ProxyEngine {
                 provider: row.provider, status: row.outcome, body: document.jsonString))
         }
         usage.record(row)
+        inFlight.remove(row.requestID)
         metrics.finished(row)
         if events.hasSubscribers { events.publish(.requestFinished(row.json(hasTrace: record.trace != nil))) }
     }

@@ -17,10 +17,12 @@ final class ProxyEngine: Sendable {
     let events: EventHub
     let capture: CaptureSettings
     let metrics: GatewayMetrics
+    let inFlight: InFlightTable
     let logger: Logger
 
     init(state: GatewayStateBox, transports: Transports, usage: UsageWriter, routing: RoutingState, events: EventHub,
-         capture: CaptureSettings, metrics: GatewayMetrics, logger: Logger) {
+         capture: CaptureSettings, metrics: GatewayMetrics, inFlight: InFlightTable, logger: Logger) {
+        self.inFlight = inFlight
         self.state = state
         self.routing = routing
         self.events = events
@@ -52,7 +54,9 @@ final class ProxyEngine: Sendable {
                 trace.clientRequest(headers: request.headers, body: inbound.bytes)
                 record.trace = trace
             }
-            if events.hasSubscribers { events.publish(.requestStarted(record.startedJSON)) }
+            let startedEvent = record.startedJSON
+            inFlight.add(record.id, startedEvent)
+            if events.hasSubscribers { events.publish(.requestStarted(startedEvent)) }
             let conversation = snapshot.config.routing.stickySessions ? inbound.conversationKey(proto: proto) : nil
             let candidates = order(groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
             let watch = ClientWatch(body: request.body)

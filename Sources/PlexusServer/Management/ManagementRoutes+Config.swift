@@ -56,7 +56,7 @@ extension ManagementRoutes {
             }
             group.get(RouterPath("\(plural)/:name")) { _, ctx in
                 await managed { () throws(ManagementError) in
-                    let name = ctx.parameters.get("name") ?? ""
+                    let name = Self.parameter(ctx, "name")
                     guard let entity = try currentDocument().entity(section, name) else {
                         throw ManagementError(.notFound, "no \(section.singular) '\(name)'")
                     }
@@ -66,12 +66,12 @@ extension ManagementRoutes {
             group.put(RouterPath("\(plural)/:name")) { request, ctx in
                 await managed { () throws(ManagementError) in
                     var request = request
-                    return try put(section, name: ctx.parameters.get("name") ?? "", body: try await request.jsonObject())
+                    return try put(section, name: Self.parameter(ctx, "name"), body: try await request.jsonObject())
                 }
             }
             group.delete(RouterPath("\(plural)/:name")) { _, ctx in
                 await managed { () throws(ManagementError) in
-                    let name = ctx.parameters.get("name") ?? ""
+                    let name = Self.parameter(ctx, "name")
                     var found = false
                     _ = try context.config.edit { (document: inout ConfigDocument) throws(ManagementError) in
                         found = document.removeEntity(section, name)
@@ -122,6 +122,12 @@ extension ManagementRoutes {
         } catch {
             throw ManagementError(.invalidConfig, "plexus.yaml cannot be read: \(error.description)")
         }
+    }
+
+    /// A path parameter, percent-decoded (names may hold `:`, `=`, `/` …).
+    static func parameter(_ context: BasicRequestContext, _ name: String) -> String {
+        let raw = context.parameters.get(name) ?? ""
+        return raw.removingPercentEncoding ?? raw
     }
 
     /// `{"name": NAME, ...entity}`.

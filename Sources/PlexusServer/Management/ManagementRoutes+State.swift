@@ -18,8 +18,9 @@ extension ManagementRoutes {
             return ManagementResponses.json(["cleared": .number(Double(count))])
         }
         group.delete("cooldowns/:provider/**") { _, ctx in
-            let provider = ctx.parameters.get("provider") ?? ""
-            let model = ctx.parameters.getCatchAll().joined(separator: "/")
+            let provider = Self.parameter(ctx, "provider")
+            let model = ctx.parameters.getCatchAll().map { String($0).removingPercentEncoding ?? String($0) }
+                .joined(separator: "/")
             let target = TargetID(provider: provider, model: model)
             guard context.routing.isCooling(target, now: RoutingState.now()), context.routing.clearCooldown(target) else {
                 return ManagementResponses.error(ManagementError(.notFound, "\(target) is not cooling"))

@@ -30,8 +30,8 @@ extension ManagementRoutes {
         }
         group.get("usage/:id") { _, ctx in
             await managed { () throws(ManagementError) in
-                let id = ctx.parameters.get("id") ?? ""
-                guard let row = try await storage({ try await context.store.record(id: id) }) else {
+                let id = Self.parameter(ctx, "id")
+                guard let row = try await storage({ try await written { try await context.store.record(id: id) } }) else {
                     throw ManagementError(.notFound, "no request '\(id)'")
                 }
                 let traced = try await storage { try await context.store.hasTrace(ids: [id]) }
@@ -47,12 +47,15 @@ extension ManagementRoutes {
         }
         group.get("debug/traces/:id") { _, ctx in
             await managed { () throws(ManagementError) in
-                let id = ctx.parameters.get("id") ?? ""
-                guard let trace = try await storage({ try await context.store.trace(id: id) }) else {
+                let id = Self.parameter(ctx, "id")
+                guard let trace = try await storage({ try await written { try await context.store.trace(id: id) } }) else {
                     throw ManagementError(.notFound, "no trace for request '\(id)'")
                 }
                 return ManagementResponses.text(trace.body, contentType: "application/json")
             }
+        }
+        group.get("inflight") { _, _ in
+            ManagementResponses.json(["requests": .array(context.inFlight.all)])
         }
         group.get("errors") { request, _ in
             await managed { () throws(ManagementError) in
@@ -61,6 +64,13 @@ extension ManagementRoutes {
                 return ManagementResponses.json(page.json(\.json))
             }
         }
+    }
+
+    /// Looks up something just finished: when it is still in the writer's batch, flushes and looks again.
+    func written<T>(_ lookup: () async throws -> T?) async throws -> T? {
+        if let found = try await lookup() { return found }
+        await context.writer.flush()
+        return try await lookup()
     }
 
     /// Runs a store call, mapping a bad cursor to 400 and anything else to 500.

@@ -13,8 +13,10 @@ struct ManagementContext: Sendable {
     let events: EventHub
     let routing: RoutingState
     let store: any UsageStore
+    let writer: UsageWriter
     let capture: CaptureSettings
     let metrics: GatewayMetrics
+    let inFlight: InFlightTable
 }
 
 /// `/v0/auth/…` and `/v0/management/…` (docs/api.md).

@@ -92,6 +92,23 @@ struct ObservabilityTests {
         }
     }
 
+    @Test func inFlightListsARunningRequestUntilItEnds() async throws {
+        let yaml = Self.yaml.replacingOccurrences(
+            of: "models:\n", with: "models:\n  slowly:\n    targets: [ { provider: demo, model: \"mock:tokens=10,tps=20\" } ]\n")
+        try await TestGateway.with(yaml: yaml) { gw in
+            async let running = gw.chat("slowly", stream: true)
+            var listed: [JSONValue] = []
+            for _ in 0..<40 where listed.isEmpty {
+                listed = try await gw.admin(.GET, "/v0/management/inflight").json["requests"]?.arrayValue ?? []
+                if listed.isEmpty { try await Task.sleep(for: .milliseconds(25)) }
+            }
+            #expect(listed.first?["alias"]?.stringValue == "slowly")
+            _ = try await running
+            let after = try await gw.admin(.GET, "/v0/management/inflight").json["requests"]?.arrayValue
+            #expect(after?.isEmpty == true)
+        }
+    }
+
     /// The content of an OpenAI stream, joined.
     static func streamedText(_ body: String) -> String {
         body.split(separator: "\n").compactMap { line -> String? in
