@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -43,6 +44,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // Database: the same usage store on PostgreSQL (several gateways can share one).
+        .target(name: "PlexusStoragePostgres", dependencies: [
+            "PlexusStorage", "PlexusCore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         // Network: mock upstream speaking OpenAI, Anthropic and Gemini.
         .target(name: "PlexusMock", dependencies: [
             "PlexusCore",
@@ -53,7 +61,7 @@ let package = Package(
         ]),
         // Network: the Hummingbird application.
         .target(name: "PlexusServer", dependencies: [
-            "PlexusCore", "PlexusRouting", "PlexusUpstream", "PlexusStorage", "PlexusMock",
+            "PlexusCore", "PlexusRouting", "PlexusUpstream", "PlexusStorage", "PlexusStoragePostgres", "PlexusMock",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -82,7 +90,9 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .testTarget(name: "PlexusStorageTests", dependencies: [
-            "PlexusStorage", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            "PlexusStorage", "PlexusStoragePostgres",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "PlexusServerTests", dependencies: [
             "PlexusServer", "PlexusMock", "PlexusRouting", "PlexusStorage",

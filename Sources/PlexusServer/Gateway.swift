@@ -5,6 +5,7 @@ import NIOCore
 import PlexusCore
 import PlexusRouting
 import PlexusStorage
+import PlexusStoragePostgres
 import PlexusUpstream
 import ServiceLifecycle
 
@@ -12,6 +13,8 @@ import ServiceLifecycle
 public final class Gateway: Sendable {
     public let usageWriter: UsageWriter
     public let store: any UsageStore
+    /// Runs the PostgreSQL connection pool; nil for SQLite.
+    let storeService: (any Service)?
     let stateBox: GatewayStateBox
     let transports: Transports
     let routing: RoutingState
@@ -37,14 +40,21 @@ public final class Gateway: Sendable {
         case .sqlite:
             let path = config.storage.location.sqlitePath(relativeTo: configFolder) ?? "plexus.sqlite"
             store = try await SQLiteUsageStore.open(path: path, logger: logger)
-        case .postgres:
-            throw GatewayStartError("storage.url: PostgreSQL storage is not available in this build yet")
+            storeService = nil
+        case .postgres(let url):
+            let postgres = try await PostgresUsageStore.open(url: url, logger: logger)
+            store = postgres
+            storeService = postgres.service
         }
+        // Files the gateway keeps beside the database (cooldowns, the OpenRouter price cache); with PostgreSQL,
+        // in `data/` beside the config file.
+        let dataFolder = config.storage.location.sqlitePath(relativeTo: configFolder).map {
+            ($0 as NSString).deletingLastPathComponent
+        } ?? (configFolder as NSString).appendingPathComponent("data")
+        try? FileManager.default.createDirectory(atPath: dataFolder, withIntermediateDirectories: true)
         usageWriter = UsageWriter(store: store, logger: logger)
         // Cooldowns live beside the database so a restart keeps them.
-        let cooldownFile = config.storage.location.sqlitePath(relativeTo: configFolder).map {
-            ($0 as NSString).deletingLastPathComponent + "/cooldowns.json"
-        }
+        let cooldownFile = (dataFolder as NSString).appendingPathComponent("cooldowns.json")
         routing = RoutingState(cooldowns: RoutingPersistence.load(path: cooldownFile))
         persistence = RoutingPersistence(state: routing, path: cooldownFile, logger: logger)
         let stateBox = GatewayStateBox(GatewayState(config: config))
@@ -54,12 +64,9 @@ public final class Gateway: Sendable {
         let text = configPath.flatMap { FileManager.default.contents(atPath: $0) }.map { String(decoding: $0, as: UTF8.self) }
         configManager = ConfigManager(
             path: configPath, text: text, environment: environment, stateBox: stateBox, events: events, logger: logger)
-        let dataFolder = config.storage.location.sqlitePath(relativeTo: configFolder).map {
-            ($0 as NSString).deletingLastPathComponent
-        }
         pricing = OpenRouterPricing(
             state: stateBox, routing: routing, transport: transports.http,
-            cachePath: dataFolder.map { $0 + "/openrouter-prices.json" }, logger: logger)
+            cachePath: (dataFolder as NSString).appendingPathComponent("openrouter-prices.json"), logger: logger)
         retention = RetentionService(store: store, policy: {
             let storage = stateBox.current.config.storage
             return RetentionPolicy(usageDays: storage.retentionDays, traceDays: storage.debugRetentionDays)
@@ -73,8 +80,11 @@ public final class Gateway: Sendable {
     /// pricing and the config watch start before the app; the event heartbeat comes after it because a group stops
     /// in reverse order, and closing the event streams first lets the app drain its connections.
     public func services(around app: any Service) -> [any Service] {
-        [usageWriter, persistence, retention, pricing, ConfigWatcher(manager: configManager, interval: .seconds(1)),
-         app, EventHeartbeat(hub: events)]
+        // The store's pool first: it stops last, after the writer's final flush.
+        [storeService].compactMap { $0 } + [
+            usageWriter, persistence, retention, pricing, ConfigWatcher(manager: configManager, interval: .seconds(1)),
+            app, EventHeartbeat(hub: events),
+        ]
     }
 
     /// The Hummingbird application; `onServerRunning` learns the bound port (tests bind port 0).

@@ -11,6 +11,27 @@ enum StorageFixtures {
                                                logger: Logger(label: "test"))
     }
 
+    /// Runs `body` with a fresh, empty store on `backend`, then closes it (PostgreSQL: and drops its schema).
+    @discardableResult
+    static func withStore<T>(_ backend: StoreBackend, _ body: (any UsageStore) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite:
+            let store = try await openStore()
+            do {
+                let result = try await body(store)
+                try await store.close()
+                return result
+            } catch {
+                try? await store.close()
+                throw error
+            }
+        #if canImport(PlexusStoragePostgres)
+        case .postgres:
+            return try await PostgresTestDatabase.withStore(body)
+        #endif
+        }
+    }
+
     static func date(_ iso: String) -> Date {
         guard let date = ISOTime.parse(iso) else { fatalError("bad test date \(iso)") }
         return date

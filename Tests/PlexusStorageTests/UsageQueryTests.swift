@@ -11,7 +11,7 @@ struct UsageFilterCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 }
 
-@Suite("Usage list: filters and keyset pagination")
+@Suite("Usage list: filters and keyset pagination", .timeLimit(.minutes(2)))
 struct UsageQueryTests {
     static let base = 1_700_000_000.123456789
 
@@ -35,58 +35,60 @@ struct UsageQueryTests {
         .init(name: "nothing", query: UsageQuery(key: "nobody", limit: 5)) { _ in false },
     ]
 
-    @Test(arguments: cases)
-    func pagesWalkEveryMatchingRowOnce(_ filter: UsageFilterCase) async throws {
-        let store = try await StorageFixtures.openStore()
-        try await store.insert(StorageFixtures.varied)
-        let expected = StorageFixtures.varied.filter(filter.matches).sorted {
-            ($0.startedAt, $0.requestID) > ($1.startedAt, $1.requestID)
+    @Test(arguments: StoreBackend.allCases, cases)
+    func pagesWalkEveryMatchingRowOnce(backend: StoreBackend, _ filter: UsageFilterCase) async throws {
+        try await StorageFixtures.withStore(backend) { store async throws in
+            try await store.insert(StorageFixtures.varied)
+            let expected = StorageFixtures.varied.filter(filter.matches).sorted {
+                ($0.startedAt, $0.requestID) > ($1.startedAt, $1.requestID)
+            }
+            var seen: [UsageRecord] = []
+            var query = filter.query
+            for _ in 0..<200 {
+                let page = try await store.usage(query: query)
+                #expect(page.items.count <= query.limit)
+                seen += page.items
+                guard let next = page.nextCursor else { break }
+                #expect(page.items.count == query.limit)
+                query.cursor = next
+            }
+            #expect(seen.map(\.requestID) == expected.map(\.requestID))
+            #expect(Set(seen.map(\.requestID)).count == seen.count)
+            #expect(seen.allSatisfy(filter.matches))
         }
-        var seen: [UsageRecord] = []
-        var query = filter.query
-        for _ in 0..<200 {
-            let page = try await store.usage(query: query)
-            #expect(page.items.count <= query.limit)
-            seen += page.items
-            guard let next = page.nextCursor else { break }
-            #expect(page.items.count == query.limit)
-            query.cursor = next
-        }
-        #expect(seen.map(\.requestID) == expected.map(\.requestID))
-        #expect(Set(seen.map(\.requestID)).count == seen.count)
-        #expect(seen.allSatisfy(filter.matches))
-        try await store.close()
     }
 
-    @Test func rowsComeBackWhole() async throws {
-        let store = try await StorageFixtures.openStore()
-        var row = StorageFixtures.row("whole", at: "2026-11-25T12:00:00.250Z", cost: 0.5, ttft: 12, tps: 40)
-        row.attempts = [.init(provider: "p", model: "m", api: "chat", status: 529, error: "overloaded",
-                              durationMs: 5, passthrough: true)]
-        try await store.insert([row])
-        let page = try await store.usage(query: UsageQuery())
-        #expect(page.items == [row])
-        #expect(page.nextCursor == nil)
-        try await store.close()
-    }
-
-    @Test(arguments: [(0, 1), (1, 1), (500, 137), (10_000, 137), (-3, 1)])
-    func limitIsClampedTo500(limit: Int, count: Int) async throws {
-        let store = try await StorageFixtures.openStore()
-        try await store.insert(StorageFixtures.varied)
-        let page = try await store.usage(query: UsageQuery(limit: limit))
-        #expect(page.items.count == count)
-        #expect((page.nextCursor == nil) == (count == 137))
-        try await store.close()
-    }
-
-    @Test(arguments: ["", "garbage!", "bm90LWEtY3Vyc29y", "eHg6cmVxLTE"])
-    func badCursorsAreRejected(cursor: String) async throws {
-        let store = try await StorageFixtures.openStore()
-        await #expect(throws: StorageQueryError.invalidCursor) {
-            try await store.usage(query: UsageQuery(cursor: cursor))
+    @Test(arguments: StoreBackend.allCases)
+    func rowsComeBackWhole(backend: StoreBackend) async throws {
+        try await StorageFixtures.withStore(backend) { store async throws in
+            var row = StorageFixtures.row("whole", at: "2026-11-25T12:00:00.250Z", cost: 0.5, ttft: 12, tps: 40)
+            row.attempts = [.init(provider: "p", model: "m", api: "chat", status: 529, error: "overloaded",
+                                  durationMs: 5, passthrough: true)]
+            try await store.insert([row])
+            let page = try await store.usage(query: UsageQuery())
+            #expect(page.items == [row])
+            #expect(page.nextCursor == nil)
         }
-        try await store.close()
+    }
+
+    @Test(arguments: StoreBackend.allCases, [(0, 1), (1, 1), (500, 137), (10_000, 137), (-3, 1)])
+    func limitIsClampedTo500(backend: StoreBackend, limitAndCount: (Int, Int)) async throws {
+        let (limit, count) = limitAndCount
+        try await StorageFixtures.withStore(backend) { store async throws in
+            try await store.insert(StorageFixtures.varied)
+            let page = try await store.usage(query: UsageQuery(limit: limit))
+            #expect(page.items.count == count)
+            #expect((page.nextCursor == nil) == (count == 137))
+        }
+    }
+
+    @Test(arguments: StoreBackend.allCases, ["", "garbage!", "bm90LWEtY3Vyc29y", "eHg6cmVxLTE"])
+    func badCursorsAreRejected(backend: StoreBackend, cursor: String) async throws {
+        try await StorageFixtures.withStore(backend) { store async throws in
+            await #expect(throws: StorageQueryError.invalidCursor) {
+                try await store.usage(query: UsageQuery(cursor: cursor))
+            }
+        }
     }
 
     @Test func cursorRoundTripsExactly() throws {

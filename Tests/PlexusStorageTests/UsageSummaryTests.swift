@@ -43,7 +43,7 @@ struct SummaryCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(query.bucket.rawValue) by \(query.groupBy.rawValue)" }
 }
 
-@Suite("Usage summary buckets")
+@Suite("Usage summary buckets", .timeLimit(.minutes(2)))
 struct UsageSummaryTests {
     /// Six rows over two hours of one day and one hour of the next; costs unknown on r2, r4 and r6.
     static let rows: [UsageRecord] = [
@@ -108,43 +108,45 @@ struct UsageSummaryTests {
         ]),
     ]
 
-    @Test(arguments: cases)
-    func bucketsMatchHandComputedSums(_ summaryCase: SummaryCase) async throws {
-        let store = try await StorageFixtures.openStore()
-        try await store.insert(Self.rows)
-        let summary = try await store.summary(query: summaryCase.query)
-        #expect(summary.buckets.map(ExpectedBucket.init) == summaryCase.buckets)
-        #expect(summary.totals.requests == summaryCase.buckets.map(\.requests).reduce(0, +))
-        try await store.close()
+    @Test(arguments: StoreBackend.allCases, cases)
+    func bucketsMatchHandComputedSums(backend: StoreBackend, _ summaryCase: SummaryCase) async throws {
+        try await StorageFixtures.withStore(backend) { store async throws in
+            try await store.insert(Self.rows)
+            let summary = try await store.summary(query: summaryCase.query)
+            #expect(summary.buckets.map(ExpectedBucket.init) == summaryCase.buckets)
+            #expect(summary.totals.requests == summaryCase.buckets.map(\.requests).reduce(0, +))
+        }
     }
 
-    @Test func percentilesAndTotalsPerBucket() async throws {
-        let store = try await StorageFixtures.openStore()
-        try await store.insert(Self.rows)
-        let hourly = try await store.summary(query: .init(bucket: .hour))
-        #expect(hourly.buckets.map(\.ttftMs) == [.init(p50: 100, p95: 300), .init(p50: 50, p95: 200),
-                                                 .init(p50: 400, p95: 400)])
-        #expect(hourly.buckets.map(\.tokensPerSecond) == [.init(p50: 20, p95: 40), .init(p50: 10, p95: 30),
-                                                          .init(p50: 50, p95: 50)])
-        // Totals: ttft [50,100,200,300,400] and tps [10,20,30,40,50] by nearest rank.
-        #expect(hourly.totals == SummaryStats(
-            requests: 6, errors: 1, cancelled: 1,
-            tokens: .init(input: 371, cacheRead: 10, cacheWrite: 5, output: 167, reasoning: 10), cost: 2.0,
-            ttftMs: .init(p50: 200, p95: 400), tokensPerSecond: .init(p50: 30, p95: 50)))
-        let daily = try await store.summary(query: .init(bucket: .day))
-        #expect(daily.buckets.map(\.ttftMs) == [.init(p50: 100, p95: 300), .init(p50: 400, p95: 400)])
-        #expect(daily.buckets.map(\.tokensPerSecond) == [.init(p50: 20, p95: 40), .init(p50: 50, p95: 50)])
-        try await store.close()
+    @Test(arguments: StoreBackend.allCases)
+    func percentilesAndTotalsPerBucket(backend: StoreBackend) async throws {
+        try await StorageFixtures.withStore(backend) { store async throws in
+            try await store.insert(Self.rows)
+            let hourly = try await store.summary(query: .init(bucket: .hour))
+            #expect(hourly.buckets.map(\.ttftMs) == [.init(p50: 100, p95: 300), .init(p50: 50, p95: 200),
+                                                     .init(p50: 400, p95: 400)])
+            #expect(hourly.buckets.map(\.tokensPerSecond) == [.init(p50: 20, p95: 40), .init(p50: 10, p95: 30),
+                                                              .init(p50: 50, p95: 50)])
+            // Totals: ttft [50,100,200,300,400] and tps [10,20,30,40,50] by nearest rank.
+            #expect(hourly.totals == SummaryStats(
+                requests: 6, errors: 1, cancelled: 1,
+                tokens: .init(input: 371, cacheRead: 10, cacheWrite: 5, output: 167, reasoning: 10), cost: 2.0,
+                ttftMs: .init(p50: 200, p95: 400), tokensPerSecond: .init(p50: 30, p95: 50)))
+            let daily = try await store.summary(query: .init(bucket: .day))
+            #expect(daily.buckets.map(\.ttftMs) == [.init(p50: 100, p95: 300), .init(p50: 400, p95: 400)])
+            #expect(daily.buckets.map(\.tokensPerSecond) == [.init(p50: 20, p95: 40), .init(p50: 50, p95: 50)])
+        }
     }
 
-    @Test func emptyRangeHasNoBucketsAndUnknownCost() async throws {
-        let store = try await StorageFixtures.openStore()
-        try await store.insert(Self.rows)
-        let summary = try await store.summary(query: .init(from: StorageFixtures.date("2030-01-01T00:00:00Z")))
-        #expect(summary.buckets.isEmpty)
-        #expect(summary.totals == SummaryStats())
-        #expect(summary.totals.cost == nil)
-        try await store.close()
+    @Test(arguments: StoreBackend.allCases)
+    func emptyRangeHasNoBucketsAndUnknownCost(backend: StoreBackend) async throws {
+        try await StorageFixtures.withStore(backend) { store async throws in
+            try await store.insert(Self.rows)
+            let summary = try await store.summary(query: .init(from: StorageFixtures.date("2030-01-01T00:00:00Z")))
+            #expect(summary.buckets.isEmpty)
+            #expect(summary.totals == SummaryStats())
+            #expect(summary.totals.cost == nil)
+        }
     }
 
     @Test(arguments: [

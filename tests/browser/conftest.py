@@ -2,16 +2,15 @@
 import os
 import pathlib
 import shutil
-import socket
-import subprocess
-import tempfile
-import time
 import urllib.request
 
 import pytest
 
+import sys
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+import plexus_process  # noqa: E402
+
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = ROOT / ".build" / "debug" / "plexus"
 SCREENSHOTS = ROOT / ".build" / "screenshots"
 DOWNLOADS = ROOT / ".build" / "browser-downloads"
 ADMIN = "admin-browser-test-key"
@@ -51,12 +50,6 @@ keys:
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Gateway:
     def __init__(self, port, folder, proc):
         self.port = port
@@ -80,32 +73,9 @@ class Gateway:
 
 @pytest.fixture(scope="session")
 def gateway():
-    assert BINARY.exists(), f"build first: {BINARY} is missing"
-    folder = pathlib.Path(tempfile.mkdtemp(prefix="plexus-browser-"))
-    port = free_port()
-    (folder / "plexus.yaml").write_text(CONFIG.format(port=port))
-    env = dict(os.environ, ADMIN=ADMIN, BROWSER_KEY=KEY)
-    log = open(folder / "plexus.log", "w")
-    proc = subprocess.Popen([str(BINARY), "serve", "--config", str(folder / "plexus.yaml")],
-                            stdout=log, stderr=subprocess.STDOUT, env=env)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
-            break
-        except Exception:
-            if proc.poll() is not None:
-                raise RuntimeError((folder / "plexus.log").read_text())
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("gateway did not start within 30 s")
+    proc, folder, port = plexus_process.start(CONFIG, {"ADMIN": ADMIN, "BROWSER_KEY": KEY}, "plexus-browser-")
     yield Gateway(port, folder, proc)
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    plexus_process.stop(proc)
     shutil.rmtree(folder, ignore_errors=True)
 
 

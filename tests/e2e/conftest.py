@@ -1,16 +1,15 @@
 """Starts the real `plexus` binary on a free loopback port with a test config, for the SDK tests."""
-import os
 import pathlib
-import socket
-import subprocess
-import tempfile
-import time
-import urllib.request
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = ROOT / ".build" / "debug" / "plexus"
+import sys
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "support"))
+import plexus_process  # noqa: E402
+
+ROOT = plexus_process.ROOT
+BINARY = plexus_process.BINARY
+free_port = plexus_process.free_port
 KEY = "sk-e2e-test-key"
 
 CONFIG = """
@@ -82,12 +81,6 @@ keys:
 """
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Gateway:
     def __init__(self, port, folder, proc):
         self.port = port
@@ -102,33 +95,9 @@ class Gateway:
 
 @pytest.fixture(scope="session")
 def gateway():
-    assert BINARY.exists(), f"build first: {BINARY} is missing"
-    folder = pathlib.Path(tempfile.mkdtemp(prefix="plexus-e2e-"))
-    port = free_port()
-    (folder / "plexus.yaml").write_text(CONFIG.format(port=port))
-    env = dict(os.environ, E2E_KEY=KEY)
-    log = open(folder / "plexus.log", "w")
-    proc = subprocess.Popen([str(BINARY), "serve", "--config", str(folder / "plexus.yaml")],
-                            stdout=log, stderr=subprocess.STDOUT, env=env)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
-            break
-        except Exception:
-            if proc.poll() is not None:
-                raise RuntimeError((folder / "plexus.log").read_text())
-            time.sleep(0.1)
-    else:
-        proc.kill()
-        raise RuntimeError("gateway did not start within 30 s")
-    gw = Gateway(port, folder, proc)
-    yield gw
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    proc, folder, port = plexus_process.start(CONFIG, {"E2E_KEY": KEY}, "plexus-e2e-")
+    yield Gateway(port, folder, proc)
+    plexus_process.stop(proc)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -1,0 +1,83 @@
+import Logging
+import PostgresNIO
+
+/// Schema steps; index + 1 is the `plexus_schema_version` after each.
+///
+/// Times are double precision epoch seconds, as in SQLite, so cursors and bucket arithmetic agree bit for bit.
+/// Text that lists sort or page by is `COLLATE "C"` (byte order, like SQLite's BINARY) so both backends order
+/// ties and groups the same way.
+enum PostgresMigrations {
+    static let steps: [[String]] = [
+        [
+            """
+            CREATE TABLE usage (
+                request_id TEXT COLLATE "C" PRIMARY KEY, started_at DOUBLE PRECISION NOT NULL,
+                key_name TEXT COLLATE "C", alias TEXT COLLATE "C", provider TEXT COLLATE "C",
+                upstream_model TEXT COLLATE "C", client_protocol TEXT NOT NULL, target_protocol TEXT,
+                passthrough BOOLEAN NOT NULL, streamed BOOLEAN NOT NULL, status TEXT NOT NULL,
+                http_status BIGINT NOT NULL, input_tokens BIGINT, cache_read_tokens BIGINT, cache_write_tokens BIGINT,
+                output_tokens BIGINT, reasoning_tokens BIGINT, ttft_ms DOUBLE PRECISION,
+                duration_ms DOUBLE PRECISION NOT NULL, output_tokens_per_second DOUBLE PRECISION, stop_reason TEXT,
+                error_text TEXT, attempts TEXT, cost_input DOUBLE PRECISION, cost_cache_read DOUBLE PRECISION,
+                cost_cache_write DOUBLE PRECISION, cost_output DOUBLE PRECISION, cost_reasoning DOUBLE PRECISION,
+                cost_total DOUBLE PRECISION)
+            """,
+            // Keyset pagination walks (started_at, request_id); the filter indexes end in started_at for the order.
+            "CREATE INDEX usage_started_id ON usage (started_at, request_id)",
+            "CREATE INDEX usage_key ON usage (key_name, started_at)",
+            "CREATE INDEX usage_alias ON usage (alias, started_at)",
+            "CREATE INDEX usage_provider ON usage (provider, started_at)",
+            "CREATE INDEX usage_model ON usage (upstream_model, started_at)",
+            """
+            CREATE TABLE traces (
+                request_id TEXT COLLATE "C" PRIMARY KEY, started_at DOUBLE PRECISION NOT NULL,
+                key_name TEXT, alias TEXT, provider TEXT, status TEXT, body TEXT NOT NULL)
+            """,
+            "CREATE INDEX traces_started_id ON traces (started_at, request_id)",
+            """
+            CREATE TABLE errors (
+                id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, request_id TEXT NOT NULL,
+                at DOUBLE PRECISION NOT NULL, provider TEXT, model TEXT, status BIGINT, message TEXT NOT NULL,
+                excerpt TEXT)
+            """,
+            "CREATE INDEX errors_at ON errors (at, id)",
+            "CREATE INDEX errors_request ON errors (request_id)",
+        ],
+    ]
+
+    /// Brings the schema `search_path` names (`schema`, created if missing) up to date in one transaction.
+    ///
+    /// Several gateways may share the database and start together: an advisory lock (per schema) makes the
+    /// others wait, then find nothing left to do.
+    static func run(on connection: PostgresConnection, schema: String?, logger: Logger) async throws {
+        try await connection.withTransaction(logger: logger) { connection in
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext(coalesce(\(schema), current_schema()) || '.plexus'))",
+                logger: logger)
+            if let schema {
+                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""),
+                                           logger: logger)
+            }
+            try await connection.query("CREATE TABLE IF NOT EXISTS plexus_schema_version (version INTEGER NOT NULL)",
+                                       logger: logger)
+            var version = 0
+            for try await (v) in try await connection.query("SELECT version FROM plexus_schema_version",
+                                                            logger: logger).decode(Int.self) {
+                version = max(version, v)
+            }
+            guard version <= steps.count else {
+                throw PostgresStoreError.schemaTooNew(found: version, known: steps.count)
+            }
+            guard version < steps.count else { return }
+            for step in steps[version...] {
+                for statement in step {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+            }
+            try await connection.query("DELETE FROM plexus_schema_version", logger: logger)
+            try await connection.query("INSERT INTO plexus_schema_version (version) VALUES (\(steps.count))",
+                                       logger: logger)
+            logger.info("storage migrated", metadata: ["storage.version": "\(steps.count)"])
+        }
+    }
+}
