@@ -2,45 +2,19 @@ import Foundation
 import SQLiteNIO
 
 extension SQLiteUsageStore {
-    /// A bucket index (start / width) and a group value: the GROUP BY key of a summary.
-    struct BucketKey: Hashable {
-        var index: Int
-        var group: String?
-
-        init?(row: SQLiteRow) {
-            guard let index = row.column("b")?.integer else { return nil }
-            self.index = Int(index)
-            group = row.column("g")?.string
-        }
-    }
-
-    /// Joins the SQL sums with percentiles computed from the per-row samples, and totals everything.
+    /// Reads SQLite's sums and samples rows and joins them with the shared `UsageSummary.assemble`.
     static func assemble(query: UsageSummaryQuery, sums: [SQLiteRow], samples: [SQLiteRow]) -> UsageSummary {
-        var ttft: [BucketKey: [Double]] = [:]
-        var tps: [BucketKey: [Double]] = [:]
-        for row in samples {
-            guard let key = BucketKey(row: row) else { continue }
-            if let v = row.column("ttft_ms")?.double { ttft[key, default: []].append(v) }
-            if let v = row.column("output_tokens_per_second")?.double { tps[key, default: []].append(v) }
+        let sumRows = sums.compactMap { row -> SummarySumsRow? in
+            guard let index = row.column("b")?.integer else { return nil }
+            return SummarySumsRow(index: Int(index), group: row.column("g")?.string, stats: stats(row: row))
         }
-        let buckets = sums.compactMap { row -> SummaryBucket? in
-            guard let key = BucketKey(row: row) else { return nil }
-            var stats = stats(row: row)
-            stats.ttftMs = Percentiles(of: ttft[key] ?? [])
-            stats.tokensPerSecond = Percentiles(of: tps[key] ?? [])
-            return SummaryBucket(start: Date(timeIntervalSince1970: Double(key.index) * query.bucket.seconds),
-                                 group: key.group, stats: stats)
+        let sampleRows = samples.compactMap { row -> SummarySample? in
+            guard let index = row.column("b")?.integer else { return nil }
+            return SummarySample(
+                index: Int(index), group: row.column("g")?.string, ttftMs: row.column("ttft_ms")?.double,
+                tokensPerSecond: row.column("output_tokens_per_second")?.double)
         }
-        var totals = buckets.reduce(into: SummaryStats()) { total, bucket in
-            total.requests += bucket.requests
-            total.errors += bucket.errors
-            total.cancelled += bucket.cancelled
-            total.tokens = total.tokens + bucket.tokens
-            if let cost = bucket.cost { total.cost = (total.cost ?? 0) + cost }
-        }
-        totals.ttftMs = Percentiles(of: ttft.values.flatMap { $0 })
-        totals.tokensPerSecond = Percentiles(of: tps.values.flatMap { $0 })
-        return UsageSummary(bucket: query.bucket, groupBy: query.groupBy, buckets: buckets, totals: totals)
+        return UsageSummary.assemble(query: query, sums: sumRows, samples: sampleRows)
     }
 
     /// The SQL-summed columns of one bucket row; SUM over only NULLs is NULL, which keeps an unknown cost nil.
