@@ -54,9 +54,9 @@ final class ProxyEngine: Sendable {
                 trace.clientRequest(headers: request.headers, body: inbound.bytes)
                 record.trace = trace
             }
-            let startedEvent = record.startedJSON
-            inFlight.add(record.id, startedEvent)
-            if events.hasSubscribers { events.publish(.requestStarted(startedEvent)) }
+            let entry = record.inFlightEntry
+            inFlight.add(entry)
+            if events.hasSubscribers { events.publish(.requestStarted(entry.json)) }
             let conversation = snapshot.config.routing.stickySessions ? inbound.conversationKey(proto: proto) : nil
             let candidates = order(groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
             let watch = ClientWatch(body: request.body)

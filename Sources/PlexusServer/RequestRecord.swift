@@ -58,12 +58,10 @@ struct RequestRecord: Sendable {
 }
 
 extension RequestRecord {
-    /// The `request_started` event's payload.
-    var startedJSON: JSONValue {
-        [
-            "request_id": .string(id), "started_at": .string(ISO8601.string(row.startedAt)),
-            "key": row.keyName.map(JSONValue.string) ?? .null, "alias": row.alias.map(JSONValue.string) ?? .null,
-            "client_api": .string(row.clientProtocol.rawValue), "streamed": .bool(row.streamed),
-        ]
+    /// The in-flight entry, also the `request_started` event's payload.
+    var inFlightEntry: InFlightTable.Entry {
+        InFlightTable.Entry(
+            id: id, startedAt: row.startedAt, key: row.keyName, alias: row.alias, clientAPI: row.clientProtocol,
+            streamed: row.streamed)
     }
 }

@@ -1,18 +1,36 @@
+import Foundation
 import PlexusCore
 import Synchronization
 
-/// The requests running now (their `request_started` payloads), for the dashboard's in-flight view.
+/// The requests running now, for the dashboard's in-flight view. Entries are small values; the JSON is built only
+/// when someone asks.
 final class InFlightTable: Sendable {
-    private let requests = Mutex<[String: JSONValue]>([:])
+    /// What is known about a running request.
+    struct Entry: Sendable {
+        var id: String
+        var startedAt: Date
+        var key: String?
+        var alias: String?
+        var clientAPI: APIProtocol
+        var streamed: Bool
 
-    func add(_ id: String, _ started: JSONValue) { requests.withLock { $0[id] = started } }
+        var json: JSONValue {
+            [
+                "request_id": .string(id), "started_at": .string(ISO8601.string(startedAt)),
+                "key": key.map(JSONValue.string) ?? .null, "alias": alias.map(JSONValue.string) ?? .null,
+                "client_api": .string(clientAPI.rawValue), "streamed": .bool(streamed),
+            ]
+        }
+    }
+
+    private let requests = Mutex<[String: Entry]>([:])
+
+    func add(_ entry: Entry) { requests.withLock { $0[entry.id] = entry } }
 
     func remove(_ id: String) { _ = requests.withLock { $0.removeValue(forKey: id) } }
 
     /// Oldest first.
     var all: [JSONValue] {
-        requests.withLock { Array($0.values) }.sorted {
-            ($0["started_at"]?.stringValue ?? "") < ($1["started_at"]?.stringValue ?? "")
-        }
+        requests.withLock { Array($0.values) }.sorted { $0.startedAt < $1.startedAt }.map(\.json)
     }
 }
