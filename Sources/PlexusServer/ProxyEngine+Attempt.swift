@@ -98,6 +98,8 @@ extension ProxyEngine {
             at: RoutingState.now(), ttftMs: record.row.ttftMs, tokensPerSecond: record.row.outputTokensPerSecond,
             durationMs: RequestRecord.milliseconds(.now - context.started),
             outputTokens: (record.row.tokens.output ?? 0) + (record.row.tokens.reasoning ?? 0), success: true)
-        routing.succeeded(target, sample: sample, conversation: context.conversation)
+        if routing.succeeded(target, sample: sample, conversation: context.conversation), events.hasSubscribers {
+            events.publish(.cooldownCleared(["provider": .string(target.provider), "model": .string(target.model)]))
+        }
     }
 }

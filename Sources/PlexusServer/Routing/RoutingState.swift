@@ -55,12 +55,16 @@ final class RoutingState: Sendable {
         }
     }
 
-    /// A served request: clears the target's cooldown, adds its sample and remembers the conversation.
-    func succeeded(_ target: TargetID, sample: PerformanceSample, conversation: UInt64?) {
+    /// A served request: clears the target's cooldown, adds its sample and remembers the conversation; true when a
+    /// cooldown was cleared.
+    @discardableResult
+    func succeeded(_ target: TargetID, sample: PerformanceSample, conversation: UInt64?) -> Bool {
         inner.withLock { s in
-            if s.cooldowns.recordSuccess(target) { s.dirty = true }
+            let cleared = s.cooldowns.recordSuccess(target)
+            if cleared { s.dirty = true }
             s.performance.record(target, sample)
             if let conversation { s.sticky.remember(conversation, target: target, now: sample.at) }
+            return cleared
         }
     }
 
