@@ -57,7 +57,9 @@ final class ProxyEngine: Sendable {
             let entry = record.inFlightEntry
             inFlight.add(entry)
             if events.hasSubscribers { events.publish(.requestStarted(entry.json)) }
-            let conversation = snapshot.config.routing.stickySessions ? inbound.conversationKey(proto: proto) : nil
+            // Sticky sessions only matter where there is a choice of target.
+            let choice = groups.reduce(0) { $0 + $1.candidates.count } > 1
+            let conversation = snapshot.config.routing.stickySessions && choice ? inbound.conversationKey(proto: proto) : nil
             let candidates = order(groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
             let watch = ClientWatch(body: request.body)
             let headers = request.headers
