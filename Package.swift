@@ -73,6 +73,8 @@ let package = Package(
         .executableTarget(name: "plexus", dependencies: [
             "PlexusServer", "PlexusMock", "PlexusRouting",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // The benchmark's client: timestamps stream events (scripts/bench).

@@ -83,7 +83,21 @@ final class ProxyEngine: Sendable {
         return HTTPResponses.error(error, for: proto, requestID: record.id)
     }
 
-    static func newRequestID() -> String { "req_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
+    /// `req_` and 32 random hex digits (no Foundation UUID round trip: this runs for every request).
+    static func newRequestID() -> String {
+        var rng = SystemRandomNumberGenerator()
+        let hex = Array("0123456789abcdef".utf8)
+        var bytes = Array("req_".utf8)
+        bytes.reserveCapacity(36)
+        for _ in 0..<2 {
+            var word = rng.next() as UInt64
+            for _ in 0..<16 {
+                bytes.append(hex[Int(word & 0xf)])
+                word >>= 4
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
     private func authenticate(_ request: Request, snapshot: GatewayState) throws(PlexusError) -> KeyConfig {
         guard let secret = ClientCredentials.secret(from: request) else {

@@ -199,8 +199,22 @@ struct StreamRelay: Sendable {
         }
     }
 
-    /// OpenAI's trailing `choices: []` chunk that only carries usage.
+    /// OpenAI's trailing `choices: []` chunk that only carries usage (a byte search: it runs on every event).
     static func isUsageOnlyChunk(_ event: SSEEvent) -> Bool {
-        event.data.contains("\"choices\":[]") && event.data.contains("\"usage\":{")
+        var data = event.data
+        return data.withUTF8 { bytes in
+            contains(bytes, Array(#""choices":[]"#.utf8)) && contains(bytes, Array(#""usage":{"#.utf8))
+        }
+    }
+
+    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        var i = 0
+        let last = haystack.count - needle.count
+        while i <= last {
+            if haystack[i] == first, needle.indices.allSatisfy({ haystack[i + $0] == needle[$0] }) { return true }
+            i += 1
+        }
+        return false
     }
 }
