@@ -64,9 +64,18 @@ struct StreamTimer: Sendable {
         timing.events += events.count
     }
 
-    /// Whether an event of any of the three protocols carries generated text.
+    /// Whether an event of any of the three protocols carries generated text (an empty string does not count).
     static func carriesText(_ event: SSEEvent) -> Bool {
-        let d = event.data
-        return d.contains("\"text_delta\"") || d.contains("\"content\":\"") || d.contains("\"text\":\"")
+        let d = Array(event.data.utf8)
+        return ["\"text_delta\"", "\"content\":\"", "\"text\":\""].contains { nonEmpty(after: Array($0.utf8), in: d) }
+    }
+
+    /// Whether `key` occurs in `bytes` followed by something other than the closing quote.
+    private static func nonEmpty(after key: [UInt8], in bytes: [UInt8]) -> Bool {
+        guard bytes.count > key.count else { return false }
+        for i in 0...(bytes.count - key.count - 1) where bytes[i] == key[0] {
+            if bytes[i..<(i + key.count)].elementsEqual(key), bytes[i + key.count] != UInt8(ascii: "\"") { return true }
+        }
+        return false
     }
 }

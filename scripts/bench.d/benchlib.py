@@ -16,10 +16,18 @@ def log(msg):
     print(f"[bench] {msg}", file=sys.stderr, flush=True)
 
 
+_issued = set()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """A free loopback port, never one handed out before in this run (the kernel may offer a port twice)."""
+    while True:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _issued:
+            _issued.add(port)
+            return port
 
 
 def which(name):
@@ -188,7 +196,7 @@ class Target:
 def run_wrk(wrk, target, seconds, connections, threads=1, delay_ms=0, timeout_s=10):
     env = dict(os.environ, BENCH_BODY=target.body_path, BENCH_HEADERS="\n".join(target.headers),
                BENCH_DELAY_MS=str(delay_ms))
-    argv = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", f"{timeout_s}s",
+    argv = [wrk, "-t", str(threads), "-c", str(connections), "-d", f"{seconds:g}s", "--timeout", f"{timeout_s}s",
             "-s", os.path.join(HERE, "post.lua"), target.url]
     out = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     for line in out.stdout.splitlines():
