@@ -8,9 +8,22 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 extension JSONValue {
     /// Parses UTF-8 JSON, keeping object key order. Nesting deeper than `maxDepth` is refused.
     public init(parsing bytes: some Collection<UInt8>, maxDepth: Int = 128) throws(JSONParseError) {
-        let array = Array(bytes)
-        var parser = JSONByteParser(bytes: array, maxDepth: maxDepth)
-        self = try parser.parseDocument()
+        let parsed: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
+            var parser = JSONByteParser(bytes: buffer, maxDepth: maxDepth)
+            return Result { () throws(JSONParseError) in try parser.parseDocument() }
+        }
+        if let parsed {
+            self = try parsed.get()
+        } else {
+            self = try Self.parse(Array(bytes), maxDepth: maxDepth)
+        }
+    }
+
+    private static func parse(_ bytes: [UInt8], maxDepth: Int) throws(JSONParseError) -> JSONValue {
+        try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+            var parser = JSONByteParser(bytes: buffer, maxDepth: maxDepth)
+            return try parser.parseDocument()
+        }
     }
 
     /// Parses a JSON string.
@@ -25,23 +38,25 @@ extension JSONValue {
     public static func parseWithTopLevelSpans(_ bytes: [UInt8], maxDepth: Int = 128) throws(JSONParseError)
         -> (value: JSONValue, spans: [(key: String, range: Range<Int>)])
     {
-        var parser = JSONByteParser(bytes: bytes, maxDepth: maxDepth)
-        parser.topLevelSpans = []
-        let v = try parser.parseDocument()
-        return (v, parser.topLevelSpans ?? [])
+        try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+            var parser = JSONByteParser(bytes: buffer, maxDepth: maxDepth)
+            parser.topLevelSpans = []
+            let v = try parser.parseDocument()
+            return (v, parser.topLevelSpans ?? [])
+        }
     }
 }
 
-/// A recursive-descent JSON parser over a byte array.
+/// A recursive-descent JSON parser over bytes that outlive it (the caller's `withUnsafeBufferPointer`).
 struct JSONByteParser {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let maxDepth: Int
     var i = 0
     var depth = 0
     /// Byte ranges of the top-level object's member values, when asked for.
     var topLevelSpans: [(key: String, range: Range<Int>)]? = nil
 
-    init(bytes: [UInt8], maxDepth: Int) {
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
@@ -145,7 +160,7 @@ struct JSONByteParser {
             else { break }
         }
         guard sawDigit else { throw JSONParseError(offset: start, message: "invalid number") }
-        let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         guard let d = Double(text) else { throw JSONParseError(offset: start, message: "invalid number") }
         return d
     }
@@ -157,7 +172,7 @@ struct JSONByteParser {
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") {
-                let s = String(decoding: bytes[start..<i], as: UTF8.self)
+                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
                 i += 1
                 return s
             }
@@ -165,7 +180,7 @@ struct JSONByteParser {
             if c < 0x20 { throw fail("control character in string") }
             i += 1
         }
-        var out = Array(bytes[start..<i])
+        var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<i]))
         while i < bytes.count {
             let c = bytes[i]
             if c == UInt8(ascii: "\"") { i += 1; return String(decoding: out, as: UTF8.self) }

@@ -10,34 +10,78 @@ public enum JSONValue: Sendable, Hashable {
 
 /// An ordered JSON object: key order survives decoding and encoding.
 public struct JSONObject: Sendable, Hashable {
-    public private(set) var keys: [String]
-    public private(set) var storage: [String: JSONValue]
+    /// Members in document order. Most objects are small, where a scan beats hashing every key on insert
+    /// (the parser's and the writer's main cost when this was a dictionary beside a key list).
+    private var entries: [(key: String, value: JSONValue)]
+    /// Key to position, kept only for objects larger than `indexThreshold`.
+    private var index: [String: Int]?
+
+    private static let indexThreshold = 16
 
     public init() {
-        keys = []
-        storage = [:]
+        entries = []
+        index = nil
     }
 
     public init(_ pairs: [(String, JSONValue)]) {
         self.init()
+        entries.reserveCapacity(pairs.count)
         for (k, v) in pairs { self[k] = v }
     }
 
+    /// Keys in document order.
+    public var keys: [String] { entries.map(\.key) }
+    /// The members as a dictionary (order lost).
+    public var storage: [String: JSONValue] { Dictionary(entries.map { ($0.key, $0.value) }) { _, last in last } }
+
+    private func position(of key: String) -> Int? {
+        if let index { return index[key] }
+        for i in entries.indices where entries[i].key == key { return i }
+        return nil
+    }
+
     public subscript(key: String) -> JSONValue? {
-        get { storage[key] }
+        get { position(of: key).map { entries[$0].value } }
         set {
+            let at = position(of: key)
             if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let at {
+                    entries[at].value = newValue
+                } else {
+                    entries.append((key, newValue))
+                    if index != nil { index![key] = entries.count - 1 } else if entries.count > Self.indexThreshold { reindex() }
+                }
+            } else if let at {
+                entries.remove(at: at)
+                if index != nil { reindex() }
             }
         }
     }
 
-    public var isEmpty: Bool { keys.isEmpty }
-    public var count: Int { keys.count }
+    private mutating func reindex() {
+        guard entries.count > Self.indexThreshold else { index = nil; return }
+        var map = [String: Int](minimumCapacity: entries.count)
+        for (i, e) in entries.enumerated() { map[e.key] = i }
+        index = map
+    }
+
+    public var isEmpty: Bool { entries.isEmpty }
+    public var count: Int { entries.count }
     /// Key-value pairs in document order.
-    public var pairs: [(key: String, value: JSONValue)] { keys.map { ($0, storage[$0]!) } }
+    public var pairs: [(key: String, value: JSONValue)] { entries }
+
+    public static func == (a: JSONObject, b: JSONObject) -> Bool {
+        a.entries.count == b.entries.count
+            && zip(a.entries, b.entries).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(entries.count)
+        for e in entries {
+            hasher.combine(e.key)
+            hasher.combine(e.value)
+        }
+    }
 }
 
 extension JSONValue {

@@ -29,17 +29,12 @@ public struct SSEParser: Sendable {
     /// Consumes bytes and returns every event completed by them.
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
         var out: [SSEEvent] = []
-        for b in bytes {
-            if b == 0x0A {
-                if lastWasCR { lastWasCR = false; continue }
-                endLine(into: &out)
-            } else if b == 0x0D {
-                lastWasCR = true
-                endLine(into: &out)
-            } else {
-                lastWasCR = false
-                line.append(b)
-            }
+        // Whole lines are read straight from contiguous bytes (a ByteBuffer's view, an array); only a line split
+        // across two feeds is copied aside. Byte-at-a-time generic iteration cost more than everything else here.
+        let done: Void? = bytes.withContiguousStorageIfAvailable { feed(buffer: $0, into: &out) }
+        if done == nil {
+            let copy = Array(bytes)
+            copy.withUnsafeBufferPointer { feed(buffer: $0, into: &out) }
         }
         return out
     }
@@ -47,29 +42,70 @@ public struct SSEParser: Sendable {
     /// Flushes a final event that had no blank line after it.
     public mutating func finish() -> [SSEEvent] {
         var out: [SSEEvent] = []
-        if !line.isEmpty { endLine(into: &out) }
+        if !line.isEmpty { endPendingLine(into: &out) }
         dispatch(into: &out)
         return out
     }
 
-    private mutating func endLine(into out: inout [SSEEvent]) {
-        defer { line.removeAll(keepingCapacity: true) }
+    private mutating func feed(buffer: UnsafeBufferPointer<UInt8>, into out: inout [SSEEvent]) {
+        let n = buffer.count
+        guard n > 0 else { return }
+        var i = 0
+        if lastWasCR {
+            lastWasCR = false
+            if buffer[0] == 0x0A { i = 1 }
+        }
+        while i < n {
+            var j = i
+            while j < n, buffer[j] != 0x0A, buffer[j] != 0x0D { j += 1 }
+            guard j < n else {
+                line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<n]))
+                return
+            }
+            if line.isEmpty {
+                processLine(UnsafeBufferPointer(rebasing: buffer[i..<j]), into: &out)
+            } else {
+                line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<j]))
+                endPendingLine(into: &out)
+            }
+            if buffer[j] == 0x0D {
+                if j + 1 < n {
+                    if buffer[j + 1] == 0x0A { j += 1 }
+                } else {
+                    lastWasCR = true
+                }
+            }
+            i = j + 1
+        }
+    }
+
+    /// Ends the line collected across feeds.
+    private mutating func endPendingLine(into out: inout [SSEEvent]) {
+        var pending: [UInt8] = []
+        swap(&pending, &line)  // moved out, not copied: `processLine` mutates self
+        pending.withUnsafeBufferPointer { processLine($0, into: &out) }
+        pending.removeAll(keepingCapacity: true)
+        line = pending
+    }
+
+    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, into out: inout [SSEEvent]) {
         if line.isEmpty { dispatch(into: &out); return }
         if line[0] == UInt8(ascii: ":") { return }
         let colon = line.firstIndex(of: UInt8(ascii: ":"))
         let nameEnd = colon ?? line.count
         var valueStart = colon.map { $0 + 1 } ?? line.count
         if valueStart < line.count, line[valueStart] == 0x20 { valueStart += 1 }
-        let value = line[valueStart...]
+        let name = UnsafeBufferPointer(rebasing: line[..<nameEnd])
+        let value = UnsafeBufferPointer(rebasing: line[valueStart...])
         sawField = true
-        switch String(decoding: line[..<nameEnd], as: UTF8.self) {
-        case "data":
+        if name.elementsEqual("data".utf8) {
             if hasData { data.append(0x0A) }
             data.append(contentsOf: value)
             hasData = true
-        case "event": event = String(decoding: value, as: UTF8.self)
-        case "id": id = String(decoding: value, as: UTF8.self)
-        default: break
+        } else if name.elementsEqual("event".utf8) {
+            event = String(decoding: value, as: UTF8.self)
+        } else if name.elementsEqual("id".utf8) {
+            id = String(decoding: value, as: UTF8.self)
         }
     }
 
@@ -108,12 +144,25 @@ public enum SSEWriter {
             out.append(contentsOf: event.utf8)
             out.append(0x0A)
         }
-        for part in data.split(separator: "\n", omittingEmptySubsequences: false) {
-            out.append(contentsOf: "data: ".utf8)
-            out.append(contentsOf: part.utf8)
-            out.append(0x0A)
-        }
+        var data = data
+        data.withUTF8 { appendDataLines($0, into: &out) }
         out.append(0x0A)
+    }
+
+    /// One `data:` line per line of `bytes` (split at LF, CR or CRLF, as a reader splits them).
+    private static func appendDataLines(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.reserveCapacity(out.count + bytes.count + 8)
+        var i = 0
+        while true {
+            var j = i
+            while j < bytes.count, bytes[j] != 0x0A, bytes[j] != 0x0D { j += 1 }
+            out.append(contentsOf: "data: ".utf8)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+            out.append(0x0A)
+            guard j < bytes.count else { return }
+            if bytes[j] == 0x0D, j + 1 < bytes.count, bytes[j + 1] == 0x0A { j += 1 }
+            i = j + 1
+        }
     }
 
     /// `data: JSON\n\n` with an optional event name, for an already-serialised JSON payload.

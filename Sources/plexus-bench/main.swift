@@ -1,2 +1,0 @@
-// The benchmark's own client (issue 7): to be written.
-print("plexus-bench: not built yet")
