@@ -28,13 +28,7 @@ struct AttemptFailure: Sendable {
     init(status: Int, error: PlexusError, retryAfterHeader: String?, now: Double) {
         self.error = error
         self.status = status
-        reason = switch status {
-        case 429: .rateLimited
-        case 529: .overloaded
-        case 408: .timeout
-        case 500...599: .serverError
-        default: nil
-        }
+        reason = CooldownReason(httpStatus: status)
         retryAfter = retryAfterHeader.flatMap { RetryAfter.seconds($0, now: now) }
     }
 

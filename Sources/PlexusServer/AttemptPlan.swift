@@ -18,7 +18,7 @@ struct AttemptPlan: Sendable {
         self.clientProtocol = clientProtocol
         stream = inbound.stream
         let available = candidate.protocols
-        guard let target = Self.choose(client: clientProtocol, available: available) else {
+        guard let target = ProtocolChoice.choose(client: clientProtocol, available: available) else {
             throw PlexusError(.unavailable, "provider '\(candidate.provider.name)' has no protocol configured")
         }
         targetProtocol = target
@@ -29,17 +29,6 @@ struct AttemptPlan: Sendable {
             body = try Self.translatedBody(inbound, from: clientProtocol, to: target, model: candidate.target.model,
                                            extraBody: candidate.provider.extraBody)
         }
-    }
-
-    /// The client's own protocol when the target speaks it, else the richest mapping (ROUTING.md).
-    static func choose(client: APIProtocol, available: [APIProtocol]) -> APIProtocol? {
-        if available.contains(client) { return client }
-        let order: [APIProtocol] = switch client {
-        case .messages: [.messages, .chat, .gemini]
-        case .chat: [.chat, .messages, .gemini]
-        case .gemini: [.gemini, .chat, .messages]
-        }
-        return order.first { available.contains($0) }
     }
 
     /// URL and headers for this attempt.

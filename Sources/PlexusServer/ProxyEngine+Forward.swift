@@ -30,7 +30,7 @@ extension ProxyEngine {
             }
             let remaining = deadline - .now
             guard remaining > .zero else {
-                lastError = PlexusError(.timeout, "request deadline of \(failover.requestTimeoutSeconds) s passed")
+                lastError = Self.deadlinePassed(failover.requestTimeoutSeconds)
                 break attempts
             }
             let plan: AttemptPlan
@@ -59,7 +59,7 @@ extension ProxyEngine {
                 noteFailure(failure, plan: plan, snapshot: snapshot, started: context.started)
                 if failure.reason == .timeout && remaining <= firstByte {
                     // The attempt ran into the request's deadline, not its own.
-                    lastError = PlexusError(.timeout, "request deadline of \(failover.requestTimeoutSeconds) s passed")
+                    lastError = Self.deadlinePassed(failover.requestTimeoutSeconds)
                     break attempts
                 }
             }
@@ -80,6 +80,11 @@ extension ProxyEngine {
             durationMs: RequestRecord.milliseconds(.now - started), outputTokens: 0, success: false)
         coolDown(plan.candidate.target, reason: reason, status: failure.status, retryAfter: failure.retryAfter,
                  config: snapshot.config.cooldown, sample: sample)
+    }
+
+    /// The error of a request whose one deadline over all attempts ran out.
+    static func deadlinePassed(_ seconds: Double) -> PlexusError {
+        PlexusError(.timeout, "request deadline of \(seconds) s passed")
     }
 
     /// Records a target's failure; a newly set cooldown is announced on the live events stream.

@@ -14,7 +14,7 @@ final class SessionStore: Sendable {
     /// A new session token.
     func create(now: Date = Date()) -> String {
         var rng = SystemRandomNumberGenerator()
-        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        let token = KeyConfig.hex((0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) })
         sessions.withLock { s in
             s = s.filter { $0.value > now }
             s[token] = now.addingTimeInterval(Self.lifetime)

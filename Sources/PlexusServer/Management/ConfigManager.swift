@@ -40,7 +40,7 @@ final class ConfigManager: Sendable {
     }
 
     static func version(of text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+        KeyConfig.hex(Array(SHA256.hash(data: Data(text.utf8))))
     }
 
     var currentStatus: Status { status.withLock { $0 } }

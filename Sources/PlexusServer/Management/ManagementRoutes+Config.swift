@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Hummingbird
 import PlexusCore
+import PlexusStorage
 import PlexusRouting
 
 extension ManagementRoutes {
@@ -32,11 +33,11 @@ extension ManagementRoutes {
             if let error = status.lastError {
                 lastError = [
                     "message": .string(error.description), "problems": .array(error.problems.map(\.json)),
-                    "at": .string(ISO8601.string(status.lastErrorAt ?? Date())),
+                    "at": .string(ISOTime.string(status.lastErrorAt ?? Date())),
                 ]
             }
             return ManagementResponses.json([
-                "version": .string(status.version), "loaded_at": .string(ISO8601.string(status.loadedAt)),
+                "version": .string(status.version), "loaded_at": .string(ISOTime.string(status.loadedAt)),
                 "path": context.config.path.map(JSONValue.string) ?? .null, "last_error": lastError,
             ])
         }
@@ -104,8 +105,7 @@ extension ManagementRoutes {
                 throw ManagementError(.invalidRequest, "\(error)")
             }
             if let secret {
-                let digest = SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
-                document.setKeyDigest(name, sha256Hex: digest)
+                document.setKeyDigest(name, sha256Hex: KeyConfig.hex(Array(SHA256.hash(data: Data(secret.utf8)))))
             }
         }
         var answer = Self.named(name, (try? currentDocument().entity(section, name)) ?? .object(settings))
@@ -144,7 +144,7 @@ extension ManagementRoutes {
     /// A client key: `sk-plexus-` and 40 random hex characters.
     static func newSecret() -> String {
         var rng = SystemRandomNumberGenerator()
-        return "sk-plexus-" + (0..<20).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &rng)) }.joined()
+        return "sk-plexus-" + KeyConfig.hex((0..<20).map { _ in UInt8.random(in: 0...255, using: &rng) })
     }
 }
 
@@ -155,19 +155,5 @@ extension ConfigSection {
         case .models: "model"
         case .keys: "key"
         }
-    }
-}
-
-/// ISO 8601 UTC with milliseconds, the management API's time format.
-enum ISO8601 {
-    static func string(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-
-    /// ISO 8601 (with or without fractional seconds) or Unix seconds.
-    static func date(_ text: String) -> Date? {
-        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
-        if let d = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) { return d }
-        return try? Date(text, strategy: Date.ISO8601FormatStyle())
     }
 }

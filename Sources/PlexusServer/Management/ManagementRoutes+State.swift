@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import PlexusCore
+import PlexusStorage
 import PlexusRouting
 
 extension ManagementRoutes {
@@ -83,7 +84,7 @@ extension CooldownEntry {
         [
             "provider": .string(target.provider), "model": .string(target.model), "reason": .string(reason.rawValue),
             "status": status.map { .number(Double($0)) } ?? .null, "failures": .number(Double(failures)),
-            "until": .string(ISO8601.string(Date(timeIntervalSince1970: until))),
+            "until": .string(ISOTime.string(Date(timeIntervalSince1970: until))),
             "remaining_seconds": .number((remaining(now: now) * 10).rounded() / 10),
         ]
     }
@@ -99,7 +100,7 @@ extension TargetStats {
             "requests": .number(Double(requests)), "errors": .number(Double(errors)), "error_rate": .number(errorRate),
             "ttft_ms": pair(ttftP50, ttftP95), "tokens_per_second": pair(tpsP50, tpsP95),
             "duration_ms": pair(durationP50, durationP95),
-            "last_seen": lastSampleAt.map { .string(ISO8601.string(Date(timeIntervalSince1970: $0))) } ?? .null,
+            "last_seen": lastSampleAt.map { .string(ISOTime.string(Date(timeIntervalSince1970: $0))) } ?? .null,
         ]
     }
 }

@@ -118,7 +118,7 @@ extension ManagementRoutes {
 
     static func date(_ q: Parameters, _ name: String) throws(ManagementError) -> Date? {
         guard let text = q[Substring(name)] else { return nil }
-        guard let date = ISO8601.date(String(text)) else {
+        guard let date = ISOTime.parse(String(text)) else {
             throw ManagementError(.invalidRequest, "\(name) must be an ISO 8601 time or Unix seconds")
         }
         return date

@@ -1,5 +1,6 @@
 import Foundation
 import PlexusCore
+import PlexusStorage
 import Synchronization
 
 /// The requests running now, for the dashboard's in-flight view. Entries are small values; the JSON is built only
@@ -16,7 +17,7 @@ final class InFlightTable: Sendable {
 
         var json: JSONValue {
             [
-                "request_id": .string(id), "started_at": .string(ISO8601.string(startedAt)),
+                "request_id": .string(id), "started_at": .string(ISOTime.string(startedAt)),
                 "key": key.map(JSONValue.string) ?? .null, "alias": alias.map(JSONValue.string) ?? .null,
                 "client_api": .string(clientAPI.rawValue), "streamed": .bool(streamed),
             ]
