@@ -50,17 +50,7 @@ keys:
 """
 
 
-class Gateway:
-    def __init__(self, port, folder, proc):
-        self.port = port
-        self.folder = folder
-        self.proc = proc
-        self.base = f"http://127.0.0.1:{port}"
-
-    @property
-    def config_path(self):
-        return self.folder / "plexus.yaml"
-
+class Gateway(plexus_process.Gateway):
     def admin(self, path, method="GET", body=None):
         """Calls the management API with the admin key (for checks the page does not show)."""
         import json

@@ -81,16 +81,7 @@ keys:
 """
 
 
-class Gateway:
-    def __init__(self, port, folder, proc):
-        self.port = port
-        self.folder = folder
-        self.proc = proc
-        self.base = f"http://127.0.0.1:{port}"
-
-    @property
-    def db(self):
-        return self.folder / "data" / "plexus.sqlite"
+Gateway = plexus_process.Gateway
 
 
 @pytest.fixture(scope="session")

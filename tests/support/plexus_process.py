@@ -14,6 +14,24 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 BINARY = ROOT / ".build" / "debug" / "plexus"
 
 
+class Gateway:
+    """A running gateway: its port, folder (config, log, database) and process."""
+
+    def __init__(self, port, folder, proc):
+        self.port = port
+        self.folder = folder
+        self.proc = proc
+        self.base = f"http://127.0.0.1:{port}"
+
+    @property
+    def config_path(self):
+        return self.folder / "plexus.yaml"
+
+    @property
+    def db(self):
+        return self.folder / "data" / "plexus.sqlite"
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
