@@ -4,19 +4,29 @@ import PlexusCore
 
 /// Where a client's API key is read from, per API.md.
 enum ClientCredentials {
+    static let xAPIKey = HTTPField.Name("x-api-key")!
+    static let xGoogAPIKey = HTTPField.Name("x-goog-api-key")!
+
     /// The key the client sent: Bearer, x-api-key, x-goog-api-key, or `?key=` on /v1beta routes only.
     static func secret(from request: Request) -> String? {
         let h = request.headers
-        if let auth = h[.authorization] {
-            let parts = auth.split(separator: " ", maxSplits: 1)
-            if parts.count == 2, parts[0].lowercased() == "bearer" { return String(parts[1]).trimmed }
-        }
-        if let k = h[HTTPField.Name("x-api-key")!], !k.isEmpty { return k }
-        if let k = h[HTTPField.Name("x-goog-api-key")!], !k.isEmpty { return k }
+        if let auth = h[.authorization], let key = bearer(auth) { return key }
+        if let k = h[xAPIKey], !k.isEmpty { return k }
+        if let k = h[xGoogAPIKey], !k.isEmpty { return k }
         if request.uri.path.hasPrefix("/v1beta/"), let k = request.uri.queryParameters["key"], !k.isEmpty {
             return String(k)
         }
         return nil
+    }
+
+    /// The token of `Bearer TOKEN` (scheme case-insensitive), compared on bytes: this runs for every request.
+    static func bearer(_ value: String) -> String? {
+        let u = value.utf8
+        guard u.count > 7, let space = u.firstIndex(of: 32), u.distance(from: u.startIndex, to: space) == 6,
+              u.prefix(6).elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 })
+        else { return nil }
+        let token = value[u.index(after: space)...]
+        return token.contains(" ") ? String(token).trimmed : String(token)
     }
 }
 

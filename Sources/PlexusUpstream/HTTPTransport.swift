@@ -1,41 +1,94 @@
-import AsyncHTTPClient
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
 
-/// Upstream calls over real HTTP with AsyncHTTPClient (connection pooling, streaming bodies, cancellation).
+/// Upstream calls over real HTTP/1.1 (and TLS) on SwiftNIO: keep-alive connections pooled per event loop, streamed
+/// bodies with back-pressure, first-byte and idle timeouts, cancellation that closes the connection.
 public final class HTTPTransport: UpstreamTransport {
-    private let client: HTTPClient
+    private let pool: ConnectionPool
+    private let group: any EventLoopGroup
+    /// Parsed upstream URLs: a gateway calls few distinct ones, and parsing costs more than the lookup.
+    private let urls = Mutex<[String: UpstreamURL]>([:])
 
-    /// - Parameter idleTimeout: the longest silence tolerated between two body reads of a stream.
-    public init(idleTimeout: Duration = .seconds(300), connectTimeout: Duration = .seconds(10)) {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(
-            connect: .nanoseconds(Int64(connectTimeout.components.seconds) * 1_000_000_000),
-            read: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000))
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 1024)
-        configuration.decompression = .disabled
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    /// - Parameters:
+    ///   - idleTimeout: the longest silence tolerated while an answer streams (and an idle pooled connection lives).
+    ///   - tlsConfiguration: trust settings for `https` upstreams (the system's roots by default).
+    public init(
+        idleTimeout: Duration = .seconds(300), connectTimeout: Duration = .seconds(10),
+        tlsConfiguration: TLSConfiguration = .makeClientConfiguration()
+    ) {
+        group = MultiThreadedEventLoopGroup.singleton
+        pool = ConnectionPool(
+            connectTimeout: .init(connectTimeout), idleTimeout: .init(idleTimeout), tlsConfiguration: tlsConfiguration)
     }
 
     public func send(_ request: UpstreamRequest, firstByteTimeout: Duration) async throws(UpstreamError) -> UpstreamResponse {
-        var r = HTTPClientRequest(url: request.url)
-        r.method = HTTPMethod(rawValue: request.method)
-        for (name, value) in request.headers { r.headers.add(name: name, value: value) }
-        r.body = .bytes(request.body)
-        let ms = firstByteTimeout.components.seconds * 1000 + firstByteTimeout.components.attoseconds / 1_000_000_000_000_000
+        let url = try parsed(request.url)
+        // The current event loop when the task runs on one (the gateway installs NIO as the global executor).
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
+        let head = Self.head(for: request, url: url)
+        let deadline = NIODeadline.now() + .init(firstByteTimeout)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let (channel, reused) = try await pool.acquire(url, on: loop)
+            do {
+                return try await exchange(on: channel, head: head, body: request.body, deadline: deadline)
+            } catch let error where reused && attempt == 1 && error.code == .reset && !Task.isCancelled {
+                // A pooled connection the server had already closed: the request never reached it, so one retry
+                // on a fresh connection is safe.
+                continue
+            }
+        }
+    }
+
+    private func exchange(
+        on channel: any Channel, head: HTTPRequestHead, body: ByteBuffer, deadline: NIODeadline
+    ) async throws(UpstreamError) -> UpstreamResponse {
+        let exchange = UpstreamExchange(channel: channel)
+        let timeout = channel.eventLoop.scheduleTask(deadline: deadline) {
+            exchange.fail(UpstreamError(.firstByteTimeout, "no response before the first-byte deadline"))
+            channel.close(promise: nil)
+        }
+        defer { timeout.cancel() }
+        channel.writeAndFlush(UpstreamConnectionHandler.Start(exchange: exchange, head: head, body: body))
+            .whenFailure { error in exchange.fail(UpstreamError(.reset, "cannot write to upstream: \(error)")) }
         do {
-            let response = try await client.execute(r, timeout: .milliseconds(ms))
+            let responseHead = try await exchange.head()
             return UpstreamResponse(
-                status: Int(response.status.code),
-                headers: response.headers.map { ($0.name, $0.value) },
-                body: UpstreamBody(.http(response.body)))
+                status: responseHead.status, headers: responseHead.headers, body: UpstreamBody(exchange: exchange))
         } catch {
             throw UpstreamError.map(error)
         }
     }
 
+    private func parsed(_ text: String) throws(UpstreamError) -> UpstreamURL {
+        if let url = urls.withLock({ $0[text] }) { return url }
+        let url = try UpstreamURL(text)
+        urls.withLock { table in
+            if table.count >= 1024 { table.removeAll() }
+            table[text] = url
+        }
+        return url
+    }
+
+    /// The request head: method, target, `Host`, the request's headers and its length.
+    static func head(for request: UpstreamRequest, url: UpstreamURL) -> HTTPRequestHead {
+        var headers = HTTPHeaders()
+        headers.reserveCapacity(request.headers.count + 2)
+        headers.add(name: "host", value: url.hostHeader)
+        for (name, value) in request.headers { headers.add(name: name, value: value) }
+        if !headers.contains(name: "content-length") {
+            headers.add(name: "content-length", value: String(request.body.readableBytes))
+        }
+        return HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: url.target, headers: headers)
+    }
+
+    /// Closes idle pooled connections (running answers finish on their own).
     public func shutdown() async throws {
-        try await client.shutdown()
+        await pool.closeAll()
     }
 }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 
 /// An upstream body as it arrives, from a socket or from the in-process mock.
@@ -6,7 +5,7 @@ public struct UpstreamBody: AsyncSequence, Sendable {
     public typealias Element = ByteBuffer
 
     enum Source: Sendable {
-        case http(HTTPClientResponse.Body)
+        case http(ExchangeReader)
         case chunks(AsyncThrowingStream<[UInt8], any Error>)
         case buffer(ByteBuffer)
     }
@@ -15,12 +14,14 @@ public struct UpstreamBody: AsyncSequence, Sendable {
 
     init(_ source: Source) { self.source = source }
 
+    init(exchange: UpstreamExchange) { self.init(.http(ExchangeReader(exchange))) }
+
     /// A body that is already complete.
     public static func complete(_ buffer: ByteBuffer) -> UpstreamBody { UpstreamBody(.buffer(buffer)) }
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         enum State {
-            case http(HTTPClientResponse.Body.AsyncIterator)
+            case http(ExchangeReader)
             case chunks(AsyncThrowingStream<[UInt8], any Error>.AsyncIterator)
             case buffer(ByteBuffer?)
         }
@@ -30,10 +31,8 @@ public struct UpstreamBody: AsyncSequence, Sendable {
         public mutating func next() async throws -> ByteBuffer? {
             do {
                 switch state {
-                case .http(var it):
-                    let v = try await it.next()
-                    state = .http(it)
-                    return v
+                case .http(let reader):
+                    return try await reader.exchange.next()
                 case .chunks(var it):
                     let v = try await it.next()
                     state = .chunks(it)
@@ -50,7 +49,7 @@ public struct UpstreamBody: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator {
         switch source {
-        case .http(let body): AsyncIterator(state: .http(body.makeAsyncIterator()))
+        case .http(let reader): AsyncIterator(state: .http(reader))
         case .chunks(let s): AsyncIterator(state: .chunks(s.makeAsyncIterator()))
         case .buffer(let b): AsyncIterator(state: .buffer(b))
         }
@@ -62,21 +61,22 @@ extension UpstreamError {
     static func map(_ error: any Error) -> UpstreamError {
         if let e = error as? UpstreamError { return e }
         if error is CancellationError { return UpstreamError(.cancelled, "cancelled") }
-        if let e = error as? HTTPClientError {
-            switch e {
-            case .deadlineExceeded: return UpstreamError(.firstByteTimeout, "no response before the first-byte deadline")
-            case .readTimeout: return UpstreamError(.idleTimeout, "no data from upstream within the idle timeout")
-            case .cancelled: return UpstreamError(.cancelled, "cancelled")
-            case .connectTimeout: return UpstreamError(.connect, "connect timeout")
-            case .remoteConnectionClosed: return UpstreamError(.reset, "upstream closed the connection")
-            case .invalidURL: return UpstreamError(.invalidURL, "invalid upstream URL")
-            default: return UpstreamError(.reset, "\(e)")
-            }
-        }
         let text = "\(error)"
         if text.contains("reset") || text.contains("closed") || text.contains("EOF") || text.contains("eof") {
             return UpstreamError(.reset, text)
         }
         return UpstreamError(.connect, text)
+    }
+}
+
+/// Holds an exchange for a body and its iterators; when the last of them goes away before the answer ended, the
+/// connection is closed (an unfinished answer cannot be followed by another request).
+final class ExchangeReader: Sendable {
+    let exchange: UpstreamExchange
+
+    init(_ exchange: UpstreamExchange) { self.exchange = exchange }
+
+    deinit {
+        if !exchange.isFinished { exchange.cancel() }
     }
 }

@@ -19,10 +19,9 @@ public struct PerformanceTracker: Sendable {
 
     /// Records a finished request; amortised O(1).
     public mutating func record(_ target: TargetID, _ sample: PerformanceSample) {
-        var ring = rings[target] ?? SampleRing(capacity: maxSamplesPerTarget)
-        ring.removeOlder(than: sample.at - window)
-        ring.append(sample)
-        rings[target] = ring
+        // Mutated in place: a copy out of the dictionary would share, and so copy, the whole ring every time.
+        rings[target, default: SampleRing(capacity: maxSamplesPerTarget)].removeOlder(than: sample.at - window)
+        rings[target, default: SampleRing(capacity: maxSamplesPerTarget)].append(sample)
         summaries[target, default: TargetSummary()].update(with: sample, alpha: ewmaAlpha, window: window)
     }
 

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Prometheus
+import Synchronization
 import PlexusStorage
 
 /// The gateway's Prometheus metrics, through swift-metrics with a per-gateway registry (no global bootstrap, so
@@ -10,6 +11,8 @@ final class GatewayMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     private let inFlight: Meter
     private let cooldowns: CoreMetrics.Gauge
+    private let requestCounters = Mutex<[RequestLabels: CoreMetrics.Counter]>([:])
+    private let targets = Mutex<[[String]: TargetHandles]>([:])
 
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -26,38 +29,74 @@ final class GatewayMetrics: Sendable {
     func started() { inFlight.increment() }
 
     /// One finished request: counters by alias, provider, protocol pair and status; latency histograms; tokens and
-    /// cost by kind.
+    /// cost by kind. Metric handles are looked up once per label set and kept (the registry lookup is costly).
     func finished(_ row: UsageRecord) {
         inFlight.decrement()
         let alias = row.alias ?? "", provider = row.provider ?? ""
-        let target = ("provider", provider)
-        Counter(label: "plexus_requests_total", dimensions: [
-            ("alias", alias), target, ("client_api", row.clientProtocol.rawValue),
-            ("target_api", row.targetProtocol?.rawValue ?? ""), ("outcome", row.outcome.rawValue),
-            ("status", String(row.httpStatus)),
-        ], factory: factory).increment()
-        let dims = [("alias", alias), target]
-        Timer(label: "plexus_request_duration_seconds", dimensions: dims, factory: factory)
-            .recordNanoseconds(Int64(row.durationMs * 1_000_000))
-        if let ttft = row.ttftMs {
-            Timer(label: "plexus_ttft_seconds", dimensions: dims, factory: factory).recordNanoseconds(Int64(ttft * 1_000_000))
-        }
-        if let tps = row.outputTokensPerSecond {
-            Recorder(label: "plexus_output_tokens_per_second", dimensions: dims, aggregate: true, factory: factory)
-                .record(tps)
-        }
+        requestCounter(RequestLabels(
+            alias: alias, provider: provider, clientAPI: row.clientProtocol.rawValue,
+            targetAPI: row.targetProtocol?.rawValue ?? "", outcome: row.outcome.rawValue, status: row.httpStatus
+        )).increment()
+        let h = targetHandles(alias: alias, provider: provider)
+        h.duration.recordNanoseconds(Int64(row.durationMs * 1_000_000))
+        if let ttft = row.ttftMs { h.ttft.recordNanoseconds(Int64(ttft * 1_000_000)) }
+        if let tps = row.outputTokensPerSecond { h.tps.record(tps) }
         let t = row.tokens
-        for (kind, n) in [("input", t.input), ("cache_read", t.cacheRead), ("cache_write", t.cacheWrite),
-                          ("output", t.output), ("reasoning", t.reasoning)] {
-            guard let n, n > 0 else { continue }
-            Counter(label: "plexus_tokens_total", dimensions: dims + [("kind", kind)], factory: factory).increment(by: n)
+        for (i, n) in [t.input, t.cacheRead, t.cacheWrite, t.output, t.reasoning].enumerated() {
+            if let n, n > 0 { h.tokens[i].increment(by: n) }
         }
         if let c = row.cost {
-            for (kind, v) in [("input", c.input), ("cache_read", c.cacheRead), ("cache_write", c.cacheWrite),
-                              ("output", c.output), ("reasoning", c.reasoning)] where v > 0 {
-                FloatingPointCounter(label: "plexus_cost_usd_total", dimensions: dims + [("kind", kind)], factory: factory)
-                    .increment(by: v)
+            for (i, v) in [c.input, c.cacheRead, c.cacheWrite, c.output, c.reasoning].enumerated() where v > 0 {
+                h.cost[i].increment(by: v)
             }
+        }
+    }
+
+    /// The labels of `plexus_requests_total`.
+    private struct RequestLabels: Hashable {
+        var alias, provider, clientAPI, targetAPI, outcome: String
+        var status: Int
+    }
+
+    /// The per-target metric handles, in `TargetHandles.kinds` order for tokens and cost.
+    private struct TargetHandles: Sendable {
+        static let kinds = ["input", "cache_read", "cache_write", "output", "reasoning"]
+        let duration: CoreMetrics.Timer
+        let ttft: CoreMetrics.Timer
+        let tps: Recorder
+        let tokens: [CoreMetrics.Counter]
+        let cost: [FloatingPointCounter]
+    }
+
+    private func requestCounter(_ l: RequestLabels) -> CoreMetrics.Counter {
+        requestCounters.withLock { table in
+            if let counter = table[l] { return counter }
+            let counter = CoreMetrics.Counter(label: "plexus_requests_total", dimensions: [
+                ("alias", l.alias), ("provider", l.provider), ("client_api", l.clientAPI), ("target_api", l.targetAPI),
+                ("outcome", l.outcome), ("status", String(l.status)),
+            ], factory: factory)
+            table[l] = counter
+            return counter
+        }
+    }
+
+    private func targetHandles(alias: String, provider: String) -> TargetHandles {
+        targets.withLock { table in
+            let key = [alias, provider]
+            if let handles = table[key] { return handles }
+            let dims = [("alias", alias), ("provider", provider)]
+            let handles = TargetHandles(
+                duration: CoreMetrics.Timer(label: "plexus_request_duration_seconds", dimensions: dims, factory: factory),
+                ttft: CoreMetrics.Timer(label: "plexus_ttft_seconds", dimensions: dims, factory: factory),
+                tps: Recorder(label: "plexus_output_tokens_per_second", dimensions: dims, aggregate: true, factory: factory),
+                tokens: TargetHandles.kinds.map {
+                    CoreMetrics.Counter(label: "plexus_tokens_total", dimensions: dims + [("kind", $0)], factory: factory)
+                },
+                cost: TargetHandles.kinds.map {
+                    FloatingPointCounter(label: "plexus_cost_usd_total", dimensions: dims + [("kind", $0)], factory: factory)
+                })
+            table[key] = handles
+            return handles
         }
     }
 
