@@ -105,6 +105,7 @@ public final class Gateway: Sendable {
         DashboardRoutes().register(on: router)
         return Application(
             router: router,
+            server: .watchedHTTP1(),
             configuration: .init(
                 address: .hostname(host ?? config.server.host, port: port ?? config.server.port),
                 serverName: "plexus"),

@@ -17,7 +17,7 @@ extension ProxyEngine {
     /// one deadline over all attempts. Every path records the request once.
     func forward(
         _ inbound: InboundRequest, proto: APIProtocol, candidates: [Candidate], snapshot: GatewayState,
-        headers: HTTPFields, conversation: UInt64?, watch: ClientWatch?, record: RequestRecord
+        headers: HTTPFields, conversation: UInt64?, record: RequestRecord
     ) async -> Response {
         let failover = snapshot.config.failover
         let limit = failover.enabled ? max(1, failover.maxAttempts) : 1
@@ -48,8 +48,7 @@ extension ProxyEngine {
             let firstByte = Duration.seconds(failover.firstByteTimeoutSeconds)
             let context = AttemptContext(
                 plan: plan, inbound: inbound, snapshot: snapshot, clientHeaders: headers, record: record,
-                firstByteTimeout: min(firstByte, remaining), conversation: conversation,
-                watch: watch)
+                firstByteTimeout: min(firstByte, remaining), conversation: conversation)
             switch await attempt(context) {
             case .done(let response):
                 return response
@@ -115,8 +114,6 @@ struct AttemptContext: Sendable {
     let firstByteTimeout: Duration
     /// The sticky-session key of the conversation, when sticky sessions are on.
     let conversation: UInt64?
-    /// Watches for the client leaving.
-    let watch: ClientWatch?
     let started = ContinuousClock.now
 }
 

@@ -46,19 +46,10 @@ extension ProxyEngine {
             api: plan.targetProtocol, passthrough: plan.passthrough)
         headers[.contentType] = inbound.geminiJSONArray ? "application/json" : "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        // Watching for the client leaving consumes the connection's inbound side, so the connection cannot carry
-        // another request: say so, or a client could reuse it and race the close.
-        if context.watch != nil { headers[.connection] = "close" }
-        let watch = context.watch
+        // A client that leaves cancels the connection's task, and so the relay and the upstream call, even while
+        // the upstream is silent (`WatchedHTTP1Channel`).
         return .done(Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            // Watching the inbound side cancels the relay (and so the upstream call) as soon as the client leaves,
-            // even while the upstream is silent. A slow first byte may have claimed the watch already: then
-            // a departed client is noticed at the next write.
-            if let watch, watch.claim() {
-                try await watch.body.consumeWithCancellationOnInboundClose { _ in try await relay.run(&writer) }
-            } else {
-                try await relay.run(&writer)
-            }
+            try await relay.run(&writer)
         }))
     }
 }

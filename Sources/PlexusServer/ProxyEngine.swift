@@ -61,14 +61,9 @@ final class ProxyEngine: Sendable {
             let choice = groups.reduce(0) { $0 + $1.candidates.count } > 1
             let conversation = snapshot.config.routing.stickySessions && choice ? inbound.conversationKey(proto: proto) : nil
             let candidates = order(groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
-            let watch = ClientWatch(body: request.body)
-            let headers = request.headers
-            let started = record
-            let body = inbound
-            return await watch.run(grace: .seconds(1)) {
-                await self.forward(body, proto: proto, candidates: candidates, snapshot: snapshot,
-                                   headers: headers, conversation: conversation, watch: watch, record: started)
-            }
+            // A client that leaves cancels this task (`WatchedHTTP1Channel`), and so the upstream call.
+            return await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
+                                 headers: request.headers, conversation: conversation, record: record)
         } catch {
             return fail(error, proto: proto, record: &record)
         }
@@ -110,7 +105,7 @@ final class ProxyEngine: Sendable {
         return key
     }
 
-    /// Collects the body through the request, so the request keeps the inbound stream for disconnect detection.
+    /// Collects the body within the size limit.
     private func readBody(_ request: inout Request, limit: Int) async throws(PlexusError) -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw PlexusError(.requestTooLarge, "request body of \(length) bytes is over the limit of \(limit) bytes")

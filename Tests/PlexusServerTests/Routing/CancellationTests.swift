@@ -49,7 +49,7 @@ struct CancellationTests {
         }
     }
 
-    /// A unary request whose upstream is slow is watched after a second; the client leaving cancels the upstream.
+    /// A unary request whose upstream is slow: the client leaving cancels the upstream.
     @Test func clientDisconnectDuringASlowUnaryRequestCancelsTheUpstream() async throws {
         try await withMockServer { port, mock in
             let models = """
@@ -72,6 +72,39 @@ struct CancellationTests {
                 #expect(snapshot != nil, "the mock saw the waiting request cancelled")
                 let row = try #require(try await gw.rowsWhenWritten(1).first)
                 #expect(row.outcome == .cancelled)
+                #expect(row.attempts.count == 1, "no new attempt after the client left")
+                let second = await mock.stats.requests(for: "demo-fast")
+                #expect(second == 0)
+            }
+        }
+    }
+
+    /// Noticed at once, with no grace: the upstream is cancelled well before the old one-second watch would have
+    /// started, and the request leaves a cancelled row.
+    @Test func clientDisconnectFromASlowUnaryRequestIsNoticedAtOnce() async throws {
+        try await withMockServer { port, mock in
+            let models = """
+                  slow:
+                    selector: in_order
+                    targets:
+                      - { provider: a, model: "mock:ttft=8000" }
+                      - { provider: b, model: demo-fast }
+                """
+            try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models), timeout: .seconds(20)) { gw in
+                let closedAt = try await RawHTTPConnection.open(port: gw.port) { connection in
+                    try await connection.chat("slow", stream: false)
+                    let seen = await mock.stats.waitUntil(timeout: .seconds(3)) {
+                        $0.requestsByModel["mock:ttft=8000"] == 1
+                    }
+                    #expect(seen != nil, "the upstream got the request")
+                    return ContinuousClock.now
+                }
+                let snapshot = await mock.stats.waitUntil(timeout: .seconds(3)) { $0.requestsCancelled == 1 }
+                let cancelledAt = try #require(snapshot?.lastCancelledAt, "the mock saw the waiting request cancelled")
+                #expect(cancelledAt - closedAt < .milliseconds(500))
+                let row = try #require(try await gw.rowsWhenWritten(1).first)
+                #expect(row.outcome == .cancelled)
+                #expect(row.httpStatus == 499)
                 #expect(row.attempts.count == 1, "no new attempt after the client left")
                 let second = await mock.stats.requests(for: "demo-fast")
                 #expect(second == 0)
