@@ -25,6 +25,11 @@ let package = Package(
     targets: [
         // Pure: protocol wire types, canonical IR, translators, SSE. No I/O.
         .target(name: "PlexusCore"),
+        // The event-loop task executor that server connections (gateway and mock) run on.
+        .target(name: "PlexusExecution", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
         // Pure: typed config, validation, alias resolution, candidate ordering. Clock injected.
         .target(name: "PlexusRouting", dependencies: [
             "PlexusCore",
@@ -55,6 +60,7 @@ let package = Package(
         ]),
         // Network: mock upstream speaking OpenAI, Anthropic and Gemini.
         .target(name: "PlexusMock", dependencies: [
+            "PlexusExecution",
             "PlexusCore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -64,6 +70,7 @@ let package = Package(
         // Network: the Hummingbird application.
         .target(name: "PlexusServer", dependencies: [
             "PlexusCore", "PlexusRouting", "PlexusUpstream", "PlexusStorage", "PlexusStoragePostgres", "PlexusMock",
+            "PlexusExecution",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

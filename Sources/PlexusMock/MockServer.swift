@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import PlexusExecution
 
 /// A real HTTP/1.1 server (SwiftNIO) in front of a `MockUpstream`: keep-alive, chunked streams,
 /// resets as closed connections. Runs in the caller's task until cancelled.
@@ -53,7 +54,11 @@ public struct MockServer: Sendable {
             try await server.executeThenClose { connections in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in connections {
-                        group.addTask { await MockConnection(upstream: upstream, logger: logger).serve(connection) }
+                        // On the connection's own loop: a hop to another (possibly idle) CPU costs milliseconds here.
+                        let executor = EventLoopTaskExecutor.of(connection.channel.eventLoop)
+                        group.addTask(executorPreference: executor) {
+                            await MockConnection(upstream: upstream, logger: logger).serve(connection)
+                        }
                     }
                 }
             }

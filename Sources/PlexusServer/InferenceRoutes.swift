@@ -10,10 +10,10 @@ struct InferenceRoutes {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/chat/completions") { request, _ in
-            await EventLoopTaskExecutor.onCurrentLoop { await engine.handle(request, proto: .chat) }
+            await engine.handle(request, proto: .chat)
         }
         router.post("/v1/messages") { request, _ in
-            await EventLoopTaskExecutor.onCurrentLoop { await engine.handle(request, proto: .messages) }
+            await engine.handle(request, proto: .messages)
         }
         router.post("/v1/messages/count_tokens") { request, _ in
             await countTokens(request, proto: .messages)
@@ -21,8 +21,7 @@ struct InferenceRoutes {
         // Google serves generateContent under v1beta and v1; google-genai uses v1 with a custom base URL.
         for prefix in ["/v1beta/models/{action}", "/v1/models/{action}"] {
             router.post(RouterPath(prefix)) { request, context in
-                let action = context.parameters.get("action") ?? ""
-                return await EventLoopTaskExecutor.onCurrentLoop { await gemini(request, action: action) }
+                await gemini(request, action: context.parameters.get("action") ?? "")
             }
         }
         router.get("/v1beta/models") { request, _ in

@@ -161,7 +161,14 @@ struct StreamRelay: Sendable {
     ) -> (events: [SSEEvent], ir: [IR.StreamEvent], failure: PlexusError?) {
         let now = ContinuousClock.now
         var ir: [IR.StreamEvent] = []
+        // Relaying bytes as they are, the tap needs only the first content, usage, stop and errors: the content
+        // deltas in between are not decoded (that was most of a raw relay's cost per event), only timed.
+        let everyEvent = translating || record.trace != nil
         for event in events {
+            if !everyEvent, record.firstTokenAt != nil, !observer.mayCarryUsageStopOrError(event) {
+                record.markContent(at: now, sentAt: sentAt)
+                continue
+            }
             do {
                 let decoded = try observer.decode(event)
                 if decoded.content { record.markContent(at: now, sentAt: sentAt) }
@@ -203,18 +210,7 @@ struct StreamRelay: Sendable {
     static func isUsageOnlyChunk(_ event: SSEEvent) -> Bool {
         var data = event.data
         return data.withUTF8 { bytes in
-            contains(bytes, Array(#""choices":[]"#.utf8)) && contains(bytes, Array(#""usage":{"#.utf8))
+            ByteSearch.contains(bytes, #""choices":[]"#) && ByteSearch.contains(bytes, #""usage":{"#)
         }
-    }
-
-    private static func contains(_ haystack: UnsafeBufferPointer<UInt8>, _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first, haystack.count >= needle.count else { return false }
-        var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if haystack[i] == first, needle.indices.allSatisfy({ haystack[i + $0] == needle[$0] }) { return true }
-            i += 1
-        }
-        return false
     }
 }

@@ -22,6 +22,23 @@ struct UsageObserver: Sendable {
         return (events, observe(events))
     }
 
+    /// Whether an event may carry usage, a stop reason or an error (false only for plain content deltas), by a byte
+    /// search on its data. Gemini puts usage on content chunks, so all its events count.
+    func mayCarryUsageStopOrError(_ event: SSEEvent) -> Bool {
+        switch proto {
+        case .chat:
+            var data = event.data
+            return data.withUTF8 { bytes in
+                ByteSearch.contains(bytes, #""usage""#) || ByteSearch.contains(bytes, #""finish_reason":""#)
+                    || ByteSearch.contains(bytes, #""error""#) || !ByteSearch.contains(bytes, #""delta""#)
+            }
+        case .messages:
+            return event.event != "content_block_delta"
+        case .gemini:
+            return true
+        }
+    }
+
     /// Closes the decoder at the end of the upstream stream.
     mutating func finish() -> [IR.StreamEvent] {
         let events = decoder.finish()

@@ -1,6 +1,7 @@
 import HummingbirdCore
 import Logging
 import NIOCore
+import PlexusExecution
 
 /// Hummingbird's HTTP/1 connection, run in a task that is cancelled as soon as the client goes away.
 ///
@@ -33,7 +34,8 @@ struct WatchedHTTP1Channel: ServerChildChannel {
 
     func handle(value: Value, logger: Logger) async {
         await withDiscardingTaskGroup { group in
-            group.addTask {
+            // On the channel's own loop as task executor: no thread hops between the socket and the handler.
+            group.addTask(executorPreference: EventLoopTaskExecutor.of(value.channel.eventLoop)) {
                 await http1.handle(value: value.connection, logger: logger)
                 // The connection is done: wake the waiter below even if no close event came.
                 value.watch.close()
