@@ -18,9 +18,22 @@ extension UsageRecord {
         ]
     }
 
+    /// The attempts as a JSON array, in the shape `Attempt`'s `Codable` reads back (absent optionals omitted).
+    /// Written with PlexusCore's writer: Foundation's encoder cost more than the rest of a row, on every row.
     static func encode(_ attempts: [Attempt]) -> String? {
-        guard !attempts.isEmpty, let data = try? JSONEncoder().encode(attempts) else { return nil }
-        return String(decoding: data, as: UTF8.self)
+        guard !attempts.isEmpty else { return nil }
+        let array = JSONValue.array(attempts.map { a in
+            var o = JSONObject()
+            o["provider"] = .string(a.provider)
+            o["model"] = .string(a.model)
+            o["api"] = .string(a.api)
+            if let status = a.status { o["status"] = .number(Double(status)) }
+            if let error = a.error { o["error"] = .string(error) }
+            o["durationMs"] = .number(a.durationMs)
+            o["passthrough"] = .bool(a.passthrough)
+            return .object(o)
+        })
+        return String(decoding: array.serialized(), as: UTF8.self)
     }
 
     static func decodeAttempts(_ text: String?) -> [Attempt] {

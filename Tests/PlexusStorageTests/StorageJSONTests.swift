@@ -100,3 +100,27 @@ struct StorageJSONTests {
         #expect(ISOTime.parse("yesterday") == nil)
     }
 }
+
+@Suite("Attempts column")
+struct AttemptsColumnTests {
+    @Test(arguments: [
+        [UsageRecord.Attempt](),
+        [.init(provider: "P", model: "A", api: "chat", status: nil, error: "connect timeout", durationMs: 30.25,
+               passthrough: false)],
+        [.init(provider: "P\"q", model: "m/1", api: "messages", status: 529, error: "over\nloaded", durationMs: 1,
+               passthrough: true),
+         .init(provider: "P", model: "A", api: "gemini", status: 200, error: nil, durationMs: 970.5, passthrough: true)],
+    ])
+    func writtenAttemptsReadBackEqualAndAsFoundationWouldWriteThem(attempts: [UsageRecord.Attempt]) throws {
+        let text = UsageRecord.encode(attempts)
+        #expect(UsageRecord.decodeAttempts(text) == attempts)
+        guard let text else {
+            #expect(attempts.isEmpty)
+            return
+        }
+        // Foundation orders keys by hash, so compare the documents as Foundation objects.
+        let ours = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? NSArray
+        let foundation = try JSONSerialization.jsonObject(with: JSONEncoder().encode(attempts)) as? NSArray
+        #expect(ours != nil && ours == foundation)
+    }
+}
