@@ -64,15 +64,27 @@ extension ProxyEngine {
         var record = context.record
         let upstreamBytes = Array(buffer.readableBytesView)
         record.trace?.upstreamResponse(status: response.status, headers: response.headers, body: upstreamBytes)
-        // Decoded once: for the usage row and, when translating, for the client's body.
-        let decoded = Result { () throws(PlexusError) in try Translator.decodeResponse(upstreamBytes, from: plan.targetProtocol) }
         var observer = UsageObserver(proto: plan.targetProtocol)
-        if case .success(let response) = decoded { observer.observe(response) }
         let clientBytes: [UInt8]
-        do {
-            clientBytes = try plan.clientBody(upstreamBytes: upstreamBytes, decoded: decoded, clientModel: context.inbound.model)
-        } catch {
-            return .retry(AttemptFailure(other: error))
+        var decoded: Result<IR.Response, PlexusError>?
+        if plan.passthrough, record.trace == nil,
+           let summary = Translator.summary(ofResponse: upstreamBytes, from: plan.targetProtocol) {
+            // Forwarded as is: only usage and stop reason are read.
+            observer.observe(summary)
+            clientBytes = upstreamBytes
+        } else {
+            // Decoded once: for the usage row and, when translating, for the client's body.
+            let result = Result { () throws(PlexusError) in
+                try Translator.decodeResponse(upstreamBytes, from: plan.targetProtocol)
+            }
+            if case .success(let response) = result { observer.observe(response) }
+            do {
+                clientBytes = try plan.clientBody(
+                    upstreamBytes: upstreamBytes, decoded: result, clientModel: context.inbound.model)
+            } catch {
+                return .retry(AttemptFailure(other: error))
+            }
+            decoded = result
         }
         record.markContent(at: .now, sentAt: context.started)
         record.row.tokens = observer.tokens
@@ -82,7 +94,7 @@ extension ProxyEngine {
         succeeded(record: &record, context: context)
         if let trace = record.trace {
             trace.clientResponse(status: 200, body: clientBytes)
-            trace.finalMessage(try? decoded.get(), clientProtocol: plan.clientProtocol, clientModel: context.inbound.model)
+            trace.finalMessage(try? decoded?.get(), clientProtocol: plan.clientProtocol, clientModel: context.inbound.model)
         }
         commit(&record)
         let headers = HTTPResponses.routing(

@@ -29,7 +29,8 @@ struct UsageObserver: Sendable {
         case .chat:
             var data = event.data
             return data.withUTF8 { bytes in
-                ByteSearch.contains(bytes, #""usage""#) || ByteSearch.contains(bytes, #""finish_reason":""#)
+                // `"usage":null` rides on every chunk once usage is asked for: only an object counts.
+                ByteSearch.contains(bytes, #""usage":{"#) || ByteSearch.contains(bytes, #""finish_reason":""#)
                     || ByteSearch.contains(bytes, #""error""#) || !ByteSearch.contains(bytes, #""delta""#)
             }
         case .messages:
@@ -65,8 +66,13 @@ struct UsageObserver: Sendable {
 
     /// Notes usage and stop reason of a unary answer.
     mutating func observe(_ response: IR.Response) {
-        if let u = response.usage { tokens = Self.tokens(u, from: proto) }
-        stopReason = response.stopReason?.wireName(in: proto)
+        observe(ResponseSummary(usage: response.usage, stopReason: response.stopReason))
+    }
+
+    /// Notes usage and stop reason read from a unary answer without decoding it.
+    mutating func observe(_ summary: ResponseSummary) {
+        if let u = summary.usage { tokens = Self.tokens(u, from: proto) }
+        stopReason = summary.stopReason?.wireName(in: proto)
     }
 
     /// Anthropic does not split reasoning out of its output count: the row says unknown, not 0.

@@ -18,6 +18,19 @@ import Testing
         #expect(r.stopReason != nil)
     }
 
+    @Test(arguments: Fixtures.responses)
+    func summaryAgreesWithTheDecoder(_ f: Fixture) throws {
+        let r = try Translator.decodeResponse(f.bytes, from: f.proto)
+        let summary = try #require(Translator.summary(ofResponse: f.bytes, from: f.proto))
+        #expect(summary == ResponseSummary(usage: r.usage, stopReason: r.stopReason))
+    }
+
+    @Test func summaryGivesUpWhereAKeyCouldHideInAToolInput() {
+        let body = Array(#"{"content":[{"type":"tool_use","id":"t","name":"f","input":{"usage":{"input_tokens":9}}}],"#.utf8)
+            + Array(#""stop_reason":"tool_use","usage":{"input_tokens":3,"output_tokens":4}}"#.utf8)
+        #expect(Translator.summary(ofResponse: body, from: .messages) == nil)
+    }
+
     @Test(arguments: Fixtures.responses, APIProtocol.allCases)
     func reencodesForEveryClient(_ f: Fixture, _ client: APIProtocol) throws {
         let r = try Translator.decodeResponse(f.bytes, from: f.proto)
