@@ -48,6 +48,7 @@ let package = Package(
         .target(name: "PlexusStorage", dependencies: [
             "PlexusCore",
             .product(name: "SQLiteNIO", package: "sqlite-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),

@@ -26,7 +26,7 @@ enum ClientCredentials {
               u.prefix(6).elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 })
         else { return nil }
         let token = value[u.index(after: space)...]
-        return token.contains(" ") ? String(token).trimmed : String(token)
+        return token.utf8.contains(32) ? String(token).trimmed : String(token)
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PlexusCore
+import NIOPosix
 import SQLiteNIO
 
 /// The usage log in an SQLite file, in WAL mode, written by one connection.
@@ -53,12 +54,22 @@ public final class SQLiteUsageStore: UsageStore {
 
     public func insert(_ rows: [UsageRecord]) async throws {
         guard !rows.isEmpty else { return }
-        let placeholders = "(" + Array(repeating: "?", count: Self.columns.count).joined(separator: ",") + ")"
-        // One multi-row statement per chunk keeps a batch to one thread hop and one fsync.
-        for chunk in stride(from: 0, to: rows.count, by: 500).map({ rows[$0..<min($0 + 500, rows.count)] }) {
-            let sql = "INSERT OR REPLACE INTO usage (\(Self.columns.joined(separator: ","))) VALUES "
+        // Statements and values are built on the blocking pool, as SQLite then runs them there: a batch of a few
+        // hundred rows is milliseconds of work that would otherwise stall an event loop (and its requests).
+        let statements = try await NIOThreadPool.singleton.runIfActive { Self.insertStatements(rows) }
+        for (sql, binds) in statements {
+            _ = try await connection.query(sql, binds)
+        }
+    }
+
+    /// One multi-row statement per ≤ 500 rows: a batch is one thread hop and one fsync.
+    static func insertStatements(_ rows: [UsageRecord]) -> [(String, [SQLiteData])] {
+        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        return stride(from: 0, to: rows.count, by: 500).map { start in
+            let chunk = rows[start..<min(start + 500, rows.count)]
+            let sql = "INSERT OR REPLACE INTO usage (\(columns.joined(separator: ","))) VALUES "
                 + Array(repeating: placeholders, count: chunk.count).joined(separator: ",")
-            _ = try await connection.query(sql, chunk.flatMap { $0.binds })
+            return (sql, chunk.flatMap { $0.binds })
         }
     }
 

@@ -19,13 +19,15 @@ public enum ByteSearch {
         guard n > 0 else { return 0 }
         guard start >= 0, haystack.count - start >= n, let base = haystack.baseAddress else { return nil }
         let p = needle.utf8Start
-        let end = base + (haystack.count - n)
-        var at = base + start
-        // memchr skips to each candidate first byte; memcmp checks the rest.
-        while at <= end, let hit = memchr(at, Int32(p[0]), end - at + 1) {
-            let candidate = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self))
+        // memchr skips to each candidate; memcmp checks the whole needle. The scan looks for the needle's second
+        // byte: JSON markers start with a quote, which is the commonest byte in JSON.
+        let k = n > 1 ? 1 : 0
+        let last = base + (haystack.count - n) + k
+        var at = base + start + k
+        while at <= last, let hit = memchr(at, Int32(p[k]), last - at + 1) {
+            let candidate = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) - k
             if memcmp(candidate, p, n) == 0 { return candidate - base }
-            at = candidate + 1
+            at = candidate + k + 1
         }
         return nil
     }
