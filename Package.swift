@@ -95,6 +95,13 @@ let package = Package(
         ]),
         .testTarget(name: "PlexusCoreTests", dependencies: ["PlexusCore"]),
         .testTarget(name: "PlexusRoutingTests", dependencies: ["PlexusRouting", "PlexusCore"]),
+        .testTarget(name: "PlexusUpstreamTests", dependencies: [
+            "PlexusUpstream",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
         .testTarget(name: "PlexusMockTests", dependencies: [
             "PlexusMock", "PlexusCore",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -9,7 +9,8 @@ import Synchronization
 /// bodies with back-pressure, first-byte and idle timeouts, cancellation that closes the connection.
 public final class HTTPTransport: UpstreamTransport {
     private let pool: ConnectionPool
-    private let group: any EventLoopGroup
+    /// The loop whose pool serves callers that are not on an event loop (a fixed one, so they reuse connections).
+    private let defaultLoop: any EventLoop
     /// Parsed upstream URLs: a gateway calls few distinct ones, and parsing costs more than the lookup.
     private let urls = Mutex<[String: UpstreamURL]>([:])
 
@@ -20,7 +21,7 @@ public final class HTTPTransport: UpstreamTransport {
         idleTimeout: Duration = .seconds(300), connectTimeout: Duration = .seconds(10),
         tlsConfiguration: TLSConfiguration = .makeClientConfiguration()
     ) {
-        group = MultiThreadedEventLoopGroup.singleton
+        defaultLoop = MultiThreadedEventLoopGroup.singleton.next()
         pool = ConnectionPool(
             connectTimeout: .init(connectTimeout), idleTimeout: .init(idleTimeout), tlsConfiguration: tlsConfiguration)
     }
@@ -28,7 +29,7 @@ public final class HTTPTransport: UpstreamTransport {
     public func send(_ request: UpstreamRequest, firstByteTimeout: Duration) async throws(UpstreamError) -> UpstreamResponse {
         let url = try parsed(request.url)
         // The current event loop when the task runs on one (the gateway installs NIO as the global executor).
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? defaultLoop
         let head = Self.head(for: request, url: url)
         let deadline = NIODeadline.now() + .init(firstByteTimeout)
         var attempt = 0

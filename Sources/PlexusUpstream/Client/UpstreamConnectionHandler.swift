@@ -46,12 +46,13 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         case .end:
             let finished = exchange
             exchange = nil
-            finished?.end()
+            // Back in the pool before the reader hears of the end, so its next request can take this connection.
             if keepAlive && finished != nil {
                 onReusable(context.channel)
             } else {
                 context.close(promise: nil)
             }
+            finished?.end()
         }
     }
 

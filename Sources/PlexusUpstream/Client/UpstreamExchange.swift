@@ -87,6 +87,9 @@ final class UpstreamExchange: Sendable {
         }
     }
 
+    /// Bytes received and not yet read.
+    var bufferedBytes: Int { state.withLock { $0.buffered } }
+
     /// Whether the answer ended or failed; an abandoned exchange that did neither must close its connection.
     var isFinished: Bool { state.withLock { $0.ended || $0.failure != nil } }
 

@@ -1,0 +1,146 @@
+import Foundation
+import NIOCore
+import NIOSSL
+import Testing
+@testable import PlexusUpstream
+
+/// The upstream client against scripted loopback servers: reuse, stale connections, deadlines, cancellation,
+/// back-pressure and TLS.
+@Suite("Upstream HTTP client")
+struct HTTPTransportTests {
+    static func get(_ transport: HTTPTransport, _ url: String, firstByte: Duration = .seconds(5))
+        async throws(UpstreamError) -> (Int, String)
+    {
+        let response = try await transport.send(
+            UpstreamRequest(url: url, method: "GET", headers: [], body: ByteBuffer()), firstByteTimeout: firstByte)
+        let body = try await response.collect(upTo: 1 << 20)
+        return (response.status, String(buffer: body))
+    }
+
+    @Test func keepAliveConnectionsAreReused() async throws {
+        let server = try await TestHTTPServer(.answer(body: "hello"))
+        let transport = HTTPTransport()
+        for _ in 0..<3 {
+            let (status, body) = try await Self.get(transport, "http://127.0.0.1:\(server.port)/x")
+            #expect(status == 200 && body == "hello")
+        }
+        #expect(server.accepted == 1)
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func aPooledConnectionTheServerDroppedIsRetriedOnANewOne() async throws {
+        let server = try await TestHTTPServer(.answerOnceThenDrop(body: "fresh"))
+        let transport = HTTPTransport()
+        for _ in 0..<2 {
+            let (status, body) = try await Self.get(transport, "http://127.0.0.1:\(server.port)/x")
+            #expect(status == 200 && body == "fresh")
+        }
+        #expect(server.accepted == 2)
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func aSilentServerRunsIntoTheFirstByteDeadline() async throws {
+        let server = try await TestHTTPServer(.silent)
+        let transport = HTTPTransport()
+        let started = ContinuousClock.now
+        await #expect(throws: UpstreamError(.firstByteTimeout, "no response before the first-byte deadline")) {
+            _ = try await Self.get(transport, "http://127.0.0.1:\(server.port)/x", firstByte: .milliseconds(200))
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func aRefusedConnectionIsAConnectError() async throws {
+        let server = try await TestHTTPServer(.silent)
+        let port = server.port
+        await server.stop()
+        await #expect(throws: UpstreamError.self) {
+            do {
+                _ = try await Self.get(HTTPTransport(), "http://127.0.0.1:\(port)/x")
+            } catch let error as UpstreamError {
+                #expect(error.code == .connect)
+                throw error
+            }
+        }
+    }
+
+    @Test func cancellingTheReaderClosesTheConnection() async throws {
+        let server = try await TestHTTPServer(.stream(chunks: 1000, chunkSize: 16, pause: .milliseconds(20)))
+        let transport = HTTPTransport()
+        let response = try await transport.send(
+            UpstreamRequest(url: "http://127.0.0.1:\(server.port)/s", method: "GET", headers: [], body: ByteBuffer()),
+            firstByteTimeout: .seconds(5))
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var it = response.body.makeAsyncIterator()
+                while (try? await it.next()) != nil {}
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+            group.cancelAll()
+        }
+        let deadline = ContinuousClock.now + .seconds(2)
+        while server.closed == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(server.closed == 1)
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func aFastServerIsHeldBackToTheReadersPace() async throws {
+        let chunks = 512, size = 32 * 1024  // 16 MiB
+        let server = try await TestHTTPServer(.stream(chunks: chunks, chunkSize: size, pause: .zero))
+        let transport = HTTPTransport()
+        let response = try await transport.send(
+            UpstreamRequest(url: "http://127.0.0.1:\(server.port)/s", method: "GET", headers: [], body: ByteBuffer()),
+            firstByteTimeout: .seconds(5))
+        guard case .http(let reader) = response.body.source else {
+            Issue.record("not a socket body")
+            return
+        }
+        var it = response.body.makeAsyncIterator()
+        var total = try await it.next()?.readableBytes ?? 0
+        try await Task.sleep(for: .milliseconds(300))
+        // The server could have sent all 16 MiB by now; the client stopped reading near its high-water mark.
+        #expect(reader.exchange.bufferedBytes <= UpstreamExchange.highWater + 256 * 1024)
+        while let chunk = try await it.next() { total += chunk.readableBytes }
+        #expect(total == chunks * size)
+        try await transport.shutdown()
+        await server.stop()
+    }
+
+    @Test func httpsWithATrustedCertificateAndNotWithAnUntrustedOne() async throws {
+        let (certificate, key) = try Self.selfSignedCertificate()
+        let context = try NIOSSLContext(configuration: .makeServerConfiguration(
+            certificateChain: [.certificate(certificate)], privateKey: .privateKey(key)))
+        let server = try await TestHTTPServer(.answer(body: "secure"), tls: context)
+        var trusting = TLSConfiguration.makeClientConfiguration()
+        trusting.trustRoots = .certificates([certificate])
+        let (status, body) = try await Self.get(
+            HTTPTransport(tlsConfiguration: trusting), "https://localhost:\(server.port)/x")
+        #expect(status == 200 && body == "secure")
+        await #expect(throws: UpstreamError.self) {
+            _ = try await Self.get(HTTPTransport(), "https://localhost:\(server.port)/x")
+        }
+        await server.stop()
+    }
+
+    /// A certificate for `localhost` made with the openssl command line (Debian has it).
+    static func selfSignedCertificate() throws -> (NIOSSLCertificate, NIOSSLPrivateKey) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cert = dir.appendingPathComponent("cert.pem").path, key = dir.appendingPathComponent("key.pem").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+                             "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return (try NIOSSLCertificate(file: cert, format: .pem), try NIOSSLPrivateKey(file: key, format: .pem))
+    }
+}
