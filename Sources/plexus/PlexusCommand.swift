@@ -18,8 +18,7 @@ struct PlexusCommand: AsyncParsableCommand {
         defaultSubcommand: Serve.self)
 
     /// Runs Swift Concurrency on NIO's event loops before anything else, so a request does not hop between the
-    /// cooperative pool and the I/O threads of Hummingbird and AsyncHTTPClient (+39 % closed-loop throughput in
-    /// the benchmark).
+    /// cooperative pool and the I/O threads (connections also prefer their own loop as task executor).
     static func main() async {
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         do {
