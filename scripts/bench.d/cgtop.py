@@ -12,7 +12,8 @@ import sys
 
 
 def read(path):
-    names, self_cost, incl = {}, collections.Counter(), collections.Counter()
+    """Self and inclusive cost per function, and the inclusive cost of each caller -> callee edge."""
+    names, self_cost, incl, edges = {}, collections.Counter(), collections.Counter(), collections.Counter()
     fn, cfn, after_call = None, None, False
 
     def name(text):
@@ -39,18 +40,19 @@ def read(path):
             if after_call:
                 if cfn != fn:
                     incl[fn] += cost
+                    edges[(fn, cfn)] += cost
                 after_call = False
             else:
                 self_cost[fn] += cost
                 incl[fn] += cost
-    return self_cost, incl
+    return self_cost, incl, edges
 
 
 def main():
     path, units = sys.argv[1], int(sys.argv[2])
     mode = sys.argv[3] if len(sys.argv) > 3 else "self"
     rows = int(sys.argv[4]) if len(sys.argv) > 4 else 40
-    self_cost, incl = read(path)
+    self_cost, incl, _ = read(path)
     total = sum(self_cost.values())
     table = (self_cost if mode == "self" else incl).most_common(rows)
     text = "\n".join(f"{c / total * 100:6.2f}% {c / units:11.0f}/unit  {f}" for f, c in table)

@@ -11,6 +11,15 @@ import Testing
 /// Issue 4, points 4 and 7: a client leaving mid-stream cancels the upstream call; cooldowns survive a restart.
 @Suite("Client disconnect and cooldown persistence", .serialized, .timeLimit(.minutes(2)))
 struct CancellationTests {
+    /// An alias whose first target answers after 8 s and whose second is fast (it must never be tried).
+    static let slowThenFast = """
+          slow:
+            selector: in_order
+            targets:
+              - { provider: a, model: "mock:ttft=8000" }
+              - { provider: b, model: demo-fast }
+        """
+
     /// Paced: the relay is writing when the client leaves. Stalled: the upstream is silent, so only watching the
     /// inbound side can notice.
     @Test(arguments: ["mock:tokens=400,tps=20", "mock:tokens=400,stall_after=3"])
@@ -52,13 +61,7 @@ struct CancellationTests {
     /// A unary request whose upstream is slow: the client leaving cancels the upstream.
     @Test func clientDisconnectDuringASlowUnaryRequestCancelsTheUpstream() async throws {
         try await withMockServer { port, mock in
-            let models = """
-                  slow:
-                    selector: in_order
-                    targets:
-                      - { provider: a, model: "mock:ttft=8000" }
-                      - { provider: b, model: demo-fast }
-                """
+            let models = Self.slowThenFast
             try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models)) { gw in
                 let caller = Task {
                     _ = try await HTTPClient.shared.post(
@@ -83,13 +86,7 @@ struct CancellationTests {
     /// started, and the request leaves a cancelled row.
     @Test func clientDisconnectFromASlowUnaryRequestIsNoticedAtOnce() async throws {
         try await withMockServer { port, mock in
-            let models = """
-                  slow:
-                    selector: in_order
-                    targets:
-                      - { provider: a, model: "mock:ttft=8000" }
-                      - { provider: b, model: demo-fast }
-                """
+            let models = Self.slowThenFast
             try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models), timeout: .seconds(20)) { gw in
                 let closedAt = try await RawHTTPConnection.open(port: gw.port) { connection in
                     try await connection.chat("slow", stream: false)
