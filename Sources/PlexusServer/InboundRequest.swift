@@ -1,9 +1,11 @@
 import PlexusCore
 
-/// A client request body, parsed once: the JSON, where its top-level members lie, and the routing fields.
+/// A client request body, checked once: valid JSON, the routing fields, and where its top-level members lie.
+/// Only the routing fields are built as values; a translation decodes the body itself, and passthrough forwards it.
 struct InboundRequest: Sendable {
     var bytes: [UInt8]
-    var json: JSONValue
+    /// The members the gateway reads: `model`, `stream`, `stream_options`.
+    var members: JSONObject
     var spans: [(key: String, range: Range<Int>)]
     var model: String
     var stream: Bool
@@ -12,45 +14,56 @@ struct InboundRequest: Sendable {
     /// A Gemini stream asked for without `alt=sse`: Google's streamed JSON array.
     var geminiJSONArray = false
 
+    static let routingMembers: Set<String> = ["model", "stream", "stream_options"]
+
     /// Parses and checks the shape every protocol needs; errors name the problem (API.md "Bad input").
     init(bytes: [UInt8], proto: APIProtocol, pathModel: String?, pathStream: Bool?) throws(PlexusError) {
-        let parsed: (value: JSONValue, spans: [(key: String, range: Range<Int>)])
+        let parsed: (members: JSONObject, spans: [(key: String, range: Range<Int>)])?
         do {
-            parsed = try JSONValue.parseWithTopLevelSpans(bytes, maxDepth: 64)
+            parsed = try JSONValue.parseMembers(bytes, keeping: Self.routingMembers, maxDepth: 64)
         } catch {
             throw PlexusError(.invalidRequest, "malformed JSON body: \(error.message) at byte \(error.offset)")
         }
-        guard case .object(let obj) = parsed.value else {
-            throw PlexusError(.invalidRequest, "the request body must be a JSON object")
-        }
+        guard let parsed else { throw PlexusError(.invalidRequest, "the request body must be a JSON object") }
         self.bytes = bytes
-        json = parsed.value
+        members = parsed.members
         spans = parsed.spans
         switch proto {
         case .chat, .messages:
-            guard let m = obj["model"]?.stringValue, !m.isEmpty else {
+            guard let m = members["model"]?.stringValue, !m.isEmpty else {
                 throw PlexusError(.invalidRequest, "missing required field 'model'", param: "model")
             }
-            guard let messages = obj["messages"]?.arrayValue else {
+            guard let empty = Self.arrayIsEmpty("messages", bytes: bytes, spans: spans) else {
                 throw PlexusError(.invalidRequest, "missing required field 'messages'", param: "messages")
             }
-            if proto == .chat && messages.isEmpty {
+            if proto == .chat && empty {
                 throw PlexusError(.invalidRequest, "'messages' must not be empty", param: "messages")
             }
             model = m
-            stream = obj["stream"]?.boolValue ?? false
+            stream = members["stream"]?.boolValue ?? false
         case .gemini:
             guard let m = pathModel, !m.isEmpty else {
                 throw PlexusError(.invalidRequest, "missing model in the request path")
             }
-            guard obj["contents"]?.arrayValue != nil else {
+            guard Self.arrayIsEmpty("contents", bytes: bytes, spans: spans) != nil else {
                 throw PlexusError(.invalidRequest, "missing required field 'contents'", param: "contents")
             }
             model = m
             stream = pathStream ?? false
         }
-        clientWantsStreamUsage = obj["stream_options"]?["include_usage"]?.boolValue ?? false
+        clientWantsStreamUsage = members["stream_options"]?["include_usage"]?.boolValue ?? false
     }
+
+    /// Whether the member `key` is an empty array; nil when it is absent or not an array (the value is valid JSON).
+    static func arrayIsEmpty(_ key: String, bytes: [UInt8], spans: [(key: String, range: Range<Int>)]) -> Bool? {
+        guard let range = spans.last(where: { $0.key == key })?.range, bytes[range.lowerBound] == UInt8(ascii: "[")
+        else { return nil }
+        let inner = bytes[(range.lowerBound + 1)..<range.upperBound]
+        return inner.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == UInt8(ascii: "]")
+    }
+
+    /// The whole body as a value (for the sticky-session key, only when an alias has a choice of targets).
+    var json: JSONValue { (try? JSONValue(parsing: bytes, maxDepth: 64)) ?? .null }
 
     /// The body for a same-protocol upstream: only the model replaced, usage requested, `extra_body` merged.
     func passthroughBody(proto: APIProtocol, upstreamModel: String, extraBody: JSONObject) -> [UInt8] {
@@ -58,7 +71,7 @@ struct InboundRequest: Sendable {
         for (k, v) in extraBody.pairs { patch.set(k, v) }
         if proto != .gemini && upstreamModel != model { patch.set("model", .string(upstreamModel)) }
         if proto == .chat && stream && !clientWantsStreamUsage {
-            var options = json["stream_options"]?.objectValue ?? JSONObject()
+            var options = members["stream_options"]?.objectValue ?? JSONObject()
             options["include_usage"] = true
             patch.set("stream_options", .object(options))
         }

@@ -32,6 +32,7 @@ extension InboundRequest {
 
     /// Identifies a conversation by its opening (system prompt and first message), which later turns repeat.
     func conversationKey(proto: APIProtocol) -> UInt64? {
+        let json = self.json
         var opening: [JSONValue] = []
         switch proto {
         case .chat:

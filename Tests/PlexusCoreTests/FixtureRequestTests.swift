@@ -57,3 +57,35 @@ import Testing
         #expect(RequestEssentials(back, defaultMaxTokens: noMax) == expected)
     }
 }
+
+/// The members-only parse a gateway uses on request bodies agrees with the full parse.
+@Suite struct MemberParseTests {
+    @Test(arguments: Fixtures.requests)
+    func keptMembersAndSpansAreThoseOfTheFullParse(_ f: Fixture) throws {
+        let full = try JSONValue.parseWithTopLevelSpans(f.bytes)
+        let keys: Set<String> = ["model", "stream", "stream_options", "max_tokens"]
+        let parsed = try #require(try JSONValue.parseMembers(f.bytes, keeping: keys))
+        #expect(parsed.spans.map(\.key) == full.spans.map(\.key))
+        #expect(parsed.spans.map(\.range) == full.spans.map(\.range))
+        for key in keys {
+            #expect(parsed.members[key] == full.value[key])
+        }
+    }
+
+    @Test(arguments: [
+        #"{"model":"m","messages":[{"content":"a\x"}]}"#, #"{"model":"m","messages":[{"content":"a\u12G4"}]}"#,
+        #"{"model":"m","messages":[1,]}"#, #"{"model":"m","messages":[{"a" 1}]}"#, #"{"model":"m"} x"#,
+        #"{"model":"m","messages":"unterminated}"#, "{\"model\":\"m\",\"messages\":[\"tab\there\"]}",
+        #"{"model":"m","x":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}"#,
+    ])
+    func malformedBodiesAreRefusedAsTheFullParseRefusesThem(_ text: String) {
+        let bytes = Array(text.utf8)
+        #expect(throws: JSONParseError.self) { _ = try JSONValue(parsing: bytes, maxDepth: 64) }
+        #expect(throws: JSONParseError.self) { _ = try JSONValue.parseMembers(bytes, keeping: ["model"], maxDepth: 64) }
+    }
+
+    @Test func aDocumentThatIsNotAnObjectGivesNil() throws {
+        #expect(try JSONValue.parseMembers(Array("[1,2]".utf8), keeping: []) == nil)
+        #expect(throws: JSONParseError.self) { _ = try JSONValue.parseMembers(Array("[1,".utf8), keeping: []) }
+    }
+}

@@ -1,0 +1,122 @@
+extension JSONValue {
+    /// Parses a top-level object, building values only for the members named in `keeping`: the others are
+    /// checked and skipped, and every member's value is located (`spans`), as `parseWithTopLevelSpans` does.
+    /// A gateway reads a few routing fields of a request body and forwards or re-parses the rest, so building the
+    /// whole tree (every message's text) was wasted work. Nil when the document is valid JSON but not an object.
+    public static func parseMembers(
+        _ bytes: [UInt8], keeping: Set<String>, maxDepth: Int = 128
+    ) throws(JSONParseError) -> (members: JSONObject, spans: [(key: String, range: Range<Int>)])? {
+        try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
+            var parser = JSONByteParser(bytes: buffer, maxDepth: maxDepth)
+            parser.skipWhitespace()
+            guard parser.i < buffer.count, buffer[parser.i] == UInt8(ascii: "{") else {
+                _ = try parser.parseDocument()
+                return nil
+            }
+            let result = try parser.parseTopObject(keeping: keeping)
+            parser.skipWhitespace()
+            guard parser.i == buffer.count else { throw parser.fail("unexpected data after the JSON value") }
+            return result
+        }
+    }
+}
+
+extension JSONByteParser {
+    /// The top-level object: kept members parsed, the others skipped; spans for all.
+    mutating func parseTopObject(keeping: Set<String>) throws(JSONParseError)
+        -> (members: JSONObject, spans: [(key: String, range: Range<Int>)])
+    {
+        try enter()
+        i += 1
+        var members = JSONObject()
+        var spans: [(key: String, range: Range<Int>)] = []
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            depth -= 1
+            return (members, spans)
+        }
+        while true {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+            let key = try parseString()
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            i += 1
+            skipWhitespace()
+            let start = i
+            if keeping.contains(key) { members[key] = try parseValue() } else { try skipValue() }
+            spans.append((key, start..<i))
+            skipWhitespace()
+            guard i < bytes.count else { throw fail("unexpected end of JSON") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; break }
+            throw fail("expected ',' or '}'")
+        }
+        depth -= 1
+        return (members, spans)
+    }
+
+    /// Checks one value and moves past it without building it.
+    mutating func skipValue() throws(JSONParseError) {
+        guard i < bytes.count else { throw fail("unexpected end of JSON") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"): try skipContainer(close: UInt8(ascii: "}"), keyed: true)
+        case UInt8(ascii: "["): try skipContainer(close: UInt8(ascii: "]"), keyed: false)
+        case UInt8(ascii: "\""): try skipString()
+        case UInt8(ascii: "t"): try expectLiteral("true")
+        case UInt8(ascii: "f"): try expectLiteral("false")
+        case UInt8(ascii: "n"): try expectLiteral("null")
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try parseNumber()
+        default: throw fail("unexpected character '\(Character(Unicode.Scalar(bytes[i])))'")
+        }
+    }
+
+    private mutating func skipContainer(close: UInt8, keyed: Bool) throws(JSONParseError) {
+        try enter()
+        i += 1
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == close { i += 1; depth -= 1; return }
+        while true {
+            skipWhitespace()
+            if keyed {
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
+                try skipString()
+                skipWhitespace()
+                guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                i += 1
+                skipWhitespace()
+            }
+            try skipValue()
+            skipWhitespace()
+            guard i < bytes.count else { throw fail("unexpected end of JSON") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == close { i += 1; break }
+            throw fail(keyed ? "expected ',' or '}'" : "expected ',' or ']'")
+        }
+        depth -= 1
+    }
+
+    /// Moves past a string, checking escapes (a `\u` needs four hex digits) and control characters.
+    private mutating func skipString() throws(JSONParseError) {
+        i += 1
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == UInt8(ascii: "\"") { i += 1; return }
+            if c < 0x20 { throw fail("control character in string") }
+            i += 1
+            guard c == UInt8(ascii: "\\") else { continue }
+            guard i < bytes.count else { break }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                continue
+            case UInt8(ascii: "u"): _ = try readHex4()
+            default: throw fail("invalid escape")
+            }
+        }
+        throw fail("unterminated string")
+    }
+}
