@@ -224,6 +224,22 @@ def run_wrk(wrk, target, seconds, connections, threads=1, delay_ms=0, timeout_s=
     sys.exit(f"bench: wrk gave no result for {target.url}:\n{out.stdout}\n{out.stderr}")
 
 
+def merge_slices(parts):
+    """One wrk result from slices of the same load: counts summed, rate and latency percentiles as medians."""
+    def med(values):
+        values = sorted(values)
+        return values[len(values) // 2] if len(values) % 2 else (values[len(values) // 2 - 1] + values[len(values) // 2]) / 2
+    merged = dict(parts[0])
+    merged["requests"] = sum(p["requests"] for p in parts)
+    merged["duration_us"] = sum(p["duration_us"] for p in parts)
+    merged["rps"] = round(med([p["rps"] for p in parts]), 1)
+    merged["error_count"] = sum(p["error_count"] for p in parts)
+    merged["errors"] = {k: sum(p["errors"].get(k, 0) for p in parts) for k in parts[0]["errors"]}
+    merged["latency_us"] = {k: med([p["latency_us"][k] for p in parts]) for k in parts[0]["latency_us"]}
+    merged["slices"] = len(parts)
+    return merged
+
+
 def run_streams(client, target, count, concurrency=1, warmup=3):
     argv = PRIORITY + [client, "streams", "--url", target.url, "--body", target.body_path, "--count", str(count),
             "--concurrency", str(concurrency), "--warmup", str(warmup)]
