@@ -1,6 +1,6 @@
 -- wrk script for scripts/bench: POSTs one JSON body, optionally paced, and prints the figures as one JSON line.
 -- Environment: BENCH_BODY (file), BENCH_HEADERS ("Name: value" lines), BENCH_DELAY_MS (pause per connection
--- between a response and its next request: fixed-rate runs), all read by every wrk thread.
+-- between a response and its next request, on average: fixed-rate runs), all read by every wrk thread.
 
 local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))
 wrk.method = "POST"
@@ -12,9 +12,13 @@ for line in string.gmatch(os.getenv("BENCH_HEADERS") or "", "[^\n]+") do
   if name then wrk.headers[name] = value end
 end
 
+-- The pause is drawn uniformly from [0, 2 x BENCH_DELAY_MS] (same mean): with a fixed pause the connections,
+-- which all start together, stay in step and send in bursts of one request each, which measures queueing behind
+-- the burst rather than the cost of a request at an even rate. wrk also pauses before a connection's first request.
 local delay_ms = tonumber(os.getenv("BENCH_DELAY_MS") or "0") or 0
 if delay_ms > 0 then
-  function delay() return delay_ms end
+  math.randomseed(os.time())
+  function delay() return math.random(0, 2 * delay_ms) end
 end
 
 function done(summary, latency, requests)
