@@ -94,8 +94,8 @@ def run_tables(result, args, title):
              f"Load average (1 min) when the run started: {result.get('load_average', 0):.2f} "
              f"(other work on the machine skews latency; ratios within a run hold better).", "",
              f"Unary at a fixed rate (~{args.rate} req/s: {args.fixed_connections} connections, each pausing "
-             f"{args.fixed_connections * 1000 // args.rate} ms between requests), "
-             f"{args.seconds:g} s per target; latency in ms.", "",
+             f"{args.fixed_connections * 1000 // args.rate} ms on average, at random, between requests), "
+             f"{args.seconds:g} s per target in {getattr(args, 'slices', 1)} slices taken in turn; latency in ms.", "",
              "| scenario | target | req/s | p50 | p99 | added p50 | added p99 | errors |",
              "|---|---|---:|---:|---:|---:|---:|---:|"]
     for s, r in result["fixed"].items():
