@@ -8,55 +8,15 @@ extension JSONValue {
     ) throws(JSONParseError) -> (members: JSONObject, spans: [(key: String, range: Range<Int>)])? {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
             var parser = JSONByteParser(bytes: buffer, maxDepth: maxDepth)
-            parser.skipWhitespace()
-            guard parser.i < buffer.count, buffer[parser.i] == UInt8(ascii: "{") else {
-                _ = try parser.parseDocument()
-                return nil
-            }
-            let result = try parser.parseTopObject(keeping: keeping)
-            parser.skipWhitespace()
-            guard parser.i == buffer.count else { throw parser.fail("unexpected data after the JSON value") }
-            return result
+            parser.topLevelSpans = []
+            parser.keepingTopLevel = keeping
+            guard case .object(let members) = try parser.parseDocument() else { return nil }
+            return (members, parser.topLevelSpans ?? [])
         }
     }
 }
 
 extension JSONByteParser {
-    /// The top-level object: kept members parsed, the others skipped; spans for all.
-    mutating func parseTopObject(keeping: Set<String>) throws(JSONParseError)
-        -> (members: JSONObject, spans: [(key: String, range: Range<Int>)])
-    {
-        try enter()
-        i += 1
-        var members = JSONObject()
-        var spans: [(key: String, range: Range<Int>)] = []
-        skipWhitespace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
-            i += 1
-            depth -= 1
-            return (members, spans)
-        }
-        while true {
-            skipWhitespace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-            let key = try parseString()
-            skipWhitespace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            i += 1
-            skipWhitespace()
-            let start = i
-            if keeping.contains(key) { members[key] = try parseValue() } else { try skipValue() }
-            spans.append((key, start..<i))
-            skipWhitespace()
-            guard i < bytes.count else { throw fail("unexpected end of JSON") }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; break }
-            throw fail("expected ',' or '}'")
-        }
-        depth -= 1
-        return (members, spans)
-    }
-
     /// Checks one value and moves past it without building it.
     mutating func skipValue() throws(JSONParseError) {
         guard i < bytes.count else { throw fail("unexpected end of JSON") }

@@ -55,6 +55,8 @@ struct JSONByteParser {
     var depth = 0
     /// Byte ranges of the top-level object's member values, when asked for.
     var topLevelSpans: [(key: String, range: Range<Int>)]? = nil
+    /// When set, only these top-level members are built; the others are checked and skipped.
+    var keepingTopLevel: Set<String>? = nil
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -117,7 +119,11 @@ struct JSONByteParser {
             i += 1
             skipWhitespace()
             let valueStart = i
-            obj[key] = try parseValue()
+            if depth == 1, let keep = keepingTopLevel, !keep.contains(key) {
+                try skipValue()
+            } else {
+                obj[key] = try parseValue()
+            }
             if depth == 1, topLevelSpans != nil { topLevelSpans!.append((key, valueStart..<i)) }
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of JSON") }
