@@ -16,9 +16,7 @@ struct HoldCommand: AsyncParsableCommand {
     @Option(help: "Seconds to wait for all streams to open.") var openTimeout = 60.0
 
     func run() async throws {
-        let body = try ByteBuffer(bytes: Array(Data(contentsOf: URL(fileURLWithPath: target.body))))
-        let transport = HTTPTransport(idleTimeout: .seconds(600))
-        let timer = StreamTimer(transport: transport, url: target.url, headers: target.headerPairs(), body: body)
+        let timer = try target.timer(idleTimeout: .seconds(600))
         let opened = Counter()
         let started = ContinuousClock.now
         let (wanted, openTimeout, hold) = (streams, openTimeout, seconds)
@@ -38,7 +36,7 @@ struct HoldCommand: AsyncParsableCommand {
             }
             return out
         }
-        try? await transport.shutdown()
+        try? await timer.transport.shutdown()
         let failed = results.filter { $0.error != nil && $0.firstEvent == nil }.count
         Self.emit(["done": true, "failed_before_open": .number(Double(failed))])
     }

@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import NIOCore
+import PlexusUpstream
 
 /// The benchmark's own client (issue 7): timestamps stream events and holds streams open; `scripts/bench` runs it.
 @main
@@ -25,5 +28,11 @@ struct TargetOptions: ParsableArguments {
             pairs.append((String(h[..<colon]), String(value)))
         }
         return pairs
+    }
+
+    /// A stream timer for this target, over its own transport (`idleTimeout`: the longest silence in a stream).
+    func timer(idleTimeout: Duration) throws -> StreamTimer {
+        let bytes = try ByteBuffer(bytes: Array(Data(contentsOf: URL(fileURLWithPath: body))))
+        return StreamTimer(transport: HTTPTransport(idleTimeout: idleTimeout), url: url, headers: headerPairs(), body: bytes)
     }
 }

@@ -14,9 +14,7 @@ struct StreamsCommand: AsyncParsableCommand {
     @Option(help: "Untimed streams first (connection set-up, caches).") var warmup = 3
 
     func run() async throws {
-        let body = try ByteBuffer(bytes: Array(Data(contentsOf: URL(fileURLWithPath: target.body))))
-        let transport = HTTPTransport(idleTimeout: .seconds(120))
-        let timer = StreamTimer(transport: transport, url: target.url, headers: target.headerPairs(), body: body)
+        let timer = try target.timer(idleTimeout: .seconds(120))
         for _ in 0..<warmup { _ = await timer.run() }
         var timings: [StreamTiming] = []
         let total = count
@@ -29,7 +27,7 @@ struct StreamsCommand: AsyncParsableCommand {
                 if started < total { group.addTask { await timer.run() }; started += 1 }
             }
         }
-        try await transport.shutdown()
+        try await timer.transport.shutdown()
         print(Self.report(timings).jsonString)
     }
 
