@@ -56,14 +56,7 @@ enum PostgresTestDatabase {
                            _ body: (PostgresUsageStore) async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.service.run() }
-            do {
-                let result = try await body(store)
-                try await store.close()
-                return result
-            } catch {
-                try? await store.close()
-                throw error
-            }
+            return try await StorageFixtures.closing(store, body)
         }
     }
 

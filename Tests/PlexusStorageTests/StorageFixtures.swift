@@ -12,19 +12,23 @@ enum StorageFixtures {
     }
 
     /// Runs `body` with a fresh, empty store on `backend`, then closes it (PostgreSQL: and drops its schema).
+    /// Runs `body` with `store`, then closes the store whether `body` threw or not.
+    static func closing<S: UsageStore, T>(_ store: S, _ body: (S) async throws -> T) async throws -> T {
+        do {
+            let result = try await body(store)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+
     @discardableResult
     static func withStore<T>(_ backend: StoreBackend, _ body: (any UsageStore) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite:
-            let store = try await openStore()
-            do {
-                let result = try await body(store)
-                try await store.close()
-                return result
-            } catch {
-                try? await store.close()
-                throw error
-            }
+            return try await closing(try await openStore(), body)
         #if canImport(PlexusStoragePostgres)
         case .postgres:
             return try await PostgresTestDatabase.withStore(body)
