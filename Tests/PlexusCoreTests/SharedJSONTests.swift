@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import PlexusCore
 
@@ -54,5 +55,20 @@ struct SharedJSONPatchTests {
         let out = String(decoding: patch.result(), as: UTF8.self)
         #expect(out == expected)
         #expect(try JSONValue(parsing: out) == JSONValue(parsing: expected))
+    }
+
+    /// The eight-bytes-at-a-time string scan against Foundation: every marker (quote, backslash, control byte) at
+    /// every offset around a word boundary, among ASCII and multi-byte UTF-8, decodes the same or fails the same.
+    @Test(arguments: ["\\\"", "\\n", "\\u00e9", "\\\\", "\n", "\u{1F}", "é", "😀", "~", "\u{7F}"])
+    func stringScanAgreesWithFoundationAtEveryOffset(marker: String) throws {
+        for offset in 0..<20 {
+            let text = String(repeating: "a", count: offset) + marker + String(repeating: "b", count: 19 - offset)
+            let document = "[\"" + text + "\"]"
+            let reference = try? JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String]
+            let ours = try? JSONValue(parsing: document)
+            #expect(ours?.arrayValue?.first?.stringValue == reference?.first, "\(marker) at \(offset)")
+            let members = try? JSONValue.parseMembers(Array("{\"k\":\"\(text)\",\"model\":1}".utf8), keeping: ["model"])
+            #expect((members != nil) == (reference != nil), "skip: \(marker) at \(offset)")
+        }
     }
 }

@@ -61,6 +61,8 @@ extension JSONByteParser {
     private mutating func skipString() throws(JSONParseError) {
         i += 1
         while i < bytes.count {
+            i = plainRunEnd(from: i)
+            guard i < bytes.count else { break }
             let c = bytes[i]
             if c == UInt8(ascii: "\"") { i += 1; return }
             if c < 0x20 { throw fail("control character in string") }
