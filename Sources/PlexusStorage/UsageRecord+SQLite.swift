@@ -19,21 +19,36 @@ extension UsageRecord {
     }
 
     /// The attempts as a JSON array, in the shape `Attempt`'s `Codable` reads back (absent optionals omitted).
-    /// Written with PlexusCore's writer: Foundation's encoder cost more than the rest of a row, on every row.
+    /// Written straight into bytes: Foundation's encoder, and even a `JSONValue` tree, cost more than the rest of
+    /// a row, on every row.
     static func encode(_ attempts: [Attempt]) -> String? {
         guard !attempts.isEmpty else { return nil }
-        let array = JSONValue.array(attempts.map { a in
-            var o = JSONObject()
-            o["provider"] = .string(a.provider)
-            o["model"] = .string(a.model)
-            o["api"] = .string(a.api)
-            if let status = a.status { o["status"] = .number(Double(status)) }
-            if let error = a.error { o["error"] = .string(error) }
-            o["durationMs"] = .number(a.durationMs)
-            o["passthrough"] = .bool(a.passthrough)
-            return .object(o)
-        })
-        return String(decoding: array.serialized(), as: UTF8.self)
+        var out: [UInt8] = []
+        out.reserveCapacity(attempts.count * 128)
+        var first = true
+        func key(_ name: StaticString) {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out.append(contentsOf: "\":".utf8)
+        }
+        out.append(UInt8(ascii: "["))
+        for (n, a) in attempts.enumerated() {
+            if n > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "{"))
+            first = true
+            key("provider"); JSONWriter.writeString(a.provider, into: &out)
+            key("model"); JSONWriter.writeString(a.model, into: &out)
+            key("api"); JSONWriter.writeString(a.api, into: &out)
+            if let status = a.status { key("status"); out.append(contentsOf: String(status).utf8) }
+            if let error = a.error { key("error"); JSONWriter.writeString(error, into: &out) }
+            key("durationMs"); JSONWriter.writeNumber(a.durationMs, into: &out)
+            key("passthrough"); out.append(contentsOf: (a.passthrough ? "true" : "false").utf8)
+            out.append(UInt8(ascii: "}"))
+        }
+        out.append(UInt8(ascii: "]"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func decodeAttempts(_ text: String?) -> [Attempt] {
@@ -75,4 +90,16 @@ extension SQLiteData {
     static func optionalText(_ s: String?) -> SQLiteData { s.map { .text($0) } ?? .null }
     static func optionalInt(_ i: Int?) -> SQLiteData { i.map { .integer($0) } ?? .null }
     static func optionalFloat(_ d: Double?) -> SQLiteData { d.map { .float($0) } ?? .null }
+}
+
+extension SQLiteData {
+    /// The value as JSON, for a row of `SQLiteUsageStore.insertBatch` (`->>` gives SQLite the value back).
+    func writeJSON(into out: inout [UInt8]) {
+        switch self {
+        case .text(let text): JSONWriter.writeString(text, into: &out)
+        case .integer(let integer): out.append(contentsOf: String(integer).utf8)
+        case .float(let double): JSONWriter.writeNumber(double, into: &out)
+        case .null, .blob: out.append(contentsOf: "null".utf8)
+        }
+    }
 }
