@@ -54,33 +54,23 @@ public final class SQLiteUsageStore: UsageStore {
 
     public func insert(_ rows: [UsageRecord]) async throws {
         guard !rows.isEmpty else { return }
-        // The batch goes in as one JSON array bound to one short statement: SQLite parses the SQL once per batch
-        // instead of once per row (a multi-row VALUES list is parsed row by row), and binds one value instead of
-        // one per column. Built on the blocking pool, where SQLite then runs it.
-        let batch = try await NIOThreadPool.singleton.runIfActive { Self.insertBatch(rows) }
-        _ = try await connection.query(Self.insertSQL, [.text(batch)])
+        // Statements and values are built on the blocking pool, as SQLite then runs them there: a batch of a few
+        // hundred rows is milliseconds of work that would otherwise stall an event loop (and its requests).
+        let statements = try await NIOThreadPool.singleton.runIfActive { Self.insertStatements(rows) }
+        for (sql, binds) in statements {
+            _ = try await connection.query(sql, binds)
+        }
     }
 
-    /// `INSERT … SELECT value->>0, value->>1, … FROM json_each(?)`: one row per element of the bound array.
-    static let insertSQL = "INSERT OR REPLACE INTO usage (\(columns.joined(separator: ","))) SELECT "
-        + columns.indices.map { "value->>\($0)" }.joined(separator: ",") + " FROM json_each(?)"
-
-    /// The rows as a JSON array of arrays, each in `columns` order.
-    static func insertBatch(_ rows: [UsageRecord]) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(rows.count * 512)
-        out.append(UInt8(ascii: "["))
-        for (n, row) in rows.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "["))
-            for (k, value) in row.binds.enumerated() {
-                if k > 0 { out.append(UInt8(ascii: ",")) }
-                value.writeJSON(into: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+    /// One multi-row statement per ≤ 500 rows: a batch is one thread hop and one fsync.
+    static func insertStatements(_ rows: [UsageRecord]) -> [(String, [SQLiteData])] {
+        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
+        return stride(from: 0, to: rows.count, by: 500).map { start in
+            let chunk = rows[start..<min(start + 500, rows.count)]
+            let sql = "INSERT OR REPLACE INTO usage (\(columns.joined(separator: ","))) VALUES "
+                + Array(repeating: placeholders, count: chunk.count).joined(separator: ",")
+            return (sql, chunk.flatMap { $0.binds })
         }
-        out.append(UInt8(ascii: "]"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     public func recent(limit: Int) async throws -> [UsageRecord] {

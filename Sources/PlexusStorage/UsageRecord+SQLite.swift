@@ -91,15 +91,3 @@ extension SQLiteData {
     static func optionalInt(_ i: Int?) -> SQLiteData { i.map { .integer($0) } ?? .null }
     static func optionalFloat(_ d: Double?) -> SQLiteData { d.map { .float($0) } ?? .null }
 }
-
-extension SQLiteData {
-    /// The value as JSON, for a row of `SQLiteUsageStore.insertBatch` (`->>` gives SQLite the value back).
-    func writeJSON(into out: inout [UInt8]) {
-        switch self {
-        case .text(let text): JSONWriter.writeString(text, into: &out)
-        case .integer(let integer): out.append(contentsOf: String(integer).utf8)
-        case .float(let double): JSONWriter.writeNumber(double, into: &out)
-        case .null, .blob: out.append(contentsOf: "null".utf8)
-        }
-    }
-}
