@@ -4,9 +4,12 @@ import PlexusCore
 import NIOPosix
 import SQLiteNIO
 
-/// The usage log in an SQLite file, in WAL mode, written by one connection.
+/// The usage log in an SQLite file, in WAL mode: usage rows through `SQLiteRowInserter`, everything else through
+/// one sqlite-nio connection.
 public final class SQLiteUsageStore: UsageStore {
     let connection: SQLiteConnection
+    /// Usage rows go through their own connection and prepared statement (see `SQLiteRowInserter`).
+    private let inserter: SQLiteRowInserter
     private let logger: Logger
 
     static let columns = [
@@ -17,8 +20,9 @@ public final class SQLiteUsageStore: UsageStore {
         "cost_reasoning", "cost_total",
     ]
 
-    private init(connection: SQLiteConnection, logger: Logger) {
+    private init(connection: SQLiteConnection, inserter: SQLiteRowInserter, logger: Logger) {
         self.connection = connection
+        self.inserter = inserter
         self.logger = logger
     }
 
@@ -27,12 +31,19 @@ public final class SQLiteUsageStore: UsageStore {
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        let store = SQLiteUsageStore(connection: connection, logger: logger)
-        try await store.migrate()
-        return store
+        do {
+            try await migrate(connection, logger: logger)
+            let inserter = try await NIOThreadPool.singleton.runIfActive {
+                try SQLiteRowInserter(path: path, table: "usage", columns: columns)
+            }
+            return SQLiteUsageStore(connection: connection, inserter: inserter, logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
     }
 
-    private func migrate() async throws {
+    private static func migrate(_ connection: SQLiteConnection, logger: Logger) async throws {
         _ = try await connection.query("PRAGMA journal_mode=WAL", [])
         _ = try await connection.query("PRAGMA synchronous=NORMAL", [])
         _ = try await connection.query("PRAGMA busy_timeout=5000", [])
@@ -54,22 +65,9 @@ public final class SQLiteUsageStore: UsageStore {
 
     public func insert(_ rows: [UsageRecord]) async throws {
         guard !rows.isEmpty else { return }
-        // Statements and values are built on the blocking pool, as SQLite then runs them there: a batch of a few
-        // hundred rows is milliseconds of work that would otherwise stall an event loop (and its requests).
-        let statements = try await NIOThreadPool.singleton.runIfActive { Self.insertStatements(rows) }
-        for (sql, binds) in statements {
-            _ = try await connection.query(sql, binds)
-        }
-    }
-
-    /// One multi-row statement per ≤ 500 rows: a batch is one thread hop and one fsync.
-    static func insertStatements(_ rows: [UsageRecord]) -> [(String, [SQLiteData])] {
-        let placeholders = "(" + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
-        return stride(from: 0, to: rows.count, by: 500).map { start in
-            let chunk = rows[start..<min(start + 500, rows.count)]
-            let sql = "INSERT OR REPLACE INTO usage (\(columns.joined(separator: ","))) VALUES "
-                + Array(repeating: placeholders, count: chunk.count).joined(separator: ",")
-            return (sql, chunk.flatMap { $0.binds })
+        let inserter = self.inserter
+        try await NIOThreadPool.singleton.runIfActive {
+            try inserter.insert(rows) { record, row in record.bind(to: row) }
         }
     }
 
@@ -85,6 +83,8 @@ public final class SQLiteUsageStore: UsageStore {
     }
 
     public func close() async throws {
+        let inserter = self.inserter
+        try await NIOThreadPool.singleton.runIfActive { inserter.close() }
         try await connection.close()
     }
 }

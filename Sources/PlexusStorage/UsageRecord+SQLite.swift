@@ -3,19 +3,18 @@ import PlexusCore
 import SQLiteNIO
 
 extension UsageRecord {
-    /// Values in `SQLiteUsageStore.columns` order.
-    var binds: [SQLiteData] {
-        [
-            .text(requestID), .float(startedAt.timeIntervalSince1970), .optionalText(keyName), .optionalText(alias),
-            .optionalText(provider), .optionalText(upstreamModel), .text(clientProtocol.rawValue),
-            .optionalText(targetProtocol?.rawValue), .integer(passthrough ? 1 : 0), .integer(streamed ? 1 : 0),
-            .text(outcome.rawValue), .integer(httpStatus), .optionalInt(tokens.input), .optionalInt(tokens.cacheRead),
-            .optionalInt(tokens.cacheWrite), .optionalInt(tokens.output), .optionalInt(tokens.reasoning),
-            .optionalFloat(ttftMs), .float(durationMs), .optionalFloat(outputTokensPerSecond),
-            .optionalText(stopReason), .optionalText(errorText), .optionalText(Self.encode(attempts)),
-            .optionalFloat(cost?.input), .optionalFloat(cost?.cacheRead), .optionalFloat(cost?.cacheWrite),
-            .optionalFloat(cost?.output), .optionalFloat(cost?.reasoning), .optionalFloat(cost?.total),
-        ]
+    /// Binds the row's values in `SQLiteUsageStore.columns` order.
+    func bind(to row: SQLiteRowBinder) {
+        row.text(0, requestID); row.double(1, startedAt.timeIntervalSince1970); row.text(2, keyName)
+        row.text(3, alias); row.text(4, provider); row.text(5, upstreamModel); row.text(6, clientProtocol.rawValue)
+        row.text(7, targetProtocol?.rawValue); row.integer(8, passthrough ? 1 : 0); row.integer(9, streamed ? 1 : 0)
+        row.text(10, outcome.rawValue); row.integer(11, httpStatus); row.integer(12, tokens.input)
+        row.integer(13, tokens.cacheRead); row.integer(14, tokens.cacheWrite); row.integer(15, tokens.output)
+        row.integer(16, tokens.reasoning); row.double(17, ttftMs); row.double(18, durationMs)
+        row.double(19, outputTokensPerSecond); row.text(20, stopReason); row.text(21, errorText)
+        row.text(22, Self.encode(attempts)); row.double(23, cost?.input); row.double(24, cost?.cacheRead)
+        row.double(25, cost?.cacheWrite); row.double(26, cost?.output); row.double(27, cost?.reasoning)
+        row.double(28, cost?.total)
     }
 
     /// The attempts as a JSON array, in the shape `Attempt`'s `Codable` reads back (absent optionals omitted).
