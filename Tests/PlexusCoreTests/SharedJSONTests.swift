@@ -58,7 +58,8 @@ struct SharedJSONPatchTests {
     }
 
     /// The eight-bytes-at-a-time string scan against Foundation: every marker (quote, backslash, control byte) at
-    /// every offset around a word boundary, among ASCII and multi-byte UTF-8, decodes the same or fails the same.
+    /// every offset around a word boundary, among ASCII and multi-byte UTF-8, decodes the same or fails the same,
+    /// and writes back to the same text.
     @Test(arguments: ["\\\"", "\\n", "\\u00e9", "\\\\", "\n", "\u{1F}", "é", "😀", "~", "\u{7F}"])
     func stringScanAgreesWithFoundationAtEveryOffset(marker: String) throws {
         for offset in 0..<20 {
@@ -69,6 +70,12 @@ struct SharedJSONPatchTests {
             #expect(ours?.arrayValue?.first?.stringValue == reference?.first, "\(marker) at \(offset)")
             let members = try? JSONValue.parseMembers(Array("{\"k\":\"\(text)\",\"model\":1}".utf8), keeping: ["model"])
             #expect((members != nil) == (reference != nil), "skip: \(marker) at \(offset)")
+            // The writer: the decoded text (raw quotes, backslashes, control bytes) written back reads the same.
+            if let raw = reference?.first {
+                let written = Data(JSONValue.array([.string(raw)]).serialized())
+                let back = try JSONSerialization.jsonObject(with: written) as? [String]
+                #expect(back?.first == raw, "write: \(marker) at \(offset)")
+            }
         }
     }
 }

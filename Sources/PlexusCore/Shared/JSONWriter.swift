@@ -59,14 +59,16 @@ public enum JSONWriter {
 
     /// Copies runs that need no escaping in one go; only quotes, backslashes and control bytes are escaped.
     static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + bytes.count + 2)
+        // Doubling: an exact reserve before every append would copy the whole buffer each time it grows.
+        if out.capacity < out.count + bytes.count + 2 { out.reserveCapacity(max(out.count + bytes.count + 2, out.capacity * 2)) }
         out.append(0x22)
-        var runStart = 0
-        for i in 0..<bytes.count {
-            let c = bytes[i]
-            guard c < 0x20 || c == 0x22 || c == 0x5C else { continue }
-            if runStart < i { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
-            runStart = i + 1
+        var at = 0
+        while true {
+            let end = JSONScan.plainRunEnd(in: bytes, from: at)
+            if at < end { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[at..<end])) }
+            guard end < bytes.count else { break }
+            let c = bytes[end]
+            at = end + 1
             out.append(0x5C)
             switch c {
             case 0x22: out.append(0x22)
@@ -82,7 +84,6 @@ public enum JSONWriter {
                 out.append(hex[Int(c & 0xF)])
             }
         }
-        if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         out.append(0x22)
     }
 }

@@ -151,7 +151,8 @@ public enum SSEWriter {
 
     /// One `data:` line per line of `bytes` (split at LF, CR or CRLF, as a reader splits them).
     private static func appendDataLines(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        out.reserveCapacity(out.count + bytes.count + 8)
+        // Doubling: an exact reserve before every append would copy the whole buffer each time it grows.
+        if out.capacity < out.count + bytes.count + 8 { out.reserveCapacity(max(out.count + bytes.count + 8, out.capacity * 2)) }
         var i = 0
         while true {
             var j = i

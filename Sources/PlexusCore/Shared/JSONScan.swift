@@ -1,10 +1,11 @@
-extension JSONByteParser {
+/// Byte scans shared by the JSON parser and writer.
+enum JSONScan {
     /// The offset of the first byte at or after `start` that ends a plain run inside a JSON string: a quote, a
     /// backslash or a control character (or `bytes.count`).
     ///
     /// Eight bytes per step (SWAR): message text is long and mostly plain, and this loop is most of the cost of
-    /// checking a request body that passthrough forwards untouched.
-    func plainRunEnd(from start: Int) -> Int {
+    /// checking a body that passthrough forwards untouched, and of writing one that translation built.
+    static func plainRunEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
         let count = bytes.count
         var at = start
@@ -26,4 +27,9 @@ extension JSONByteParser {
         }
         return at
     }
+}
+
+extension JSONByteParser {
+    /// See `JSONScan.plainRunEnd(in:from:)`.
+    func plainRunEnd(from start: Int) -> Int { JSONScan.plainRunEnd(in: bytes, from: start) }
 }
