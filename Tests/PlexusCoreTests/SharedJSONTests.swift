@@ -78,4 +78,15 @@ struct SharedJSONPatchTests {
             }
         }
     }
+
+    /// A pick builds only what it names, down through arrays and objects, and still refuses a malformed part it
+    /// skips; a pick that does not fit the value found builds that value whole.
+    @Test func aPickBuildsOnlyWhatItNames() throws {
+        let text = #"{"a":{"x":1,"y":[1,2]},"b":[{"k":"v","z":true},{"k":"w"}],"c":"skipped","d":[3]}"#
+        let pick = JSONPick.members(["a": .members(["y": .all]), "b": .elements(.members(["k": .all])), "d": .members([:])])
+        let v = try Array(text.utf8).withUnsafeBufferPointer { try JSONValue(parsing: $0, pick: pick) }
+        #expect(v == (try JSONValue(parsing: #"{"a":{"y":[1,2]},"b":[{"k":"v"},{"k":"w"}],"d":[3]}"#)))
+        let broken = Array(#"{"a":{"x":1,"y":[1,2]},"c":"bad \q escape"}"#.utf8)
+        #expect(throws: JSONParseError.self) { try broken.withUnsafeBufferPointer { try JSONValue(parsing: $0, pick: pick) } }
+    }
 }

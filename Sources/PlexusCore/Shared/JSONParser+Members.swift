@@ -1,4 +1,24 @@
+/// Which parts of a JSON document to build; everything else is still checked, then skipped unbuilt.
+///
+/// A gateway needs a few members of large documents (a request's routing fields, an answer's usage), and building
+/// every message's text only to drop it was most of the parse. A pick that does not fit the value found (members
+/// of an array, say) builds that value whole.
+public indirect enum JSONPick: Sendable {
+    /// The whole value.
+    case all
+    /// Only these members of an object, each with its own pick.
+    case members([String: JSONPick])
+    /// Every element of an array, with this pick.
+    case elements(JSONPick)
+}
+
 extension JSONValue {
+    /// Parses `bytes`, building only what `pick` names (see `JSONPick`).
+    public init(parsing bytes: UnsafeBufferPointer<UInt8>, pick: JSONPick, maxDepth: Int = 128) throws(JSONParseError) {
+        var parser = JSONByteParser(bytes: bytes, maxDepth: maxDepth)
+        self = try parser.parseDocument(pick)
+    }
+
     /// Parses a top-level object, building values only for the members named in `keeping`: the others are
     /// checked and skipped, and every member's value is located (`spans`), as `parseWithTopLevelSpans` does.
     /// A gateway reads a few routing fields of a request body and forwards or re-parses the rest, so building the
@@ -9,8 +29,8 @@ extension JSONValue {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
             var parser = JSONByteParser(bytes: buffer, maxDepth: maxDepth)
             parser.topLevelSpans = []
-            parser.keepingTopLevel = keeping
-            guard case .object(let members) = try parser.parseDocument() else { return nil }
+            let pick = JSONPick.members(Dictionary(uniqueKeysWithValues: keeping.map { ($0, JSONPick.all) }))
+            guard case .object(let members) = try parser.parseDocument(pick) else { return nil }
             return (members, parser.topLevelSpans ?? [])
         }
     }

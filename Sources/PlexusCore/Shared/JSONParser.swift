@@ -55,17 +55,15 @@ struct JSONByteParser {
     var depth = 0
     /// Byte ranges of the top-level object's member values, when asked for.
     var topLevelSpans: [(key: String, range: Range<Int>)]? = nil
-    /// When set, only these top-level members are built; the others are checked and skipped.
-    var keepingTopLevel: Set<String>? = nil
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
 
-    mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+    mutating func parseDocument(_ pick: JSONPick = .all) throws(JSONParseError) -> JSONValue {
         skipWhitespace()
-        let v = try parseValue()
+        let v = try parseValue(pick)
         skipWhitespace()
         guard i == bytes.count else { throw fail("unexpected data after the JSON value") }
         return v
@@ -77,11 +75,12 @@ struct JSONByteParser {
         while i < bytes.count, bytes[i] == 0x20 || bytes[i] == 0x0A || bytes[i] == 0x0D || bytes[i] == 0x09 { i += 1 }
     }
 
-    mutating func parseValue() throws(JSONParseError) -> JSONValue {
+    /// The value at `i`, built as far as `pick` asks (see `JSONPick`).
+    mutating func parseValue(_ pick: JSONPick = .all) throws(JSONParseError) -> JSONValue {
         guard i < bytes.count else { throw fail("unexpected end of JSON") }
         switch bytes[i] {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
+        case UInt8(ascii: "{"): return try parseObject(pick)
+        case UInt8(ascii: "["): return try parseArray(pick)
         case UInt8(ascii: "\""): return .string(try parseString())
         case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
         case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
@@ -104,7 +103,8 @@ struct JSONByteParser {
         if depth > maxDepth { throw fail("JSON nested deeper than \(maxDepth) levels") }
     }
 
-    mutating func parseObject() throws(JSONParseError) -> JSONValue {
+    mutating func parseObject(_ pick: JSONPick = .all) throws(JSONParseError) -> JSONValue {
+        let wanted: [String: JSONPick]? = if case .members(let members) = pick { members } else { nil }
         try enter()
         i += 1
         var obj = JSONObject()
@@ -119,8 +119,8 @@ struct JSONByteParser {
             i += 1
             skipWhitespace()
             let valueStart = i
-            if depth == 1, let keep = keepingTopLevel, !keep.contains(key) {
-                try skipValue()
+            if let wanted {
+                if let sub = wanted[key] { obj[key] = try parseValue(sub) } else { try skipValue() }
             } else {
                 obj[key] = try parseValue()
             }
@@ -135,7 +135,8 @@ struct JSONByteParser {
         return .object(obj)
     }
 
-    mutating func parseArray() throws(JSONParseError) -> JSONValue {
+    mutating func parseArray(_ pick: JSONPick = .all) throws(JSONParseError) -> JSONValue {
+        let each: JSONPick = if case .elements(let element) = pick { element } else { .all }
         try enter()
         i += 1
         var items: [JSONValue] = []
@@ -143,7 +144,7 @@ struct JSONByteParser {
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return .array(items) }
         while true {
             skipWhitespace()
-            items.append(try parseValue())
+            items.append(try parseValue(each))
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of JSON") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
