@@ -14,7 +14,7 @@ struct InboundRequest: Sendable {
     /// A Gemini stream asked for without `alt=sse`: Google's streamed JSON array.
     var geminiJSONArray = false
 
-    static let routingMembers: Set<String> = ["model", "stream", "stream_options"]
+    static let routingMembers = JSONPickMembers(["model", "stream", "stream_options"])
 
     /// Parses and checks the shape every protocol needs; errors name the problem (API.md "Bad input").
     init(bytes: [UInt8], proto: APIProtocol, pathModel: String?, pathStream: Bool?) throws(PlexusError) {

@@ -7,9 +7,35 @@ public indirect enum JSONPick: Sendable {
     /// The whole value.
     case all
     /// Only these members of an object, each with its own pick.
-    case members([String: JSONPick])
+    case members(JSONPickMembers)
     /// Every element of an array, with this pick.
     case elements(JSONPick)
+}
+
+/// The members a pick keeps, with their keys' bytes, so that a skipped member's key is compared in place
+/// instead of being built as a string and hashed.
+public final class JSONPickMembers: Sendable, ExpressibleByDictionaryLiteral {
+    let names: [String]
+    let keys: [[UInt8]]
+    let picks: [JSONPick]
+
+    public required init(dictionaryLiteral elements: (String, JSONPick)...) {
+        names = elements.map(\.0)
+        keys = elements.map { Array($0.0.utf8) }
+        picks = elements.map(\.1)
+    }
+
+    /// These members, each built whole.
+    public init(_ names: some Sequence<String>) {
+        self.names = Array(names)
+        keys = self.names.map { Array($0.utf8) }
+        picks = Array(repeating: .all, count: self.names.count)
+    }
+
+    /// The position of the member whose key is exactly `bytes`.
+    func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        keys.firstIndex { key in key.count == bytes.count && key.withUnsafeBufferPointer { $0.elementsEqual(bytes) } }
+    }
 }
 
 extension JSONValue {
@@ -26,11 +52,17 @@ extension JSONValue {
     public static func parseMembers(
         _ bytes: [UInt8], keeping: Set<String>, maxDepth: Int = 128
     ) throws(JSONParseError) -> (members: JSONObject, spans: [(key: String, range: Range<Int>)])? {
+        try parseMembers(bytes, keeping: JSONPickMembers(keeping), maxDepth: maxDepth)
+    }
+
+    /// As above, with the kept members made once by the caller (this runs for every request).
+    public static func parseMembers(
+        _ bytes: [UInt8], keeping: JSONPickMembers, maxDepth: Int = 128
+    ) throws(JSONParseError) -> (members: JSONObject, spans: [(key: String, range: Range<Int>)])? {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
             var parser = JSONByteParser(bytes: buffer, maxDepth: maxDepth)
             parser.topLevelSpans = []
-            let pick = JSONPick.members(Dictionary(uniqueKeysWithValues: keeping.map { ($0, JSONPick.all) }))
-            guard case .object(let members) = try parser.parseDocument(pick) else { return nil }
+            guard case .object(let members) = try parser.parseDocument(.members(keeping)) else { return nil }
             return (members, parser.topLevelSpans ?? [])
         }
     }

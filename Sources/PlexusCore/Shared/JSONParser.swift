@@ -104,7 +104,7 @@ struct JSONByteParser {
     }
 
     mutating func parseObject(_ pick: JSONPick = .all) throws(JSONParseError) -> JSONValue {
-        let wanted: [String: JSONPick]? = if case .members(let members) = pick { members } else { nil }
+        let wanted: JSONPickMembers? = if case .members(let members) = pick { members } else { nil }
         try enter()
         i += 1
         var obj = JSONObject()
@@ -113,18 +113,18 @@ struct JSONByteParser {
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-            let key = try parseString()
+            let (key, wantedAt) = try parseKey(wanted, named: depth == 1 && topLevelSpans != nil)
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':'") }
             i += 1
             skipWhitespace()
             let valueStart = i
             if let wanted {
-                if let sub = wanted[key] { obj[key] = try parseValue(sub) } else { try skipValue() }
+                if let at = wantedAt { obj[wanted.names[at]] = try parseValue(wanted.picks[at]) } else { try skipValue() }
             } else {
-                obj[key] = try parseValue()
+                obj[key!] = try parseValue()
             }
-            if depth == 1, topLevelSpans != nil { topLevelSpans!.append((key, valueStart..<i)) }
+            if depth == 1, topLevelSpans != nil { topLevelSpans!.append((key!, valueStart..<i)) }
             skipWhitespace()
             guard i < bytes.count else { throw fail("unexpected end of JSON") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -133,6 +133,23 @@ struct JSONByteParser {
         }
         depth -= 1
         return .object(obj)
+    }
+
+    /// An object's key. With a pick, an unescaped key is matched against the wanted ones in place and built only
+    /// when `named` asks (member spans) or no pick applies: most keys of a picked object are skipped.
+    private mutating func parseKey(
+        _ wanted: JSONPickMembers?, named: Bool
+    ) throws(JSONParseError) -> (key: String?, wantedAt: Int?) {
+        guard let wanted else { return (try parseString(), nil) }
+        let start = i + 1
+        let end = plainRunEnd(from: start)
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
+            let key = try parseString()
+            return (key, wanted.names.firstIndex(of: key))
+        }
+        i = end + 1
+        let run = UnsafeBufferPointer(rebasing: bytes[start..<end])
+        return (named ? String(decoding: run, as: UTF8.self) : nil, wanted.index(of: run))
     }
 
     mutating func parseArray(_ pick: JSONPick = .all) throws(JSONParseError) -> JSONValue {
@@ -157,16 +174,22 @@ struct JSONByteParser {
 
     mutating func parseNumber() throws(JSONParseError) -> Double {
         let start = i
-        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        let negative = bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
         var sawDigit = false
+        var onlyDigits = true
+        var integer = 0
         while i < bytes.count {
             let c = bytes[i]
-            if c >= 0x30 && c <= 0x39 { sawDigit = true; i += 1 }
+            if c >= 0x30 && c <= 0x39 { sawDigit = true; integer = integer &* 10 &+ Int(c - 0x30); i += 1 }
             else if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
-                || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") { i += 1 }
+                || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") { onlyDigits = false; i += 1 }
             else { break }
         }
         guard sawDigit else { throw JSONParseError(offset: start, message: "invalid number") }
+        // Plain integers (token counts, timestamps, indexes: most numbers here) need no text round trip; up to
+        // 15 digits they are exact in a Double.
+        if onlyDigits, i - start - (negative ? 1 : 0) <= 15 { return Double(negative ? -integer : integer) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         guard let d = Double(text) else { throw JSONParseError(offset: start, message: "invalid number") }
         return d
