@@ -40,8 +40,12 @@ public struct UpstreamResponse: Sendable {
                 guard out.readableBytes + chunk.readableBytes <= limit else {
                     throw UpstreamError(.bodyTooLarge, "upstream body over \(limit) bytes")
                 }
-                var c = chunk
-                out.writeBuffer(&c)
+                if out.readableBytes == 0 {
+                    out = chunk  // most answers arrive in one chunk: keep it rather than copy it
+                } else {
+                    var c = chunk
+                    out.writeBuffer(&c)
+                }
             }
         } catch let e as UpstreamError {
             throw e
