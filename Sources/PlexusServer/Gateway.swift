@@ -96,7 +96,8 @@ public final class Gateway: Sendable {
         let engine = ProxyEngine(
             state: stateBox, transports: transports, usage: usageWriter, routing: routing, events: events,
             capture: capture, metrics: metrics, inFlight: inFlight, logger: logger)
-        InferenceRoutes(engine: engine).register(on: router)
+        let inference = InferenceRoutes(engine: engine)
+        inference.register(on: router)
         HealthRoutes().register(on: router)
         let management = ManagementContext(
             stateBox: stateBox, config: configManager, sessions: sessions, events: events, routing: routing,
@@ -104,7 +105,7 @@ public final class Gateway: Sendable {
         ManagementRoutes(context: management).register(on: router)
         DashboardRoutes().register(on: router)
         return Application(
-            router: router,
+            responder: InferenceResponder(routes: inference, router: router.buildResponder()),
             server: .watchedHTTP1(),
             configuration: .init(
                 address: .hostname(host ?? config.server.host, port: port ?? config.server.port),
