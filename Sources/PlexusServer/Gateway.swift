@@ -111,7 +111,7 @@ public final class Gateway: Sendable {
                 address: .hostname(host ?? config.server.host, port: port ?? config.server.port),
                 serverName: "plexus"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-            logger: logger)
+            logger: DeferredMetadataLogHandler.logger(wrapping: logger))
     }
 
     /// Closes connections and the store; call after the services stopped.
