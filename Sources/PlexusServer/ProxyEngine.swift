@@ -107,7 +107,7 @@ final class ProxyEngine: Sendable {
 
     /// Collects the body within the size limit.
     private func readBody(_ request: inout Request, limit: Int) async throws(PlexusError) -> [UInt8] {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+        if let length = request.headers.value(of: .contentLength).flatMap(Int.init), length > limit {
             throw PlexusError(.requestTooLarge, "request body of \(length) bytes is over the limit of \(limit) bytes")
         }
         do {
