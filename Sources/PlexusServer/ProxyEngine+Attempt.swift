@@ -48,9 +48,8 @@ extension ProxyEngine {
         record.trace?.clientResponse(status: response.status, body: clientBody)
         commit(&record)
         // Same protocol: the upstream's own error document is already in the client's protocol.
-        var h = HTTPFields()
-        h[HTTPResponses.requestID] = record.id
-        return .done(HTTPResponses.json(clientBody, status: response.status, headers: h))
+        let headers: HTTPFields = [HTTPResponses.requestID: record.id]
+        return .done(HTTPResponses.json(clientBody, status: response.status, headers: headers))
     }
 
     private func relayUnary(_ response: UpstreamResponse, context: AttemptContext) async -> AttemptResult {

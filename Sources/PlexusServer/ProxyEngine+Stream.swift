@@ -44,8 +44,9 @@ extension ProxyEngine {
         var headers = HTTPResponses.routing(
             id: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
             api: plan.targetProtocol, passthrough: plan.passthrough)
-        headers[.contentType] = inbound.geminiJSONArray ? "application/json" : "text/event-stream"
-        headers[.cacheControl] = "no-cache"
+        let contentType = inbound.geminiJSONArray ? "application/json" : "text/event-stream"
+        headers.append(HTTPField(name: .contentType, value: contentType))
+        headers.append(HTTPField(name: .cacheControl, value: "no-cache"))
         // A client that leaves cancels the connection's task, and so the relay and the upstream call, even while
         // the upstream is silent (`WatchedHTTP1Channel`).
         return .done(Response(status: .ok, headers: headers, body: ResponseBody { writer in
