@@ -6,7 +6,10 @@ import PlexusUpstream
 
 extension ProxyEngine {
     /// First-chunk gate: read the upstream's first event before answering, so an error inside a 200 fails over.
-    func relayStream(_ response: UpstreamResponse, context: AttemptContext) async -> AttemptResult {
+    /// `record` is copied: the gate marks the first event in it before it knows whether the attempt is kept.
+    func relayStream(
+        _ response: UpstreamResponse, context: AttemptContext, record: RequestRecord
+    ) async -> AttemptResult {
         let plan = context.plan
         let inbound = context.inbound
         let sentAt = context.started
@@ -31,7 +34,7 @@ extension ProxyEngine {
         let mode = Self.relayMode(plan: plan, inbound: inbound)
         let translating = if case .translate = mode { true } else { false }
         var observer = UsageObserver(proto: plan.targetProtocol)
-        var record = context.record
+        var record = record
         let first = StreamRelay.decode(
             firstEvents, translating: translating, sentAt: sentAt, observer: &observer, record: &record)
         if let error = observer.errorEvent { return .retry(AttemptFailure(errorEvent: error)) }

@@ -63,7 +63,7 @@ final class ProxyEngine: Sendable {
             let candidates = order(groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
             // A client that leaves cancels this task (`WatchedHTTP1Channel`), and so the upstream call.
             return await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
-                                 headers: request.headers, conversation: conversation, record: record)
+                                 headers: request.headers, conversation: conversation, record: &record)
         } catch {
             return fail(error, proto: proto, record: &record)
         }
