@@ -3,8 +3,9 @@ import PlexusCore
 import PlexusRouting
 import Synchronization
 
-/// Everything a request needs from the configuration, built once per (re)load and never mutated.
-struct GatewayState: Sendable {
+/// Everything a request needs from the configuration, built once per (re)load and never mutated. A class: a
+/// request takes the snapshot and hands it on to each step, and copying the struct's fields cost about 6k.
+final class GatewayState: Sendable {
     let config: PlexusConfig
     let keys: KeyTable
     let resolver: AliasResolver
