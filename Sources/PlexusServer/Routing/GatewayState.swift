@@ -15,7 +15,8 @@ final class GatewayState: Sendable {
 
     init(config: PlexusConfig) {
         self.config = config
-        keys = KeyTable(keys: config.keys) { Array(SHA256.hash(data: $0)) }
+        // The digest's bytes copied at once: `Array(digest)` walks it as a Sequence (about 2k instructions a request).
+        keys = KeyTable(keys: config.keys) { SHA256.hash(data: $0).withUnsafeBytes { Array($0) } }
         let resolver = AliasResolver(config: config)
         self.resolver = resolver
         var groups: [String: [CandidateGroup]] = [:]
