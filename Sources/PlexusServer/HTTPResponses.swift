@@ -12,18 +12,22 @@ enum HTTPResponses {
     static let plexusPassthrough = HTTPField.Name("x-plexus-passthrough")!
     static let retryAfter = HTTPField.Name("retry-after")!
 
-    /// Fields are appended, not set: the subscript setter scans every field for the name on each set.
     static func json(_ bytes: [UInt8], status: Int, headers: HTTPFields = [:]) -> Response {
+        json(ByteBuffer(bytes: bytes), status: status, headers: headers)
+    }
+
+    /// Fields are appended, not set: the subscript setter scans every field for the name on each set.
+    static func json(_ body: ByteBuffer, status: Int, headers: HTTPFields = [:]) -> Response {
         var h = headers
         if h.contains(.contentType) || h.contains(.contentLength) {
             h[.contentType] = "application/json"
         } else {
             // With the length: Response.init would otherwise set it through the subscript.
             h.append(contentsOf: [HTTPField(name: .contentType, value: "application/json"),
-                                  HTTPField(name: .contentLength, value: String(bytes.count))])
+                                  HTTPField(name: .contentLength, value: String(body.readableBytes))])
         }
         return Response(
-            status: HTTPResponse.Status(code: status), headers: h, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            status: HTTPResponse.Status(code: status), headers: h, body: ResponseBody(byteBuffer: body))
     }
 
     static func error(_ error: PlexusError, for proto: APIProtocol, requestID id: String) -> Response {

@@ -68,12 +68,15 @@ extension ProxyEngine {
         record.trace?.upstreamResponse(status: response.status, headers: response.headers, body: upstreamBytes)
         var observer = UsageObserver(proto: plan.targetProtocol)
         let clientBytes: [UInt8]
+        /// The upstream's own buffer when its bytes go out unchanged (no second copy into a new buffer).
+        var forwarded: ByteBuffer?
         var decoded: Result<IR.Response, PlexusError>?
         if plan.passthrough, record.trace == nil,
            let summary = Translator.summary(ofResponse: upstreamBytes, from: plan.targetProtocol) {
             // Forwarded as is: only usage and stop reason are read.
             observer.observe(summary)
             clientBytes = upstreamBytes
+            forwarded = buffer
         } else {
             // Decoded once: for the usage row and, when translating, for the client's body.
             let result = Result { () throws(PlexusError) in
@@ -102,7 +105,7 @@ extension ProxyEngine {
         let headers = HTTPResponses.routing(
             id: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
             api: plan.targetProtocol, passthrough: plan.passthrough)
-        return .done(HTTPResponses.json(clientBytes, status: 200, headers: headers))
+        return .done(HTTPResponses.json(forwarded ?? ByteBuffer(bytes: clientBytes), status: 200, headers: headers))
     }
 
     /// A served request: cost, the target's success sample, its cooldown cleared, the conversation remembered.
