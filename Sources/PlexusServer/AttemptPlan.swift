@@ -37,7 +37,10 @@ struct AttemptPlan: Sendable {
         let endpoint = Endpoint(
             baseURL: provider.baseURLs[targetProtocol] ?? "", apiKey: provider.apiKey,
             extraHeaders: provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-        let passed = clientHeaders.filter { $0.name.canonicalName == "anthropic-beta" }.map { ($0.name.canonicalName, $0.value) }
+        var passed: [(String, String)] = []
+        for field in clientHeaders where field.name.canonicalName == "anthropic-beta" {
+            passed.append((field.name.canonicalName, field.value))
+        }
         return (endpoint.url(for: targetProtocol, model: candidate.target.model, stream: stream),
                 endpoint.headers(for: targetProtocol, passing: passed))
     }

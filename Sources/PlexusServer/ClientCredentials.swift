@@ -10,31 +10,29 @@ enum ClientCredentials {
     /// The key the client sent: Bearer, x-api-key, x-goog-api-key, or `?key=` on /v1beta routes only.
     static func secret(from request: Request) -> String? {
         let h = request.headers
-        if let auth = h[.authorization], let key = bearer(auth) { return key }
-        if let k = h[xAPIKey], !k.isEmpty { return k }
-        if let k = h[xGoogAPIKey], !k.isEmpty { return k }
+        if let auth = h.value(of: .authorization), let key = bearer(auth) { return key }
+        if let k = h.value(of: xAPIKey), !k.isEmpty { return k }
+        if let k = h.value(of: xGoogAPIKey), !k.isEmpty { return k }
         if request.uri.path.hasPrefix("/v1beta/"), let k = request.uri.queryParameters["key"], !k.isEmpty {
             return String(k)
         }
         return nil
     }
 
-    /// The token of `Bearer TOKEN` (scheme case-insensitive), compared on bytes: this runs for every request.
+    /// The token of `Bearer TOKEN` (scheme case-insensitive), spaces around it trimmed; read from the contiguous
+    /// bytes because this runs for every request.
     static func bearer(_ value: String) -> String? {
-        let u = value.utf8
-        guard u.count > 7, let space = u.firstIndex(of: 32), u.distance(from: u.startIndex, to: space) == 6,
-              u.prefix(6).elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 })
-        else { return nil }
-        let token = value[u.index(after: space)...]
-        return token.utf8.contains(32) ? String(token).trimmed : String(token)
+        if let result = value.utf8.withContiguousStorageIfAvailable(bearer) { return result }
+        var copy = value
+        return copy.withUTF8(bearer)
     }
-}
 
-extension String {
-    var trimmed: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
+    private static func bearer(_ b: UnsafeBufferPointer<UInt8>) -> String? {
+        // "bearer" ORed with 0x20 never matches a space, so the first space is the one at 6.
+        guard b.count > 7, b[6] == 32, zip(b[0..<6], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        var start = 7, end = b.count
+        while start < end && b[start] == 32 { start += 1 }
+        while end > start && b[end - 1] == 32 { end -= 1 }
+        return String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self)
     }
 }

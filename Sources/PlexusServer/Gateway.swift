@@ -96,7 +96,8 @@ public final class Gateway: Sendable {
         let engine = ProxyEngine(
             state: stateBox, transports: transports, usage: usageWriter, routing: routing, events: events,
             capture: capture, metrics: metrics, inFlight: inFlight, logger: logger)
-        InferenceRoutes(engine: engine).register(on: router)
+        let inference = InferenceRoutes(engine: engine)
+        inference.register(on: router)
         HealthRoutes().register(on: router)
         let management = ManagementContext(
             stateBox: stateBox, config: configManager, sessions: sessions, events: events, routing: routing,
@@ -104,13 +105,13 @@ public final class Gateway: Sendable {
         ManagementRoutes(context: management).register(on: router)
         DashboardRoutes().register(on: router)
         return Application(
-            router: router,
+            responder: InferenceResponder(routes: inference, router: router.buildResponder()),
             server: .watchedHTTP1(),
             configuration: .init(
                 address: .hostname(host ?? config.server.host, port: port ?? config.server.port),
                 serverName: "plexus"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
-            logger: logger)
+            logger: DeferredMetadataLogHandler.logger(wrapping: logger))
     }
 
     /// Closes connections and the store; call after the services stopped.

@@ -13,26 +13,33 @@ enum HTTPResponses {
     static let retryAfter = HTTPField.Name("retry-after")!
 
     static func json(_ bytes: [UInt8], status: Int, headers: HTTPFields = [:]) -> Response {
+        json(ByteBuffer(bytes: bytes), status: status, headers: headers)
+    }
+
+    /// Fields are appended, not set: the subscript setter scans every field for the name on each set.
+    static func json(_ body: ByteBuffer, status: Int, headers: HTTPFields = [:]) -> Response {
         var h = headers
-        h[.contentType] = "application/json"
+        if h.contains(.contentType) || h.contains(.contentLength) {
+            h[.contentType] = "application/json"
+        } else {
+            // With the length: Response.init would otherwise set it through the subscript.
+            h.append(contentsOf: [HTTPField(name: .contentType, value: "application/json"),
+                                  HTTPField(name: .contentLength, value: String(body.readableBytes))])
+        }
         return Response(
-            status: HTTPResponse.Status(code: status), headers: h, body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            status: HTTPResponse.Status(code: status), headers: h, body: ResponseBody(byteBuffer: body))
     }
 
     static func error(_ error: PlexusError, for proto: APIProtocol, requestID id: String) -> Response {
-        var h = HTTPFields()
-        h[requestID] = id
-        return json(error.body(for: proto), status: error.httpStatus, headers: h)
+        json(error.body(for: proto), status: error.httpStatus, headers: [requestID: id])
     }
 
     /// Headers that say where a request went (API.md).
     static func routing(id: String, provider: String, model: String, api: APIProtocol, passthrough: Bool) -> HTTPFields {
-        var h = HTTPFields()
-        h[requestID] = id
-        h[plexusProvider] = provider
-        h[plexusModel] = model
-        h[plexusAPI] = api.rawValue
-        if passthrough { h[plexusPassthrough] = "true" }
-        return h
+        // A literal: one non-generic init (each `append` is a generic call of about 1k instructions).
+        passthrough
+            ? [requestID: id, plexusProvider: provider, plexusModel: model, plexusAPI: api.rawValue,
+               plexusPassthrough: "true"]
+            : [requestID: id, plexusProvider: provider, plexusModel: model, plexusAPI: api.rawValue]
     }
 }

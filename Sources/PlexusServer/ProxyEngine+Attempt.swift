@@ -7,12 +7,13 @@ import PlexusStorage
 import PlexusUpstream
 
 extension ProxyEngine {
-    /// Sends one attempt and relays its answer, or says why the next target should be tried.
-    func attempt(_ context: AttemptContext) async -> AttemptResult {
+    /// Sends one attempt and relays its answer, or says why the next target should be tried. `record` changes
+    /// only on the way to `.done`, so a retry starts from what the previous attempts left.
+    func attempt(_ context: AttemptContext, record: inout RequestRecord) async -> AttemptResult {
         let plan = context.plan
         let endpoint = plan.endpoint(clientHeaders: context.clientHeaders)
         let upstreamRequest = UpstreamRequest(url: endpoint.url, headers: endpoint.headers, body: ByteBuffer(bytes: plan.body))
-        context.record.trace?.upstreamRequest(url: endpoint.url, headers: endpoint.headers, body: plan.body)
+        record.trace?.upstreamRequest(url: endpoint.url, headers: endpoint.headers, body: plan.body)
         let response: UpstreamResponse
         do {
             response = try await transports.transport(for: plan.candidate.provider)
@@ -21,26 +22,27 @@ extension ProxyEngine {
             return .retry(AttemptFailure(transport: error, provider: plan.candidate.provider.name))
         }
         if response.status >= 400 {
-            return await upstreamError(response, context: context)
+            return await upstreamError(response, context: context, record: &record)
         }
         if context.inbound.stream {
-            return await relayStream(response, context: context)
+            return await relayStream(response, context: context, record: record)
         }
-        return await relayUnary(response, context: context)
+        return await relayUnary(response, context: context, record: &record)
     }
 
-    private func upstreamError(_ response: UpstreamResponse, context: AttemptContext) async -> AttemptResult {
+    private func upstreamError(
+        _ response: UpstreamResponse, context: AttemptContext, record: inout RequestRecord
+    ) async -> AttemptResult {
         let plan = context.plan
         let body = (try? await response.collect(upTo: 1 << 20)).map { Array($0.readableBytesView) } ?? []
         let error = plan.upstreamError(status: response.status, body: body)
-        context.record.trace?.upstreamResponse(status: response.status, headers: response.headers, body: body)
+        record.trace?.upstreamResponse(status: response.status, headers: response.headers, body: body)
         if context.snapshot.config.failover.retryableStatusCodes.contains(response.status) {
             return .retry(AttemptFailure(
                 status: response.status, error: error, retryAfterHeader: response.header("retry-after"),
                 now: RoutingState.now()))
         }
         // A client error: the target is fine, the request is not; no other target would do better.
-        var record = context.record
         record.errorExcerpt = String(decoding: body.prefix(2048), as: UTF8.self)
         record.addAttempt(plan, status: response.status, error: error.message, since: context.started)
         record.finish(outcome: .error, httpStatus: response.status, error: error.message)
@@ -48,12 +50,13 @@ extension ProxyEngine {
         record.trace?.clientResponse(status: response.status, body: clientBody)
         commit(&record)
         // Same protocol: the upstream's own error document is already in the client's protocol.
-        var h = HTTPFields()
-        h[HTTPResponses.requestID] = record.id
-        return .done(HTTPResponses.json(clientBody, status: response.status, headers: h))
+        let headers: HTTPFields = [HTTPResponses.requestID: record.id]
+        return .done(HTTPResponses.json(clientBody, status: response.status, headers: headers))
     }
 
-    private func relayUnary(_ response: UpstreamResponse, context: AttemptContext) async -> AttemptResult {
+    private func relayUnary(
+        _ response: UpstreamResponse, context: AttemptContext, record: inout RequestRecord
+    ) async -> AttemptResult {
         let plan = context.plan
         let buffer: ByteBuffer
         do {
@@ -61,17 +64,19 @@ extension ProxyEngine {
         } catch {
             return .retry(AttemptFailure(transport: error, provider: plan.candidate.provider.name))
         }
-        var record = context.record
         let upstreamBytes = Array(buffer.readableBytesView)
         record.trace?.upstreamResponse(status: response.status, headers: response.headers, body: upstreamBytes)
         var observer = UsageObserver(proto: plan.targetProtocol)
         let clientBytes: [UInt8]
+        /// The upstream's own buffer when its bytes go out unchanged (no second copy into a new buffer).
+        var forwarded: ByteBuffer?
         var decoded: Result<IR.Response, PlexusError>?
         if plan.passthrough, record.trace == nil,
            let summary = Translator.summary(ofResponse: upstreamBytes, from: plan.targetProtocol) {
             // Forwarded as is: only usage and stop reason are read.
             observer.observe(summary)
             clientBytes = upstreamBytes
+            forwarded = buffer
         } else {
             // Decoded once: for the usage row and, when translating, for the client's body.
             let result = Result { () throws(PlexusError) in
@@ -100,7 +105,7 @@ extension ProxyEngine {
         let headers = HTTPResponses.routing(
             id: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
             api: plan.targetProtocol, passthrough: plan.passthrough)
-        return .done(HTTPResponses.json(clientBytes, status: 200, headers: headers))
+        return .done(HTTPResponses.json(forwarded ?? ByteBuffer(bytes: clientBytes), status: 200, headers: headers))
     }
 
     /// A served request: cost, the target's success sample, its cooldown cleared, the conversation remembered.

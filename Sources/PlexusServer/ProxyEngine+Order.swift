@@ -7,6 +7,8 @@ extension ProxyEngine {
         _ groups: [CandidateGroup], inbound: InboundRequest, proto: APIProtocol, conversation: UInt64?,
         snapshot: GatewayState
     ) -> [Candidate] {
+        // One group with one target (the common case) needs no order, and no new array.
+        if groups.count == 1, groups[0].candidates.count <= 1 { return groups[0].candidates }
         let now = RoutingState.now()
         let routingConfig = snapshot.config.routing
         return groups.flatMap { group -> [Candidate] in

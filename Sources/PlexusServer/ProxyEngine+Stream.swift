@@ -6,7 +6,10 @@ import PlexusUpstream
 
 extension ProxyEngine {
     /// First-chunk gate: read the upstream's first event before answering, so an error inside a 200 fails over.
-    func relayStream(_ response: UpstreamResponse, context: AttemptContext) async -> AttemptResult {
+    /// `record` is copied: the gate marks the first event in it before it knows whether the attempt is kept.
+    func relayStream(
+        _ response: UpstreamResponse, context: AttemptContext, record: RequestRecord
+    ) async -> AttemptResult {
         let plan = context.plan
         let inbound = context.inbound
         let sentAt = context.started
@@ -31,7 +34,7 @@ extension ProxyEngine {
         let mode = Self.relayMode(plan: plan, inbound: inbound)
         let translating = if case .translate = mode { true } else { false }
         var observer = UsageObserver(proto: plan.targetProtocol)
-        var record = context.record
+        var record = record
         let first = StreamRelay.decode(
             firstEvents, translating: translating, sentAt: sentAt, observer: &observer, record: &record)
         if let error = observer.errorEvent { return .retry(AttemptFailure(errorEvent: error)) }
@@ -44,8 +47,9 @@ extension ProxyEngine {
         var headers = HTTPResponses.routing(
             id: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
             api: plan.targetProtocol, passthrough: plan.passthrough)
-        headers[.contentType] = inbound.geminiJSONArray ? "application/json" : "text/event-stream"
-        headers[.cacheControl] = "no-cache"
+        let contentType = inbound.geminiJSONArray ? "application/json" : "text/event-stream"
+        headers.append(HTTPField(name: .contentType, value: contentType))
+        headers.append(HTTPField(name: .cacheControl, value: "no-cache"))
         // A client that leaves cancels the connection's task, and so the relay and the upstream call, even while
         // the upstream is silent (`WatchedHTTP1Channel`).
         return .done(Response(status: .ok, headers: headers, body: ResponseBody { writer in

@@ -3,21 +3,36 @@ import PlexusCore
 import PlexusRouting
 import Synchronization
 
-/// Everything a request needs from the configuration, built once per (re)load and never mutated.
-struct GatewayState: Sendable {
+/// Everything a request needs from the configuration, built once per (re)load and never mutated. A class: a
+/// request takes the snapshot and hands it on to each step, and copying the struct's fields cost about 6k.
+final class GatewayState: Sendable {
     let config: PlexusConfig
     let keys: KeyTable
     let resolver: AliasResolver
+    /// `candidateGroups(for:)` of every alias by name (the first alias of a name, as the resolver picks), built
+    /// here because they depend on the config alone and building them cost about 9k instructions per request.
+    private let groups: [String: [CandidateGroup]]
 
     init(config: PlexusConfig) {
         self.config = config
-        keys = KeyTable(keys: config.keys) { Array(SHA256.hash(data: $0)) }
-        resolver = AliasResolver(config: config)
+        // The digest's bytes copied at once: `Array(digest)` walks it as a Sequence (about 2k instructions a request).
+        keys = KeyTable(keys: config.keys) { SHA256.hash(data: $0).withUnsafeBytes { Array($0) } }
+        let resolver = AliasResolver(config: config)
+        self.resolver = resolver
+        var groups: [String: [CandidateGroup]] = [:]
+        for alias in config.models where groups[alias.name] == nil {
+            groups[alias.name] = Self.candidateGroups(for: alias, resolver: resolver)
+        }
+        self.groups = groups
     }
 
     /// The alias's enabled targets on enabled providers, then each alias of its fallback chain (a target appears
     /// once, in the first alias that has it).
     func candidateGroups(for alias: AliasConfig) -> [CandidateGroup] {
+        groups[alias.name] ?? Self.candidateGroups(for: alias, resolver: resolver)
+    }
+
+    private static func candidateGroups(for alias: AliasConfig, resolver: AliasResolver) -> [CandidateGroup] {
         var seen = Set<TargetID>()
         return ([alias] + resolver.fallbackChain(for: alias)).map { a in
             CandidateGroup(alias: a, candidates: resolver.candidates(for: a).filter { seen.insert($0.target).inserted })
