@@ -89,4 +89,24 @@ struct SharedJSONPatchTests {
         let broken = Array(#"{"a":{"x":1,"y":[1,2]},"c":"bad \q escape"}"#.utf8)
         #expect(throws: JSONParseError.self) { try broken.withUnsafeBufferPointer { try JSONValue(parsing: $0, pick: pick) } }
     }
+
+    /// Lookups, overwrites and removals stay exact whatever the keys share (same length and first byte, or not),
+    /// below and above the size where an index takes over.
+    @Test(arguments: [4, 40])
+    func objectMembersStayExact(count: Int) {
+        var o = JSONObject()
+        var model: [String: Int] = [:]
+        for n in 0..<count {
+            let key = n % 2 == 0 ? "k\(n % 10)" : "key_\(n)"  // "k0".."k9" share length and first byte
+            o[key] = .number(Double(n))
+            model[key] = n
+        }
+        o["k0"] = nil
+        model["k0"] = nil
+        o["k0"] = .number(-1)
+        model["k0"] = -1
+        for key in model.keys { #expect(o[key]?.intValue == model[key], "\(key)") }
+        for absent in ["k", "kx", "key_", "zz", ""] { #expect(o[absent] == nil) }
+        #expect(o.count == model.count)
+    }
 }

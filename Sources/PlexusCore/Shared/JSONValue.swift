@@ -15,12 +15,20 @@ public struct JSONObject: Sendable, Hashable {
     private var entries: [(key: String, value: JSONValue)]
     /// Key to position, kept only for objects larger than `indexThreshold`.
     private var index: [String: Int]?
+    /// One bit per (length, first byte) class of the keys ever inserted: a clear bit proves a key absent without
+    /// comparing strings. Most lookups while building or decoding are misses (new keys, optional fields).
+    private var keyMask: UInt64 = 0
 
     private static let indexThreshold = 16
 
     public init() {
         entries = []
         index = nil
+    }
+
+    private static func maskBit(_ key: String) -> UInt64 {
+        let utf8 = key.utf8
+        return 1 << UInt64((utf8.count &* 7 &+ Int(utf8.first ?? 0)) & 63)
     }
 
     public init(_ pairs: [(String, JSONValue)]) {
@@ -35,6 +43,7 @@ public struct JSONObject: Sendable, Hashable {
     public var storage: [String: JSONValue] { Dictionary(entries.map { ($0.key, $0.value) }) { _, last in last } }
 
     private func position(of key: String) -> Int? {
+        if keyMask & Self.maskBit(key) == 0 { return nil }
         if let index { return index[key] }
         for i in entries.indices where entries[i].key == key { return i }
         return nil
@@ -49,6 +58,7 @@ public struct JSONObject: Sendable, Hashable {
                     entries[at].value = newValue
                 } else {
                     entries.append((key, newValue))
+                    keyMask |= Self.maskBit(key)
                     if index != nil { index![key] = entries.count - 1 } else if entries.count > Self.indexThreshold { reindex() }
                 }
             } else if let at {
