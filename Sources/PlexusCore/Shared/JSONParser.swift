@@ -107,9 +107,9 @@ struct JSONByteParser {
         let wanted: JSONPickMembers? = if case .members(let members) = pick { members } else { nil }
         try enter()
         i += 1
-        var obj = JSONObject()
         skipWhitespace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(obj) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(JSONObject()) }
+        var obj = JSONObject(reservingCapacity: 8)
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }

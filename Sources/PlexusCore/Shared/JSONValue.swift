@@ -31,6 +31,13 @@ public struct JSONObject: Sendable, Hashable {
         return 1 << UInt64((utf8.count &* 7 &+ Int(utf8.first ?? 0)) & 63)
     }
 
+    /// An empty object with room for `capacity` members (parsers: most objects are small, and growing one
+    /// member at a time reallocated several times).
+    init(reservingCapacity capacity: Int) {
+        self.init()
+        entries.reserveCapacity(capacity)
+    }
+
     public init(_ pairs: [(String, JSONValue)]) {
         self.init()
         entries.reserveCapacity(pairs.count)

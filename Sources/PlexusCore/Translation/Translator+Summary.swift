@@ -41,12 +41,12 @@ extension Translator {
 
     /// What the chat summary reads: usage, and the first choice's finish reason, refusal and tool calls.
     private static let chatPick = JSONPick.members([
-        "error": .all, "usage": .all,
+        "error": .all, "usage": OpenAI.usagePick,
         "choices": .elements(.members([
             "finish_reason": .all, "message": .members(["refusal": .all, "tool_calls": .all, "function_call": .all]),
         ])),
     ])
-    private static let messagesPick = JSONPick.members(["type": .all, "usage": .all, "stop_reason": .all])
+    private static let messagesPick = JSONPick.members(["type": .all, "usage": Anthropic.usagePick, "stop_reason": .all])
 
     /// As `OpenAI.ResponseDecoder` reads them (nil for an error body, which the decoder turns into an error).
     private static func chatSummary(_ o: JSONValue) -> ResponseSummary? {
