@@ -67,6 +67,7 @@ public final class SQLiteUsageStore: UsageStore {
         guard !rows.isEmpty else { return }
         let inserter = self.inserter
         try await NIOThreadPool.singleton.runIfActive {
+            BackgroundPriority.lowerCurrentThread()
             try inserter.insert(rows) { record, row in record.bind(to: row) }
         }
     }
