@@ -77,20 +77,8 @@ final class ProxyEngine: Sendable {
         return HTTPResponses.error(error, for: proto, requestID: record.id)
     }
 
-    /// `req_` and 32 random hex digits, written straight into the string's storage (no Foundation UUID, no
-    /// arrays: this runs for every request).
-    static func newRequestID() -> String {
-        var rng = SystemRandomNumberGenerator()
-        let high: UInt64 = rng.next(), low: UInt64 = rng.next()
-        return String(unsafeUninitializedCapacity: 36) { out in
-            for (i, byte) in "req_".utf8.enumerated() { out[i] = byte }
-            for i in 0..<32 {
-                let nibble = UInt8(truncatingIfNeeded: (i < 16 ? high : low) >> (UInt64(i % 16) * 4)) & 0xf
-                out[4 + i] = nibble < 10 ? 0x30 + nibble : 0x57 + nibble
-            }
-            return 36
-        }
-    }
+    /// A new request ID (`RequestID`: time-ordered, unique, no system call).
+    static func newRequestID() -> String { RequestID.next() }
 
     private func authenticate(_ request: Request, snapshot: GatewayState) throws(PlexusError) -> KeyConfig {
         guard let secret = ClientCredentials.secret(from: request) else {
