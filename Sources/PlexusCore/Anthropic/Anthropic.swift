@@ -26,12 +26,6 @@ public enum Anthropic {
     }
 
     /// Reads Anthropic usage; `output_tokens` includes thinking, split out only when the provider reports it.
-    /// The members `usage(_:)` reads, for parses that build only those (`JSONPick`).
-    static let usagePick = JSONPick.members([
-        "input_tokens": .all, "output_tokens": .all, "cache_read_input_tokens": .all,
-        "cache_creation_input_tokens": .all, "output_tokens_details": .members(["thinking_tokens": .all]),
-    ])
-
     static func usage(_ u: JSONValue?) -> IR.Usage? {
         guard let u, case .object = u else { return nil }
         let output = u["output_tokens"]?.looseInt ?? 0

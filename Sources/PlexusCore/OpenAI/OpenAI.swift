@@ -21,13 +21,6 @@ public enum OpenAI {
     }
 
     /// Reads OpenAI usage: prompt includes cached tokens, completion includes reasoning tokens.
-    /// The members `usage(_:)` reads, for parses that build only those (`JSONPick`).
-    static let usagePick = JSONPick.members([
-        "prompt_tokens": .all, "completion_tokens": .all, "prompt_cache_hit_tokens": .all,
-        "prompt_tokens_details": .members(["cached_tokens": .all]),
-        "completion_tokens_details": .members(["reasoning_tokens": .all]),
-    ])
-
     static func usage(_ u: JSONValue?) -> IR.Usage? {
         guard let u, case .object = u else { return nil }
         let prompt = u["prompt_tokens"]?.looseInt ?? 0

@@ -12,20 +12,16 @@ public struct ResponseSummary: Sendable, Equatable {
 extension Translator {
     /// Usage and stop reason of an upstream's unary answer in `proto`, for a passthrough that forwards the bytes
     /// as they are, without decoding the answer (that was the largest cost of a passthrough request).
-    /// Chat and Messages answers are parsed with a `JSONPick`: checked whole, but only the members the decoder
-    /// reads for these are built. Gemini's (camel or snake case, maybe inside an array) are found by key, and when
+    /// Chat and Messages answers are walked member by member (`Translator+SummaryScan`): checked whole, nothing
+    /// built. Gemini's (camel or snake case, maybe inside an array) are found by key, and when
     /// a key occurs more than once (a tool's JSON input could hold one) this gives up. Nil means: decode the
     /// answer instead. Agrees with `decodeResponse` on every fixture (tested).
     public static func summary(ofResponse body: [UInt8], from proto: APIProtocol) -> ResponseSummary? {
         body.withUnsafeBufferPointer { bytes -> ResponseSummary? in
             do {
                 switch proto {
-                case .chat: return chatSummary(try JSONValue(parsing: bytes, pick: chatPick, maxDepth: 64))
-                case .messages:
-                    let o = try JSONValue(parsing: bytes, pick: messagesPick, maxDepth: 64)
-                    if o["type"]?.stringValue == "error" { return nil }
-                    return ResponseSummary(usage: Anthropic.usage(o["usage"]),
-                                           stopReason: o["stop_reason"]?.stringValue.map(Anthropic.stopReason))
+                case .chat: return try scanChatSummary(bytes)
+                case .messages: return try scanMessagesSummary(bytes)
                 case .gemini:
                     let sawCall = ByteSearch.contains(bytes, #""functionCall":"#)
                     let finish = try member(#""finishReason":"#, in: bytes)?.stringValue
@@ -37,29 +33,6 @@ extension Translator {
                 return nil
             }
         }
-    }
-
-    /// What the chat summary reads: usage, and the first choice's finish reason, refusal and tool calls.
-    private static let chatPick = JSONPick.members([
-        "error": .all, "usage": OpenAI.usagePick,
-        "choices": .elements(.members([
-            "finish_reason": .all, "message": .members(["refusal": .all, "tool_calls": .all, "function_call": .all]),
-        ])),
-    ])
-    private static let messagesPick = JSONPick.members(["type": .all, "usage": Anthropic.usagePick, "stop_reason": .all])
-
-    /// As `OpenAI.ResponseDecoder` reads them (nil for an error body, which the decoder turns into an error).
-    private static func chatSummary(_ o: JSONValue) -> ResponseSummary? {
-        if case .object = o["error"] { return nil }
-        guard case .object = o else { return nil }
-        let choice = o["choices"]?.arrayValue?.first
-        let message = choice?["message"]
-        var stop = choice?["finish_reason"]?.stringValue.map(OpenAI.stopReason)
-        if message?["refusal"]?.stringValue?.isEmpty == false { stop = .refusal }
-        let calls = !(message?["tool_calls"]?.arrayValue ?? []).isEmpty
-        let legacyCall = if case .object = message?["function_call"] { true } else { false }
-        if stop == .endTurn, calls || legacyCall { stop = .toolUse }
-        return ResponseSummary(usage: OpenAI.usage(o["usage"]), stopReason: stop)
     }
 
     /// A key found more than once, or a value that does not parse: decode the answer instead.
