@@ -17,7 +17,7 @@ struct AttemptFailure: Sendable {
         self.error = PlexusError(error.code == .firstByteTimeout ? .timeout : .upstream, "\(provider): \(error.description)")
         status = nil
         reason = switch error.code {
-        case .connect, .invalidURL: .connection
+        case .connect, .invalidURL, .invalidHeader: .connection
         case .firstByteTimeout, .idleTimeout: .timeout
         case .reset, .bodyTooLarge: .reset
         case .cancelled: nil

@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Synchronization
@@ -30,7 +29,9 @@ public final class HTTPTransport: UpstreamTransport {
         let url = try parsed(request.url)
         // The current event loop when the task runs on one (the gateway installs NIO as the global executor).
         let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? defaultLoop
-        let head = Self.head(for: request, url: url)
+        let head = try HTTPRequestHead(
+            method: request.method, target: url.target, host: url.hostHeader, headers: request.headers,
+            bodyLength: request.body.readableBytes)
         let deadline = NIODeadline.now() + .init(firstByteTimeout)
         var attempt = 0
         while true {
@@ -74,18 +75,6 @@ public final class HTTPTransport: UpstreamTransport {
             table[text] = url
         }
         return url
-    }
-
-    /// The request head: method, target, `Host`, the request's headers and its length.
-    static func head(for request: UpstreamRequest, url: UpstreamURL) -> HTTPRequestHead {
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(request.headers.count + 2)
-        headers.add(name: "host", value: url.hostHeader)
-        for (name, value) in request.headers { headers.add(name: name, value: value) }
-        if !headers.contains(name: "content-length") {
-            headers.add(name: "content-length", value: String(request.body.readableBytes))
-        }
-        return HTTPRequestHead(version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: url.target, headers: headers)
     }
 
     /// Closes idle pooled connections (running answers finish on their own).

@@ -8,6 +8,8 @@ public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible
         case reset
         case cancelled
         case invalidURL = "invalid_url"
+        /// A header name or value that cannot go on the wire (a line break in it, say).
+        case invalidHeader = "invalid_header"
         case bodyTooLarge = "body_too_large"
     }
 
@@ -25,7 +27,7 @@ public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible
     public var isRetryable: Bool {
         switch code {
         case .connect, .firstByteTimeout, .idleTimeout, .reset: true
-        case .cancelled, .invalidURL, .bodyTooLarge: false
+        case .cancelled, .invalidURL, .invalidHeader, .bodyTooLarge: false
         }
     }
 }

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Synchronization
@@ -53,9 +52,9 @@ final class ConnectionPool: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     if let tls { try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
-                    try sync.addHTTPClientHandlers()
-                    try sync.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                    try sync.addHandler(UpstreamConnectionHandler { [self] channel in release(channel, key: key) })
+                    try sync.addHandler(UpstreamConnectionHandler(idleTimeout: idleTimeout) { [self] channel in
+                        release(channel, key: key)
+                    })
                 }
             }
         do {

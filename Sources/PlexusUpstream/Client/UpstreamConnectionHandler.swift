@@ -1,12 +1,13 @@
 import NIOCore
-import NIOHTTP1
 
-/// The last handler of a pooled upstream connection: writes one request at a time and feeds its answer to the
-/// request's `UpstreamExchange`; hands the connection back to its pool when an answer ends and may be followed.
+/// The one handler of a pooled upstream connection (after TLS, if any): writes one request at a time as bytes,
+/// parses the answer where it arrives (`HTTPResponseParser`) and feeds it to the request's `UpstreamExchange`; hands
+/// the connection back to its pool when an answer ends and may be followed; closes it after `idleTimeout` without
+/// a byte from the upstream.
 final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
     typealias OutboundIn = Start
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias OutboundOut = ByteBuffer
 
     /// A request to write, with the exchange that receives its answer.
     struct Start: Sendable {
@@ -15,39 +16,89 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         var body: ByteBuffer
     }
 
+    /// Bodies up to this size go out in the head's buffer (one write, one copy of a small body).
+    static let inlineBody = 16 * 1024
+
     private var exchange: UpstreamExchange?
+    private var parser = HTTPResponseParser()
+    /// Received bytes the parser has not consumed yet (part of a line); nil when there are none.
+    private var pending: ByteBuffer?
     private var keepAlive = true
+    private let idleTimeout: TimeAmount
+    private var lastActivity = NIODeadline.now()
+    private var idleCheck: Scheduled<Void>?
     /// Called on the event loop when the connection is free for the next request.
     private let onReusable: (any Channel) -> Void
 
-    init(onReusable: @escaping (any Channel) -> Void) { self.onReusable = onReusable }
+    init(idleTimeout: TimeAmount, onReusable: @escaping (any Channel) -> Void) {
+        self.idleTimeout = idleTimeout
+        self.onReusable = onReusable
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        scheduleIdleCheck(context: context, at: lastActivity + idleTimeout)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
+        idleCheck = nil
+    }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         let start = unwrapOutboundIn(data)
         exchange = start.exchange
-        keepAlive = start.head.isKeepAlive
-        context.write(wrapOutboundOut(.head(start.head)), promise: nil)
-        if start.body.readableBytes > 0 {
-            context.write(wrapOutboundOut(.body(.byteBuffer(start.body))), promise: nil)
+        keepAlive = start.head.keepAlive
+        parser.requestIsHead = start.head.isHead
+        lastActivity = .now()
+        var bytes = start.head.bytes
+        var body = start.body
+        if body.readableBytes <= Self.inlineBody {
+            bytes.writeBuffer(&body)
+            context.write(wrapOutboundOut(bytes), promise: promise)
+        } else {
+            context.write(wrapOutboundOut(bytes), promise: nil)
+            context.write(wrapOutboundOut(body), promise: promise)
         }
-        context.write(wrapOutboundOut(.end(nil)), promise: promise)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .head(let head):
-            // Informational answers (100 Continue) precede the real one.
-            if head.status.code / 100 == 1 && head.status.code != 101 { return }
-            keepAlive = keepAlive && head.isKeepAlive
-            exchange?.receive(head: UpstreamExchange.Head(
-                status: Int(head.status.code), headers: head.headers.map { ($0.name, $0.value) }))
+        lastActivity = .now()
+        var buffer = unwrapInboundIn(data)
+        if var held = pending {
+            pending = nil
+            held.writeBuffer(&buffer)
+            buffer = held
+        }
+        guard exchange != nil || parser.inMessage else {
+            // Bytes nobody asked for: the connection's framing is lost.
+            context.close(promise: nil)
+            return
+        }
+        do {
+            try parser.parse(&buffer) { event in deliver(event, context: context) }
+        } catch {
+            fail(UpstreamError(.reset, "malformed upstream response: \(error.description)"), context: context)
+            return
+        }
+        guard buffer.readableBytes > 0 else { return }
+        if exchange != nil || parser.inMessage {
+            pending = buffer  // a line still arriving
+        } else {
+            context.close(promise: nil)  // bytes after the end of an answer (the end already said: not reusable)
+        }
+    }
+
+    private func deliver(_ event: HTTPResponseParser.Event, context: ChannelHandlerContext) {
+        switch event {
+        case .head(let status, let headers):
+            exchange?.receive(head: UpstreamExchange.Head(status: status, headers: headers))
         case .body(let buffer):
             exchange?.receive(body: buffer)
-        case .end:
+        case .end(let reusable):
             let finished = exchange
             exchange = nil
             // Back in the pool before the reader hears of the end, so its next request can take this connection.
-            if keepAlive && finished != nil {
+            if reusable && keepAlive && finished != nil {
                 onReusable(context.channel)
             } else {
                 context.close(promise: nil)
@@ -62,25 +113,45 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         context.read()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            // Silence past the idle timeout: fail a running answer; an idle pooled connection just closes.
-            exchange?.fail(UpstreamError(.idleTimeout, "no data from upstream within the idle timeout"))
-            context.close(promise: nil)
-            return
-        }
-        context.fireUserInboundEventTriggered(event)
-    }
-
     func channelInactive(context: ChannelHandlerContext) {
-        exchange?.fail(UpstreamError(.reset, "upstream closed the connection"))
-        exchange = nil
+        idleCheck?.cancel()
+        idleCheck = nil
+        var ended = false
+        do {
+            // An answer framed by the close ends here.
+            try parser.closed { event in
+                if case .end = event { ended = true }
+                deliver(event, context: context)
+            }
+        } catch {}
+        if !ended {
+            exchange?.fail(UpstreamError(.reset, "upstream closed the connection"))
+            exchange = nil
+        }
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        exchange?.fail(UpstreamError(.reset, "upstream connection error: \(error)"))
+        fail(UpstreamError(.reset, "upstream connection error: \(error)"), context: context)
+    }
+
+    private func fail(_ error: UpstreamError, context: ChannelHandlerContext) {
+        exchange?.fail(error)
         exchange = nil
         context.close(promise: nil)
+    }
+
+    /// Silence past the idle timeout fails a running answer; an idle pooled connection just closes.
+    private func scheduleIdleCheck(context: ChannelHandlerContext, at deadline: NIODeadline) {
+        let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        idleCheck = context.eventLoop.scheduleTask(deadline: deadline) {
+            let (handler, context) = loopBound.value
+            let due = handler.lastActivity + handler.idleTimeout
+            if due <= .now() {
+                handler.fail(UpstreamError(.idleTimeout, "no data from upstream within the idle timeout"), context: context)
+            } else {
+                handler.scheduleIdleCheck(context: context, at: due)
+            }
+        }
     }
 }

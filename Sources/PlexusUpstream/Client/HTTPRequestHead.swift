@@ -1,0 +1,49 @@
+import NIOCore
+
+/// A request head written straight to bytes: request line, `host`, the request's headers and its length.
+///
+/// Names and values are checked as they are written (a token name; no line break or other control byte in a
+/// value), so nothing from a config or a client can split the request.
+struct HTTPRequestHead {
+    /// The encoded head, ending with its blank line.
+    var bytes: ByteBuffer
+    /// Whether the request asked for no body in the answer (HEAD).
+    var isHead: Bool
+    /// Whether the request allows the connection to carry another one.
+    var keepAlive: Bool
+
+    init(method: String, target: String, host: String, headers: [(String, String)], bodyLength: Int) throws(UpstreamError) {
+        var b = ByteBuffer()
+        b.reserveCapacity(64 + target.utf8.count + headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 })
+        b.writeString(method)
+        b.writeStaticString(" ")
+        b.writeString(target)
+        b.writeStaticString(" HTTP/1.1\r\nhost: ")
+        b.writeString(host)
+        b.writeStaticString("\r\n")
+        var hasLength = false, close = false
+        for (name, value) in headers {
+            guard !name.isEmpty, name.utf8.allSatisfy(HTTPResponseParser.isTokenByte),
+                  value.utf8.allSatisfy({ ($0 >= 0x20 && $0 != 0x7f) || $0 == 0x09 })
+            else { throw UpstreamError(.invalidHeader, "header '\(name.prefix(64))' cannot be sent") }
+            if HTTPResponseParser.equalsIgnoringCase(name, "content-length") { hasLength = true }
+            if HTTPResponseParser.equalsIgnoringCase(name, "connection"),
+               value.split(separator: ",").contains(where: { HTTPResponseParser.equalsIgnoringCase($0.trimmingSpaces, "close") }) {
+                close = true
+            }
+            b.writeString(name)
+            b.writeStaticString(": ")
+            b.writeString(value)
+            b.writeStaticString("\r\n")
+        }
+        if !hasLength {
+            b.writeStaticString("content-length: ")
+            b.writeString(String(bodyLength))
+            b.writeStaticString("\r\n")
+        }
+        b.writeStaticString("\r\n")
+        bytes = b
+        isHead = method == "HEAD"
+        keepAlive = !close
+    }
+}
