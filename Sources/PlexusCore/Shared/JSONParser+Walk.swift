@@ -86,6 +86,9 @@ extension JSONByteParser {
 extension UnsafeBufferPointer<UInt8> {
     /// Whether these bytes spell `text` exactly.
     func spells(_ text: StaticString) -> Bool {
-        count == text.utf8CodeUnitCount && elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: count))
+        guard count == text.utf8CodeUnitCount else { return false }
+        let p = text.utf8Start
+        for k in 0..<count where self[k] != p[k] { return false }
+        return true
     }
 }
