@@ -22,14 +22,23 @@ struct WatchedHTTP1Channel: ServerChildChannel {
         http1 = HTTP1Channel(responder: responder, configuration: configuration)
     }
 
+    /// The pipeline of `HTTP1Channel.setup`, with `HTTPServerCodec` where NIO's three HTTP/1 handlers were.
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
-        let watch = ConnectionWatch()
-        var configuration = http1.configuration
-        let additional = configuration.additionalChannelHandlers
-        configuration.additionalChannelHandlers = { additional() + [ClientCloseHandler(watch: watch)] }
-        return HTTP1Channel(responder: http1.responder, configuration: configuration)
-            .setup(channel: channel, logger: logger)
-            .map { Value(connection: $0, watch: watch) }
+        let configuration = http1.configuration
+        return channel.eventLoop.makeCompletedFuture {
+            let watch = ConnectionWatch()
+            let sync = channel.pipeline.syncOperations
+            try sync.addHandler(HTTPServerCodec(limits: .init(
+                maxHeadBytes: configuration.httpDecoder.maxHeaderListSize + 8 * 1024,
+                maxHeaderFields: configuration.httpDecoder.maxHeaderFieldCount)))
+            try sync.addHandlers(configuration.additionalChannelHandlers())
+            try sync.addHandler(ClientCloseHandler(watch: watch))
+            try sync.addHandler(HTTPConnectionStateHandler(
+                idleTimeout: configuration.idleTimeout.map { .init($0) }, logger: logger))
+            let connection = try HTTP1Channel.Value(
+                wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
+            return Value(connection: connection, watch: watch)
+        }
     }
 
     func handle(value: Value, logger: Logger) async {

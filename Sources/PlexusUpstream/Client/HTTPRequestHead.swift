@@ -23,13 +23,13 @@ struct HTTPRequestHead {
         b.writeStaticString("\r\n")
         var hasLength = false, close = false
         for (name, value) in headers {
-            guard !name.isEmpty, name.utf8.allSatisfy(HTTPResponseParser.isTokenByte),
+            guard !name.isEmpty, name.utf8.allSatisfy(HTTPWire.isTokenByte),
                   value.utf8.allSatisfy({ ($0 >= 0x20 && $0 != 0x7f) || $0 == 0x09 })
             else { throw UpstreamError(.invalidHeader, "header '\(name.prefix(64))' cannot be sent") }
-            if HTTPResponseParser.equalsIgnoringCase(name, "content-length") { hasLength = true }
-            if HTTPResponseParser.equalsIgnoringCase(name, "connection"),
-               value.split(separator: ",").contains(where: { HTTPResponseParser.equalsIgnoringCase($0.trimmingSpaces, "close") }) {
-                close = true
+            if HTTPWire.named(name, "content-length") { hasLength = true }
+            if HTTPWire.named(name, "connection") {
+                var v = value
+                if v.withUTF8({ HTTPWire.hasToken(UnsafeRawBufferPointer($0), "close") }) { close = true }
             }
             b.writeString(name)
             b.writeStaticString(": ")

@@ -1,0 +1,153 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import PlexusUpstream
+
+/// An incremental HTTP/1.1 request parser (RFC 9112) for `HTTPServerCodec`: request line and headers straight into
+/// an `HTTPRequest` (the `Host` header becomes its authority, as NIO's conversion does), then the body as
+/// `HTTPBodyReader` frames it. Pipelined requests come out one after the other.
+struct HTTPRequestParser {
+    /// Bounds on what a client may send before its body.
+    struct Limits {
+        var maxHeadBytes = HTTPWire.maxHeadBytes
+        var maxHeaderFields = 256
+    }
+
+    /// What the answer to a request must respect.
+    struct Answer {
+        var isHead = false
+        var http11 = true
+    }
+
+    enum Event {
+        case head(HTTPRequest, Answer)
+        case body(ByteBuffer)
+        case end
+    }
+
+    let limits: Limits
+    private var body: HTTPBodyReader?
+
+    init(limits: Limits) { self.limits = limits }
+
+    /// Whether a request's body is still arriving.
+    var inMessage: Bool { body != nil }
+
+    /// Parses every complete part in `buffer`; a partial head or line stays in it for the next call.
+    mutating func parse(_ buffer: inout ByteBuffer, emit: (Event) -> Void) throws(HTTPParserError) {
+        while true {
+            if body == nil {
+                guard buffer.readableBytes > 0, let (request, answer, framing) = try parseHead(&buffer) else { return }
+                emit(.head(request, answer))
+                body = HTTPBodyReader(framing)
+            }
+            guard var reader = body else { return }
+            let ended: Bool
+            do {
+                ended = try reader.read(&buffer) { emit(.body($0)) }
+            } catch {
+                throw .invalidChunkSize
+            }
+            guard ended else { body = reader; return }
+            body = nil
+            emit(.end)
+        }
+    }
+
+    private func parseHead(_ buffer: inout ByteBuffer) throws(HTTPParserError) -> (HTTPRequest, Answer, HTTPBodyReader.Framing)? {
+        let limits = limits
+        let parsed = try buffer.withUnsafeReadableBytes { raw throws(HTTPParserError) -> (Int, RequestHead)? in
+            guard let end = HTTPWire.headEnd(raw) else {
+                if raw.count > limits.maxHeadBytes { throw .headerOverflow }
+                return nil
+            }
+            guard end <= limits.maxHeadBytes else { throw .headerOverflow }
+            return (end, try RequestHead(UnsafeRawBufferPointer(rebasing: raw[..<end]), limits: limits))
+        }
+        guard let (end, head) = parsed else { return nil }
+        buffer.moveReaderIndex(forwardBy: end)
+        return (head.request, head.answer, head.framing)
+    }
+}
+
+/// One request head read from its bytes.
+private struct RequestHead {
+    var request: HTTPRequest
+    var answer = HTTPRequestParser.Answer()
+    var framing = HTTPBodyReader.Framing.length(0)
+
+    init(_ b: UnsafeRawBufferPointer, limits: HTTPRequestParser.Limits) throws(HTTPParserError) {
+        request = HTTPRequest(method: .get, scheme: "http", authority: nil, path: "/")
+        var first = true, count = 0, coded = false, chunked = false, length: Int?, keepAlive = false
+        do {
+            try HTTPWire.forEachLine(b) { line throws(HTTPWireError) in
+                if first {
+                    first = false
+                    try requestLine(line)
+                    return
+                }
+                count += 1
+                guard count <= limits.maxHeaderFields else { throw HTTPWireError("too many header fields") }
+                let (name, value) = try HTTPWire.header(line)
+                if HTTPWire.named(name, "host"), request.authority == nil {
+                    request.authority = String(decoding: value, as: UTF8.self)
+                    return
+                }
+                if HTTPWire.named(name, "content-length") {
+                    length = try HTTPWire.contentLength(value, previous: length)
+                } else if HTTPWire.named(name, "transfer-encoding") {
+                    coded = true
+                    chunked = HTTPWire.lastTokenIs(value, "chunked")
+                } else if HTTPWire.named(name, "connection") {
+                    keepAlive = keepAlive || HTTPWire.hasToken(value, "keep-alive")
+                }
+                guard let fieldName = HTTPField.Name(String(decoding: name, as: UTF8.self)) else {
+                    throw HTTPWireError("invalid header name")
+                }
+                request.headerFields.append(HTTPField(name: fieldName, value: String(decoding: value, as: UTF8.self)))
+            }
+        } catch {
+            throw first ? .invalidMethod : .invalidHeaderToken
+        }
+        guard !first else { throw .invalidMethod }
+        if coded {
+            // A coding other than chunked, or a length beside it, leaves the body's end unknowable: refuse.
+            guard chunked, length == nil else { throw .invalidContentLength }
+            framing = .chunked
+        } else if let length {
+            framing = .length(length)
+        }
+        if !answer.http11, !keepAlive {
+            // HTTP/1.0 closes after each answer unless it asked to keep the connection.
+            request.headerFields[.connection] = "close"
+        }
+    }
+
+    /// `METHOD target HTTP/1.x`.
+    private mutating func requestLine(_ b: UnsafeRawBufferPointer) throws(HTTPWireError) {
+        guard let sp1 = b.firstIndex(of: 0x20), sp1 > 0, b[..<sp1].allSatisfy(HTTPWire.isTokenByte),
+              let sp2 = b[(sp1 + 1)...].firstIndex(of: 0x20), sp2 > sp1 + 1, b.count - sp2 == 9
+        else { throw HTTPWireError("invalid request line") }
+        let version = UnsafeRawBufferPointer(rebasing: b[(sp2 + 1)...])
+        guard version.starts(with: "HTTP/1.".utf8), HTTPWire.isDigit(version[7]) else {
+            throw HTTPWireError("invalid HTTP version")
+        }
+        answer.http11 = version[7] != 0x30
+        let target = UnsafeRawBufferPointer(rebasing: b[(sp1 + 1)..<sp2])
+        guard target.allSatisfy({ $0 > 0x20 && $0 != 0x7f }) else { throw HTTPWireError("invalid request target") }
+        let methodName = String(decoding: UnsafeRawBufferPointer(rebasing: b[..<sp1]), as: UTF8.self)
+        guard let method = HTTPRequest.Method(methodName) else { throw HTTPWireError("invalid method") }
+        request.method = method
+        answer.isHead = method == .head
+        request.path = Self.originForm(String(decoding: target, as: UTF8.self))
+    }
+
+    /// The path and query of an absolute-form target (`http://host/p?q` becomes `/p?q`); others as sent.
+    static func originForm(_ target: String) -> String {
+        guard target.utf8.first != UInt8(ascii: "/"), let scheme = target.range(of: "://") else { return target }
+        let rest = target[scheme.upperBound...]
+        guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }
+        let path = String(rest[slash...])
+        return path.hasPrefix("?") ? "/" + path : path
+    }
+}

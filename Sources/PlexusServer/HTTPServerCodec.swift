@@ -1,0 +1,151 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+
+/// HTTP/1.1 for the gateway's connections in one handler: bytes to `HTTPRequestPart`s, `HTTPResponsePart`s to bytes.
+///
+/// It stands where NIO's request decoder, response encoder and HTTP-types codec stood (three handlers, each part
+/// type-erased and cast at every hop, a Foundation URL parse per request): the profile put them at about a fifth of
+/// a passthrough request. Requests are framed by `Content-Length` or chunked coding (RFC 9112); a malformed one
+/// fails the inbound side with an `HTTPParserError`, which Hummingbird answers with 400 and a close. Responses
+/// without a length go out chunked (HTTP/1.1) or delimited by the close (HTTP/1.0).
+final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = ByteBuffer
+
+    private var parser: HTTPRequestParser
+    private var pending: ByteBuffer?
+    private var failed = false
+    /// Per request not yet answered, in order: how its answer must be framed.
+    private var answers = CircularBuffer<HTTPRequestParser.Answer>(initialCapacity: 2)
+    private var encoding = Encoding.none
+
+    private enum Encoding { case none, raw, chunked, closeDelimited, bodiless }
+
+    init(limits: HTTPRequestParser.Limits = .init()) {
+        parser = HTTPRequestParser(limits: limits)
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !failed else { return }
+        var buffer = unwrapInboundIn(data)
+        if var held = pending {
+            pending = nil
+            held.writeBuffer(&buffer)
+            buffer = held
+        }
+        do {
+            try parser.parse(&buffer) { event in
+                switch event {
+                case .head(let request, let answer):
+                    answers.append(answer)
+                    context.fireChannelRead(wrapInboundOut(.head(request)))
+                case .body(let bytes):
+                    context.fireChannelRead(wrapInboundOut(.body(bytes)))
+                case .end:
+                    context.fireChannelRead(wrapInboundOut(.end(nil)))
+                }
+            }
+        } catch {
+            failed = true
+            context.fireErrorCaught(error)
+            return
+        }
+        if buffer.readableBytes > 0 { pending = buffer }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !failed, parser.inMessage || (pending?.readableBytes ?? 0) > 0 {
+            failed = true
+            context.fireErrorCaught(HTTPParserError.invalidEOFState)
+        }
+        context.fireChannelInactive()
+    }
+
+    // MARK: Outbound
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(let response):
+            context.write(wrapOutboundOut(head(response, allocator: context.channel.allocator)), promise: promise)
+        case .body(let bytes):
+            switch encoding {
+            case .raw, .closeDelimited:
+                context.write(wrapOutboundOut(bytes), promise: promise)
+            case .chunked where bytes.readableBytes > 0:
+                var chunk = context.channel.allocator.buffer(capacity: bytes.readableBytes + 12)
+                chunk.writeString(String(bytes.readableBytes, radix: 16))
+                chunk.writeStaticString("\r\n")
+                var copy = bytes
+                chunk.writeBuffer(&copy)
+                chunk.writeStaticString("\r\n")
+                context.write(wrapOutboundOut(chunk), promise: promise)
+            case .chunked, .none, .bodiless:
+                promise?.succeed(())
+            }
+        case .end(let trailers):
+            let ending = encoding
+            encoding = .none
+            switch ending {
+            case .chunked:
+                var end = context.channel.allocator.buffer(capacity: 5)
+                end.writeStaticString("0\r\n")
+                for field in trailers ?? [:] { Self.write(field, into: &end) }
+                end.writeStaticString("\r\n")
+                context.write(wrapOutboundOut(end), promise: promise)
+            case .closeDelimited:
+                let done = promise ?? context.eventLoop.makePromise()
+                done.futureResult.whenComplete { _ in context.close(promise: nil) }
+                context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: done)
+            case .raw, .bodiless, .none:
+                context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
+            }
+        }
+    }
+
+    /// Encodes a response head and sets how its body goes out.
+    private func head(_ response: HTTPResponse, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let code = response.status.code
+        let informational = code / 100 == 1 && code != 101
+        let answer = informational ? (answers.first ?? .init()) : (answers.popFirst() ?? .init())
+        var out = allocator.buffer(capacity: 256)
+        out.writeStaticString("HTTP/1.1 ")
+        out.writeString(String(code))
+        out.writeStaticString(" ")
+        out.writeString(response.status.reasonPhrase)
+        out.writeStaticString("\r\n")
+        var hasLength = false, hasCoding = false
+        for field in response.headerFields {
+            if field.name == .contentLength { hasLength = true }
+            if field.name == .transferEncoding { hasCoding = true }
+            Self.write(field, into: &out)
+        }
+        if informational || answer.isHead || code == 204 || code == 304 {
+            encoding = informational ? encoding : .bodiless
+        } else if hasLength {
+            encoding = .raw
+        } else if answer.http11 && !hasCoding {
+            out.writeStaticString("transfer-encoding: chunked\r\n")
+            encoding = .chunked
+        } else if hasCoding {
+            encoding = .raw  // the responder encodes its own coding
+        } else {
+            out.writeStaticString("connection: close\r\n")
+            encoding = .closeDelimited
+        }
+        out.writeStaticString("\r\n")
+        return out
+    }
+
+    private static func write(_ field: HTTPField, into out: inout ByteBuffer) {
+        out.writeString(field.name.rawName)
+        out.writeStaticString(": ")
+        out.writeString(field.value)
+        out.writeStaticString("\r\n")
+    }
+}

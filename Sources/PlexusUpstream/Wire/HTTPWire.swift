@@ -1,0 +1,163 @@
+import NIOCore
+
+/// HTTP/1.1 syntax on raw bytes (RFC 9110, 9112), shared by the client's and the server's parsers.
+public enum HTTPWire {
+    /// Longest head (start line plus headers), and longest chunk-size or trailer line, accepted.
+    public static let maxHeadBytes = 80 * 1024
+    public static let maxLineBytes = 8 * 1024
+
+    /// One line without its CRLF (a bare LF is taken too), or nil when it has not all arrived.
+    static func readLine(_ buffer: inout ByteBuffer) throws(HTTPWireError) -> ByteBuffer? {
+        let view = buffer.readableBytesView
+        guard let lf = view.firstIndex(of: UInt8(ascii: "\n")) else {
+            if view.count > maxLineBytes { throw HTTPWireError("line over \(maxLineBytes) bytes") }
+            return nil
+        }
+        var line = buffer.readSlice(length: lf - view.startIndex)!
+        buffer.moveReaderIndex(forwardBy: 1)
+        if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
+        return line
+    }
+
+    /// A chunk-size line's size; extensions after `;` are ignored.
+    static func chunkSize(_ line: ByteBuffer) throws(HTTPWireError) -> Int {
+        var size = 0, digits = 0
+        for byte in line.readableBytesView {
+            let value: Int
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte - UInt8(ascii: "a")) + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte - UInt8(ascii: "A")) + 10
+            case UInt8(ascii: ";"), UInt8(ascii: " "), UInt8(ascii: "\t"):
+                guard digits > 0 else { throw HTTPWireError("chunk size missing") }
+                return size
+            default: throw HTTPWireError("invalid chunk size")
+            }
+            digits += 1
+            guard digits <= 15 else { throw HTTPWireError("chunk size too large") }
+            size = size * 16 + value
+        }
+        guard digits > 0 else { throw HTTPWireError("chunk size missing") }
+        return size
+    }
+
+    /// The length of the head including its blank line (CRLF CRLF, or bare LFs), when it is all there.
+    public static func headEnd(_ b: UnsafeRawBufferPointer) -> Int? {
+        var i = 0
+        while i < b.count {
+            if b[i] == 0x0A {
+                var next = i + 1
+                if next < b.count, b[next] == 0x0D { next += 1 }
+                guard next < b.count else { return nil }
+                if b[next] == 0x0A { return next + 1 }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Calls `body` with each line of a head (line ends removed) up to its blank line.
+    public static func forEachLine(
+        _ b: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(HTTPWireError) -> Void
+    ) throws(HTTPWireError) {
+        var start = 0
+        while start < b.count {
+            var end = start
+            while end < b.count, b[end] != 0x0A { end += 1 }
+            var stop = end
+            if stop > start, b[stop - 1] == 0x0D { stop -= 1 }
+            if stop == start { return }  // the blank line
+            try body(UnsafeRawBufferPointer(rebasing: b[start..<stop]))
+            start = end + 1
+        }
+    }
+
+    /// A header line split into its name and its value (surrounding spaces and tabs trimmed), both checked.
+    public static func header(_ b: UnsafeRawBufferPointer) throws(HTTPWireError) -> (name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        var colon = 0
+        while colon < b.count, b[colon] != UInt8(ascii: ":") {
+            guard isTokenByte(b[colon]) else { throw HTTPWireError("invalid header name") }
+            colon += 1
+        }
+        guard colon > 0, colon < b.count else { throw HTTPWireError("invalid header line") }
+        var from = colon + 1, to = b.count
+        while from < to, b[from] == 0x20 || b[from] == 0x09 { from += 1 }
+        while to > from, b[to - 1] == 0x20 || b[to - 1] == 0x09 { to -= 1 }
+        for k in from..<to where (b[k] < 0x20 && b[k] != 0x09) || b[k] == 0x7f {
+            throw HTTPWireError("invalid header value")
+        }
+        return (UnsafeRawBufferPointer(rebasing: b[..<colon]), UnsafeRawBufferPointer(rebasing: b[from..<to]))
+    }
+
+    /// One or more equal decimal lengths (a list, or the header repeated with `previous`); else an error.
+    public static func contentLength(_ value: UnsafeRawBufferPointer, previous: Int?) throws(HTTPWireError) -> Int {
+        var bad = false, length = previous
+        forEachToken(value, keepEmpty: true) { token in
+            guard !token.isEmpty, token.count <= 18, token.allSatisfy(isDigit) else { bad = true; return }
+            let n = token.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+            if let length, length != n { bad = true }
+            length = n
+        }
+        guard !bad, let length else { throw HTTPWireError("invalid Content-Length") }
+        return length
+    }
+
+    public static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    /// RFC 9110 token characters.
+    public static func isTokenByte(_ b: UInt8) -> Bool {
+        switch b {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
+             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
+             UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
+            true
+        default: false
+        }
+    }
+
+    /// Whether `b` is `lowercase`, ignoring ASCII case.
+    public static func named(_ b: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        guard b.count == lowercase.utf8CodeUnitCount else { return false }
+        let p = lowercase.utf8Start
+        for k in 0..<b.count where (b[k] >= 0x41 && b[k] <= 0x5a ? b[k] | 0x20 : b[k]) != p[k] { return false }
+        return true
+    }
+
+    /// Whether `text` is `lowercase`, ignoring ASCII case.
+    public static func named(_ text: some StringProtocol, _ lowercase: StaticString) -> Bool {
+        var copy = String(text)
+        return copy.withUTF8 { named(UnsafeRawBufferPointer($0), lowercase) }
+    }
+
+    /// Calls `body` with each comma-separated token of `value`, trimmed.
+    public static func forEachToken(
+        _ value: UnsafeRawBufferPointer, keepEmpty: Bool = false, _ body: (UnsafeRawBufferPointer) -> Void
+    ) {
+        var start = 0
+        while start <= value.count {
+            var end = start
+            while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
+            var from = start, to = end
+            while from < to, value[from] == 0x20 || value[from] == 0x09 { from += 1 }
+            while to > from, value[to - 1] == 0x20 || value[to - 1] == 0x09 { to -= 1 }
+            if keepEmpty || to > from { body(UnsafeRawBufferPointer(rebasing: value[from..<to])) }
+            start = end + 1
+        }
+    }
+
+    /// Whether any comma-separated token of `value` is `lowercase`.
+    public static func hasToken(_ value: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        var found = false
+        forEachToken(value) { if named($0, lowercase) { found = true } }
+        return found
+    }
+
+    /// Whether the last comma-separated token of `value` is `lowercase` (chunked must come last).
+    public static func lastTokenIs(_ value: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
+        var last: UnsafeRawBufferPointer?
+        forEachToken(value) { last = $0 }
+        return last.map { named($0, lowercase) } ?? false
+    }
+}
