@@ -115,6 +115,7 @@ let package = Package(
         .testTarget(name: "PlexusServerTests", dependencies: [
             "PlexusServer", "PlexusMock", "PlexusRouting", "PlexusStorage",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),
         ]),
     ],

@@ -101,10 +101,10 @@ private struct RequestHead {
                 } else if HTTPWire.named(name, "connection") {
                     keepAlive = keepAlive || HTTPWire.hasToken(value, "keep-alive")
                 }
-                guard let fieldName = HTTPField.Name(String(decoding: name, as: UTF8.self)) else {
+                guard let fieldName = Self.knownName(name) ?? HTTPField.Name(String(decoding: name, as: UTF8.self)) else {
                     throw HTTPWireError("invalid header name")
                 }
-                request.headerFields.append(HTTPField(name: fieldName, value: String(decoding: value, as: UTF8.self)))
+                request.headerFields.append(HTTPField(name: fieldName, value: value))
             }
         } catch {
             throw first ? .invalidMethod : .invalidHeaderToken
@@ -120,6 +120,21 @@ private struct RequestHead {
         if !answer.http11, !keepAlive {
             // HTTP/1.0 closes after each answer unless it asked to keep the connection.
             request.headerFields[.connection] = "close"
+        }
+    }
+
+    /// The names nearly every API request carries, matched on their bytes (no string built and validated).
+    static func knownName(_ b: UnsafeRawBufferPointer) -> HTTPField.Name? {
+        switch b.count {
+        case 6 where HTTPWire.named(b, "accept"): .accept
+        case 9 where HTTPWire.named(b, "x-api-key"): ClientCredentials.xAPIKey
+        case 10 where HTTPWire.named(b, "user-agent"): .userAgent
+        case 10 where HTTPWire.named(b, "connection"): .connection
+        case 12 where HTTPWire.named(b, "content-type"): .contentType
+        case 13 where HTTPWire.named(b, "authorization"): .authorization
+        case 14 where HTTPWire.named(b, "content-length"): .contentLength
+        case 15 where HTTPWire.named(b, "accept-encoding"): .acceptEncoding
+        default: nil
         }
     }
 

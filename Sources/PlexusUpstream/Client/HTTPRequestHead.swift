@@ -13,14 +13,15 @@ struct HTTPRequestHead {
     var keepAlive: Bool
 
     init(method: String, target: String, host: String, headers: [(String, String)], bodyLength: Int) throws(UpstreamError) {
-        var b = ByteBuffer()
-        b.reserveCapacity(64 + target.utf8.count + headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 })
-        b.writeString(method)
-        b.writeStaticString(" ")
-        b.writeString(target)
-        b.writeStaticString(" HTTP/1.1\r\nhost: ")
-        b.writeString(host)
-        b.writeStaticString("\r\n")
+        // Built in an array, copied once: each small `ByteBuffer` write measured about 200 instructions.
+        var b: [UInt8] = []
+        b.reserveCapacity(96 + target.utf8.count + headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 })
+        b.append(contentsOf: method.utf8)
+        b.append(literal: " ")
+        b.append(contentsOf: target.utf8)
+        b.append(literal: " HTTP/1.1\r\nhost: ")
+        b.append(contentsOf: host.utf8)
+        b.append(literal: "\r\n")
         var hasLength = false, close = false
         for (name, value) in headers {
             guard !name.isEmpty, name.utf8.allSatisfy(HTTPWire.isTokenByte),
@@ -31,18 +32,18 @@ struct HTTPRequestHead {
                 var v = value
                 if v.withUTF8({ HTTPWire.hasToken(UnsafeRawBufferPointer($0), "close") }) { close = true }
             }
-            b.writeString(name)
-            b.writeStaticString(": ")
-            b.writeString(value)
-            b.writeStaticString("\r\n")
+            b.append(contentsOf: name.utf8)
+            b.append(literal: ": ")
+            b.append(contentsOf: value.utf8)
+            b.append(literal: "\r\n")
         }
         if !hasLength {
-            b.writeStaticString("content-length: ")
-            b.writeString(String(bodyLength))
-            b.writeStaticString("\r\n")
+            b.append(literal: "content-length: ")
+            b.append(contentsOf: String(bodyLength).utf8)
+            b.append(literal: "\r\n")
         }
-        b.writeStaticString("\r\n")
-        bytes = b
+        b.append(literal: "\r\n")
+        bytes = ByteBuffer(bytes: b)
         isHead = method == "HEAD"
         keepAlive = !close
     }

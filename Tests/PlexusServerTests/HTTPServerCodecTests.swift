@@ -1,0 +1,137 @@
+import HTTPTypes
+import NIOCore
+import NIOEmbedded
+import NIOHTTP1
+import NIOHTTPTypes
+import Testing
+@testable import PlexusServer
+
+/// The gateway's own HTTP/1.1 codec: requests split at every byte, pipelined, chunked, refused; responses framed.
+@Suite("HTTP server codec")
+struct HTTPServerCodecTests {
+    /// A request part flattened for comparison.
+    enum Part: Equatable {
+        case head(method: String, path: String, authority: String?, fields: [String], http11: Bool, isHead: Bool)
+        case body(String)
+        case end
+    }
+
+    /// Parses `pieces` in turn; adjacent body parts are joined (their split follows the pieces).
+    static func parse(_ pieces: [[UInt8]]) throws -> [Part] {
+        var parser = HTTPRequestParser(limits: .init())
+        var parts: [Part] = []
+        var pending: ByteBuffer?
+        for piece in pieces {
+            var buffer = ByteBuffer(bytes: piece)
+            if var held = pending { held.writeBuffer(&buffer); buffer = held; pending = nil }
+            try parser.parse(&buffer) { event in
+                switch event {
+                case .head(let r, let answer):
+                    parts.append(.head(method: r.method.rawValue, path: r.path ?? "", authority: r.authority,
+                                       fields: r.headerFields.map { "\($0.name.canonicalName)=\($0.value)" },
+                                       http11: answer.http11, isHead: answer.isHead))
+                case .body(let b):
+                    if case .body(let before) = parts.last { parts[parts.count - 1] = .body(before + String(buffer: b)) }
+                    else { parts.append(.body(String(buffer: b))) }
+                case .end: parts.append(.end)
+                }
+            }
+            if buffer.readableBytes > 0 { pending = buffer }
+        }
+        return parts
+    }
+
+    static func everySplit(_ text: String) throws -> [Part] {
+        let bytes = Array(text.utf8)
+        let whole = try parse([bytes])
+        for cut in 1..<bytes.count {
+            #expect(try parse([Array(bytes[..<cut]), Array(bytes[cut...])]) == whole, "split at \(cut)")
+        }
+        #expect(try parse(bytes.map { [$0] }) == whole)
+        return whole
+    }
+
+    @Test func aPostWithALengthAndItsHostAsAuthority() throws {
+        let parts = try Self.everySplit(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: gw:4000\r\nContent-Type: application/json\r\n"
+                + "Authorization: Bearer k\r\nX-Custom: a b\r\nContent-Length: 7\r\n\r\n{\"a\":1}")
+        #expect(parts == [
+            .head(method: "POST", path: "/v1/chat/completions", authority: "gw:4000",
+                  fields: ["content-type=application/json", "authorization=Bearer k", "x-custom=a b", "content-length=7"],
+                  http11: true, isHead: false),
+            .body("{\"a\":1}"), .end,
+        ])
+    }
+
+    @Test func pipelinedRequestsAndAChunkedBodyComeOutInOrder() throws {
+        let parts = try Self.everySplit(
+            "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n"
+                + "HEAD /b?q=1 HTTP/1.1\r\n\r\nGET http://example.com/c?d HTTP/1.0\r\n\r\n")
+        #expect(parts == [
+            .head(method: "POST", path: "/a", authority: nil, fields: ["transfer-encoding=chunked"], http11: true, isHead: false),
+            .body("abcde"), .end,
+            .head(method: "HEAD", path: "/b?q=1", authority: nil, fields: [], http11: true, isHead: true), .end,
+            // HTTP/1.0 without keep-alive closes after its answer; an absolute-form target becomes a path.
+            .head(method: "GET", path: "/c?d", authority: nil, fields: ["connection=close"], http11: false, isHead: false), .end,
+        ])
+    }
+
+    @Test func anHTTP10ClientAskingForKeepAliveKeepsIt() throws {
+        let parts = try Self.parse([Array("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n".utf8)])
+        #expect(parts.first == .head(method: "GET", path: "/", authority: nil, fields: ["connection=keep-alive"],
+                                     http11: false, isHead: false))
+    }
+
+    @Test(arguments: [
+        "GET /\r\n\r\n",
+        "GET / HTTP/2.0\r\n\r\n",
+        "G(T / HTTP/1.1\r\n\r\n",
+        "GET /a b HTTP/1.1\r\n\r\n",
+        "POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n",
+        "POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "POST / HTTP/1.1\r\nBad Name: 1\r\n\r\n",
+        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ])
+    func malformedRequestsAreParserErrors(text: String) {
+        #expect(throws: HTTPParserError.self) { try Self.parse([Array(text.utf8)]) }
+    }
+
+    @Test func anOversizedHeadIsRefused() {
+        let text = "GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 100_000) + "\r\n\r\n"
+        #expect(throws: HTTPParserError.headerOverflow) { try Self.parse([Array(text.utf8)]) }
+    }
+
+    /// Writes `parts` after a request `head` went in, and returns the bytes that left.
+    static func answer(to request: String, _ parts: [HTTPResponsePart]) throws -> String {
+        let channel = EmbeddedChannel(handler: HTTPServerCodec())
+        try channel.writeInbound(ByteBuffer(string: request))
+        while let _: HTTPRequestPart = try channel.readInbound() {}
+        for part in parts { try channel.writeOutbound(part) }
+        var out = ""
+        while let b: ByteBuffer = try channel.readOutbound() { out += String(buffer: b) }
+        _ = try? channel.finish()
+        return out
+    }
+
+    @Test func responsesAreFramedByLengthChunksOrNothing() throws {
+        let get = "GET / HTTP/1.1\r\n\r\n"
+        let sized = try Self.answer(to: get, [
+            .head(HTTPResponse(status: .ok, headerFields: [.contentLength: "2"])), .body(ByteBuffer(string: "ok")), .end(nil),
+        ])
+        #expect(sized == "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+        let chunked = try Self.answer(to: get, [
+            .head(HTTPResponse(status: .created)), .body(ByteBuffer(string: "hello")), .body(ByteBuffer()),
+            .body(ByteBuffer(string: "0123456789abcdefg")), .end(nil),
+        ])
+        #expect(chunked == "HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n11\r\n0123456789abcdefg\r\n0\r\n\r\n")
+        let head = try Self.answer(to: "HEAD / HTTP/1.1\r\n\r\n", [
+            .head(HTTPResponse(status: .ok, headerFields: [.contentType: "text/plain"])), .end(nil),
+        ])
+        #expect(head == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n")
+        let old = try Self.answer(to: "GET / HTTP/1.0\r\n\r\n", [
+            .head(HTTPResponse(status: .ok)), .body(ByteBuffer(string: "x")), .end(nil),
+        ])
+        #expect(old == "HTTP/1.1 200 OK\r\nconnection: close\r\n\r\nx")
+    }
+}
