@@ -78,7 +78,7 @@ private struct RequestHead {
 
     init(_ b: UnsafeRawBufferPointer, limits: HTTPRequestParser.Limits) throws(HTTPParserError) {
         request = HTTPRequest(method: .get, scheme: "http", authority: nil, path: "/")
-        var first = true, count = 0, coded = false, chunked = false, length: Int?, keepAlive = false
+        var first = true, count = 0, framingHeaders = HTTPFramingHeaders()
         do {
             try HTTPWire.forEachLine(b) { line throws(HTTPWireError) in
                 if first {
@@ -93,14 +93,7 @@ private struct RequestHead {
                     request.authority = String(decoding: value, as: UTF8.self)
                     return
                 }
-                if HTTPWire.named(name, "content-length") {
-                    length = try HTTPWire.contentLength(value, previous: length)
-                } else if HTTPWire.named(name, "transfer-encoding") {
-                    coded = true
-                    chunked = HTTPWire.lastTokenIs(value, "chunked")
-                } else if HTTPWire.named(name, "connection") {
-                    keepAlive = keepAlive || HTTPWire.hasToken(value, "keep-alive")
-                }
+                try framingHeaders.read(name: name, value: value)
                 guard let fieldName = Self.knownName(name) ?? HTTPField.Name(String(decoding: name, as: UTF8.self)) else {
                     throw HTTPWireError("invalid header name")
                 }
@@ -110,14 +103,14 @@ private struct RequestHead {
             throw first ? .invalidMethod : .invalidHeaderToken
         }
         guard !first else { throw .invalidMethod }
-        if coded {
+        if framingHeaders.coded {
             // A coding other than chunked, or a length beside it, leaves the body's end unknowable: refuse.
-            guard chunked, length == nil else { throw .invalidContentLength }
+            guard framingHeaders.chunked, framingHeaders.length == nil else { throw .invalidContentLength }
             framing = .chunked
-        } else if let length {
+        } else if let length = framingHeaders.length {
             framing = .length(length)
         }
-        if !answer.http11, !keepAlive {
+        if !answer.http11, !framingHeaders.keepAlive {
             // HTTP/1.0 closes after each answer unless it asked to keep the connection.
             request.headerFields[.connection] = "close"
         }

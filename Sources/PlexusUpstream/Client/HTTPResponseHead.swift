@@ -3,11 +3,7 @@ struct HTTPResponseHead {
     var minor = 1
     var status = 0
     var headers: [(String, String)] = []
-    var close = false
-    var keepAliveToken = false
-    var coded = false
-    var chunked = false
-    var length: Int?
+    var framingHeaders = HTTPFramingHeaders()
     /// Set by `frame(requestIsHead:)`.
     var framing = HTTPBodyReader.Framing.length(0)
 
@@ -22,14 +18,15 @@ struct HTTPResponseHead {
 
     /// Chooses the body's framing (RFC 9112 section 6.3); returns whether the connection stays open after it.
     mutating func frame(requestIsHead: Bool) -> Bool {
-        var keepAlive = minor >= 1 ? !close : keepAliveToken && !close
+        let f = framingHeaders
+        var keepAlive = minor >= 1 ? !f.close : f.keepAlive && !f.close
         if requestIsHead || status == 204 || status == 304 {
             framing = .length(0)
-        } else if coded {
+        } else if f.coded {
             // Transfer-Encoding wins over Content-Length; a coding other than chunked runs until the close.
-            framing = chunked ? .chunked : .untilClose
-            if length != nil || !chunked { keepAlive = false }
-        } else if let length {
+            framing = f.chunked ? .chunked : .untilClose
+            if f.length != nil || !f.chunked { keepAlive = false }
+        } else if let length = f.length {
             framing = .length(length)
         } else {
             framing = .untilClose
@@ -54,14 +51,6 @@ struct HTTPResponseHead {
     private mutating func header(_ line: UnsafeRawBufferPointer) throws(HTTPWireError) {
         let (name, value) = try HTTPWire.header(line)
         headers.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
-        if HTTPWire.named(name, "content-length") {
-            length = try HTTPWire.contentLength(value, previous: length)
-        } else if HTTPWire.named(name, "transfer-encoding") {
-            coded = true
-            chunked = HTTPWire.lastTokenIs(value, "chunked")
-        } else if HTTPWire.named(name, "connection") {
-            if HTTPWire.hasToken(value, "close") { close = true }
-            if HTTPWire.hasToken(value, "keep-alive") { keepAliveToken = true }
-        }
+        try framingHeaders.read(name: name, value: value)
     }
 }

@@ -161,3 +161,29 @@ public enum HTTPWire {
         return last.map { named($0, lowercase) } ?? false
     }
 }
+
+/// What a message's headers say about its body and its connection (`Content-Length`, `Transfer-Encoding`,
+/// `Connection`), read as the headers pass.
+public struct HTTPFramingHeaders: Sendable {
+    public var length: Int?
+    /// A `Transfer-Encoding` was sent; `chunked` when chunked is its last coding.
+    public var coded = false
+    public var chunked = false
+    public var close = false
+    public var keepAlive = false
+
+    public init() {}
+
+    /// Notes `name: value` when it is one of the framing headers.
+    public mutating func read(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(HTTPWireError) {
+        if HTTPWire.named(name, "content-length") {
+            length = try HTTPWire.contentLength(value, previous: length)
+        } else if HTTPWire.named(name, "transfer-encoding") {
+            coded = true
+            chunked = HTTPWire.lastTokenIs(value, "chunked")
+        } else if HTTPWire.named(name, "connection") {
+            if HTTPWire.hasToken(value, "close") { close = true }
+            if HTTPWire.hasToken(value, "keep-alive") { keepAlive = true }
+        }
+    }
+}
