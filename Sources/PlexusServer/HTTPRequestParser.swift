@@ -17,6 +17,8 @@ struct HTTPRequestParser {
     struct Answer {
         var isHead = false
         var http11 = true
+        /// The client waits for `100 Continue` before it sends the body (`Expect: 100-continue`).
+        var expectsContinue = false
     }
 
     enum Event {
@@ -94,6 +96,7 @@ private struct RequestHead {
                     return
                 }
                 try framingHeaders.read(name: name, value: value)
+                if HTTPWire.named(name, "expect"), HTTPWire.named(value, "100-continue") { answer.expectsContinue = true }
                 guard let fieldName = Self.knownName(name) ?? HTTPField.Name(String(decoding: name, as: UTF8.self)) else {
                     throw HTTPWireError("invalid header name")
                 }
@@ -110,6 +113,7 @@ private struct RequestHead {
         } else if let length = framingHeaders.length {
             framing = .length(length)
         }
+        answer.expectsContinue = answer.expectsContinue && answer.http11 && framing != .length(0)
         if !answer.http11, !framingHeaders.keepAlive {
             // HTTP/1.0 closes after each answer unless it asked to keep the connection.
             request.headerFields[.connection] = "close"

@@ -26,6 +26,8 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
 
     private enum Encoding { case none, raw, chunked, closeDelimited, bodiless }
 
+    private static let continueHead = ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")
+
     init(limits: HTTPRequestParser.Limits = .init()) {
         parser = HTTPRequestParser(limits: limits)
     }
@@ -44,6 +46,11 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
             try parser.parse(&buffer) { event in
                 switch event {
                 case .head(let request, let answer):
+                    if answer.expectsContinue && answers.isEmpty {
+                        // Ask for the body now rather than leave the client waiting out its timeout (curl: 1 s).
+                        // Only when no earlier answer is due: its bytes must not be cut by this one's.
+                        context.writeAndFlush(wrapOutboundOut(Self.continueHead), promise: nil)
+                    }
                     answers.append(answer)
                     context.fireChannelRead(wrapInboundOut(.head(request)))
                 case .body(let bytes):

@@ -114,6 +114,23 @@ struct HTTPServerCodecTests {
         return out
     }
 
+    @Test func aClientThatExpects100ContinueGetsItUnlessAnEarlierAnswerIsDue() throws {
+        let channel = EmbeddedChannel(handler: HTTPServerCodec())
+        defer { _ = try? channel.finish() }
+        try channel.writeInbound(ByteBuffer(string: "POST /a HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"))
+        #expect(try channel.readOutbound(as: ByteBuffer.self).map { String(buffer: $0) } == "HTTP/1.1 100 Continue\r\n\r\n")
+        try channel.writeInbound(ByteBuffer(string: "ok"))
+        // A pipelined second request expecting 100 while the first is unanswered: nothing may cut into that answer.
+        try channel.writeInbound(ByteBuffer(string: "POST /b HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n"))
+        #expect(try channel.readOutbound(as: ByteBuffer.self) == nil)
+        // HTTP/1.0 and bodiless requests never get one.
+        let old = EmbeddedChannel(handler: HTTPServerCodec())
+        defer { _ = try? old.finish() }
+        try old.writeInbound(ByteBuffer(string: "POST /a HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"))
+        try old.writeInbound(ByteBuffer(string: "ok"))
+        #expect(try old.readOutbound(as: ByteBuffer.self) == nil)
+    }
+
     @Test func responsesAreFramedByLengthChunksOrNothing() throws {
         let get = "GET / HTTP/1.1\r\n\r\n"
         let sized = try Self.answer(to: get, [
