@@ -100,11 +100,7 @@ extension JSONByteParser {
                 skipWhitespace()
             }
             try skipValue()
-            skipWhitespace()
-            guard i < bytes.count else { throw fail("unexpected end of JSON") }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == close { i += 1; break }
-            throw fail(keyed ? "expected ',' or '}'" : "expected ',' or ']'")
+            guard try moreMembers(before: close) else { break }
         }
         depth -= 1
     }

@@ -26,11 +26,7 @@ extension JSONByteParser {
             } else {
                 try body(&self, UnsafeBufferPointer(rebasing: bytes[start..<end]))
             }
-            skipWhitespace()
-            guard i < bytes.count else { throw fail("unexpected end of JSON") }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; break }
-            throw fail("expected ',' or '}'")
+            guard try moreMembers(before: UInt8(ascii: "}")) else { break }
         }
         depth -= 1
     }
@@ -47,11 +43,7 @@ extension JSONByteParser {
             skipWhitespace()
             try body(&self, index)
             index += 1
-            skipWhitespace()
-            guard i < bytes.count else { throw fail("unexpected end of JSON") }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "]") { i += 1; break }
-            throw fail("expected ',' or ']'")
+            guard try moreMembers(before: UInt8(ascii: "]")) else { break }
         }
         depth -= 1
     }

@@ -98,6 +98,16 @@ struct JSONByteParser {
         i += n
     }
 
+    /// After a member or an element: true past a `,` (another follows), false past `close` (the container ended).
+    @inline(__always)
+    mutating func moreMembers(before close: UInt8) throws(JSONParseError) -> Bool {
+        skipWhitespace()
+        guard i < bytes.count else { throw fail("unexpected end of JSON") }
+        if bytes[i] == UInt8(ascii: ",") { i += 1; return true }
+        if bytes[i] == close { i += 1; return false }
+        throw fail(close == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
+    }
+
     mutating func enter() throws(JSONParseError) {
         depth += 1
         if depth > maxDepth { throw fail("JSON nested deeper than \(maxDepth) levels") }
@@ -125,11 +135,7 @@ struct JSONByteParser {
                 obj[key!] = try parseValue()
             }
             if depth == 1, topLevelSpans != nil { topLevelSpans!.append((key!, valueStart..<i)) }
-            skipWhitespace()
-            guard i < bytes.count else { throw fail("unexpected end of JSON") }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; break }
-            throw fail("expected ',' or '}'")
+            guard try moreMembers(before: UInt8(ascii: "}")) else { break }
         }
         depth -= 1
         return .object(obj)
@@ -162,11 +168,7 @@ struct JSONByteParser {
         while true {
             skipWhitespace()
             items.append(try parseValue(each))
-            skipWhitespace()
-            guard i < bytes.count else { throw fail("unexpected end of JSON") }
-            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "]") { i += 1; break }
-            throw fail("expected ',' or ']'")
+            guard try moreMembers(before: UInt8(ascii: "]")) else { break }
         }
         depth -= 1
         return .array(items)
