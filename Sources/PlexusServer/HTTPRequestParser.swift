@@ -57,16 +57,16 @@ struct HTTPRequestParser {
     }
 
     private func parseHead(_ buffer: inout ByteBuffer) throws(HTTPParserError) -> (HTTPRequest, Answer, HTTPBodyReader.Framing)? {
-        let limits = limits
-        let parsed = try buffer.withUnsafeReadableBytes { raw throws(HTTPParserError) -> (Int, RequestHead)? in
-            guard let end = HTTPWire.headEnd(raw) else {
-                if raw.count > limits.maxHeadBytes { throw .headerOverflow }
-                return nil
-            }
-            guard end <= limits.maxHeadBytes else { throw .headerOverflow }
-            return (end, try RequestHead(UnsafeRawBufferPointer(rebasing: raw[..<end]), limits: limits))
+        let end: Int
+        switch HTTPWire.headSpan(in: buffer, limit: limits.maxHeadBytes) {
+        case .needMore: return nil
+        case .tooLarge: throw .headerOverflow
+        case .complete(let length): end = length
         }
-        guard let (end, head) = parsed else { return nil }
+        let limits = limits
+        let head = try buffer.withUnsafeReadableBytes { raw throws(HTTPParserError) in
+            try RequestHead(UnsafeRawBufferPointer(rebasing: raw[..<end]), limits: limits)
+        }
         buffer.moveReaderIndex(forwardBy: end)
         return (head.request, head.answer, head.framing)
     }

@@ -87,11 +87,11 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
                 context.write(wrapOutboundOut(bytes), promise: promise)
             case .chunked where bytes.readableBytes > 0:
                 var chunk = context.channel.allocator.buffer(capacity: bytes.readableBytes + 12)
-                chunk.writeText(String(bytes.readableBytes, radix: 16))
-                chunk.writeLiteral("\r\n")
+                chunk.writeString(String(bytes.readableBytes, radix: 16))
+                chunk.writeStaticString("\r\n")
                 var copy = bytes
                 chunk.writeBuffer(&copy)
-                chunk.writeLiteral("\r\n")
+                chunk.writeStaticString("\r\n")
                 context.write(wrapOutboundOut(chunk), promise: promise)
             case .chunked, .none, .bodiless:
                 promise?.succeed(())
@@ -102,9 +102,9 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
             switch ending {
             case .chunked:
                 var end = context.channel.allocator.buffer(capacity: 5)
-                end.writeLiteral("0\r\n")
+                end.writeStaticString("0\r\n")
                 for field in trailers ?? [:] { Self.write(field, into: &end) }
-                end.writeLiteral("\r\n")
+                end.writeStaticString("\r\n")
                 context.write(wrapOutboundOut(end), promise: promise)
             case .closeDelimited:
                 let done = promise ?? context.eventLoop.makePromise()
@@ -116,7 +116,6 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// Encodes a response head and sets how its body goes out.
     /// Encodes a response head and sets how its body goes out. Built in an array, then copied once: each small
     /// `ByteBuffer` write measured about 200 instructions.
     private func head(_ response: HTTPResponse, allocator: ByteBufferAllocator) -> ByteBuffer {
@@ -161,9 +160,9 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private static func write(_ field: HTTPField, into out: inout ByteBuffer) {
-        out.writeText(field.name.rawName)
-        out.writeLiteral(": ")
+        out.writeString(field.name.rawName)
+        out.writeStaticString(": ")
         field.withUnsafeBytesOfValue { out.writeBytes($0) }
-        out.writeLiteral("\r\n")
+        out.writeStaticString("\r\n")
     }
 }

@@ -54,9 +54,10 @@ extension JSONByteParser {
     /// Whether the array at `i` has at least one element (looked at without moving).
     var arrayIsNonEmpty: Bool {
         guard lead == UInt8(ascii: "[") else { return false }
-        var j = i + 1
-        while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x09 { j += 1 }
-        return j < bytes.count && bytes[j] != UInt8(ascii: "]")
+        var ahead = self
+        ahead.i += 1
+        ahead.skipWhitespace()
+        return ahead.i < bytes.count && bytes[ahead.i] != UInt8(ascii: "]")
     }
 
     /// The value at `i` when it is a string, else nil; moves past the value either way.

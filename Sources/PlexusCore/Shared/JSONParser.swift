@@ -64,9 +64,14 @@ struct JSONByteParser {
     mutating func parseDocument(_ pick: JSONPick = .all) throws(JSONParseError) -> JSONValue {
         skipWhitespace()
         let v = try parseValue(pick)
+        try finishDocument()
+        return v
+    }
+
+    /// Checks that only whitespace follows the document's value.
+    mutating func finishDocument() throws(JSONParseError) {
         skipWhitespace()
         guard i == bytes.count else { throw fail("unexpected data after the JSON value") }
-        return v
     }
 
     func fail(_ message: String) -> JSONParseError { JSONParseError(offset: i, message: message) }

@@ -142,10 +142,4 @@ extension JSONByteParser {
         }
         return found
     }
-
-    /// Checks that only whitespace follows the document's value.
-    mutating func finishDocument() throws(JSONParseError) {
-        skipWhitespace()
-        guard i == bytes.count else { throw fail("unexpected data after the JSON value") }
-    }
 }

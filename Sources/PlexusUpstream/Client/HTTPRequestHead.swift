@@ -25,7 +25,7 @@ struct HTTPRequestHead {
         var hasLength = false, close = false
         for (name, value) in headers {
             guard !name.isEmpty, name.utf8.allSatisfy(HTTPWire.isTokenByte),
-                  value.utf8.allSatisfy({ ($0 >= 0x20 && $0 != 0x7f) || $0 == 0x09 })
+                  value.utf8.allSatisfy(HTTPWire.isFieldValueByte)
             else { throw UpstreamError(.invalidHeader, "header '\(name.prefix(64))' cannot be sent") }
             if HTTPWire.named(name, "content-length") { hasLength = true }
             if HTTPWire.named(name, "connection") {

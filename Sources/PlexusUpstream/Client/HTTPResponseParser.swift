@@ -57,15 +57,15 @@ struct HTTPResponseParser {
     /// are needed. Sets `keepAlive`.
     private mutating func parseHead(_ buffer: inout ByteBuffer) throws(Malformed) -> HTTPResponseHead? {
         while true {
-            let parsed = try buffer.withUnsafeReadableBytes { raw throws(Malformed) -> (Int, HTTPResponseHead)? in
-                guard let end = HTTPWire.headEnd(raw) else {
-                    if raw.count > HTTPWire.maxHeadBytes { throw Malformed("response head over \(HTTPWire.maxHeadBytes) bytes") }
-                    return nil
-                }
-                guard end <= HTTPWire.maxHeadBytes else { throw Malformed("response head over \(HTTPWire.maxHeadBytes) bytes") }
-                return (end, try HTTPResponseHead(UnsafeRawBufferPointer(rebasing: raw[..<end])))
+            let end: Int
+            switch HTTPWire.headSpan(in: buffer, limit: HTTPWire.maxHeadBytes) {
+            case .needMore: return nil
+            case .tooLarge: throw Malformed("response head over \(HTTPWire.maxHeadBytes) bytes")
+            case .complete(let length): end = length
             }
-            guard var (end, head) = parsed else { return nil }
+            var head = try buffer.withUnsafeReadableBytes { raw throws(Malformed) in
+                try HTTPResponseHead(UnsafeRawBufferPointer(rebasing: raw[..<end]))
+            }
             buffer.moveReaderIndex(forwardBy: end)
             if head.status / 100 == 1 {
                 // 100 Continue and other informational answers precede the real one; 101 would switch protocols.
@@ -73,7 +73,6 @@ struct HTTPResponseParser {
                 continue
             }
             keepAlive = head.frame(requestIsHead: requestIsHead)
-            _ = end
             return head
         }
     }

@@ -31,12 +31,6 @@ public struct HTTPBodyReader: Sendable {
         }
     }
 
-    /// Whether the body already ended (a zero length ends before any byte).
-    public var isDone: Bool {
-        if case .done = state { return true }
-        return false
-    }
-
     /// Whether only the connection's close ends this body.
     public var endsAtClose: Bool {
         if case .untilClose = state { return true }
@@ -51,18 +45,16 @@ public struct HTTPBodyReader: Sendable {
                 return true
             case .fixed(let remaining):
                 guard buffer.readableBytes > 0 else { return false }
-                let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))!
-                emit(slice)
-                state = remaining == slice.readableBytes ? .done : .fixed(remaining: remaining - slice.readableBytes)
+                let left = Self.take(remaining, from: &buffer, emit)
+                state = left == 0 ? .done : .fixed(remaining: left)
             case .chunkSize:
                 guard let line = try HTTPWire.readLine(&buffer) else { return false }
                 let size = try HTTPWire.chunkSize(line)
                 state = size == 0 ? .trailers : .chunkData(remaining: size)
             case .chunkData(let remaining):
                 guard buffer.readableBytes > 0 else { return false }
-                let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))!
-                emit(slice)
-                state = remaining == slice.readableBytes ? .chunkDataEnd : .chunkData(remaining: remaining - slice.readableBytes)
+                let left = Self.take(remaining, from: &buffer, emit)
+                state = left == 0 ? .chunkDataEnd : .chunkData(remaining: left)
             case .chunkDataEnd:
                 guard let line = try HTTPWire.readLine(&buffer) else { return false }
                 guard line.readableBytes == 0 else { throw HTTPWireError("chunk data longer than its size") }
@@ -75,6 +67,13 @@ public struct HTTPBodyReader: Sendable {
                 return false
             }
         }
+    }
+
+    /// Emits up to `remaining` bytes of `buffer` as one slice; returns how many are still to come.
+    private static func take(_ remaining: Int, from buffer: inout ByteBuffer, _ emit: (ByteBuffer) -> Void) -> Int {
+        let slice = buffer.readSlice(length: min(remaining, buffer.readableBytes))!
+        emit(slice)
+        return remaining - slice.readableBytes
     }
 }
 

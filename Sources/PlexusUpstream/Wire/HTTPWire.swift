@@ -41,6 +41,24 @@ public enum HTTPWire {
         return size
     }
 
+    /// How much of a buffer's readable bytes a head takes.
+    public enum HeadSpan {
+        /// The blank line has not arrived and the limit is not passed yet.
+        case needMore
+        /// The head is, or will be, longer than the limit.
+        case tooLarge
+        /// The head's length including its blank line.
+        case complete(Int)
+    }
+
+    /// Where the head at the start of `buffer` ends, checked against `limit`.
+    public static func headSpan(in buffer: ByteBuffer, limit: Int) -> HeadSpan {
+        guard let end = buffer.withUnsafeReadableBytes(headEnd) else {
+            return buffer.readableBytes > limit ? .tooLarge : .needMore
+        }
+        return end <= limit ? .complete(end) : .tooLarge
+    }
+
     /// The length of the head including its blank line (CRLF CRLF, or bare LFs), when it is all there.
     public static func headEnd(_ b: UnsafeRawBufferPointer) -> Int? {
         var i = 0
@@ -83,9 +101,7 @@ public enum HTTPWire {
         var from = colon + 1, to = b.count
         while from < to, b[from] == 0x20 || b[from] == 0x09 { from += 1 }
         while to > from, b[to - 1] == 0x20 || b[to - 1] == 0x09 { to -= 1 }
-        for k in from..<to where (b[k] < 0x20 && b[k] != 0x09) || b[k] == 0x7f {
-            throw HTTPWireError("invalid header value")
-        }
+        for k in from..<to where !isFieldValueByte(b[k]) { throw HTTPWireError("invalid header value") }
         return (UnsafeRawBufferPointer(rebasing: b[..<colon]), UnsafeRawBufferPointer(rebasing: b[from..<to]))
     }
 
@@ -103,6 +119,9 @@ public enum HTTPWire {
     }
 
     public static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+
+    /// A byte a field value may hold: no control byte but the tab (so no line break can split a message).
+    public static func isFieldValueByte(_ b: UInt8) -> Bool { (b >= 0x20 && b != 0x7f) || b == 0x09 }
 
     /// RFC 9110 token characters.
     public static func isTokenByte(_ b: UInt8) -> Bool {
