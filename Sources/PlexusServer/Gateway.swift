@@ -104,9 +104,10 @@ public final class Gateway: Sendable {
             store: store, writer: usageWriter, capture: capture, metrics: metrics, inFlight: inFlight)
         ManagementRoutes(context: management).register(on: router)
         DashboardRoutes().register(on: router)
+        let responder = InferenceResponder(routes: inference, router: router.buildResponder())
         return Application(
-            responder: InferenceResponder(routes: inference, router: router.buildResponder()),
-            server: .watchedHTTP1(),
+            responder: responder,
+            server: .gatewayHTTP1(responder: responder, serverName: "plexus"),
             configuration: .init(
                 address: .hostname(host ?? config.server.host, port: port ?? config.server.port),
                 serverName: "plexus"),

@@ -114,8 +114,9 @@ private struct RequestHead {
             framing = .length(length)
         }
         answer.expectsContinue = answer.expectsContinue && answer.http11 && framing != .length(0)
-        if !answer.http11, !framingHeaders.keepAlive {
-            // HTTP/1.0 closes after each answer unless it asked to keep the connection.
+        if framingHeaders.close || (!answer.http11 && !framingHeaders.keepAlive) {
+            // One spelling for the connection loop: `close` (any case, among other tokens), and HTTP/1.0, which
+            // closes after each answer unless it asked to keep the connection.
             request.headerFields[.connection] = "close"
         }
     }

@@ -1,0 +1,112 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTPTypes
+import PlexusExecution
+
+/// The gateway's HTTP/1.1 connections: our codec and connection handler in the pipeline, and a connection loop
+/// that hands each request to the responder and writes its answer.
+///
+/// Hummingbird's own HTTP/1 channel passes every request part and answer part through NIOAsyncChannel; this one
+/// keeps Hummingbird's server (listening, graceful shutdown) and its router, and talks to the channel through
+/// `HTTPConnectionHandler`. The connection's task runs on the channel's event loop (task executor preference) and
+/// is cancelled as soon as the client goes away, which cancels whatever it awaits for the client (an upstream call,
+/// a stream relay); nothing is watched per request.
+struct GatewayHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel
+where Responder.Context == BasicRequestContext {
+    /// A connection as its task sees it.
+    struct Value: ServerChildChannelValue {
+        let channel: any Channel
+        let connection: HTTPConnection
+        let watch: ConnectionWatch
+    }
+
+    let responder: Responder
+    let limits: HTTPRequestParser.Limits
+    let serverName: String
+
+    static var badRequest: HTTPResponse {
+        HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])
+    }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        channel.eventLoop.makeCompletedFuture {
+            let watch = ConnectionWatch()
+            let handler = HTTPConnectionHandler(watch: watch)
+            let sync = channel.pipeline.syncOperations
+            try sync.addHandler(HTTPServerCodec(limits: limits))
+            try sync.addHandler(handler)
+            return Value(channel: channel, connection: handler.connection, watch: watch)
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await withDiscardingTaskGroup { group in
+            // On the channel's own loop as task executor: no thread hops between the socket and the handler.
+            group.addTask(executorPreference: EventLoopTaskExecutor.of(value.channel.eventLoop)) {
+                await serve(value, logger: logger)
+                value.watch.close()
+            }
+            await value.watch.closed()
+            group.cancelAll()
+            value.connection.close()
+        }
+    }
+
+    /// Answers the connection's requests in order until it is done.
+    private func serve(_ value: Value, logger: Logger) async {
+        let connection = value.connection
+        var date = HTTPDateCache()
+        while let incoming = await connection.next() {
+            switch incoming {
+            case .malformed:
+                logger.debug("HTTP parse error, closing connection")
+                try? await connection.write(.head(Self.badRequest), flush: false)
+                try? await connection.write(.end(nil), flush: true)
+                return connection.close()
+            case .request(let head, let body):
+                let closeAfter = head.headerFields[.connection] == "close"
+                var response = await respond(to: Request(head: head, body: body), channel: value.channel, logger: logger)
+                response.headers[.date] = date.current()
+                response.headers[.server] = serverName
+                do {
+                    try await write(response, to: connection)
+                } catch {
+                    logger.trace("Failed to write to the connection", metadata: ["error.type": "\(error)"])
+                    return connection.close()
+                }
+                if closeAfter { return connection.close() }
+            }
+        }
+        connection.close()
+    }
+
+    /// The responder's answer; an error it did not turn into one is a 500 (as Hummingbird's application does).
+    private func respond(to request: Request, channel: any Channel, logger: Logger) async -> Response {
+        let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+        do {
+            return try await responder.respond(to: request, context: context)
+        } catch {
+            logger.debug("Unrecognised Error", metadata: ["error.type": "\(error)"])
+            return Response(status: .internalServerError, body: .init())
+        }
+    }
+
+    private func write(_ response: Response, to connection: HTTPConnection) async throws {
+        let streams = response.body.contentLength == nil
+        try await connection.write(.head(response.head), flush: streams)
+        try await response.body.write(ConnectionBodyWriter(connection: connection, flushEachPart: streams))
+    }
+}
+
+extension HTTPServerBuilder {
+    /// The gateway's HTTP/1.1 connections (see `GatewayHTTP1Channel`), answered by `responder`.
+    static func gatewayHTTP1<Responder: HTTPResponder>(
+        responder: Responder, serverName: String,
+        limits: HTTPRequestParser.Limits = .init(maxHeadBytes: 88 * 1024, maxHeaderFields: 1000)
+    ) -> HTTPServerBuilder where Responder.Context == BasicRequestContext {
+        .init { _ in GatewayHTTP1Channel(responder: responder, limits: limits, serverName: serverName) }
+    }
+}
