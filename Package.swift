@@ -121,3 +121,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Nonisolated async functions run on their caller's executor (SE-0461) instead of hopping to the generic one:
+// each hop was a `swift_task_switch` that looked up the task's executor preference under a lock, 46 of them per
+// proxied request.
+for target in package.targets where target.type != .test {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("NonisolatedNonsendingByDefault")]
+}

@@ -52,7 +52,9 @@ struct StreamRelay: Sendable {
     var sentAt: ContinuousClock.Instant { context.started }
 
     /// Writes the stream to the client and records the request when it ends, however it ends.
-    func run(_ writer: inout any ResponseBodyWriter) async throws {
+    // `@concurrent`, as Hummingbird's writer methods are: the writer is not Sendable, so it cannot cross from the
+    // caller's isolation to theirs.
+    @concurrent func run(_ writer: inout any ResponseBodyWriter) async throws {
         var record = record
         var observer = opening.observer
         var parser = opening.parser
@@ -180,7 +182,7 @@ struct StreamRelay: Sendable {
         return (events, ir, nil)
     }
 
-    private func write(
+    @concurrent private func write(
         _ events: [SSEEvent], decoded: [IR.StreamEvent], raw: [ByteBuffer], encoder: inout (any StreamEncoding)?,
         writer: inout any ResponseBodyWriter
     ) async throws {

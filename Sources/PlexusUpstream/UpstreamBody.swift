@@ -34,7 +34,7 @@ public struct UpstreamBody: AsyncSequence, Sendable {
                 case .http(let reader):
                     return try await reader.exchange.next()
                 case .chunks(var it):
-                    let v = try await it.next()
+                    let v = try await it.next(isolation: #isolation)
                     state = .chunks(it)
                     return v.map { ByteBuffer(bytes: $0) }
                 case .buffer(let b):

@@ -108,7 +108,8 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
                 context.write(wrapOutboundOut(end), promise: promise)
             case .closeDelimited:
                 let done = promise ?? context.eventLoop.makePromise()
-                done.futureResult.whenComplete { _ in context.close(promise: nil) }
+                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                done.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
                 context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: done)
             case .raw, .bodiless, .none:
                 context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
@@ -162,7 +163,7 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
     private static func write(_ field: HTTPField, into out: inout ByteBuffer) {
         out.writeString(field.name.rawName)
         out.writeStaticString(": ")
-        field.withUnsafeBytesOfValue { out.writeBytes($0) }
+        _ = field.withUnsafeBytesOfValue { out.writeBytes($0) }
         out.writeStaticString("\r\n")
     }
 }

@@ -37,7 +37,7 @@ struct AdminAuth: RouterMiddleware {
     let sessions: SessionStore
 
     func handle(
-        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+        _ request: Request, context: Context, next: @concurrent (Request, Context) async throws -> Response
     ) async throws -> Response {
         if let failure = check(request) { return ManagementResponses.error(failure) }
         return try await next(request, context)

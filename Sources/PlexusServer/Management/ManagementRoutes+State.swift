@@ -72,7 +72,7 @@ extension ManagementRoutes {
     }
 
     /// Writes events as they come (the hub's heartbeat included); ends when a write fails because the client left.
-    static func relay(_ events: AsyncStream<EventHub.Event>, to writer: inout any ResponseBodyWriter) async throws {
+    @concurrent static func relay(_ events: AsyncStream<EventHub.Event>, to writer: inout any ResponseBodyWriter) async throws {
         for await event in events {
             try await writer.write(ByteBuffer(bytes: event.frame))
         }

@@ -5,6 +5,8 @@ struct UpstreamURL: Sendable, Hashable {
     var port: Int
     /// Path and query, starting with `/`.
     var target: String
+    /// The `Host` header: the port only when it is not the scheme's default. Built once (it went on every request).
+    var hostHeader = ""
 
     /// Parses `scheme://host[:port][/path][?query]`; IPv6 hosts in brackets.
     init(_ text: String) throws(UpstreamError) {
@@ -47,12 +49,8 @@ struct UpstreamURL: Sendable, Hashable {
         } else {
             port = tls ? 443 : 80
         }
-    }
-
-    /// The `Host` header: the port only when it is not the scheme's default.
-    var hostHeader: String {
-        let h = host.contains(":") ? "[\(host)]" : host
-        return port == (tls ? 443 : 80) ? h : "\(h):\(port)"
+        let bracketed = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
+        hostHeader = port == (tls ? 443 : 80) ? bracketed : "\(bracketed):\(port)"
     }
 
     /// Whether the host is an IP literal (no SNI then).
