@@ -45,6 +45,24 @@ struct RawHTTPConnection {
         try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(body)), .end(nil)])
     }
 
+    /// Sends a request head and its body in the given parts (chunked when `length` is nil), pausing between parts.
+    func send(
+        _ path: String, length: Int?, parts: [ByteBuffer], pause: Duration = .zero, key: String = TestGateway.key
+    ) async throws {
+        var headers: HTTPHeaders = [
+            "host": "127.0.0.1:\(port)", "authorization": "Bearer \(key)", "content-type": "application/json",
+        ]
+        if let length { headers.add(name: "content-length", value: "\(length)") } else {
+            headers.add(name: "transfer-encoding", value: "chunked")
+        }
+        try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)))
+        for part in parts {
+            try await outbound.write(.body(.byteBuffer(part)))
+            if pause > .zero { try await Task.sleep(for: pause) }
+        }
+        try await outbound.write(.end(nil))
+    }
+
     /// Sends an OpenAI chat request for `model`.
     func chat(_ model: String, stream: Bool) async throws {
         try await post(
