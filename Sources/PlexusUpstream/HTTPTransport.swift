@@ -51,12 +51,8 @@ public final class HTTPTransport: UpstreamTransport {
         on channel: any Channel, head: HTTPRequestHead, body: ByteBuffer, deadline: NIODeadline
     ) async throws(UpstreamError) -> UpstreamResponse {
         let exchange = UpstreamExchange(channel: channel)
-        let timeout = channel.eventLoop.scheduleTask(deadline: deadline) {
-            exchange.fail(UpstreamError(.firstByteTimeout, "no response before the first-byte deadline"))
-            channel.close(promise: nil)
-        }
-        defer { timeout.cancel() }
-        channel.writeAndFlush(UpstreamConnectionHandler.Start(exchange: exchange, head: head, body: body))
+        let start = UpstreamConnectionHandler.Start(exchange: exchange, head: head, body: body, firstByteDeadline: deadline)
+        channel.writeAndFlush(start)
             .whenFailure { error in exchange.fail(UpstreamError(.reset, "cannot write to upstream: \(error)")) }
         do {
             let responseHead = try await exchange.head()

@@ -55,6 +55,22 @@ struct HTTPTransportTests {
         await server.stop()
     }
 
+    /// The connection's one timer is moved earlier for a request whose deadline comes before the one it was set for.
+    @Test func aReusedConnectionKeepsTheNextRequestsShorterDeadline() async throws {
+        let server = try await TestHTTPServer(.answerOnceThenSilent(body: "first"))
+        let transport = HTTPTransport()
+        let first = try await Self.get(transport, "http://127.0.0.1:\(server.port)/x", firstByte: .seconds(60))
+        #expect(first == (200, "first"))
+        let started = ContinuousClock.now
+        await #expect(throws: UpstreamError(.firstByteTimeout, "no response before the first-byte deadline")) {
+            _ = try await Self.get(transport, "http://127.0.0.1:\(server.port)/x", firstByte: .milliseconds(200))
+        }
+        // Well before the first request's 60 s: the timer was moved (the suite's time limit would catch a miss).
+        #expect(ContinuousClock.now - started < .seconds(30))
+        try await transport.shutdown()
+        await server.stop()
+    }
+
     @Test func aRefusedConnectionIsAConnectError() async throws {
         let server = try await TestHTTPServer(.silent)
         let port = server.port

@@ -15,6 +15,8 @@ final class TestHTTPServer: Sendable {
         case answerOnceThenDrop(body: String)
         /// Reads requests and never answers.
         case silent
+        /// Answers the first request on a connection, then never answers again (keeping the connection).
+        case answerOnceThenSilent(body: String)
         /// Streams `chunks` chunks of `chunkSize` bytes as fast as the socket takes them, `pause` between them.
         case stream(chunks: Int, chunkSize: Int, pause: TimeAmount)
     }
@@ -75,6 +77,8 @@ private final class ScriptedHandler: ChannelInboundHandler {
             if requests == 1 { answer(context, body) } else { context.close(promise: nil) }
         case .silent:
             break
+        case .answerOnceThenSilent(let body):
+            if requests == 1 { answer(context, body) }
         case .stream(let chunks, let size, let pause):
             var head = HTTPResponseHead(version: .http1_1, status: .ok)
             head.headers.add(name: "transfer-encoding", value: "chunked")

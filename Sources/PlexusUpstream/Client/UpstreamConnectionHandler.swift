@@ -2,8 +2,8 @@ import NIOCore
 
 /// The one handler of a pooled upstream connection (after TLS, if any): writes one request at a time as bytes,
 /// parses the answer where it arrives (`HTTPResponseParser`) and feeds it to the request's `UpstreamExchange`; hands
-/// the connection back to its pool when an answer ends and may be followed; closes it after `idleTimeout` without
-/// a byte from the upstream.
+/// the connection back to its pool when an answer ends and may be followed; fails a request whose answer has not
+/// begun by its first-byte deadline, and closes the connection after `idleTimeout` without a byte from the upstream.
 final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = Start
@@ -14,6 +14,8 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         var exchange: UpstreamExchange
         var head: HTTPRequestHead
         var body: ByteBuffer
+        /// When the answer's head must have arrived.
+        var firstByteDeadline: NIODeadline
     }
 
     /// Bodies up to this size go out in the head's buffer (one write, one copy of a small body).
@@ -26,7 +28,11 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     private var keepAlive = true
     private let idleTimeout: TimeAmount
     private var lastActivity = NIODeadline.now()
-    private var idleCheck: Scheduled<Void>?
+    /// The running request's first-byte deadline, until its answer's head arrives.
+    private var headDeadline: NIODeadline?
+    /// One timer serves both deadlines; it is only moved earlier, never cancelled per request (scheduling and
+    /// cancelling a task per request cost about 5k instructions), and re-armed for what is due when it fires.
+    private var check: (task: Scheduled<Void>, at: NIODeadline)?
     /// Called on the event loop when the connection is free for the next request.
     private let onReusable: (any Channel) -> Void
 
@@ -36,12 +42,12 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        scheduleIdleCheck(context: context, at: lastActivity + idleTimeout)
+        scheduleCheck(context: context, at: lastActivity + idleTimeout)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        idleCheck?.cancel()
-        idleCheck = nil
+        check?.task.cancel()
+        check = nil
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -50,6 +56,10 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         keepAlive = start.head.keepAlive
         parser.requestIsHead = start.head.isHead
         lastActivity = .now()
+        headDeadline = start.firstByteDeadline
+        if check.map({ $0.at > start.firstByteDeadline }) ?? true {
+            scheduleCheck(context: context, at: start.firstByteDeadline)
+        }
         var bytes = start.head.bytes
         var body = start.body
         if body.readableBytes <= Self.inlineBody {
@@ -91,6 +101,7 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     private func deliver(_ event: HTTPResponseParser.Event, context: ChannelHandlerContext) {
         switch event {
         case .head(let status, let headers):
+            headDeadline = nil
             exchange?.receive(head: UpstreamExchange.Head(status: status, headers: headers))
         case .body(let buffer):
             exchange?.receive(body: buffer)
@@ -114,8 +125,8 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        idleCheck?.cancel()
-        idleCheck = nil
+        check?.task.cancel()
+        check = nil
         var ended = false
         do {
             // An answer framed by the close ends here.
@@ -141,17 +152,26 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         context.close(promise: nil)
     }
 
-    /// Silence past the idle timeout fails a running answer; an idle pooled connection just closes.
-    private func scheduleIdleCheck(context: ChannelHandlerContext, at deadline: NIODeadline) {
+    /// A request without its answer's head by the deadline fails; silence past the idle timeout fails a running
+    /// answer, and an idle pooled connection just closes.
+    private func scheduleCheck(context: ChannelHandlerContext, at deadline: NIODeadline) {
+        check?.task.cancel()
         let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        idleCheck = context.eventLoop.scheduleTask(deadline: deadline) {
+        let task = context.eventLoop.scheduleTask(deadline: deadline) {
             let (handler, context) = loopBound.value
-            let due = handler.lastActivity + handler.idleTimeout
-            if due <= .now() {
+            handler.check = nil
+            let now = NIODeadline.now()
+            if let head = handler.headDeadline, head <= now {
+                handler.fail(UpstreamError(.firstByteTimeout, "no response before the first-byte deadline"), context: context)
+                return
+            }
+            let idle = handler.lastActivity + handler.idleTimeout
+            if idle <= now {
                 handler.fail(UpstreamError(.idleTimeout, "no data from upstream within the idle timeout"), context: context)
             } else {
-                handler.scheduleIdleCheck(context: context, at: due)
+                handler.scheduleCheck(context: context, at: min(idle, handler.headDeadline ?? idle))
             }
         }
+        check = (task, deadline)
     }
 }
