@@ -17,6 +17,7 @@ struct GatewayConnectionTests {
         models:
           fast: { targets: [ { provider: a, model: demo-fast } ] }
           long: { targets: [ { provider: a, model: "mock:tokens=30000" } ] }
+          slow: { targets: [ { provider: a, model: "mock:ttft=1200" } ] }
         keys:
           tester: { secret: "${TEST_KEY}" }
         routing: { sticky_sessions: false }
@@ -52,6 +53,26 @@ struct GatewayConnectionTests {
             #expect(rows.first?.outcome == .success)
             // About four bytes a token: every part of the body reached the upstream.
             #expect((rows.first?.tokens.input ?? 0) > body.length / 5, "\(String(describing: rows.first?.tokens))")
+        }
+    }
+
+    /// A long body that arrives while the request before it is still being answered waits for it, whole (its
+    /// stream is not the answered request's to drop).
+    @Test(arguments: [true, false])
+    func aLongBodyBehindASlowRequestArrivesWhole(withLength: Bool) async throws {
+        let body = Self.chatBody(size: 2 * HTTPConnectionHandler.collectLimit, part: 64 * 1024)
+        try await TestGateway.with(yaml: Self.yaml(), timeout: .seconds(30)) { gw in
+            try await RawHTTPConnection.open(port: gw.port) { connection in
+                try await connection.chat("slow", stream: false)
+                try await connection.send("/v1/chat/completions", length: withLength ? body.length : nil, parts: body.parts)
+                for _ in 0..<2 {
+                    let reply = try await connection.reply()
+                    #expect(reply.status == 200, "\(reply.body.prefix(300))")
+                }
+            }
+            let rows = try await gw.rowsWhenWritten(2)
+            #expect(rows.allSatisfy { $0.outcome == .success }, "\(rows.map { ($0.httpStatus, $0.errorText ?? "") })")
+            #expect(rows.contains { ($0.tokens.input ?? 0) > body.length / 5 }, "\(rows.map(\.tokens))")
         }
     }
 
@@ -92,6 +113,20 @@ struct GatewayConnectionTests {
             }
             let rows = try await gw.rowsWhenWritten(1)
             #expect(rows.first?.outcome == .success)
+        }
+    }
+
+    /// A graceful shutdown lets the answer in progress finish, then closes its connection.
+    @Test func shutdownFinishesTheAnswerInProgressThenCloses() async throws {
+        try await TestGateway.with(yaml: Self.yaml(), timeout: .seconds(20)) { gw in
+            try await RawHTTPConnection.open(port: gw.port) { connection in
+                try await connection.chat("slow", stream: false)
+                try await Task.sleep(for: .milliseconds(300))  // the request is waiting for its upstream
+                await gw.shutDown()
+                let reply = try await connection.reply()
+                #expect(reply.status == 200, "\(reply.body)")
+                await #expect(throws: RawHTTPConnection.Closed.self) { _ = try await connection.head() }
+            }
         }
     }
 

@@ -14,6 +14,8 @@ struct TestGateway {
     let port: Int
     let gateway: Gateway
     let folder: URL
+    /// Starts the graceful shutdown `with` does after its body (SIGTERM's path), without waiting for it.
+    let shutDown: @Sendable () async -> Void
     static let key = "sk-test-key"
     static let adminKey = "admin-test-key"
     /// An upstream key that must never show up anywhere the gateway writes or answers.
@@ -50,7 +52,8 @@ struct TestGateway {
             let outcome: Result<T, any Error>
             do {
                 outcome = .success(try await withTimeout(timeout) {
-                    try await body(TestGateway(port: port, gateway: gateway, folder: folder))
+                    try await body(TestGateway(
+                        port: port, gateway: gateway, folder: folder, shutDown: { await group.triggerGracefulShutdown() }))
                 })
             } catch {
                 outcome = .failure(error)

@@ -32,7 +32,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private let watch: ConnectionWatch
     private var context: ChannelHandlerContext?
-    private var ready = CircularBuffer<(incoming: Incoming, bytes: Int)>(initialCapacity: 2)
+    private var ready = CircularBuffer<(incoming: Incoming, bytes: Int, streams: Bool)>(initialCapacity: 2)
     private var readyBytes = 0
     private var assembling: (head: HTTPRequest, body: ByteBuffer)?
     private var stream: BodyStream?
@@ -54,6 +54,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var failed = false
         /// The request was answered before its body was read: the rest is dropped as it arrives.
         var discarding = false
+        /// Its request went to the task; until then the stream is not the answered request's to release.
+        var delivered = false
         var waiter: UnsafeContinuation<ByteBuffer?, any Error>?
     }
 
@@ -96,10 +98,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             wakeBodyWaiter()
             return
         }
-        guard var request = assembling else { return }
-        var copy = bytes
-        request.body.writeBuffer(&copy)
-        assembling = request
+        guard assembling != nil else { return }
+        assembling!.body.writeImmutableBuffer(bytes)  // in place: a copy out and back would copy the whole body
         startStreamIfLong()
     }
 
@@ -114,15 +114,16 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         fresh.bytes = request.body.readableBytes
         stream = fresh
         let body = RequestBody(asyncSequence: ConnectionBodyStream(connection: connection, id: id))
-        enqueue(.request(request.head, body), bytes: 0)
+        enqueue(.request(request.head, body), bytes: 0, streams: true)
     }
 
-    private func enqueue(_ incoming: Incoming, bytes: Int) {
+    private func enqueue(_ incoming: Incoming, bytes: Int, streams: Bool = false) {
         if let waiter = requestWaiter {
             requestWaiter = nil
+            if streams { stream?.delivered = true }
             waiter.resume(returning: incoming)
         } else {
-            ready.append((incoming, bytes))
+            ready.append((incoming, bytes, streams))
             readyBytes += bytes
         }
     }
@@ -226,8 +227,9 @@ extension HTTPConnectionHandler {
         releaseStream()
         if quiescing {
             waiter.resume(returning: nil)
-        } else if let (incoming, bytes) = ready.popFirst() {
+        } else if let (incoming, bytes, streams) = ready.popFirst() {
             readyBytes -= bytes
+            if streams { stream?.delivered = true }
             resumeReading()
             waiter.resume(returning: incoming)
         } else if inputDone {
@@ -277,7 +279,7 @@ extension HTTPConnectionHandler {
     /// The answered request's stream goes; what it did not read is dropped, and a long body waiting behind it
     /// may start.
     private func releaseStream() {
-        guard var current = stream else { return }
+        guard var current = stream, current.delivered else { return }
         if current.ended {
             stream = nil
         } else {
