@@ -18,16 +18,35 @@ enum HTTPResponses {
 
     /// Fields are appended, not set: the subscript setter scans every field for the name on each set.
     static func json(_ body: ByteBuffer, status: Int, headers: HTTPFields = [:]) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: status), headers: jsonHeaders(headers, length: body.readableBytes),
+            body: ResponseBody(byteBuffer: body))
+    }
+
+    /// A JSON answer whose `afterWrite` runs once its bytes went out (or failed to): bookkeeping the client need not
+    /// wait for. The gateway's connection loop runs every body, even when the head could not be written.
+    static func json(
+        _ body: ByteBuffer, status: Int, headers: HTTPFields, afterWrite: @escaping @Sendable () -> Void
+    ) -> Response {
+        Response(
+            status: HTTPResponse.Status(code: status), headers: jsonHeaders(headers, length: body.readableBytes),
+            body: ResponseBody(contentLength: body.readableBytes) { writer in
+                defer { afterWrite() }
+                try await writer.write(body)
+                try await writer.finish(nil)
+            })
+    }
+
+    private static func jsonHeaders(_ headers: HTTPFields, length: Int) -> HTTPFields {
         var h = headers
         if h.contains(.contentType) || h.contains(.contentLength) {
             h[.contentType] = "application/json"
         } else {
             // With the length: Response.init would otherwise set it through the subscript.
             h.append(contentsOf: [HTTPField(name: .contentType, value: "application/json"),
-                                  HTTPField(name: .contentLength, value: String(body.readableBytes))])
+                                  HTTPField(name: .contentLength, value: String(length))])
         }
-        return Response(
-            status: HTTPResponse.Status(code: status), headers: h, body: ResponseBody(byteBuffer: body))
+        return h
     }
 
     static func error(_ error: PlexusError, for proto: APIProtocol, requestID id: String) -> Response {

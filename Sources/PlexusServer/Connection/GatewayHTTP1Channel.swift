@@ -96,7 +96,14 @@ where Responder.Context == BasicRequestContext {
 
     private func write(_ response: Response, to connection: HTTPConnection) async throws {
         let streams = response.body.contentLength == nil
-        try await connection.write(.head(response.head), flush: streams)
+        do {
+            try await connection.write(.head(response.head), flush: streams)
+        } catch {
+            // The body runs anyway, into a writer that refuses: bodies finish their request's bookkeeping (the
+            // usage row) when their writes end, and a client gone before the head must not lose its row.
+            try? await response.body.write(RefusingBodyWriter())
+            throw error
+        }
         try await response.body.write(ConnectionBodyWriter(connection: connection, flushEachPart: streams))
     }
 }

@@ -72,6 +72,12 @@ struct ConnectionBodyStream: AsyncSequence, Sendable {
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(connection: connection, id: id) }
 }
 
+/// The writer a body gets when its answer's head could not be written: every write fails.
+struct RefusingBodyWriter: ResponseBodyWriter {
+    mutating func write(_ buffer: ByteBuffer) async throws { throw HTTPConnectionHandler.Closed() }
+    consuming func finish(_ trailingHeaders: HTTPFields?) async throws { throw HTTPConnectionHandler.Closed() }
+}
+
 /// Writes a response body to the connection: every part flushed at once for streams (unknown length), in one
 /// flush at the end for bodies of known length (a unary answer leaves in one write).
 struct ConnectionBodyWriter: ResponseBodyWriter {
