@@ -103,8 +103,8 @@ struct HTTPServerCodecTests {
     }
 
     /// Writes `parts` after a request `head` went in, and returns the bytes that left.
-    static func answer(to request: String, _ parts: [HTTPResponsePart]) throws -> String {
-        let channel = EmbeddedChannel(handler: HTTPServerCodec())
+    static func answer(to request: String, _ parts: [HTTPResponsePart], serverName: String? = nil) throws -> String {
+        let channel = EmbeddedChannel(handler: HTTPServerCodec(serverName: serverName))
         try channel.writeInbound(ByteBuffer(string: request))
         while let _: HTTPRequestPart = try channel.readInbound() {}
         for part in parts { try channel.writeOutbound(part) }
@@ -112,6 +112,24 @@ struct HTTPServerCodecTests {
         while let b: ByteBuffer = try channel.readOutbound() { out += String(buffer: b) }
         _ = try? channel.finish()
         return out
+    }
+
+    /// With a server name, final answers get `Date` and `Server` unless they carry their own.
+    @Test func dateAndServerAreAddedUnlessTheAnswerHasThem() throws {
+        let request = "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
+        let plain = try Self.answer(to: request, [.head(.init(status: .ok, headerFields: [.contentLength: "0"])), .end(nil)],
+                                    serverName: "plexus")
+        #expect(plain.contains("\r\nserver: plexus\r\n"), "\(plain)")
+        let date = try #require(plain.split(separator: "\r\n").first { $0.hasPrefix("date: ") })
+        #expect(date.hasSuffix(" GMT") && date.count == "date: Sun, 06 Nov 1994 08:49:37 GMT".count, "\(date)")
+        let own = try Self.answer(to: request, [
+            .head(.init(status: .ok, headerFields: [.contentLength: "0", .server: "other", .date: "then"])), .end(nil),
+        ], serverName: "plexus")
+        let lower = own.lowercased()  // HTTPTypes writes its known names capitalised
+        #expect(lower.components(separatedBy: "server:").count == 2 && lower.contains("server: other"), "\(own)")
+        #expect(lower.components(separatedBy: "date:").count == 2 && lower.contains("date: then"), "\(own)")
+        let none = try Self.answer(to: request, [.head(.init(status: .ok, headerFields: [.contentLength: "0"])), .end(nil)])
+        #expect(!none.contains("server:") && !none.contains("date:"), "\(none)")
     }
 
     @Test func aClientThatExpects100ContinueGetsItUnlessAnEarlierAnswerIsDue() throws {

@@ -36,7 +36,7 @@ where Responder.Context == BasicRequestContext {
             let watch = ConnectionWatch()
             let handler = HTTPConnectionHandler(watch: watch)
             let sync = channel.pipeline.syncOperations
-            try sync.addHandler(HTTPServerCodec(limits: limits))
+            try sync.addHandler(HTTPServerCodec(limits: limits, serverName: serverName))
             try sync.addHandler(handler)
             return Value(channel: channel, connection: handler.connection, watch: watch)
         }
@@ -58,7 +58,6 @@ where Responder.Context == BasicRequestContext {
     /// Answers the connection's requests in order until it is done.
     private func serve(_ value: Value, logger: Logger) async {
         let connection = value.connection
-        var date = HTTPDateCache()
         while let incoming = await connection.next() {
             switch incoming {
             case .malformed:
@@ -68,9 +67,7 @@ where Responder.Context == BasicRequestContext {
                 return connection.close()
             case .request(let head, let body):
                 let closeAfter = head.headerFields[.connection] == "close"
-                var response = await respond(to: Request(head: head, body: body), channel: value.channel, logger: logger)
-                response.headers[.date] = date.current()
-                response.headers[.server] = serverName
+                let response = await respond(to: Request(head: head, body: body), channel: value.channel, logger: logger)
                 do {
                     try await write(response, to: connection)
                 } catch {

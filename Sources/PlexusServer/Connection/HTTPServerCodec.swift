@@ -28,8 +28,13 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
 
     private static let continueHead = ByteBuffer(string: "HTTP/1.1 100 Continue\r\n\r\n")
 
-    init(limits: HTTPRequestParser.Limits = .init()) {
+    /// Written into every final answer that does not carry its own `Server` and `Date` (nil: neither is added).
+    private let serverName: String?
+    private var date = HTTPDateCache()
+
+    init(limits: HTTPRequestParser.Limits = .init(), serverName: String? = nil) {
         parser = HTTPRequestParser(limits: limits)
+        self.serverName = serverName
     }
 
     // MARK: Inbound
@@ -134,14 +139,29 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
             out.append(contentsOf: response.status.reasonPhrase.utf8)
             out.append(literal: "\r\n")
         }
-        var hasLength = false, hasCoding = false
+        var hasLength = false, hasCoding = false, hasDate = false, hasServer = false
         for field in response.headerFields {
             if field.name == .contentLength { hasLength = true }
             if field.name == .transferEncoding { hasCoding = true }
+            if field.name == .date { hasDate = true }
+            if field.name == .server { hasServer = true }
             out.append(contentsOf: field.name.rawName.utf8)
             out.append(literal: ": ")
             field.withUnsafeBytesOfValue { out.append(contentsOf: $0) }  // the bytes as stored: no String built
             out.append(literal: "\r\n")
+        }
+        if let serverName, !informational {
+            // Here rather than through `HTTPFields`, whose setter validated and indexed two fields per answer.
+            if !hasDate {
+                out.append(literal: "date: ")
+                out.append(contentsOf: date.current().utf8)
+                out.append(literal: "\r\n")
+            }
+            if !hasServer {
+                out.append(literal: "server: ")
+                out.append(contentsOf: serverName.utf8)
+                out.append(literal: "\r\n")
+            }
         }
         if informational || answer.isHead || code == 204 || code == 304 {
             encoding = informational ? encoding : .bodiless
