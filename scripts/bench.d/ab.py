@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Two plexus binaries side by side, measured in turn on the passthrough scenario: an A/B that holds on a noisy host.
+
+    scripts/bench.d/ab.py OLD_BINARY [NEW_BINARY] [--rounds 10] [--seconds 2]
+
+Both gateways (usage logging on, SQLite each in its own temp folder) run at once in front of one mock, beside
+nginx; each round measures direct, nginx, new and old for `--seconds` each, in alternating order, once at the
+benchmark's fixed rate (50 connections, ~1,000 req/s) and once with one connection in a closed loop. It prints
+the medians over rounds and, per round, new minus old: on a host whose speed drifts minute to minute, the paired
+difference is the figure to read. NEW_BINARY defaults to the release build."""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+import benchlib as B  # noqa: E402
+import report  # noqa: E402
+
+KEY = "sk-bench-" + "0" * 24
+
+
+def start(old, new, d, nginx):
+    ports = {name: B.free_port() for name in ("mock", "new", "old", "nginx")}
+    procs = {"mock": B.Proc("mock", [new, "mock", "--port", str(ports["mock"])], d)}
+    B.wait_listening(ports["mock"], procs["mock"])
+    env = dict(os.environ, PLEXUS_BENCH_KEY=KEY)
+    for name, binary in (("new", new), ("old", old)):
+        folder = os.path.join(d, name)
+        os.makedirs(folder)
+        fill = {"@DIR@": folder, "@PORT@": str(ports[name]), "@MOCK_PORT@": str(ports["mock"])}
+        with open(os.path.join(folder, "plexus.yaml"), "w") as f:
+            f.write(report.fill(os.path.join(HERE, "plexus.yaml.tmpl"), fill))
+        procs[name] = B.Proc(name, [binary, "serve", "--config", os.path.join(folder, "plexus.yaml")], folder, env=env)
+        B.wait_listening(ports[name], procs[name])
+    fill = {"@DIR@": d, "@PORT@": str(ports["nginx"]), "@MOCK_PORT@": str(ports["mock"])}
+    with open(os.path.join(d, "nginx.conf"), "w") as f:
+        f.write(report.fill(os.path.join(HERE, "nginx.conf.tmpl"), fill))
+    procs["nginx"] = B.Proc("nginx", [nginx, "-c", os.path.join(d, "nginx.conf"), "-p", d], d)
+    B.wait_listening(ports["nginx"], procs["nginx"])
+    return ports, procs
+
+
+def measure(wrk, targets, rounds, seconds, connections, delay_ms):
+    results = {name: [] for name in targets}
+    for name, target in targets.items():  # warm-up
+        B.run_wrk(wrk, target, 1, connections, delay_ms=delay_ms)
+    for r in range(rounds):
+        order = list(targets) if r % 2 == 0 else list(reversed(list(targets)))
+        for name in order:
+            results[name].append(B.run_wrk(wrk, targets[name], seconds, connections, delay_ms=delay_ms)["latency_us"])
+    return results
+
+
+def show(title, results):
+    print(f"\n{title} (latency in µs; medians over rounds)\n")
+    print("| target | p50 | p99 | added p50 |")
+    print("|---|---:|---:|---:|")
+    direct = statistics.median(r["p50"] for r in results["direct"])
+    for name, rows in results.items():
+        p50 = statistics.median(r["p50"] for r in rows)
+        p99 = statistics.median(r["p99"] for r in rows)
+        added = "–" if name == "direct" else f"{p50 - direct:.0f}"
+        print(f"| {name} | {p50:.0f} | {p99:.0f} | {added} |")
+    pairs = [n["p50"] - o["p50"] for n, o in zip(results["new"], results["old"])]
+    faster = sum(1 for p in pairs if p < 0)
+    print(f"\nnew − old p50 per round: {pairs}; median {statistics.median(pairs):.0f} µs, new faster in {faster} of {len(pairs)}")
+
+
+def main():
+    p = argparse.ArgumentParser(description="Interleaved A/B of two plexus binaries (passthrough).")
+    p.add_argument("old")
+    p.add_argument("new", nargs="?", default=os.path.join(ROOT, ".build", "release", "plexus"))
+    p.add_argument("--rounds", type=int, default=10)
+    p.add_argument("--seconds", type=float, default=2)
+    args = p.parse_args()
+    wrk = B.ensure_debian_package("wrk", "wrk")
+    nginx = B.ensure_debian_package("nginx", "nginx-light")
+    d = tempfile.mkdtemp(prefix="plexus-ab-")
+    ports, procs = start(args.old, args.new, d, nginx)
+    try:
+        chat = os.path.join(d, "chat.json")
+        with open(chat, "wb") as f:
+            f.write(B.chat_body("mock"))
+        routed = os.path.join(d, "routed.json")
+        with open(routed, "wb") as f:
+            f.write(B.chat_body("bench-chat"))
+        auth = [f"Authorization: Bearer {KEY}"]
+        url = "http://127.0.0.1:{}/v1/chat/completions"
+        targets = {
+            "direct": B.Target(url.format(ports["mock"]), chat, auth),
+            "nginx": B.Target(url.format(ports["nginx"]), chat, auth),
+            "new": B.Target(url.format(ports["new"]), routed, auth),
+            "old": B.Target(url.format(ports["old"]), routed, auth),
+        }
+        for t in targets.values():
+            t.check()
+        show("Fixed rate, ~1,000 req/s (50 connections)", measure(wrk, targets, args.rounds, args.seconds, 50, 50))
+        show("One connection, closed loop", measure(wrk, targets, args.rounds, args.seconds, 1, 0))
+    finally:
+        for proc in procs.values():
+            proc.stop()
+
+
+if __name__ == "__main__":
+    main()
