@@ -23,20 +23,6 @@ enum HTTPResponses {
             body: ResponseBody(byteBuffer: body))
     }
 
-    /// A JSON answer whose `afterWrite` runs once its bytes went out (or failed to): bookkeeping the client need not
-    /// wait for. The gateway's connection loop runs every body, even when the head could not be written.
-    static func json(
-        _ body: ByteBuffer, status: Int, headers: HTTPFields, afterWrite: @escaping @Sendable () -> Void
-    ) -> Response {
-        Response(
-            status: HTTPResponse.Status(code: status), headers: jsonHeaders(headers, length: body.readableBytes),
-            body: ResponseBody(contentLength: body.readableBytes) { writer in
-                defer { afterWrite() }
-                try await writer.write(body)
-                try await writer.finish(nil)
-            })
-    }
-
     private static func jsonHeaders(_ headers: HTTPFields, length: Int) -> HTTPFields {
         var h = headers
         if h.contains(.contentType) || h.contains(.contentLength) {

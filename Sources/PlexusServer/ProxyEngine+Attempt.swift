@@ -101,18 +101,11 @@ extension ProxyEngine {
             trace.clientResponse(status: 200, body: clientBytes)
             trace.finalMessage(try? decoded?.get(), clientProtocol: plan.clientProtocol, clientModel: context.inbound.model)
         }
+        commit(&record)
         let headers = HTTPResponses.routing(
             id: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
             api: plan.targetProtocol, passthrough: plan.passthrough)
-        // The row, metrics and live event once the answer is out (about 11k instructions the client need not
-        // wait for); the routing sample above stays before it, so the next request already sees it.
-        let finished = record
-        return .done(HTTPResponses.json(
-            forwarded ?? ByteBuffer(bytes: clientBytes), status: 200, headers: headers,
-            afterWrite: { [self] in
-                var record = finished
-                commit(&record)
-            }))
+        return .done(HTTPResponses.json(forwarded ?? ByteBuffer(bytes: clientBytes), status: 200, headers: headers))
     }
 
     /// A served request: cost, the target's success sample, its cooldown cleared, the conversation remembered.
