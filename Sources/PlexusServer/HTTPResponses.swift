@@ -18,21 +18,16 @@ enum HTTPResponses {
 
     /// Fields are appended, not set: the subscript setter scans every field for the name on each set.
     static func json(_ body: ByteBuffer, status: Int, headers: HTTPFields = [:]) -> Response {
-        Response(
-            status: HTTPResponse.Status(code: status), headers: jsonHeaders(headers, length: body.readableBytes),
-            body: ResponseBody(byteBuffer: body))
-    }
-
-    private static func jsonHeaders(_ headers: HTTPFields, length: Int) -> HTTPFields {
         var h = headers
         if h.contains(.contentType) || h.contains(.contentLength) {
             h[.contentType] = "application/json"
         } else {
             // With the length: Response.init would otherwise set it through the subscript.
             h.append(contentsOf: [HTTPField(name: .contentType, value: "application/json"),
-                                  HTTPField(name: .contentLength, value: String(length))])
+                                  HTTPField(name: .contentLength, value: String(body.readableBytes))])
         }
-        return h
+        return Response(
+            status: HTTPResponse.Status(code: status), headers: h, body: ResponseBody(byteBuffer: body))
     }
 
     static func error(_ error: PlexusError, for proto: APIProtocol, requestID id: String) -> Response {

@@ -185,11 +185,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         watch.close()
     }
 
-    // MARK: Outbound
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        context.write(data, promise: promise)
-    }
+    // MARK: Outbound (writes pass on by NIO's default; reads are held for back-pressure)
 
     func read(context: ChannelHandlerContext) {
         if pendingBytes >= Self.highWater || waitingForStream {

@@ -9,7 +9,7 @@ import PlexusUpstream
 /// It stands where NIO's request decoder, response encoder and HTTP-types codec stood (three handlers, each part
 /// type-erased and cast at every hop, a Foundation URL parse per request): the profile put them at about a fifth of
 /// a passthrough request. Requests are framed by `Content-Length` or chunked coding (RFC 9112); a malformed one
-/// fails the inbound side with an `HTTPParserError`, which Hummingbird answers with 400 and a close. Responses
+/// fails the inbound side with an `HTTPParserError`, which the connection loop answers with 400 and a close. Responses
 /// without a length go out chunked (HTTP/1.1) or delimited by the close (HTTP/1.0).
 final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
