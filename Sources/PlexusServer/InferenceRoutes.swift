@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import PlexusCore
 import PlexusRouting
 
@@ -10,10 +11,10 @@ struct InferenceRoutes {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/chat/completions") { request, _ in
-            await engine.handle(request, proto: .chat)
+            await engine.handle(request, proto: .chat).response
         }
         router.post("/v1/messages") { request, _ in
-            await engine.handle(request, proto: .messages)
+            await engine.handle(request, proto: .messages).response
         }
         router.post("/v1/messages/count_tokens") { request, _ in
             await countTokens(request, proto: .messages)
@@ -21,7 +22,7 @@ struct InferenceRoutes {
         // Google serves generateContent under v1beta and v1; google-genai uses v1 with a custom base URL.
         for prefix in ["/v1beta/models/{action}", "/v1/models/{action}"] {
             router.post(RouterPath(prefix)) { request, context in
-                await gemini(request, action: context.parameters.get("action") ?? "")
+                await gemini(request, action: context.parameters.get("action") ?? "").response
             }
         }
         router.get("/v1beta/models") { request, _ in
@@ -33,23 +34,24 @@ struct InferenceRoutes {
     }
 
     /// Dispatches `MODEL:generateContent`, `:streamGenerateContent` and `:countTokens`.
-    func gemini(_ request: Request, action: String) async -> Response {
+    func gemini(_ request: Request, wholeBody: ByteBuffer? = nil, action: String) async -> GatewayAnswer {
         guard let colon = action.lastIndex(of: ":") else {
-            return HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method in '\(action)'"),
-                                       for: .gemini, requestID: ProxyEngine.newRequestID())
+            return .response(HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method in '\(action)'"),
+                                       for: .gemini, requestID: ProxyEngine.newRequestID()))
         }
         let model = String(action[..<colon])
         switch action[action.index(after: colon)...] {
         case "generateContent":
-            return await engine.handle(request, proto: .gemini, pathModel: model, pathStream: false)
+            return await engine.handle(request, wholeBody: wholeBody, proto: .gemini, pathModel: model, pathStream: false)
         case "streamGenerateContent":
             let sse = request.uri.queryParameters["alt"] == "sse"
-            return await engine.handle(request, proto: .gemini, pathModel: model, pathStream: true, geminiArray: !sse)
+            return await engine.handle(
+                request, wholeBody: wholeBody, proto: .gemini, pathModel: model, pathStream: true, geminiArray: !sse)
         case "countTokens":
-            return await countTokens(request, proto: .gemini)
+            return .response(await countTokens(request, proto: .gemini))
         default:
-            return HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method '\(action)'"),
-                                       for: .gemini, requestID: ProxyEngine.newRequestID())
+            return .response(HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method '\(action)'"),
+                                                 for: .gemini, requestID: ProxyEngine.newRequestID()))
         }
     }
 

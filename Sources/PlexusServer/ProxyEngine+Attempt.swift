@@ -51,7 +51,7 @@ extension ProxyEngine {
         commit(&record)
         // Same protocol: the upstream's own error document is already in the client's protocol.
         let headers: HTTPFields = [HTTPResponses.requestID: record.id]
-        return .done(HTTPResponses.json(clientBody, status: response.status, headers: headers))
+        return .done(.response(HTTPResponses.json(clientBody, status: response.status, headers: headers)))
     }
 
     private func relayUnary(
@@ -102,10 +102,9 @@ extension ProxyEngine {
             trace.finalMessage(try? decoded?.get(), clientProtocol: plan.clientProtocol, clientModel: context.inbound.model)
         }
         commit(&record)
-        let headers = HTTPResponses.routing(
-            id: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
-            api: plan.targetProtocol, passthrough: plan.passthrough)
-        return .done(HTTPResponses.json(forwarded ?? ByteBuffer(bytes: clientBytes), status: 200, headers: headers))
+        return .done(.json(RoutedJSON(
+            requestID: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
+            api: plan.targetProtocol, passthrough: plan.passthrough, body: forwarded ?? ByteBuffer(bytes: clientBytes))))
     }
 
     /// A served request: cost, the target's success sample, its cooldown cleared, the conversation remembered.

@@ -9,7 +9,7 @@ import PlexusUpstream
 extension ProxyEngine {
     /// What one attempt at a candidate came to.
     enum AttemptResult {
-        case done(Response)
+        case done(GatewayAnswer)
         case retry(AttemptFailure)
     }
 
@@ -19,14 +19,14 @@ extension ProxyEngine {
     func forward(
         _ inbound: InboundRequest, proto: APIProtocol, candidates: [Candidate], snapshot: GatewayState,
         headers: HTTPFields, conversation: UInt64?, record: inout RequestRecord
-    ) async -> Response {
+    ) async -> GatewayAnswer {
         let failover = snapshot.config.failover
         let limit = failover.enabled ? max(1, failover.maxAttempts) : 1
         let deadline = ContinuousClock.now + .seconds(failover.requestTimeoutSeconds)
         var lastError = PlexusError(.unavailable, "no target could serve the request")
         attempts: for candidate in candidates.prefix(limit) {
             if Task.isCancelled {
-                return cancelled(proto: proto, record: &record)
+                return .response(cancelled(proto: proto, record: &record))
             }
             let remaining = deadline - .now
             guard remaining > .zero else {
@@ -37,7 +37,7 @@ extension ProxyEngine {
             do {
                 plan = try AttemptPlan(inbound: inbound, clientProtocol: proto, candidate: candidate)
             } catch {
-                return fail(error, proto: proto, record: &record)
+                return .response(fail(error, proto: proto, record: &record))
             }
             record.row.provider = candidate.provider.name
             record.row.upstreamModel = candidate.target.model
@@ -50,8 +50,8 @@ extension ProxyEngine {
                 plan: plan, inbound: inbound, snapshot: snapshot, clientHeaders: headers,
                 firstByteTimeout: min(firstByte, remaining), conversation: conversation)
             switch await attempt(context, record: &record) {
-            case .done(let response):
-                return response
+            case .done(let answer):
+                return answer
             case .retry(let failure):
                 lastError = failure.error
                 record.addAttempt(plan, status: failure.status, error: failure.error.message, since: context.started)
@@ -63,7 +63,7 @@ extension ProxyEngine {
                 }
             }
         }
-        return fail(lastError, proto: proto, record: &record)
+        return .response(fail(lastError, proto: proto, record: &record))
     }
 
     /// A failover-worthy failure: cooldown and an error sample for the target, unless the client left.

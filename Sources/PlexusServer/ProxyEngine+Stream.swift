@@ -52,9 +52,9 @@ extension ProxyEngine {
         headers.append(HTTPField(name: .cacheControl, value: "no-cache"))
         // A client that leaves cancels the connection's task, and so the relay and the upstream call, even while
         // the upstream is silent (`WatchedHTTP1Channel`).
-        return .done(Response(status: .ok, headers: headers, body: ResponseBody { writer in
+        return .done(.response(Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await relay.run(&writer)
-        }))
+        })))
     }
 }
 

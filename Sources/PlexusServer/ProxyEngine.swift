@@ -34,15 +34,22 @@ final class ProxyEngine: Sendable {
     }
 
     /// Handles one inference request in `proto`; every path through here records exactly one usage row.
-    func handle(_ request: Request, proto: APIProtocol, pathModel: String? = nil, pathStream: Bool? = nil,
-                geminiArray: Bool = false) async -> Response {
+    /// `wholeBody` is the body when the connection already collected it (else it is read from `request`).
+    func handle(_ request: Request, wholeBody: ByteBuffer? = nil, proto: APIProtocol, pathModel: String? = nil,
+                pathStream: Bool? = nil, geminiArray: Bool = false) async -> GatewayAnswer {
         var record = RequestRecord(id: Self.newRequestID(), clientProtocol: proto)
         let snapshot = state.current
         metrics.started()
         do {
             let key = try authenticate(request, snapshot: snapshot)
             record.row.keyName = key.name
-            let bytes = try await readBody(request, limit: snapshot.config.server.maxBodyBytes)
+            let limit = snapshot.config.server.maxBodyBytes
+            let bytes: [UInt8]
+            if let wholeBody {
+                bytes = try Self.collected(wholeBody, limit: limit)
+            } else {
+                bytes = try await readBody(request, limit: limit)
+            }
             var inbound = try InboundRequest(bytes: bytes, proto: proto, pathModel: pathModel, pathStream: pathStream)
             inbound.geminiJSONArray = geminiArray
             record.row.streamed = inbound.stream
@@ -64,7 +71,7 @@ final class ProxyEngine: Sendable {
             return await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
                                  headers: request.headers, conversation: conversation, record: &record)
         } catch {
-            return fail(error, proto: proto, record: &record)
+            return .response(fail(error, proto: proto, record: &record))
         }
     }
 
@@ -103,6 +110,14 @@ final class ProxyEngine: Sendable {
         } catch {
             throw PlexusError(.requestTooLarge, "request body is over the limit of \(limit) bytes")
         }
+    }
+
+    /// A body the connection collected, within the size limit.
+    private static func collected(_ body: ByteBuffer, limit: Int) throws(PlexusError) -> [UInt8] {
+        guard body.readableBytes <= limit else {
+            throw PlexusError(.requestTooLarge, "request body of \(body.readableBytes) bytes is over the limit of \(limit) bytes")
+        }
+        return Array(body.readableBytesView)
     }
 
     private func resolve(_ name: String, key: KeyConfig, snapshot: GatewayState, record: inout RequestRecord)

@@ -103,7 +103,7 @@ struct HTTPServerCodecTests {
     }
 
     /// Writes `parts` after a request `head` went in, and returns the bytes that left.
-    static func answer(to request: String, _ parts: [HTTPResponsePart], serverName: String? = nil) throws -> String {
+    static func answer(to request: String, _ parts: [ServerResponsePart], serverName: String? = nil) throws -> String {
         let channel = EmbeddedChannel(handler: HTTPServerCodec(serverName: serverName))
         try channel.writeInbound(ByteBuffer(string: request))
         while let _: HTTPRequestPart = try channel.readInbound() {}
@@ -130,6 +130,25 @@ struct HTTPServerCodecTests {
         #expect(lower.components(separatedBy: "date:").count == 2 && lower.contains("date: then"), "\(own)")
         let none = try Self.answer(to: request, [.head(.init(status: .ok, headerFields: [.contentLength: "0"])), .end(nil)])
         #expect(!none.contains("server:") && !none.contains("date:"), "\(none)")
+    }
+
+    /// A whole answer with encoded fields: one buffer with length, date and server; no body for HEAD.
+    @Test func aCompleteAnswerIsWrittenWithItsLength() throws {
+        let routed = RoutedJSON(requestID: "req_1", provider: "p\r\nx-evil: 1", model: "m", api: .chat, passthrough: true,
+                                body: ByteBuffer(string: "{\"a\":1}"))
+        let post = try Self.answer(to: "POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n", [.complete(routed.encoded)],
+                                   serverName: "plexus")
+        let lines = post.components(separatedBy: "\r\n")
+        #expect(lines.first == "HTTP/1.1 200 OK")
+        #expect(Array(lines[1...6]) == [
+            "x-request-id: req_1", "x-plexus-provider: p  x-evil: 1", "x-plexus-model: m", "x-plexus-api: chat",
+            "x-plexus-passthrough: true", "content-type: application/json",
+        ])
+        #expect(lines[7] == "content-length: 7" && lines[8].hasPrefix("date: ") && lines[9] == "server: plexus")
+        #expect(post.hasSuffix("\r\n\r\n{\"a\":1}"))
+        let missing = EncodedAnswer(status: .notFound, fields: [], body: ByteBuffer(string: "tea"))
+        let head = try Self.answer(to: "HEAD / HTTP/1.1\r\n\r\n", [.complete(missing)])
+        #expect(head == "HTTP/1.1 404 Not Found\r\ncontent-length: 3\r\n\r\n")
     }
 
     @Test func aClientThatExpects100ContinueGetsItUnlessAnEarlierAnswerIsDue() throws {

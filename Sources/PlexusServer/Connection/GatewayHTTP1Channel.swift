@@ -14,8 +14,7 @@ import PlexusExecution
 /// `HTTPConnectionHandler`. The connection's task runs on the channel's event loop (task executor preference) and
 /// is cancelled as soon as the client goes away, which cancels whatever it awaits for the client (an upstream call,
 /// a stream relay); nothing is watched per request.
-struct GatewayHTTP1Channel<Responder: HTTPResponder>: ServerChildChannel
-where Responder.Context == BasicRequestContext {
+struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
     /// A connection as its task sees it.
     struct Value: ServerChildChannelValue {
         let channel: any Channel
@@ -65,11 +64,12 @@ where Responder.Context == BasicRequestContext {
                 try? await connection.write(.head(Self.badRequest), flush: false)
                 try? await connection.write(.end(nil), flush: true)
                 return connection.close()
-            case .request(let head, let body):
+            case .request(let head, let body, let whole):
                 let closeAfter = head.headerFields[.connection] == "close"
-                let response = await respond(to: Request(head: head, body: body), channel: value.channel, logger: logger)
+                let answer = await respond(
+                    to: Request(head: head, body: body), wholeBody: whole, channel: value.channel, logger: logger)
                 do {
-                    try await write(response, to: connection)
+                    try await write(answer, to: connection)
                 } catch {
                     logger.trace("Failed to write to the connection", metadata: ["error.type": "\(error)"])
                     return connection.close()
@@ -81,13 +81,22 @@ where Responder.Context == BasicRequestContext {
     }
 
     /// The responder's answer; an error it did not turn into one is a 500 (as Hummingbird's application does).
-    private func respond(to request: Request, channel: any Channel, logger: Logger) async -> Response {
+    private func respond(
+        to request: Request, wholeBody: ByteBuffer?, channel: any Channel, logger: Logger
+    ) async -> GatewayAnswer {
         let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
         do {
-            return try await responder.respond(to: request, context: context)
+            return try await responder.answer(request, wholeBody: wholeBody, context: context)
         } catch {
             logger.debug("Unrecognised Error", metadata: ["error.type": "\(error)"])
-            return Response(status: .internalServerError, body: .init())
+            return .response(Response(status: .internalServerError, body: .init()))
+        }
+    }
+
+    private func write(_ answer: GatewayAnswer, to connection: HTTPConnection) async throws {
+        switch answer {
+        case .json(let json): try await connection.write(.complete(json.encoded), flush: true)
+        case .response(let response): try await write(response, to: connection)
         }
     }
 
@@ -107,10 +116,10 @@ where Responder.Context == BasicRequestContext {
 
 extension HTTPServerBuilder {
     /// The gateway's HTTP/1.1 connections (see `GatewayHTTP1Channel`), answered by `responder`.
-    static func gatewayHTTP1<Responder: HTTPResponder>(
+    static func gatewayHTTP1<Responder: GatewayResponder>(
         responder: Responder, serverName: String,
         limits: HTTPRequestParser.Limits = .init(maxHeadBytes: 88 * 1024, maxHeaderFields: 1000)
-    ) -> HTTPServerBuilder where Responder.Context == BasicRequestContext {
+    ) -> HTTPServerBuilder {
         .init { _ in GatewayHTTP1Channel(responder: responder, limits: limits, serverName: serverName) }
     }
 }

@@ -25,7 +25,7 @@ struct HTTPConnection: Sendable {
     }
 
     /// Writes a part of the answer and waits while the client is slower than the writes.
-    func write(_ part: HTTPResponsePart, flush: Bool) async throws {
+    func write(_ part: ServerResponsePart, flush: Bool) async throws {
         if eventLoop.inEventLoop {
             if try handler.value.write(part, flush: flush) { return }
         } else {

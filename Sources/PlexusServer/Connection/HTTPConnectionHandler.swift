@@ -14,12 +14,14 @@ import NIOHTTPTypes
 /// longer ones are streamed to the task, with reads held while `highWater` bytes wait to be consumed.
 final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias OutboundIn = ServerResponsePart
+    typealias OutboundOut = ServerResponsePart
 
     /// What the connection's task gets next.
     enum Incoming: Sendable {
-        case request(HTTPRequest, RequestBody)
+        /// `whole` is the body when it arrived whole (up to the collect limit): the hot path reads it directly
+        /// rather than through `RequestBody`'s async iteration.
+        case request(HTTPRequest, RequestBody, whole: ByteBuffer?)
         /// The client sent bytes that are not HTTP/1.1: answer 400 and close.
         case malformed
     }
@@ -84,7 +86,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 wakeBodyWaiter()
             } else if let (head, body) = assembling {
                 assembling = nil
-                enqueue(.request(head, RequestBody(buffer: body)), bytes: body.readableBytes)
+                enqueue(.request(head, RequestBody(buffer: body), whole: body), bytes: body.readableBytes)
             }
         }
     }
@@ -114,7 +116,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         fresh.bytes = request.body.readableBytes
         stream = fresh
         let body = RequestBody(asyncSequence: ConnectionBodyStream(connection: connection, id: id))
-        enqueue(.request(request.head, body), bytes: 0, streams: true)
+        enqueue(.request(request.head, body, whole: nil), bytes: 0, streams: true)
     }
 
     private func enqueue(_ incoming: Incoming, bytes: Int, streams: Bool = false) {
@@ -289,7 +291,7 @@ extension HTTPConnectionHandler {
     }
 
     /// Writes one part of an answer; false when the channel is over its write buffer and the task should wait.
-    func write(_ part: HTTPResponsePart, flush: Bool) throws(Closed) -> Bool {
+    func write(_ part: ServerResponsePart, flush: Bool) throws(Closed) -> Bool {
         guard active, let context else { throw Closed() }
         context.write(wrapOutboundOut(part), promise: nil)
         if flush { context.flush() }
