@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import PlexusCore
+import PlexusUpstream
 
 /// What the inference path answers: a routed unary JSON body, which the connection loop writes in one piece with
 /// its head encoded directly, or a Hummingbird response (streams, errors, everything the router serves).
@@ -35,14 +36,17 @@ struct RoutedJSON: Sendable {
     /// The same head as `response`, as bytes (`HTTPFields` validated and indexed every field: about 15k
     /// instructions per answer between building and encoding them).
     var encoded: EncodedAnswer {
-        var fields: [UInt8] = []
-        fields.reserveCapacity(160 + provider.utf8.count + model.utf8.count)
-        fields.append(field: "x-request-id", value: requestID)
-        fields.append(field: "x-plexus-provider", value: provider)
-        fields.append(field: "x-plexus-model", value: model)
-        fields.append(field: "x-plexus-api", value: api.rawValue)
-        if passthrough { fields.append(literal: "x-plexus-passthrough: true\r\n") }
-        fields.append(literal: "content-type: application/json\r\n")
+        let size = 160 + requestID.utf8.count + provider.utf8.count + model.utf8.count + api.rawValue.utf8.count
+        let fields = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var w = RawByteWriter(UnsafeMutableRawBufferPointer(buffer))
+            w.writeField("x-request-id: ", requestID)
+            w.writeField("x-plexus-provider: ", provider)
+            w.writeField("x-plexus-model: ", model)
+            w.writeField("x-plexus-api: ", api.rawValue)
+            if passthrough { w.write("x-plexus-passthrough: true\r\n") }
+            w.write("content-type: application/json\r\n")
+            initialized = w.count
+        }
         return EncodedAnswer(status: .ok, fields: fields, body: body)
     }
 }

@@ -182,25 +182,35 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
     /// A whole answer of known length in one buffer: status line, its fields, length, date and server, body.
     private func complete(_ answer: EncodedAnswer, allocator: ByteBufferAllocator) -> ByteBuffer {
         let request = answers.popFirst() ?? .init()
-        var out: [UInt8] = []
-        out.reserveCapacity(256 + answer.fields.count)
-        statusLine(answer.status, into: &out)
-        out.append(contentsOf: answer.fields)
-        out.append(literal: "content-length: ")
-        out.append(utf8: String(answer.body.readableBytes))
-        out.append(literal: "\r\n")
-        if let serverName {
-            out.append(literal: "date: ")
-            out.append(utf8: date.current())
-            out.append(literal: "\r\nserver: ")
-            out.append(utf8: serverName)
-            out.append(literal: "\r\n")
-        }
-        out.append(literal: "\r\n")
         encoding = .none
-        let bodiless = request.isHead || answer.status.code == 204 || answer.status.code == 304
-        var buffer = allocator.buffer(capacity: out.count + (bodiless ? 0 : answer.body.readableBytes))
-        buffer.writeBytes(out)
+        let code = answer.status.code
+        let bodiless = request.isHead || code == 204 || code == 304
+        let dateText = serverName.map { _ in date.current() }
+        let headSize = 64 + answer.status.reasonPhrase.utf8.count + answer.fields.count
+            + (dateText.map { $0.utf8.count + 16 } ?? 0) + (serverName.map { $0.utf8.count + 16 } ?? 0)
+        var buffer = allocator.buffer(capacity: headSize + (bodiless ? 0 : answer.body.readableBytes))
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: headSize) { raw in
+            var w = RawByteWriter(raw)
+            if code == 200 {
+                w.write("HTTP/1.1 200 OK\r\n")
+            } else {
+                w.write("HTTP/1.1 ")
+                w.write(decimal: code)
+                w.write(" ")
+                w.write(utf8: answer.status.reasonPhrase)
+                w.write("\r\n")
+            }
+            answer.fields.withUnsafeBytes { w.write($0) }
+            w.write("content-length: ")
+            w.write(decimal: answer.body.readableBytes)
+            w.write("\r\n")
+            if let dateText, let serverName {
+                w.writeField("date: ", dateText)
+                w.writeField("server: ", serverName)
+            }
+            w.write("\r\n")
+            return w.count
+        }
         if !bodiless {
             var body = answer.body
             buffer.writeBuffer(&body)

@@ -11,7 +11,8 @@ final class GatewayMetrics: Sendable {
     private let factory: PrometheusMetricsFactory
     private let inFlight: Meter
     private let cooldowns: CoreMetrics.Gauge
-    private let requestCounters = Mutex<[RequestLabels: CoreMetrics.Counter]>([:])
+    /// Per label set of `plexus_requests_total`: its counter and its target's handles, found with one lookup.
+    private let handles = Mutex<[RequestLabels: (counter: CoreMetrics.Counter, target: TargetHandles)]>([:])
     private let targets = Mutex<[[String]: TargetHandles]>([:])
 
     init() {
@@ -33,11 +34,10 @@ final class GatewayMetrics: Sendable {
     func finished(_ row: UsageRecord) {
         inFlight.decrement()
         let alias = row.alias ?? "", provider = row.provider ?? ""
-        requestCounter(RequestLabels(
+        let (counter, h) = handles(RequestLabels(
             alias: alias, provider: provider, clientAPI: row.clientProtocol.rawValue,
-            targetAPI: row.targetProtocol?.rawValue ?? "", outcome: row.outcome.rawValue, status: row.httpStatus
-        )).increment()
-        let h = targetHandles(alias: alias, provider: provider)
+            targetAPI: row.targetProtocol?.rawValue ?? "", outcome: row.outcome.rawValue, status: row.httpStatus))
+        counter.increment()
         h.duration.recordNanoseconds(Int64(row.durationMs * 1_000_000))
         if let ttft = row.ttftMs { h.ttft.recordNanoseconds(Int64(ttft * 1_000_000)) }
         if let tps = row.outputTokensPerSecond { h.tps.record(tps) }
@@ -68,15 +68,18 @@ final class GatewayMetrics: Sendable {
         let cost: [FloatingPointCounter]
     }
 
-    private func requestCounter(_ l: RequestLabels) -> CoreMetrics.Counter {
-        requestCounters.withLock { table in
-            if let counter = table[l] { return counter }
-            let counter = CoreMetrics.Counter(label: "plexus_requests_total", dimensions: [
-                ("alias", l.alias), ("provider", l.provider), ("client_api", l.clientAPI), ("target_api", l.targetAPI),
-                ("outcome", l.outcome), ("status", String(l.status)),
-            ], factory: factory)
-            table[l] = counter
-            return counter
+    private func handles(_ l: RequestLabels) -> (counter: CoreMetrics.Counter, target: TargetHandles) {
+        if let known = handles.withLock({ $0[l] }) { return known }
+        // Made outside the lock (the target's handles take their own), then kept.
+        let counter = CoreMetrics.Counter(label: "plexus_requests_total", dimensions: [
+            ("alias", l.alias), ("provider", l.provider), ("client_api", l.clientAPI), ("target_api", l.targetAPI),
+            ("outcome", l.outcome), ("status", String(l.status)),
+        ], factory: factory)
+        let made = (counter: counter, target: targetHandles(alias: l.alias, provider: l.provider))
+        return handles.withLock { table in
+            if let known = table[l] { return known }
+            table[l] = made
+            return made
         }
     }
 

@@ -10,6 +10,7 @@ struct HTTPResponseHead {
     /// Reads `b`, a whole head ending with its blank line.
     init(_ b: UnsafeRawBufferPointer) throws(HTTPWireError) {
         var first = true
+        headers.reserveCapacity(12)  // growing from empty reallocated it three times for a usual answer
         try HTTPWire.forEachLine(b) { line throws(HTTPWireError) in
             if first { try statusLine(line); first = false } else { try header(line) }
         }
