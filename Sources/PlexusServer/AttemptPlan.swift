@@ -31,17 +31,13 @@ struct AttemptPlan: Sendable {
         }
     }
 
-    /// URL and headers for this attempt.
-    func endpoint(clientHeaders: HTTPFields) -> (url: String, headers: [(String, String)]) {
+    /// URL and headers for this attempt; `forwarding` are client headers the target's protocol may take.
+    func endpoint(forwarding: [(String, String)]) -> (url: String, headers: [(String, String)]) {
         let provider = candidate.provider
         let endpoint = Endpoint(
             baseURL: provider.baseURLs[targetProtocol] ?? "", apiKey: provider.apiKey,
             extraHeaders: provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-        var passed: [(String, String)] = []
-        for field in clientHeaders where field.name.canonicalName == "anthropic-beta" {
-            passed.append((field.name.canonicalName, field.value))
-        }
         return (endpoint.url(for: targetProtocol, model: candidate.target.model, stream: stream),
-                endpoint.headers(for: targetProtocol, passing: passed))
+                endpoint.headers(for: targetProtocol, passing: forwarding))
     }
 }

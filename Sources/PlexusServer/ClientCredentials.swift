@@ -8,16 +8,15 @@ enum ClientCredentials {
     static let xGoogAPIKey = HTTPField.Name("x-goog-api-key")!
 
     /// The key the client sent: Bearer, x-api-key, x-goog-api-key, or `?key=` on /v1beta routes only.
-    static func secret(from request: Request) -> String? {
-        let h = request.headers
-        if let auth = h.value(of: .authorization), let key = bearer(auth) { return key }
-        if let k = h.value(of: xAPIKey), !k.isEmpty { return k }
-        if let k = h.value(of: xGoogAPIKey), !k.isEmpty { return k }
-        if request.uri.path.hasPrefix("/v1beta/"), let k = request.uri.queryParameters["key"], !k.isEmpty {
-            return String(k)
-        }
+    static func secret(from call: ClientCall) -> String? {
+        if let auth = call.header(.authorization), let key = bearer(auth) { return key }
+        if let k = call.header(xAPIKey), !k.isEmpty { return k }
+        if let k = call.header(xGoogAPIKey), !k.isEmpty { return k }
+        if call.path.hasPrefix("/v1beta/"), let k = call.query("key"), !k.isEmpty { return k }
         return nil
     }
+
+    static func secret(from request: Request) -> String? { secret(from: ClientCall(request)) }
 
     /// The token of `Bearer TOKEN` (scheme case-insensitive), spaces around it trimmed; read from the contiguous
     /// bytes because this runs for every request.

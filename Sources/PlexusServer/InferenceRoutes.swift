@@ -11,10 +11,10 @@ struct InferenceRoutes {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/chat/completions") { request, _ in
-            await engine.handle(request, proto: .chat).response
+            await engine.handle(ClientCall(request), proto: .chat).response
         }
         router.post("/v1/messages") { request, _ in
-            await engine.handle(request, proto: .messages).response
+            await engine.handle(ClientCall(request), proto: .messages).response
         }
         router.post("/v1/messages/count_tokens") { request, _ in
             await countTokens(request, proto: .messages)
@@ -22,7 +22,7 @@ struct InferenceRoutes {
         // Google serves generateContent under v1beta and v1; google-genai uses v1 with a custom base URL.
         for prefix in ["/v1beta/models/{action}", "/v1/models/{action}"] {
             router.post(RouterPath(prefix)) { request, context in
-                await gemini(request, action: context.parameters.get("action") ?? "").response
+                await gemini(ClientCall(request), action: context.parameters.get("action") ?? "").response
             }
         }
         router.get("/v1beta/models") { request, _ in
@@ -34,7 +34,7 @@ struct InferenceRoutes {
     }
 
     /// Dispatches `MODEL:generateContent`, `:streamGenerateContent` and `:countTokens`.
-    func gemini(_ request: Request, wholeBody: ByteBuffer? = nil, action: String) async -> GatewayAnswer {
+    func gemini(_ call: ClientCall, action: String) async -> GatewayAnswer {
         guard let colon = action.lastIndex(of: ":") else {
             return .response(HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method in '\(action)'"),
                                        for: .gemini, requestID: ProxyEngine.newRequestID()))
@@ -42,13 +42,12 @@ struct InferenceRoutes {
         let model = String(action[..<colon])
         switch action[action.index(after: colon)...] {
         case "generateContent":
-            return await engine.handle(request, wholeBody: wholeBody, proto: .gemini, pathModel: model, pathStream: false)
+            return await engine.handle(call, proto: .gemini, pathModel: model, pathStream: false)
         case "streamGenerateContent":
-            let sse = request.uri.queryParameters["alt"] == "sse"
-            return await engine.handle(
-                request, wholeBody: wholeBody, proto: .gemini, pathModel: model, pathStream: true, geminiArray: !sse)
+            let sse = call.query("alt") == "sse"
+            return await engine.handle(call, proto: .gemini, pathModel: model, pathStream: true, geminiArray: !sse)
         case "countTokens":
-            return .response(await countTokens(request, proto: .gemini))
+            return .response(await countTokens(call, proto: .gemini))
         default:
             return .response(HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method '\(action)'"),
                                                  for: .gemini, requestID: ProxyEngine.newRequestID()))
@@ -57,14 +56,21 @@ struct InferenceRoutes {
 
     /// A token estimate (about 4 bytes a token); the `x-plexus-token-estimate` header says it is one.
     func countTokens(_ request: Request, proto: APIProtocol) async -> Response {
+        await countTokens(ClientCall(request), proto: proto)
+    }
+
+    func countTokens(_ call: ClientCall, proto: APIProtocol) async -> Response {
         let snapshot = engine.state.current
         let id = ProxyEngine.newRequestID()
-        guard let secret = ClientCredentials.secret(from: request),
+        guard let secret = ClientCredentials.secret(from: call),
               snapshot.keys.key(forSecret: secret, now: Date()) != nil
         else {
             return HTTPResponses.error(PlexusError(.authentication, "missing or invalid API key"), for: proto, requestID: id)
         }
-        guard let body = try? await request.body.collect(upTo: snapshot.config.server.maxBodyBytes),
+        let limit = snapshot.config.server.maxBodyBytes
+        let collected = if let whole = call.wholeBody { whole.readableBytes <= limit ? whole : nil }
+            else { try? await call.body.collect(upTo: limit) }
+        guard let body = collected,
               (try? JSONValue(parsing: body.readableBytesView)) != nil
         else {
             return HTTPResponses.error(PlexusError(.invalidRequest, "the body must be a JSON object"), for: proto, requestID: id)

@@ -11,7 +11,7 @@ extension ProxyEngine {
     /// only on the way to `.done`, so a retry starts from what the previous attempts left.
     func attempt(_ context: AttemptContext, record: inout RequestRecord) async -> AttemptResult {
         let plan = context.plan
-        let endpoint = plan.endpoint(clientHeaders: context.clientHeaders)
+        let endpoint = plan.endpoint(forwarding: context.forwardedHeaders)
         let upstreamRequest = UpstreamRequest(url: endpoint.url, headers: endpoint.headers, body: ByteBuffer(bytes: plan.body))
         record.trace?.upstreamRequest(url: endpoint.url, headers: endpoint.headers, body: plan.body)
         let response: UpstreamResponse

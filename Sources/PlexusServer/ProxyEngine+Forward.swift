@@ -18,7 +18,7 @@ extension ProxyEngine {
     /// copying the large struct into each step cost about 5k instructions per request.
     func forward(
         _ inbound: InboundRequest, proto: APIProtocol, candidates: [Candidate], snapshot: GatewayState,
-        headers: HTTPFields, conversation: UInt64?, record: inout RequestRecord
+        forwardedHeaders: [(String, String)], conversation: UInt64?, record: inout RequestRecord
     ) async -> GatewayAnswer {
         let failover = snapshot.config.failover
         let limit = failover.enabled ? max(1, failover.maxAttempts) : 1
@@ -47,7 +47,7 @@ extension ProxyEngine {
             record.upstreamBody = plan.body
             let firstByte = Duration.seconds(failover.firstByteTimeoutSeconds)
             let context = AttemptContext(
-                plan: plan, inbound: inbound, snapshot: snapshot, clientHeaders: headers,
+                plan: plan, inbound: inbound, snapshot: snapshot, forwardedHeaders: forwardedHeaders,
                 firstByteTimeout: min(firstByte, remaining), conversation: conversation)
             switch await attempt(context, record: &record) {
             case .done(let answer):
@@ -109,7 +109,8 @@ struct AttemptContext: Sendable {
     let plan: AttemptPlan
     let inbound: InboundRequest
     let snapshot: GatewayState
-    let clientHeaders: HTTPFields
+    /// Client headers passed on upstream (`anthropic-beta`), as name and value.
+    let forwardedHeaders: [(String, String)]
     let firstByteTimeout: Duration
     /// The sticky-session key of the conversation, when sticky sessions are on.
     let conversation: UInt64?

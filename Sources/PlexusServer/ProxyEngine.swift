@@ -34,21 +34,20 @@ final class ProxyEngine: Sendable {
     }
 
     /// Handles one inference request in `proto`; every path through here records exactly one usage row.
-    /// `wholeBody` is the body when the connection already collected it (else it is read from `request`).
-    func handle(_ request: Request, wholeBody: ByteBuffer? = nil, proto: APIProtocol, pathModel: String? = nil,
-                pathStream: Bool? = nil, geminiArray: Bool = false) async -> GatewayAnswer {
+    func handle(_ call: ClientCall, proto: APIProtocol, pathModel: String? = nil, pathStream: Bool? = nil,
+                geminiArray: Bool = false) async -> GatewayAnswer {
         var record = RequestRecord(id: Self.newRequestID(), clientProtocol: proto)
         let snapshot = state.current
         metrics.started()
         do {
-            let key = try authenticate(request, snapshot: snapshot)
+            let key = try authenticate(call, snapshot: snapshot)
             record.row.keyName = key.name
             let limit = snapshot.config.server.maxBodyBytes
             let bytes: [UInt8]
-            if let wholeBody {
+            if let wholeBody = call.wholeBody {
                 bytes = try Self.collected(wholeBody, limit: limit)
             } else {
-                bytes = try await readBody(request, limit: limit)
+                bytes = try await readBody(call, limit: limit)
             }
             var inbound = try InboundRequest(bytes: bytes, proto: proto, pathModel: pathModel, pathStream: pathStream)
             inbound.geminiJSONArray = geminiArray
@@ -57,7 +56,7 @@ final class ProxyEngine: Sendable {
             record.clientBody = inbound.bytes
             if capture.captures(key: key.name, alias: record.row.alias, provider: groups.first?.candidates.first?.provider.name) {
                 let trace = TraceCapture()
-                trace.clientRequest(headers: request.headers, body: inbound.bytes)
+                trace.clientRequest(headers: call.headerFields, body: inbound.bytes)
                 record.trace = trace
             }
             let entry = record.inFlightEntry
@@ -68,8 +67,9 @@ final class ProxyEngine: Sendable {
             let conversation = snapshot.config.routing.stickySessions && choice ? inbound.conversationKey(proto: proto) : nil
             let candidates = order(groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
             // A client that leaves cancels this task (`WatchedHTTP1Channel`), and so the upstream call.
+            let forwarded = call.headers(named: Self.anthropicBeta).map { ("anthropic-beta", $0) }
             return await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
-                                 headers: request.headers, conversation: conversation, record: &record)
+                                 forwardedHeaders: forwarded, conversation: conversation, record: &record)
         } catch {
             return .response(fail(error, proto: proto, record: &record))
         }
@@ -87,8 +87,11 @@ final class ProxyEngine: Sendable {
     /// A new request ID (`RequestID`: time-ordered, unique, no system call).
     static func newRequestID() -> String { RequestID.next() }
 
-    private func authenticate(_ request: Request, snapshot: GatewayState) throws(PlexusError) -> KeyConfig {
-        guard let secret = ClientCredentials.secret(from: request) else {
+    /// The client header passed on to Anthropic upstreams (beta features the client opted into).
+    static let anthropicBeta = HTTPField.Name("anthropic-beta")!
+
+    private func authenticate(_ call: ClientCall, snapshot: GatewayState) throws(PlexusError) -> KeyConfig {
+        guard let secret = ClientCredentials.secret(from: call) else {
             if snapshot.config.server.allowAnonymous { return KeyConfig(name: "anonymous", secret: "") }
             throw PlexusError(.authentication, "missing API key: send it as 'Authorization: Bearer KEY'")
         }
@@ -100,12 +103,12 @@ final class ProxyEngine: Sendable {
 
     /// Collects the body within the size limit. From `request.body`: `Request.collectBody` is mutating, and the
     /// copy of the request it needed cost about 2k instructions; nothing reads the body again.
-    private func readBody(_ request: Request, limit: Int) async throws(PlexusError) -> [UInt8] {
-        if let length = request.headers.value(of: .contentLength).flatMap(Int.init), length > limit {
+    private func readBody(_ call: ClientCall, limit: Int) async throws(PlexusError) -> [UInt8] {
+        if let length = call.header(.contentLength).flatMap(Int.init), length > limit {
             throw PlexusError(.requestTooLarge, "request body of \(length) bytes is over the limit of \(limit) bytes")
         }
         do {
-            var body = try await request.body.collect(upTo: limit)
+            var body = try await call.body.collect(upTo: limit)
             return body.readBytes(length: body.readableBytes) ?? []
         } catch {
             throw PlexusError(.requestTooLarge, "request body is over the limit of \(limit) bytes")

@@ -26,7 +26,8 @@ struct HTTPServerCodecTests {
             if var held = pending { held.writeBuffer(&buffer); buffer = held; pending = nil }
             try parser.parse(&buffer) { event in
                 switch event {
-                case .head(let r, let answer):
+                case .head(let head, let answer):
+                    let r = head.request
                     parts.append(.head(method: r.method.rawValue, path: r.path ?? "", authority: r.authority,
                                        fields: r.headerFields.map { "\($0.name.canonicalName)=\($0.value)" },
                                        http11: answer.http11, isHead: answer.isHead))
@@ -106,7 +107,7 @@ struct HTTPServerCodecTests {
     static func answer(to request: String, _ parts: [ServerResponsePart], serverName: String? = nil) throws -> String {
         let channel = EmbeddedChannel(handler: HTTPServerCodec(serverName: serverName))
         try channel.writeInbound(ByteBuffer(string: request))
-        while let _: HTTPRequestPart = try channel.readInbound() {}
+        while let _: ServerRequestPart = try channel.readInbound() {}
         for part in parts { try channel.writeOutbound(part) }
         var out = ""
         while let b: ByteBuffer = try channel.readOutbound() { out += String(buffer: b) }

@@ -65,16 +65,14 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
                 try? await connection.write(.end(nil), flush: true)
                 return connection.close()
             case .request(let head, let body, let whole):
-                let closeAfter = head.headerFields[.connection] == "close"
-                let answer = await respond(
-                    to: Request(head: head, body: body), wholeBody: whole, channel: value.channel, logger: logger)
+                let answer = await respond(to: head, body: body, wholeBody: whole, channel: value.channel, logger: logger)
                 do {
                     try await write(answer, to: connection)
                 } catch {
                     logger.trace("Failed to write to the connection", metadata: ["error.type": "\(error)"])
                     return connection.close()
                 }
-                if closeAfter { return connection.close() }
+                if head.closeAfter { return connection.close() }
             }
         }
         connection.close()
@@ -82,11 +80,10 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
 
     /// The responder's answer; an error it did not turn into one is a 500 (as Hummingbird's application does).
     private func respond(
-        to request: Request, wholeBody: ByteBuffer?, channel: any Channel, logger: Logger
+        to head: InboundHead, body: RequestBody, wholeBody: ByteBuffer?, channel: any Channel, logger: Logger
     ) async -> GatewayAnswer {
-        let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
         do {
-            return try await responder.answer(request, wholeBody: wholeBody, context: context)
+            return try await responder.answer(head, body: body, wholeBody: wholeBody, channel: channel, logger: logger)
         } catch {
             logger.debug("Unrecognised Error", metadata: ["error.type": "\(error)"])
             return .response(Response(status: .internalServerError, body: .init()))

@@ -13,7 +13,7 @@ import NIOHTTPTypes
 /// executor preference) and hops there otherwise. Bodies up to `collectLimit` arrive whole with their request;
 /// longer ones are streamed to the task, with reads held while `highWater` bytes wait to be consumed.
 final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
+    typealias InboundIn = ServerRequestPart
     typealias OutboundIn = ServerResponsePart
     typealias OutboundOut = ServerResponsePart
 
@@ -21,7 +21,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     enum Incoming: Sendable {
         /// `whole` is the body when it arrived whole (up to the collect limit): the hot path reads it directly
         /// rather than through `RequestBody`'s async iteration.
-        case request(HTTPRequest, RequestBody, whole: ByteBuffer?)
+        case request(InboundHead, RequestBody, whole: ByteBuffer?)
         /// The client sent bytes that are not HTTP/1.1: answer 400 and close.
         case malformed
     }
@@ -36,7 +36,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var context: ChannelHandlerContext?
     private var ready = CircularBuffer<(incoming: Incoming, bytes: Int, streams: Bool)>(initialCapacity: 2)
     private var readyBytes = 0
-    private var assembling: (head: HTTPRequest, body: ByteBuffer)?
+    private var assembling: (head: InboundHead, body: ByteBuffer)?
     private var stream: BodyStream?
     private var nextStreamID = 0
     private var requestWaiter: UnsafeContinuation<Incoming?, Never>?

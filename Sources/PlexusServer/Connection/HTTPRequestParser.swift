@@ -3,8 +3,8 @@ import NIOCore
 import NIOHTTP1
 import PlexusUpstream
 
-/// An incremental HTTP/1.1 request parser (RFC 9112) for `HTTPServerCodec`: request line and headers straight into
-/// an `HTTPRequest` (the `Host` header becomes its authority, as NIO's conversion does), then the body as
+/// An incremental HTTP/1.1 request parser (RFC 9112) for `HTTPServerCodec`: request line and checked header lines
+/// into an `InboundHead` (the `Host` header becomes its authority, as NIO's conversion does), then the body as
 /// `HTTPBodyReader` frames it. Pipelined requests come out one after the other.
 struct HTTPRequestParser {
     /// Bounds on what a client may send before its body.
@@ -22,7 +22,7 @@ struct HTTPRequestParser {
     }
 
     enum Event {
-        case head(HTTPRequest, Answer)
+        case head(InboundHead, Answer)
         case body(ByteBuffer)
         case end
     }
@@ -56,7 +56,7 @@ struct HTTPRequestParser {
         }
     }
 
-    private func parseHead(_ buffer: inout ByteBuffer) throws(HTTPParserError) -> (HTTPRequest, Answer, HTTPBodyReader.Framing)? {
+    private func parseHead(_ buffer: inout ByteBuffer) throws(HTTPParserError) -> (InboundHead, Answer, HTTPBodyReader.Framing)? {
         let end: Int
         switch HTTPWire.headSpan(in: buffer, limit: limits.maxHeadBytes) {
         case .needMore: return nil
@@ -64,26 +64,25 @@ struct HTTPRequestParser {
         case .complete(let length): end = length
         }
         let limits = limits
-        let head = try buffer.withUnsafeReadableBytes { raw throws(HTTPParserError) in
-            try RequestHead(UnsafeRawBufferPointer(rebasing: raw[..<end]), limits: limits)
+        let bytes = buffer.readSlice(length: end)!
+        let head = try bytes.withUnsafeReadableBytes { raw throws(HTTPParserError) in
+            try RequestHead(raw, bytes: bytes, limits: limits)
         }
-        buffer.moveReaderIndex(forwardBy: end)
-        return (head.request, head.answer, head.framing)
+        return (head.head, head.answer, head.framing)
     }
 }
 
 /// One request head read from its bytes.
 private struct RequestHead {
-    var request: HTTPRequest
+    var head: InboundHead
     var answer = HTTPRequestParser.Answer()
     var framing = HTTPBodyReader.Framing.length(0)
 
-    init(_ b: UnsafeRawBufferPointer, limits: HTTPRequestParser.Limits) throws(HTTPParserError) {
-        request = HTTPRequest(method: .get, scheme: "http", authority: nil, path: "/")
+    init(_ b: UnsafeRawBufferPointer, bytes: ByteBuffer, limits: HTTPRequestParser.Limits) throws(HTTPParserError) {
+        head = InboundHead(method: .get, target: "/", bytes: bytes)
+        head.spans.reserveCapacity(12)
         var first = true, count = 0, framingHeaders = HTTPFramingHeaders()
-        // Appended to `HTTPFields` at once: each `append` is an unspecialised generic call (about 600 instructions).
-        var fields: [HTTPField] = []
-        fields.reserveCapacity(8)
+        let base = b.baseAddress!
         do {
             try HTTPWire.forEachLine(b) { line throws(HTTPWireError) in
                 if first {
@@ -94,21 +93,18 @@ private struct RequestHead {
                 count += 1
                 guard count <= limits.maxHeaderFields else { throw HTTPWireError("too many header fields") }
                 let (name, value) = try HTTPWire.header(line)
-                if HTTPWire.named(name, "host"), request.authority == nil {
-                    request.authority = String(decoding: value, as: UTF8.self)
+                if HTTPWire.named(name, "host"), head.authority == nil {
+                    head.authority = String(decoding: value, as: UTF8.self)
                     return
                 }
                 try framingHeaders.read(name: name, value: value)
                 if HTTPWire.named(name, "expect"), HTTPWire.named(value, "100-continue") { answer.expectsContinue = true }
-                guard let fieldName = Self.knownName(name) ?? HTTPField.Name(String(decoding: name, as: UTF8.self)) else {
-                    throw HTTPWireError("invalid header name")
-                }
-                fields.append(Self.field(fieldName, value))
+                let n = name.baseAddress! - base, v = (value.baseAddress ?? name.baseAddress!) - base
+                head.spans.append(InboundHead.Span(name: n..<(n + name.count), value: v..<(v + value.count)))
             }
         } catch {
             throw first ? .invalidMethod : .invalidHeaderToken
         }
-        request.headerFields.append(contentsOf: fields)
         guard !first else { throw .invalidMethod }
         if framingHeaders.coded {
             // A coding other than chunked, or a length beside it, leaves the body's end unknowable: refuse.
@@ -118,33 +114,9 @@ private struct RequestHead {
             framing = .length(length)
         }
         answer.expectsContinue = answer.expectsContinue && answer.http11 && framing != .length(0)
-        if framingHeaders.close || (!answer.http11 && !framingHeaders.keepAlive) {
-            // One spelling for the connection loop: `close` (any case, among other tokens), and HTTP/1.0, which
-            // closes after each answer unless it asked to keep the connection.
-            request.headerFields[.connection] = "close"
-        }
-    }
-
-    /// A field whose value the caller checked (`HTTPWire.header`). An ASCII value goes in as a `String`, which
-    /// costs about a third of the bytes path (that one tries to validate the bytes as UTF-8 in a generic call).
-    static func field(_ name: HTTPField.Name, _ value: UnsafeRawBufferPointer) -> HTTPField {
-        for byte in value where byte >= 0x80 { return HTTPField(name: name, value: value) }
-        return HTTPField(name: name, value: String(decoding: value, as: UTF8.self))
-    }
-
-    /// The names nearly every API request carries, matched on their bytes (no string built and validated).
-    static func knownName(_ b: UnsafeRawBufferPointer) -> HTTPField.Name? {
-        switch b.count {
-        case 6 where HTTPWire.named(b, "accept"): .accept
-        case 9 where HTTPWire.named(b, "x-api-key"): ClientCredentials.xAPIKey
-        case 10 where HTTPWire.named(b, "user-agent"): .userAgent
-        case 10 where HTTPWire.named(b, "connection"): .connection
-        case 12 where HTTPWire.named(b, "content-type"): .contentType
-        case 13 where HTTPWire.named(b, "authorization"): .authorization
-        case 14 where HTTPWire.named(b, "content-length"): .contentLength
-        case 15 where HTTPWire.named(b, "accept-encoding"): .acceptEncoding
-        default: nil
-        }
+        // `close` (any case, among other tokens), and HTTP/1.0, which closes after each answer unless it asked to
+        // keep the connection.
+        head.closeAfter = framingHeaders.close || (!answer.http11 && !framingHeaders.keepAlive)
     }
 
     /// `METHOD target HTTP/1.x`.
@@ -163,9 +135,9 @@ private struct RequestHead {
         guard let method = Self.commonMethod(methodBytes)
             ?? HTTPRequest.Method(String(decoding: methodBytes, as: UTF8.self))
         else { throw HTTPWireError("invalid method") }
-        request.method = method
+        head.method = method
         answer.isHead = method == .head
-        request.path = Self.originForm(String(decoding: target, as: UTF8.self))
+        head.target = Self.originForm(String(decoding: target, as: UTF8.self))
     }
 
     /// POST and GET from their bytes (methods are case-sensitive), without a string built and validated.

@@ -4,7 +4,8 @@ import NIOHTTP1
 import NIOHTTPTypes
 import PlexusUpstream
 
-/// HTTP/1.1 for the gateway's connections in one handler: bytes to `HTTPRequestPart`s, `HTTPResponsePart`s to bytes.
+/// HTTP/1.1 for the gateway's connections in one handler: bytes to `ServerRequestPart`s, `ServerResponsePart`s to
+/// bytes.
 ///
 /// It stands where NIO's request decoder, response encoder and HTTP-types codec stood (three handlers, each part
 /// type-erased and cast at every hop, a Foundation URL parse per request): the profile put them at about a fifth of
@@ -13,7 +14,7 @@ import PlexusUpstream
 /// without a length go out chunked (HTTP/1.1) or delimited by the close (HTTP/1.0).
 final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
-    typealias InboundOut = HTTPRequestPart
+    typealias InboundOut = ServerRequestPart
     typealias OutboundIn = ServerResponsePart
     typealias OutboundOut = ByteBuffer
 
@@ -61,7 +62,7 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
                 case .body(let bytes):
                     context.fireChannelRead(wrapInboundOut(.body(bytes)))
                 case .end:
-                    context.fireChannelRead(wrapInboundOut(.end(nil)))
+                    context.fireChannelRead(wrapInboundOut(.end))
                 }
             }
         } catch {

@@ -37,6 +37,28 @@ struct ObservabilityTests {
         }
     }
 
+    /// The hot path reads the raw head: the client's headers still reach the trace, and its `anthropic-beta`
+    /// values reach an Anthropic upstream.
+    @Test func clientHeadersReachTheTraceAndAnthropicBetaIsPassedOn() async throws {
+        try await TestGateway.with(yaml: Self.yaml) { gw in
+            _ = try await gw.admin(.PATCH, "/v0/management/debug", body: #"{"capture": true}"#)
+            let response = try await HTTPClient.shared.post(
+                gw.base + "/v1/chat/completions",
+                json: #"{"model":"via-messages","messages":[{"role":"user","content":"hi"}]}"#,
+                headers: [("authorization", "Bearer \(TestGateway.key)"), ("anthropic-beta", "b1"),
+                          ("Anthropic-Beta", "b2"), ("x-client-note", "n")])
+            #expect(response.status.code == 200)
+            let id = try #require(try await gw.rowsWhenWritten(1).first?.requestID)
+            let trace = try await gw.admin(.GET, "/v0/management/debug/traces/\(id)").json
+            let client = trace["client_request"]?["headers"]
+            #expect(client?["x-client-note"]?.stringValue == "n")
+            #expect(client?["authorization"]?.stringValue == "[redacted]")
+            let upstream = trace["upstream_request"]?["headers"]
+            #expect(upstream?["anthropic-beta"]?.stringValue == "b2", "the last of the two lines")
+            #expect(upstream?["anthropic-version"]?.stringValue == "2023-06-01")
+        }
+    }
+
     @Test func secretsNeverAppearInTracesLogsErrorsAnswersOrTheFile() async throws {
         let logs = LogBuffer()
         let yaml = Self.yaml.replacingOccurrences(

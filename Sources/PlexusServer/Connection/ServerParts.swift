@@ -1,6 +1,13 @@
 import HTTPTypes
 import NIOCore
 
+/// A request part as `HTTPServerCodec` hands it on.
+enum ServerRequestPart: Sendable {
+    case head(InboundHead)
+    case body(ByteBuffer)
+    case end
+}
+
 /// What the connection loop writes through `HTTPServerCodec`: the parts of an answer, or a whole answer of known
 /// length whose header lines are already encoded (the hot unary path: one buffer, no `HTTPFields`).
 enum ServerResponsePart: Sendable {
