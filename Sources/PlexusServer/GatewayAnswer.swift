@@ -7,14 +7,18 @@ import PlexusUpstream
 /// What the inference path answers: a routed unary JSON body, which the connection loop writes in one piece with
 /// its head encoded directly, or a Hummingbird response (streams, errors, everything the router serves).
 enum GatewayAnswer: Sendable {
-    case json(RoutedJSON)
+    /// `then` is the request's bookkeeping, run once the answer is written (see `UnaryBookkeeping`).
+    case json(RoutedJSON, then: UnaryBookkeeping?)
     case response(Response)
 
-    /// As a Hummingbird response, for the routes the router serves.
-    var response: Response {
+    /// As a Hummingbird response, for the routes the router serves (the bookkeeping done first).
+    consuming func routerResponse() -> Response {
         switch self {
-        case .json(let json): json.response
-        case .response(let response): response
+        case .json(let json, let then):
+            if let then { then.run() }
+            return json.response
+        case .response(let response):
+            return response
         }
     }
 }

@@ -11,10 +11,10 @@ struct InferenceRoutes {
 
     func register(on router: Router<BasicRequestContext>) {
         router.post("/v1/chat/completions") { request, _ in
-            await engine.handle(ClientCall(request), proto: .chat).response
+            await engine.handle(ClientCall(request), proto: .chat).routerResponse()
         }
         router.post("/v1/messages") { request, _ in
-            await engine.handle(ClientCall(request), proto: .messages).response
+            await engine.handle(ClientCall(request), proto: .messages).routerResponse()
         }
         router.post("/v1/messages/count_tokens") { request, _ in
             await countTokens(request, proto: .messages)
@@ -22,7 +22,7 @@ struct InferenceRoutes {
         // Google serves generateContent under v1beta and v1; google-genai uses v1 with a custom base URL.
         for prefix in ["/v1beta/models/{action}", "/v1/models/{action}"] {
             router.post(RouterPath(prefix)) { request, context in
-                await gemini(ClientCall(request), action: context.parameters.get("action") ?? "").response
+                await gemini(ClientCall(request), action: context.parameters.get("action") ?? "").routerResponse()
             }
         }
         router.get("/v1beta/models") { request, _ in

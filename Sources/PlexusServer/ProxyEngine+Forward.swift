@@ -119,10 +119,12 @@ struct AttemptContext: Sendable {
 
 extension RequestRecord {
     /// Appends one try at `plan`'s target to the row's attempt history.
-    mutating func addAttempt(_ plan: AttemptPlan, status: Int?, error: String?, since: ContinuousClock.Instant) {
+    mutating func addAttempt(
+        _ plan: AttemptPlan, status: Int?, error: String?, since: ContinuousClock.Instant, at: ContinuousClock.Instant = .now
+    ) {
         row.attempts.append(UsageRecord.Attempt(
             provider: plan.candidate.provider.name, model: plan.candidate.target.model,
             api: plan.targetProtocol.rawValue, status: status, error: error,
-            durationMs: Self.milliseconds(.now - since), passthrough: plan.passthrough))
+            durationMs: Self.milliseconds(at - since), passthrough: plan.passthrough))
     }
 }

@@ -42,9 +42,11 @@ struct RequestRecord: Sendable {
         lastTokenAt = instant
     }
 
-    /// Completes the row: outcome, status, duration and throughput.
-    mutating func finish(outcome: UsageRecord.Outcome, httpStatus: Int, error: String? = nil) {
-        let now = clock.now
+    /// Completes the row: outcome, status, duration (to `at`, by default now) and throughput.
+    mutating func finish(
+        outcome: UsageRecord.Outcome, httpStatus: Int, error: String? = nil, at: ContinuousClock.Instant? = nil
+    ) {
+        let now = at ?? clock.now
         row.outcome = outcome
         row.httpStatus = httpStatus
         row.errorText = error

@@ -34,6 +34,21 @@ struct SharedJSONTests {
         do { _ = try JSONValue(parsing: text) } catch { #expect(error.offset == offset) }
     }
 
+    /// Numbers as written: integers by their own digit writer, the rest as Swift prints them.
+    @Test(arguments: [
+        (0.0, "0"), (-0.0, "0"), (7, "7"), (-42, "-42"), (1234567890123, "1234567890123"),
+        (-8_999_999_999_999_999, "-8999999999999999"), (1.5, "1.5"), (-0.25, "-0.25"), (1e300, "1e+300"),
+        (.nan, "null"), (.infinity, "null"),
+    ] as [(Double, String)])
+    func writesNumbers(value: Double, text: String) {
+        #expect(String(decoding: JSONValue.number(value).serialized(), as: UTF8.self) == text)
+    }
+
+    @Test func writesLiterals() {
+        let v: JSONValue = .array([.null, .bool(true), .bool(false), .number(Double(Int64.max / 2048))])
+        #expect(String(decoding: v.serialized(), as: UTF8.self) == "[null,true,false,4503599627370495]")
+    }
+
     @Test func refusesDeepNesting() {
         let deep = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: deep, maxDepth: 128) }

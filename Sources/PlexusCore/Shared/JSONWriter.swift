@@ -15,8 +15,8 @@ extension JSONValue {
 public enum JSONWriter {
     public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
-        case .null: out.append(contentsOf: "null".utf8)
-        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .null: append("null", to: &out)
+        case .bool(let b): append(b ? "true" : "false", to: &out)
         case .number(let n): writeNumber(n, into: &out)
         case .string(let s): writeString(s, into: &out)
         case .array(let a):
@@ -42,12 +42,32 @@ public enum JSONWriter {
 
     public static func writeNumber(_ n: Double, into out: inout [UInt8]) {
         if n.isNaN || n.isInfinite {
-            out.append(contentsOf: "null".utf8)
+            append("null", to: &out)
         } else if n.rounded() == n, abs(n) < 9e15 {
-            out.append(contentsOf: String(Int64(n)).utf8)
+            writeInteger(Int64(n), into: &out)
         } else {
             out.append(contentsOf: "\(n)".utf8)
         }
+    }
+
+    /// An integer's decimal digits, without the `String` that `String(n)` builds (token counts, indexes and
+    /// timestamps are most of a translated body's numbers).
+    public static func writeInteger(_ n: Int64, into out: inout [UInt8]) {
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: a sign and any Int64
+        withUnsafeMutableBytes(of: &digits) { d in
+            var v = n.magnitude, at = d.count
+            repeat {
+                at -= 1
+                d[at] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                v /= 10
+            } while v > 0
+            if n < 0 { at -= 1; d[at] = UInt8(ascii: "-") }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[at...]))
+        }
+    }
+
+    private static func append(_ literal: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)

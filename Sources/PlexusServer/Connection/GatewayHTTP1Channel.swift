@@ -92,7 +92,10 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
 
     private func write(_ answer: GatewayAnswer, to connection: HTTPConnection) async throws {
         switch answer {
-        case .json(let json): try await connection.write(.complete(json.encoded), flush: true)
+        case .json(let json, let then):
+            // The bookkeeping after the write, whether or not it succeeded: every request leaves its usage row.
+            defer { if let then { then.run() } }
+            try await connection.write(.complete(json.encoded), flush: true)
         case .response(let response): try await write(response, to: connection)
         }
     }

@@ -31,22 +31,42 @@ struct InboundHead: Sendable {
 
     /// The value of the field `name`; repeated fields joined with ", " (as `HTTPFields` does).
     func value(of name: HTTPField.Name) -> String? {
-        let found = values(of: name)
-        return found.count <= 1 ? found.first : found.joined(separator: ", ")
+        guard let first = firstIndex(of: name) else { return nil }
+        guard firstIndex(of: name, after: first) != nil else { return string(spans[first].value) }
+        return values(of: name).joined(separator: ", ")
     }
 
     /// Every value of the field `name`, in order.
     func values(of name: HTTPField.Name) -> [String] {
-        var name = name.canonicalName
-        return name.withUTF8 { lower in
+        var found: [String] = []
+        var at = firstIndex(of: name)
+        while let i = at {
+            found.append(string(spans[i].value))
+            at = firstIndex(of: name, after: i)
+        }
+        return found
+    }
+
+    /// The index of the first span after `after` whose name is `name` (compared without building strings).
+    private func firstIndex(of name: HTTPField.Name, after: Int = -1) -> Int? {
+        var lower = name.canonicalName
+        return lower.withUTF8 { lower in
             bytes.withUnsafeReadableBytes { b in
-                spans.compactMap { span in
-                    let n = UnsafeRawBufferPointer(rebasing: b[span.name])
-                    guard Self.equalsLowercase(n, lower) else { return nil }
-                    return String(decoding: UnsafeRawBufferPointer(rebasing: b[span.value]), as: UTF8.self)
+                var i = after + 1
+                while i < spans.count {
+                    let span = spans[i]
+                    if span.name.count == lower.count, Self.equalsLowercase(UnsafeRawBufferPointer(rebasing: b[span.name]), lower) {
+                        return i
+                    }
+                    i += 1
                 }
+                return nil
             }
         }
+    }
+
+    private func string(_ range: Range<Int>) -> String {
+        bytes.withUnsafeReadableBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[range]), as: UTF8.self) }
     }
 
     /// The fields as `HTTPFields` (with `Connection: close` when the connection closes after the answer).

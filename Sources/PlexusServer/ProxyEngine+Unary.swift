@@ -1,0 +1,107 @@
+import NIOCore
+import PlexusCore
+import PlexusStorage
+import PlexusUpstream
+
+extension ProxyEngine {
+    /// A unary answer: forwarded as is in passthrough, else decoded once and encoded for the client. What only the
+    /// usage row and the routing statistics need is left to `UnaryBookkeeping`, run once the answer is written.
+    func relayUnary(
+        _ response: UpstreamResponse, context: AttemptContext, record: inout RequestRecord
+    ) async -> AttemptResult {
+        let plan = context.plan
+        let buffer: ByteBuffer
+        do {
+            buffer = try await response.collect(upTo: 64 << 20)
+        } catch {
+            return .retry(AttemptFailure(transport: error, provider: plan.candidate.provider.name))
+        }
+        let readyAt = ContinuousClock.now
+        record.markContent(at: readyAt, sentAt: context.started)
+        if plan.passthrough, record.trace == nil {
+            // The upstream's own buffer goes out unchanged; its usage is read after it left.
+            let later = UnaryBookkeeping(engine: self, record: record, context: context, forwarded: buffer, readyAt: readyAt)
+            return .done(.json(routed(record, plan, buffer), then: later))
+        }
+        let upstreamBytes = Array(buffer.readableBytesView)
+        record.trace?.upstreamResponse(status: response.status, headers: response.headers, body: upstreamBytes)
+        // Decoded once: for the usage row and, when translating, for the client's body.
+        let decoded = Result { () throws(PlexusError) in try Translator.decodeResponse(upstreamBytes, from: plan.targetProtocol) }
+        var observer = UsageObserver(proto: plan.targetProtocol)
+        if case .success(let response) = decoded { observer.observe(response) }
+        let clientBytes: [UInt8]
+        do {
+            clientBytes = try plan.clientBody(upstreamBytes: upstreamBytes, decoded: decoded, clientModel: context.inbound.model)
+        } catch {
+            return .retry(AttemptFailure(other: error))
+        }
+        record.row.tokens = observer.tokens
+        record.row.stopReason = observer.stopReason
+        let answer = routed(record, plan, ByteBuffer(bytes: clientBytes))
+        let translatedAt = ContinuousClock.now  // the duration includes the translation
+        guard let trace = record.trace else {
+            return .done(.json(answer, then: UnaryBookkeeping(
+                engine: self, record: record, context: context, forwarded: nil, readyAt: translatedAt)))
+        }
+        // Traced: everything now, so the trace is complete when the client has its answer.
+        UnaryBookkeeping.complete(&record, context: context, at: translatedAt, engine: self)
+        trace.clientResponse(status: 200, body: clientBytes)
+        trace.finalMessage(try? decoded.get(), clientProtocol: plan.clientProtocol, clientModel: context.inbound.model)
+        commit(&record)
+        return .done(.json(answer, then: nil))
+    }
+
+    private func routed(_ record: RequestRecord, _ plan: AttemptPlan, _ body: ByteBuffer) -> RoutedJSON {
+        RoutedJSON(
+            requestID: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
+            api: plan.targetProtocol, passthrough: plan.passthrough, body: body)
+    }
+}
+
+/// What is left of a served unary request once its answer is ready: the usage of a forwarded body, the attempt,
+/// the target's success sample and the usage row. The connection loop runs it right after writing the answer (and
+/// when the write failed), so none of it delays the client; times are those of the moment the answer was ready.
+/// A class: the answer carrying it is returned through several frames, and copying the record at each cost more
+/// than the bookkeeping saved.
+final class UnaryBookkeeping: Sendable {
+    let engine: ProxyEngine
+    let record: RequestRecord
+    let context: AttemptContext
+    /// A forwarded (passthrough) body whose usage is still to be read; nil when it was read while translating.
+    let forwarded: ByteBuffer?
+    let readyAt: ContinuousClock.Instant
+
+    init(engine: ProxyEngine, record: RequestRecord, context: AttemptContext, forwarded: ByteBuffer?,
+         readyAt: ContinuousClock.Instant) {
+        self.engine = engine
+        self.record = record
+        self.context = context
+        self.forwarded = forwarded
+        self.readyAt = readyAt
+    }
+
+    /// Completes the request's bookkeeping; call once.
+    func run() {
+        var record = self.record
+        if let forwarded {
+            var observer = UsageObserver(proto: context.plan.targetProtocol)
+            let bytes = Array(forwarded.readableBytesView), proto = context.plan.targetProtocol
+            if let found = Translator.summary(ofResponse: bytes, from: proto) {
+                observer.observe(found)
+            } else if let response = try? Translator.decodeResponse(bytes, from: proto) {
+                observer.observe(response)  // not the usual shape: the full decoder still finds what it can
+            }
+            record.row.tokens = observer.tokens
+            record.row.stopReason = observer.stopReason
+        }
+        Self.complete(&record, context: context, at: readyAt, engine: engine)
+        engine.commit(&record)
+    }
+
+    /// The attempt, the outcome and the success sample, as of `at`.
+    static func complete(_ record: inout RequestRecord, context: AttemptContext, at: ContinuousClock.Instant, engine: ProxyEngine) {
+        record.addAttempt(context.plan, status: 200, error: nil, since: context.started, at: at)
+        record.finish(outcome: .success, httpStatus: 200, at: at)
+        engine.succeeded(record: &record, context: context, at: at)
+    }
+}
