@@ -57,7 +57,7 @@ public final class HTTPTransport: UpstreamTransport {
         do {
             let responseHead = try await exchange.head()
             return UpstreamResponse(
-                status: responseHead.status, headers: responseHead.headers, body: UpstreamBody(exchange: exchange))
+                status: responseHead.status, fields: responseHead.headers, body: UpstreamBody(exchange: exchange))
         } catch {
             throw UpstreamError.map(error)
         }

@@ -18,19 +18,24 @@ public struct UpstreamRequest: Sendable {
 /// A provider's answer: the status and headers, with the body still streaming.
 public struct UpstreamResponse: Sendable {
     public var status: Int
-    public var headers: [(String, String)]
+    public var fields: HeaderFields
     public var body: UpstreamBody
 
     public init(status: Int, headers: [(String, String)], body: UpstreamBody) {
+        self.init(status: status, fields: HeaderFields(headers), body: body)
+    }
+
+    init(status: Int, fields: HeaderFields, body: UpstreamBody) {
         self.status = status
-        self.headers = headers
+        self.fields = fields
         self.body = body
     }
 
+    /// Every header as name and value (made from the bytes on each call).
+    public var headers: [(String, String)] { fields.pairs }
+
     /// The first value of a header, case-insensitively.
-    public func header(_ name: String) -> String? {
-        headers.first { $0.0.lowercased() == name.lowercased() }?.1
-    }
+    public func header(_ name: String) -> String? { fields.first(name) }
 
     /// Reads the whole body, refusing more than `limit` bytes.
     public func collect(upTo limit: Int) async throws(UpstreamError) -> ByteBuffer {

@@ -23,7 +23,7 @@ struct HTTPResponseParserTests {
             switch event {
             case .head(let status, let headers):
                 out.status = status
-                out.headers = headers.map { "\($0.0)=\($0.1)" }
+                out.headers = headers.pairs.map { "\($0.0)=\($0.1)" }
             case .body(let b): out.body += String(buffer: b)
             case .end(let reusable): out.ends.append(reusable)
             }
@@ -143,5 +143,20 @@ struct HTTPResponseParserTests {
         #expect(throws: UpstreamError.self) {
             try HTTPRequestHead(method: "POST", target: "/", host: "h", headers: [("x y", "a")], bodyLength: 0)
         }
+    }
+
+    /// Header values are made from the head's bytes only when asked for; names match in any case.
+    @Test func headerFieldsAreFoundInAnyCase() throws {
+        var parser = HTTPResponseParser()
+        var buffer = ByteBuffer(string: "HTTP/1.1 429 Too Many Requests\r\nRetry-After:  7 \r\nX-A: 1\r\nx-a: 2\r\nContent-Length: 0\r\n\r\n")
+        var fields: HeaderFields?
+        try parser.parse(&buffer) { event in
+            if case .head(_, let headers) = event { fields = headers }
+        }
+        let found = try #require(fields)
+        #expect(found.first("retry-after") == "7" && found.first("RETRY-AFTER") == "7")
+        #expect(found.first("x-a") == "1" && found.first("x-b") == nil)
+        #expect(found.pairs.map(\.0) == ["Retry-After", "X-A", "x-a", "Content-Length"])
+        #expect(HeaderFields([("Retry-After", "3")]).first("retry-after") == "3")
     }
 }

@@ -101,7 +101,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             return
         }
         guard assembling != nil else { return }
-        assembling!.body.writeImmutableBuffer(bytes)  // in place: a copy out and back would copy the whole body
+        if assembling!.body.readableBytes == 0 {
+            assembling!.body = bytes  // the usual whole body in one read: its slice of the read buffer, no copy
+        } else {
+            assembling!.body.writeImmutableBuffer(bytes)  // in place: a copy out and back would copy the whole body
+        }
         startStreamIfLong()
     }
 

@@ -2,7 +2,8 @@
 struct HTTPResponseHead {
     var minor = 1
     var status = 0
-    var headers: [(String, String)] = []
+    /// Offsets of each field in the head's bytes (see `HeaderFields`).
+    var spans: [HeaderFields.Span] = []
     var framingHeaders = HTTPFramingHeaders()
     /// Set by `frame(requestIsHead:)`.
     var framing = HTTPBodyReader.Framing.length(0)
@@ -10,9 +11,10 @@ struct HTTPResponseHead {
     /// Reads `b`, a whole head ending with its blank line.
     init(_ b: UnsafeRawBufferPointer) throws(HTTPWireError) {
         var first = true
-        headers.reserveCapacity(12)  // growing from empty reallocated it three times for a usual answer
+        spans.reserveCapacity(12)  // growing from empty reallocated it three times for a usual answer
+        let base = b.baseAddress!
         try HTTPWire.forEachLine(b) { line throws(HTTPWireError) in
-            if first { try statusLine(line); first = false } else { try header(line) }
+            if first { try statusLine(line); first = false } else { try header(line, base: base) }
         }
         guard !first else { throw HTTPWireError("empty response head") }
     }
@@ -49,9 +51,10 @@ struct HTTPResponseHead {
     }
 
     /// A header; the framing ones are read as they pass.
-    private mutating func header(_ line: UnsafeRawBufferPointer) throws(HTTPWireError) {
+    private mutating func header(_ line: UnsafeRawBufferPointer, base: UnsafeRawPointer) throws(HTTPWireError) {
         let (name, value) = try HTTPWire.header(line)
-        headers.append((String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+        let n = name.baseAddress! - base, v = (value.baseAddress ?? name.baseAddress!) - base
+        spans.append(HeaderFields.Span(name: n..<(n + name.count), value: v..<(v + value.count)))
         try framingHeaders.read(name: name, value: value)
     }
 }

@@ -8,7 +8,7 @@ import NIOCore
 struct HTTPResponseParser {
     /// What the bytes said, in order.
     enum Event {
-        case head(status: Int, headers: [(String, String)])
+        case head(status: Int, headers: HeaderFields)
         case body(ByteBuffer)
         /// The answer ended; `reusable` when the connection may carry another request.
         case end(reusable: Bool)
@@ -29,9 +29,9 @@ struct HTTPResponseParser {
     /// answer's end: bytes left after it were not asked for (the end says the connection is not reusable then).
     mutating func parse(_ buffer: inout ByteBuffer, emit: (Event) -> Void) throws(Malformed) {
         if body == nil {
-            guard let head = try parseHead(&buffer) else { return }
+            guard let (head, bytes) = try parseHead(&buffer) else { return }
             body = HTTPBodyReader(head.framing)
-            emit(.head(status: head.status, headers: head.headers))
+            emit(.head(status: head.status, headers: HeaderFields(bytes: bytes, spans: head.spans)))
         }
         guard var reader = body else { return }
         let ended = try reader.read(&buffer) { emit(.body($0)) }
@@ -55,7 +55,7 @@ struct HTTPResponseParser {
 
     /// Parses a final answer's head when all of it arrived (informational ones are skipped); nil when more bytes
     /// are needed. Sets `keepAlive`.
-    private mutating func parseHead(_ buffer: inout ByteBuffer) throws(Malformed) -> HTTPResponseHead? {
+    private mutating func parseHead(_ buffer: inout ByteBuffer) throws(Malformed) -> (HTTPResponseHead, ByteBuffer)? {
         while true {
             let end: Int
             switch HTTPWire.headSpan(in: buffer, limit: HTTPWire.maxHeadBytes) {
@@ -63,17 +63,15 @@ struct HTTPResponseParser {
             case .tooLarge: throw Malformed("response head over \(HTTPWire.maxHeadBytes) bytes")
             case .complete(let length): end = length
             }
-            var head = try buffer.withUnsafeReadableBytes { raw throws(Malformed) in
-                try HTTPResponseHead(UnsafeRawBufferPointer(rebasing: raw[..<end]))
-            }
-            buffer.moveReaderIndex(forwardBy: end)
+            let bytes = buffer.readSlice(length: end)!
+            var head = try bytes.withUnsafeReadableBytes { raw throws(Malformed) in try HTTPResponseHead(raw) }
             if head.status / 100 == 1 {
                 // 100 Continue and other informational answers precede the real one; 101 would switch protocols.
                 guard head.status != 101 else { throw Malformed("unexpected 101 Switching Protocols") }
                 continue
             }
             keepAlive = head.frame(requestIsHead: requestIsHead)
-            return head
+            return (head, bytes)
         }
     }
 }

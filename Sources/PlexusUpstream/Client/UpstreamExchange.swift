@@ -8,7 +8,7 @@ final class UpstreamExchange: Sendable {
     /// A response head.
     struct Head: Sendable {
         var status: Int
-        var headers: [(String, String)]
+        var headers: HeaderFields
     }
 
     private struct State {
