@@ -33,10 +33,9 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let watch = ConnectionWatch()
-            let handler = HTTPConnectionHandler(watch: watch)
-            let sync = channel.pipeline.syncOperations
-            try sync.addHandler(HTTPServerCodec(limits: limits, serverName: serverName))
-            try sync.addHandler(handler)
+            let handler = HTTPConnectionHandler(
+                watch: watch, codec: HTTPServerCodec(limits: limits, serverName: serverName))
+            try channel.pipeline.syncOperations.addHandler(handler)
             return Value(channel: channel, connection: handler.connection, watch: watch)
         }
     }

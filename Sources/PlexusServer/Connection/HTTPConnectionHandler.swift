@@ -13,9 +13,9 @@ import NIOHTTPTypes
 /// executor preference) and hops there otherwise. Bodies up to `collectLimit` arrive whole with their request;
 /// longer ones are streamed to the task, with reads held while `highWater` bytes wait to be consumed.
 final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = ServerRequestPart
-    typealias OutboundIn = ServerResponsePart
-    typealias OutboundOut = ServerResponsePart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// What the connection's task gets next.
     enum Incoming: Sendable {
@@ -33,6 +33,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     static let highWater = 1024 * 1024
 
     private let watch: ConnectionWatch
+    private var codec: HTTPServerCodec
     private var context: ChannelHandlerContext?
     private var ready = CircularBuffer<(incoming: Incoming, bytes: Int, streams: Bool)>(initialCapacity: 2)
     private var readyBytes = 0
@@ -61,7 +62,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var waiter: UnsafeContinuation<ByteBuffer?, any Error>?
     }
 
-    init(watch: ConnectionWatch) { self.watch = watch }
+    init(watch: ConnectionWatch, codec: HTTPServerCodec) {
+        self.watch = watch
+        self.codec = codec
+    }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -70,7 +74,19 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        do {
+            try codec.read(unwrapInboundIn(data)) { interim in
+                context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
+            } emit: { part in
+                handle(part)
+            }
+        } catch {
+            malformed()
+        }
+    }
+
+    private func handle(_ part: ServerRequestPart) {
+        switch part {
         case .head(let head):
             assembling = (head, ByteBuffer())
         case .body(let bytes):
@@ -134,11 +150,13 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
+    /// A socket error (parse errors are thrown by the codec, not caught here): the connection goes.
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        guard error is HTTPParserError else {
-            context.close(promise: nil)
-            return
-        }
+        context.close(promise: nil)
+    }
+
+    /// The bytes were not HTTP/1.1: the task answers 400 and closes.
+    private func malformed() {
         inputDone = true
         assembling = nil
         failStream()
@@ -162,6 +180,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        do {
+            try codec.inputClosed()
+        } catch {
+            malformed()
+        }
         active = false
         inputGone()
         if let waiter = writableWaiter {
@@ -297,8 +320,17 @@ extension HTTPConnectionHandler {
     /// Writes one part of an answer; false when the channel is over its write buffer and the task should wait.
     func write(_ part: ServerResponsePart, flush: Bool) throws(Closed) -> Bool {
         guard active, let context else { throw Closed() }
-        context.write(wrapOutboundOut(part), promise: nil)
-        if flush { context.flush() }
+        let output = codec.encode(part, allocator: context.channel.allocator)
+        if let bytes = output.bytes { context.write(wrapOutboundOut(bytes), promise: nil) }
+        if output.thenClose {
+            // An answer delimited by the close: the close follows what was written.
+            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            let done = context.eventLoop.makePromise(of: Void.self)
+            done.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: done)
+        } else if flush {
+            context.flush()
+        }
         return context.channel.isWritable
     }
 

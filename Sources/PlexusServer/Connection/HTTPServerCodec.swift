@@ -4,23 +4,24 @@ import NIOHTTP1
 import NIOHTTPTypes
 import PlexusUpstream
 
-/// HTTP/1.1 for the gateway's connections in one handler: bytes to `ServerRequestPart`s, `ServerResponsePart`s to
-/// bytes.
+/// HTTP/1.1 for the gateway's connections: bytes to `ServerRequestPart`s, `ServerResponsePart`s to bytes.
 ///
 /// It stands where NIO's request decoder, response encoder and HTTP-types codec stood (three handlers, each part
 /// type-erased and cast at every hop, a Foundation URL parse per request): the profile put them at about a fifth of
-/// a passthrough request. Requests are framed by `Content-Length` or chunked coding (RFC 9112); a malformed one
-/// fails the inbound side with an `HTTPParserError`, which the connection loop answers with 400 and a close. Responses
-/// without a length go out chunked (HTTP/1.1) or delimited by the close (HTTP/1.0).
-final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ServerRequestPart
-    typealias OutboundIn = ServerResponsePart
-    typealias OutboundOut = ByteBuffer
+/// a passthrough request. It is not a handler of its own either: `HTTPConnectionHandler` calls it directly, since
+/// passing parts between two handlers boxed and cast each of them (about 4k instructions a request). Requests are
+/// framed by `Content-Length` or chunked coding (RFC 9112); a malformed one throws an `HTTPParserError`, which the
+/// connection loop answers with 400 and a close. Responses without a length go out chunked (HTTP/1.1) or delimited
+/// by the close (HTTP/1.0).
+struct HTTPServerCodec {
+    /// An encoded part of an answer; `thenClose` when the connection must close once it is written.
+    struct Output {
+        var bytes: ByteBuffer?
+        var thenClose = false
+    }
 
     private var parser: HTTPRequestParser
     private var pending: ByteBuffer?
-    private var failed = false
     /// Per request not yet answered, in order: how its answer must be framed.
     private var answers = CircularBuffer<HTTPRequestParser.Answer>(initialCapacity: 2)
     private var encoding = Encoding.none
@@ -32,6 +33,8 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
     /// Written into every final answer that does not carry its own `Server` and `Date` (nil: neither is added).
     private let serverName: String?
     private var date = HTTPDateCache()
+    /// Set once the input failed to parse: nothing more is read.
+    private(set) var failed = false
 
     init(limits: HTTPRequestParser.Limits = .init(), serverName: String? = nil) {
         parser = HTTPRequestParser(limits: limits)
@@ -40,9 +43,12 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: Inbound
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    /// Parses `data` (after what an earlier call left); `interim` gets a `100 Continue` to write at once.
+    mutating func read(
+        _ data: ByteBuffer, interim: (ByteBuffer) -> Void, emit: (ServerRequestPart) -> Void
+    ) throws(HTTPParserError) {
         guard !failed else { return }
-        var buffer = unwrapInboundIn(data)
+        var buffer = data
         if var held = pending {
             pending = nil
             held.writeBuffer(&buffer)
@@ -55,79 +61,76 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
                     if answer.expectsContinue && answers.isEmpty {
                         // Ask for the body now rather than leave the client waiting out its timeout (curl: 1 s).
                         // Only when no earlier answer is due: its bytes must not be cut by this one's.
-                        context.writeAndFlush(wrapOutboundOut(Self.continueHead), promise: nil)
+                        interim(Self.continueHead)
                     }
                     answers.append(answer)
-                    context.fireChannelRead(wrapInboundOut(.head(request)))
+                    emit(.head(request))
                 case .body(let bytes):
-                    context.fireChannelRead(wrapInboundOut(.body(bytes)))
+                    emit(.body(bytes))
                 case .end:
-                    context.fireChannelRead(wrapInboundOut(.end))
+                    emit(.end)
                 }
             }
         } catch {
             failed = true
-            context.fireErrorCaught(error)
-            return
+            throw error
         }
         if buffer.readableBytes > 0 { pending = buffer }
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    /// The client closed its side: a request cut short is a parse error.
+    mutating func inputClosed() throws(HTTPParserError) {
         if !failed, parser.inMessage || (pending?.readableBytes ?? 0) > 0 {
             failed = true
-            context.fireErrorCaught(HTTPParserError.invalidEOFState)
+            throw .invalidEOFState
         }
-        context.fireChannelInactive()
     }
 
     // MARK: Outbound
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
+    /// The bytes of one part of an answer (nil when it has none to send).
+    mutating func encode(_ part: ServerResponsePart, allocator: ByteBufferAllocator) -> Output {
+        switch part {
         case .head(let response):
-            context.write(wrapOutboundOut(head(response, allocator: context.channel.allocator)), promise: promise)
+            return Output(bytes: head(response, allocator: allocator))
         case .complete(let answer):
-            context.write(wrapOutboundOut(complete(answer, allocator: context.channel.allocator)), promise: promise)
+            return Output(bytes: complete(answer, allocator: allocator))
         case .body(let bytes):
             switch encoding {
             case .raw, .closeDelimited:
-                context.write(wrapOutboundOut(bytes), promise: promise)
+                return Output(bytes: bytes)
             case .chunked where bytes.readableBytes > 0:
-                var chunk = context.channel.allocator.buffer(capacity: bytes.readableBytes + 12)
+                var chunk = allocator.buffer(capacity: bytes.readableBytes + 12)
                 chunk.writeString(String(bytes.readableBytes, radix: 16))
                 chunk.writeStaticString("\r\n")
                 var copy = bytes
                 chunk.writeBuffer(&copy)
                 chunk.writeStaticString("\r\n")
-                context.write(wrapOutboundOut(chunk), promise: promise)
+                return Output(bytes: chunk)
             case .chunked, .none, .bodiless:
-                promise?.succeed(())
+                return Output(bytes: nil)
             }
         case .end(let trailers):
             let ending = encoding
             encoding = .none
             switch ending {
             case .chunked:
-                var end = context.channel.allocator.buffer(capacity: 5)
+                var end = allocator.buffer(capacity: 5)
                 end.writeStaticString("0\r\n")
                 for field in trailers ?? [:] { Self.write(field, into: &end) }
                 end.writeStaticString("\r\n")
-                context.write(wrapOutboundOut(end), promise: promise)
+                return Output(bytes: end)
             case .closeDelimited:
-                let done = promise ?? context.eventLoop.makePromise()
-                let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-                done.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
-                context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: done)
+                return Output(bytes: nil, thenClose: true)
             case .raw, .bodiless, .none:
-                context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise)
+                return Output(bytes: nil)
             }
         }
     }
 
     /// Encodes a response head and sets how its body goes out. Built in an array, then copied once: each small
     /// `ByteBuffer` write measured about 200 instructions.
-    private func head(_ response: HTTPResponse, allocator: ByteBufferAllocator) -> ByteBuffer {
+    private mutating func head(_ response: HTTPResponse, allocator: ByteBufferAllocator) -> ByteBuffer {
         let code = response.status.code
         let informational = code / 100 == 1 && code != 101
         let answer = informational ? (answers.first ?? .init()) : (answers.popFirst() ?? .init())
@@ -181,7 +184,7 @@ final class HTTPServerCodec: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// A whole answer of known length in one buffer: status line, its fields, length, date and server, body.
-    private func complete(_ answer: EncodedAnswer, allocator: ByteBufferAllocator) -> ByteBuffer {
+    private mutating func complete(_ answer: EncodedAnswer, allocator: ByteBufferAllocator) -> ByteBuffer {
         let request = answers.popFirst() ?? .init()
         encoding = .none
         let code = answer.status.code
