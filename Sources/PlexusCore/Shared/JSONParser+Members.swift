@@ -61,7 +61,9 @@ extension JSONValue {
     ) throws(JSONParseError) -> (members: JSONObject, spans: [(key: String, range: Range<Int>)])? {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
             var parser = JSONByteParser(bytes: buffer, maxDepth: maxDepth)
-            parser.topLevelSpans = []
+            var spans: [(key: String, range: Range<Int>)] = []
+            spans.reserveCapacity(16)  // growing from empty reallocated it for every request
+            parser.topLevelSpans = spans
             guard case .object(let members) = try parser.parseDocument(.members(keeping)) else { return nil }
             return (members, parser.topLevelSpans ?? [])
         }

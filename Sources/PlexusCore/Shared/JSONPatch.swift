@@ -30,7 +30,8 @@ public struct JSONTopLevelPatch: Sendable {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + appended.count + 64)
         var cursor = 0
-        for edit in edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
+        let ordered = edits.count < 2 ? edits : edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
+        for edit in ordered {
             out.append(contentsOf: bytes[cursor..<edit.range.lowerBound])
             out.append(contentsOf: edit.replacement)
             cursor = edit.range.upperBound
