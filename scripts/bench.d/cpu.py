@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""CPU time per request of the gateway and of nginx, passthrough at the benchmark's fixed rate.
+
+    scripts/bench.d/cpu.py [PLEXUS_BINARY] [--rounds 3] [--seconds 8]
+
+Starts the mock, the gateway (release build, usage logging on) and nginx in front of the mock, then for each round
+runs wrk at ~1,000 req/s (50 connections, 50 ms mean pause) through nginx and through the gateway, reading the
+user and system CPU time of each proxy's processes (every thread; nginx's workers) from /proc before and after.
+Prints microseconds of CPU per request, medians over rounds. Latency on a shared host swings with its neighbours;
+CPU per request holds better, and says how much of the added latency is the proxy's own work."""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+
+import benchlib as B  # noqa: E402
+import report  # noqa: E402
+
+KEY = "sk-bench-" + "0" * 24
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def tree(pid):
+    """`pid` and its descendants."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+            except (OSError, ValueError, IndexError):
+                pass
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def cpu_seconds(pid):
+    """User and system seconds of `pid`'s processes, every thread."""
+    user = system = 0
+    for p in tree(pid):
+        try:
+            tasks = os.listdir(f"/proc/{p}/task")
+        except OSError:
+            continue
+        for t in tasks:
+            try:
+                with open(f"/proc/{p}/task/{t}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                user += int(fields[11])
+                system += int(fields[12])
+            except (OSError, ValueError, IndexError):
+                pass
+    return user / TICK, system / TICK
+
+
+def main():
+    p = argparse.ArgumentParser(description="CPU per request, gateway vs nginx (passthrough, fixed rate).")
+    p.add_argument("plexus", nargs="?", default=os.path.join(ROOT, ".build", "release", "plexus"))
+    p.add_argument("--rounds", type=int, default=3)
+    p.add_argument("--seconds", type=float, default=8)
+    args = p.parse_args()
+    wrk = B.ensure_debian_package("wrk", "wrk")
+    nginx = B.ensure_debian_package("nginx", "nginx-light")
+    d = tempfile.mkdtemp(prefix="plexus-cpu-")
+    ports = {name: B.free_port() for name in ("mock", "gateway", "nginx")}
+    procs = {"mock": B.Proc("mock", [args.plexus, "mock", "--port", str(ports["mock"])], d)}
+    try:
+        B.wait_listening(ports["mock"], procs["mock"])
+        fill = {"@DIR@": d, "@PORT@": str(ports["gateway"]), "@MOCK_PORT@": str(ports["mock"])}
+        with open(os.path.join(d, "plexus.yaml"), "w") as f:
+            f.write(report.fill(os.path.join(HERE, "plexus.yaml.tmpl"), fill))
+        env = dict(os.environ, PLEXUS_BENCH_KEY=KEY)
+        procs["gateway"] = B.Proc("gateway", [args.plexus, "serve", "--config", os.path.join(d, "plexus.yaml")], d, env=env)
+        B.wait_listening(ports["gateway"], procs["gateway"])
+        fill["@PORT@"] = str(ports["nginx"])
+        with open(os.path.join(d, "nginx.conf"), "w") as f:
+            f.write(report.fill(os.path.join(HERE, "nginx.conf.tmpl"), fill))
+        procs["nginx"] = B.Proc("nginx", [nginx, "-c", os.path.join(d, "nginx.conf"), "-p", d], d)
+        B.wait_listening(ports["nginx"], procs["nginx"])
+        bodies = {"direct": B.chat_body("mock"), "routed": B.chat_body("bench-chat")}
+        for name, body in bodies.items():
+            with open(os.path.join(d, name + ".json"), "wb") as f:
+                f.write(body)
+        auth = [f"Authorization: Bearer {KEY}"]
+        url = "http://127.0.0.1:{}/v1/chat/completions"
+        targets = {
+            "nginx": B.Target(url.format(ports["nginx"]), os.path.join(d, "direct.json"), auth),
+            "gateway": B.Target(url.format(ports["gateway"]), os.path.join(d, "routed.json"), auth),
+        }
+        for t in targets.values():
+            t.check()
+            B.run_wrk(wrk, t, 1, 50, delay_ms=50)  # warm-up
+        rows = {name: [] for name in targets}
+        for _ in range(args.rounds):
+            for name, target in targets.items():
+                pid = procs[name].pid
+                u0, s0 = cpu_seconds(pid)
+                r = B.run_wrk(wrk, target, args.seconds, 50, delay_ms=50)
+                u1, s1 = cpu_seconds(pid)
+                n = max(1, r["requests"])
+                rows[name].append(((u1 - u0) / n * 1e6, (s1 - s0) / n * 1e6, r["latency_us"]["p50"]))
+        print("\nCPU per request at ~1,000 req/s, passthrough (µs; medians over rounds)\n")
+        print("| proxy | user | system | p50 latency |")
+        print("|---|---:|---:|---:|")
+        for name, values in rows.items():
+            user, system, p50 = (statistics.median(v[i] for v in values) for i in range(3))
+            print(f"| {name} | {user:.0f} | {system:.0f} | {p50:.0f} |")
+    finally:
+        for proc in procs.values():
+            proc.stop()
+
+
+if __name__ == "__main__":
+    main()
