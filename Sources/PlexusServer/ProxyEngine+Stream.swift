@@ -51,7 +51,7 @@ extension ProxyEngine {
         headers.append(HTTPField(name: .contentType, value: contentType))
         headers.append(HTTPField(name: .cacheControl, value: "no-cache"))
         // A client that leaves cancels the connection's task, and so the relay and the upstream call, even while
-        // the upstream is silent (`WatchedHTTP1Channel`).
+        // the upstream is silent (`GatewayHTTP1Channel`, `ConnectionWatch`).
         return .done(.response(Response(status: .ok, headers: headers, body: ResponseBody { writer in
             try await relay.run(&writer)
         })))

@@ -20,18 +20,22 @@ extension ProxyEngine {
         record.markContent(at: readyAt, sentAt: context.started)
         if plan.passthrough, record.trace == nil {
             // The upstream's own buffer goes out unchanged; its usage is read after it left.
-            let later = UnaryBookkeeping(engine: self, record: record, context: context, forwarded: buffer, readyAt: readyAt)
+            let later = UnaryBookkeeping(
+                engine: self, record: record, context: context, forwarded: buffer, readyAt: readyAt)
             return .done(.json(routed(record, plan, buffer), then: later))
         }
         let upstreamBytes = Array(buffer.readableBytesView)
         record.trace?.upstreamResponse(status: response.status, headers: response.headers, body: upstreamBytes)
         // Decoded once: for the usage row and, when translating, for the client's body.
-        let decoded = Result { () throws(PlexusError) in try Translator.decodeResponse(upstreamBytes, from: plan.targetProtocol) }
+        let decoded = Result { () throws(PlexusError) in
+            try Translator.decodeResponse(upstreamBytes, from: plan.targetProtocol)
+        }
         var observer = UsageObserver(proto: plan.targetProtocol)
         if case .success(let response) = decoded { observer.observe(response) }
         let clientBytes: [UInt8]
         do {
-            clientBytes = try plan.clientBody(upstreamBytes: upstreamBytes, decoded: decoded, clientModel: context.inbound.model)
+            clientBytes = try plan.clientBody(
+                upstreamBytes: upstreamBytes, decoded: decoded, clientModel: context.inbound.model)
         } catch {
             return .retry(AttemptFailure(other: error))
         }
@@ -99,7 +103,9 @@ final class UnaryBookkeeping: Sendable {
     }
 
     /// The attempt, the outcome and the success sample, as of `at`.
-    static func complete(_ record: inout RequestRecord, context: AttemptContext, at: ContinuousClock.Instant, engine: ProxyEngine) {
+    static func complete(
+        _ record: inout RequestRecord, context: AttemptContext, at: ContinuousClock.Instant, engine: ProxyEngine
+    ) {
         record.addAttempt(context.plan, status: 200, error: nil, since: context.started, at: at)
         record.finish(outcome: .success, httpStatus: 200, at: at)
         engine.succeeded(record: &record, context: context, at: at)

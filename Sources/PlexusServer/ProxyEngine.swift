@@ -66,7 +66,7 @@ final class ProxyEngine: Sendable {
             let choice = groups.reduce(0) { $0 + $1.candidates.count } > 1
             let conversation = snapshot.config.routing.stickySessions && choice ? inbound.conversationKey(proto: proto) : nil
             let candidates = order(groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
-            // A client that leaves cancels this task (`WatchedHTTP1Channel`), and so the upstream call.
+            // A client that leaves cancels this task (`GatewayHTTP1Channel`), and so the upstream call.
             let forwarded = call.headers(named: Self.anthropicBeta).map { ("anthropic-beta", $0) }
             return await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
                                  forwardedHeaders: forwarded, conversation: conversation, record: &record)

@@ -20,30 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 import benchlib as B  # noqa: E402
-import report  # noqa: E402
-
-KEY = "sk-bench-" + "0" * 24
-
-
-def start(old, new, d, nginx):
-    ports = {name: B.free_port() for name in ("mock", "new", "old", "nginx")}
-    procs = {"mock": B.Proc("mock", [new, "mock", "--port", str(ports["mock"])], d)}
-    B.wait_listening(ports["mock"], procs["mock"])
-    env = dict(os.environ, PLEXUS_BENCH_KEY=KEY)
-    for name, binary in (("new", new), ("old", old)):
-        folder = os.path.join(d, name)
-        os.makedirs(folder)
-        fill = {"@DIR@": folder, "@PORT@": str(ports[name]), "@MOCK_PORT@": str(ports["mock"])}
-        with open(os.path.join(folder, "plexus.yaml"), "w") as f:
-            f.write(report.fill(os.path.join(HERE, "plexus.yaml.tmpl"), fill))
-        procs[name] = B.Proc(name, [binary, "serve", "--config", os.path.join(folder, "plexus.yaml")], folder, env=env)
-        B.wait_listening(ports[name], procs[name])
-    fill = {"@DIR@": d, "@PORT@": str(ports["nginx"]), "@MOCK_PORT@": str(ports["mock"])}
-    with open(os.path.join(d, "nginx.conf"), "w") as f:
-        f.write(report.fill(os.path.join(HERE, "nginx.conf.tmpl"), fill))
-    procs["nginx"] = B.Proc("nginx", [nginx, "-c", os.path.join(d, "nginx.conf"), "-p", d], d)
-    B.wait_listening(ports["nginx"], procs["nginx"])
-    return ports, procs
+import stack  # noqa: E402
 
 
 def measure(wrk, targets, rounds, seconds, connections, delay_ms):
@@ -79,32 +56,14 @@ def main():
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--seconds", type=float, default=2)
     args = p.parse_args()
-    wrk = B.ensure_debian_package("wrk", "wrk")
-    nginx = B.ensure_debian_package("nginx", "nginx-light")
     d = tempfile.mkdtemp(prefix="plexus-ab-")
-    ports, procs = start(args.old, args.new, d, nginx)
+    wrk, ports, procs = stack.start(args.new, {"new": args.new, "old": args.old}, d)
     try:
-        chat = os.path.join(d, "chat.json")
-        with open(chat, "wb") as f:
-            f.write(B.chat_body("mock"))
-        routed = os.path.join(d, "routed.json")
-        with open(routed, "wb") as f:
-            f.write(B.chat_body("bench-chat"))
-        auth = [f"Authorization: Bearer {KEY}"]
-        url = "http://127.0.0.1:{}/v1/chat/completions"
-        targets = {
-            "direct": B.Target(url.format(ports["mock"]), chat, auth),
-            "nginx": B.Target(url.format(ports["nginx"]), chat, auth),
-            "new": B.Target(url.format(ports["new"]), routed, auth),
-            "old": B.Target(url.format(ports["old"]), routed, auth),
-        }
-        for t in targets.values():
-            t.check()
+        targets = stack.passthrough_targets(ports, d, ["new", "old"])
         show("Fixed rate, ~1,000 req/s (50 connections)", measure(wrk, targets, args.rounds, args.seconds, 50, 50))
         show("One connection, closed loop", measure(wrk, targets, args.rounds, args.seconds, 1, 0))
     finally:
-        for proc in procs.values():
-            proc.stop()
+        stack.stop(procs)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 
 import benchlib as B  # noqa: E402
-import report  # noqa: E402
+import stack  # noqa: E402
 
-KEY = "sk-bench-" + "0" * 24
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -70,36 +69,11 @@ def main():
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--seconds", type=float, default=8)
     args = p.parse_args()
-    wrk = B.ensure_debian_package("wrk", "wrk")
-    nginx = B.ensure_debian_package("nginx", "nginx-light")
     d = tempfile.mkdtemp(prefix="plexus-cpu-")
-    ports = {name: B.free_port() for name in ("mock", "gateway", "nginx")}
-    procs = {"mock": B.Proc("mock", [args.plexus, "mock", "--port", str(ports["mock"])], d)}
+    wrk, ports, procs = stack.start(args.plexus, {"gateway": args.plexus}, d)
     try:
-        B.wait_listening(ports["mock"], procs["mock"])
-        fill = {"@DIR@": d, "@PORT@": str(ports["gateway"]), "@MOCK_PORT@": str(ports["mock"])}
-        with open(os.path.join(d, "plexus.yaml"), "w") as f:
-            f.write(report.fill(os.path.join(HERE, "plexus.yaml.tmpl"), fill))
-        env = dict(os.environ, PLEXUS_BENCH_KEY=KEY)
-        procs["gateway"] = B.Proc("gateway", [args.plexus, "serve", "--config", os.path.join(d, "plexus.yaml")], d, env=env)
-        B.wait_listening(ports["gateway"], procs["gateway"])
-        fill["@PORT@"] = str(ports["nginx"])
-        with open(os.path.join(d, "nginx.conf"), "w") as f:
-            f.write(report.fill(os.path.join(HERE, "nginx.conf.tmpl"), fill))
-        procs["nginx"] = B.Proc("nginx", [nginx, "-c", os.path.join(d, "nginx.conf"), "-p", d], d)
-        B.wait_listening(ports["nginx"], procs["nginx"])
-        bodies = {"direct": B.chat_body("mock"), "routed": B.chat_body("bench-chat")}
-        for name, body in bodies.items():
-            with open(os.path.join(d, name + ".json"), "wb") as f:
-                f.write(body)
-        auth = [f"Authorization: Bearer {KEY}"]
-        url = "http://127.0.0.1:{}/v1/chat/completions"
-        targets = {
-            "nginx": B.Target(url.format(ports["nginx"]), os.path.join(d, "direct.json"), auth),
-            "gateway": B.Target(url.format(ports["gateway"]), os.path.join(d, "routed.json"), auth),
-        }
+        targets = {name: t for name, t in stack.passthrough_targets(ports, d, ["gateway"]).items() if name != "direct"}
         for t in targets.values():
-            t.check()
             B.run_wrk(wrk, t, 1, 50, delay_ms=50)  # warm-up
         rows = {name: [] for name in targets}
         for _ in range(args.rounds):
@@ -117,8 +91,7 @@ def main():
             user, system, p50 = (statistics.median(v[i] for v in values) for i in range(3))
             print(f"| {name} | {user:.0f} | {system:.0f} | {p50:.0f} |")
     finally:
-        for proc in procs.values():
-            proc.stop()
+        stack.stop(procs)
 
 
 if __name__ == "__main__":

@@ -64,7 +64,8 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
                 try? await connection.write(.end(nil), flush: true)
                 return connection.close()
             case .request(let head, let body, let whole):
-                let answer = await respond(to: head, body: body, wholeBody: whole, channel: value.channel, logger: logger)
+                let answer = await respond(
+                    to: head, body: body, wholeBody: whole, channel: value.channel, logger: logger)
                 do {
                     try await write(answer, to: connection)
                 } catch {

@@ -56,7 +56,9 @@ struct HTTPRequestParser {
         }
     }
 
-    private func parseHead(_ buffer: inout ByteBuffer) throws(HTTPParserError) -> (InboundHead, Answer, HTTPBodyReader.Framing)? {
+    private func parseHead(
+        _ buffer: inout ByteBuffer
+    ) throws(HTTPParserError) -> (InboundHead, Answer, HTTPBodyReader.Framing)? {
         let end: Int
         switch HTTPWire.headSpan(in: buffer, limit: limits.maxHeadBytes) {
         case .needMore: return nil

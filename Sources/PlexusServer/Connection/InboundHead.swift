@@ -55,9 +55,8 @@ struct InboundHead: Sendable {
                 var i = after + 1
                 while i < spans.count {
                     let span = spans[i]
-                    if span.name.count == lower.count, Self.equalsLowercase(UnsafeRawBufferPointer(rebasing: b[span.name]), lower) {
-                        return i
-                    }
+                    let name = UnsafeRawBufferPointer(rebasing: b[span.name])
+                    if name.count == lower.count, Self.equalsLowercase(name, lower) { return i }
                     i += 1
                 }
                 return nil

@@ -1,0 +1,65 @@
+"""The mock, one or more plexus gateways and nginx in front of the mock, on free loopback ports, and the passthrough
+targets through each: the set-up shared by ab.py and cpu.py."""
+
+import os
+
+import benchlib as B
+import report
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KEY = "sk-bench-" + "0" * 24
+
+
+def start(mock_binary, gateways, d):
+    """Starts the mock (from `mock_binary`), each gateway of `gateways` (name -> binary; usage logging on, SQLite in
+    its own folder) and nginx; returns the ports and the processes by name."""
+    wrk = B.ensure_debian_package("wrk", "wrk")
+    nginx = B.ensure_debian_package("nginx", "nginx-light")
+    ports = {name: B.free_port() for name in ["mock", "nginx", *gateways]}
+    procs = {"mock": B.Proc("mock", [mock_binary, "mock", "--port", str(ports["mock"])], d)}
+    try:
+        B.wait_listening(ports["mock"], procs["mock"])
+        env = dict(os.environ, PLEXUS_BENCH_KEY=KEY)
+        for name, binary in gateways.items():
+            folder = os.path.join(d, name)
+            os.makedirs(folder)
+            fill = {"@DIR@": folder, "@PORT@": str(ports[name]), "@MOCK_PORT@": str(ports["mock"])}
+            with open(os.path.join(folder, "plexus.yaml"), "w") as f:
+                f.write(report.fill(os.path.join(HERE, "plexus.yaml.tmpl"), fill))
+            config = os.path.join(folder, "plexus.yaml")
+            procs[name] = B.Proc(name, [binary, "serve", "--config", config], folder, env=env)
+            B.wait_listening(ports[name], procs[name])
+        fill = {"@DIR@": d, "@PORT@": str(ports["nginx"]), "@MOCK_PORT@": str(ports["mock"])}
+        with open(os.path.join(d, "nginx.conf"), "w") as f:
+            f.write(report.fill(os.path.join(HERE, "nginx.conf.tmpl"), fill))
+        procs["nginx"] = B.Proc("nginx", [nginx, "-c", os.path.join(d, "nginx.conf"), "-p", d], d)
+        B.wait_listening(ports["nginx"], procs["nginx"])
+    except BaseException:
+        stop(procs)
+        raise
+    return wrk, ports, procs
+
+
+def passthrough_targets(ports, d, gateways):
+    """The passthrough scenario against the mock directly, through nginx and through each gateway, checked."""
+    bodies = {"direct": B.chat_body("mock"), "routed": B.chat_body("bench-chat")}
+    for name, body in bodies.items():
+        with open(os.path.join(d, name + ".json"), "wb") as f:
+            f.write(body)
+    auth = [f"Authorization: Bearer {KEY}"]
+    url = "http://127.0.0.1:{}/v1/chat/completions"
+    direct = os.path.join(d, "direct.json")
+    targets = {
+        "direct": B.Target(url.format(ports["mock"]), direct, auth),
+        "nginx": B.Target(url.format(ports["nginx"]), direct, auth),
+    }
+    for name in gateways:
+        targets[name] = B.Target(url.format(ports[name]), os.path.join(d, "routed.json"), auth)
+    for t in targets.values():
+        t.check()
+    return targets
+
+
+def stop(procs):
+    for proc in procs.values():
+        proc.stop()
