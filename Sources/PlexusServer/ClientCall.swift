@@ -17,12 +17,15 @@ struct ClientCall: Sendable {
     let body: RequestBody
     /// The body when the connection already collected it (else it is read from `body`).
     let wholeBody: ByteBuffer?
+    /// The key the connection's client proved last (nil through the router).
+    let keyMemo: KeyMemo?
 
-    init(head: InboundHead, body: RequestBody, wholeBody: ByteBuffer?) {
+    init(head: InboundHead, body: RequestBody, wholeBody: ByteBuffer?, keyMemo: KeyMemo? = nil) {
         headers = .head(head)
         target = head.target
         self.body = body
         self.wholeBody = wholeBody
+        self.keyMemo = keyMemo
     }
 
     init(_ request: Request) {
@@ -30,6 +33,7 @@ struct ClientCall: Sendable {
         target = request.uri.string
         body = request.body
         wholeBody = nil
+        keyMemo = nil
     }
 
     /// The value of `name` (repeated fields joined with ", ").

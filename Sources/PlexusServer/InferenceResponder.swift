@@ -4,9 +4,10 @@ import NIOCore
 
 /// What the connection loop asks for each request.
 protocol GatewayResponder: Sendable {
-    /// `wholeBody`, when given, is the request's body already collected.
+    /// `wholeBody`, when given, is the request's body already collected; `keyMemo` is the connection's.
     func answer(
-        _ head: InboundHead, body: RequestBody, wholeBody: ByteBuffer?, channel: any Channel, logger: Logger
+        _ head: InboundHead, body: RequestBody, wholeBody: ByteBuffer?, keyMemo: KeyMemo, channel: any Channel,
+        logger: Logger
     ) async throws -> GatewayAnswer
 }
 
@@ -23,12 +24,13 @@ struct InferenceResponder: GatewayResponder, HTTPResponder {
     static let geminiPrefixes = ["/v1beta/models/", "/v1/models/"]
 
     func answer(
-        _ head: InboundHead, body: RequestBody, wholeBody: ByteBuffer?, channel: any Channel, logger: Logger
+        _ head: InboundHead, body: RequestBody, wholeBody: ByteBuffer?, keyMemo: KeyMemo, channel: any Channel,
+        logger: Logger
     ) async throws -> GatewayAnswer {
         if head.method == .post {
             let path = head.path
             let engine = routes.engine
-            let call = { ClientCall(head: head, body: body, wholeBody: wholeBody) }
+            let call = { ClientCall(head: head, body: body, wholeBody: wholeBody, keyMemo: keyMemo) }
             switch path {
             case "/v1/chat/completions": return await engine.handle(call(), proto: .chat)
             case "/v1/messages": return await engine.handle(call(), proto: .messages)

@@ -95,9 +95,12 @@ final class ProxyEngine: Sendable {
             if snapshot.config.server.allowAnonymous { return KeyConfig(name: "anonymous", secret: "") }
             throw PlexusError(.authentication, "missing API key: send it as 'Authorization: Bearer KEY'")
         }
-        guard let key = snapshot.keys.key(forSecret: secret, now: Date()) else {
+        let now = Date()
+        if let key = call.keyMemo?.key(forSecret: secret, in: snapshot, now: now) { return key }
+        guard let key = snapshot.keys.key(forSecret: secret, now: now) else {
             throw PlexusError(.authentication, "invalid API key")
         }
+        call.keyMemo?.remember(secret: secret, in: snapshot, key: key)
         return key
     }
 

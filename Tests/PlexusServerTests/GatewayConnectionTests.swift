@@ -141,6 +141,22 @@ struct GatewayConnectionTests {
     }
 
     /// A request with `Connection: close` gets its answer, then the connection closes.
+    /// The connection remembers the key its client proved, and only that key: another secret on the same
+    /// connection is checked (and refused) as on a fresh one, and the proved key still works after it.
+    @Test func aRememberedKeyServesOnlyItsOwnSecret() async throws {
+        try await TestGateway.with(yaml: Self.yaml()) { gw in
+            try await RawHTTPConnection.open(port: gw.port) { connection in
+                let chat = #"{"model":"fast","messages":[{"role":"user","content":"hi"}]}"#
+                for (key, status) in [(TestGateway.key, 200), (TestGateway.key + "x", 401), ("", 401),
+                                      (TestGateway.key, 200), (String(TestGateway.key.dropLast()) + "?", 401)] {
+                    try await connection.post("/v1/chat/completions", json: chat, key: key)
+                    let reply = try await connection.reply()
+                    #expect(reply.status == status, "key \(key.isEmpty ? "(none)" : "…\(key.suffix(3))"): \(reply.body.prefix(200))")
+                }
+            }
+        }
+    }
+
     @Test func connectionCloseIsHonoured() async throws {
         try await TestGateway.with(yaml: Self.yaml(), timeout: .seconds(20)) { gw in
             let body = #"{"model":"fast","messages":[{"role":"user","content":"hi"}]}"#

@@ -20,6 +20,7 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
         let channel: any Channel
         let connection: HTTPConnection
         let watch: ConnectionWatch
+        let keyMemo = KeyMemo()
     }
 
     let responder: Responder
@@ -64,8 +65,7 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
                 try? await connection.write(.end(nil), flush: true)
                 return connection.close()
             case .request(let head, let body, let whole):
-                let answer = await respond(
-                    to: head, body: body, wholeBody: whole, channel: value.channel, logger: logger)
+                let answer = await respond(to: head, body: body, wholeBody: whole, value: value, logger: logger)
                 do {
                     try await write(answer, to: connection)
                 } catch {
@@ -80,10 +80,11 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
 
     /// The responder's answer; an error it did not turn into one is a 500 (as Hummingbird's application does).
     private func respond(
-        to head: InboundHead, body: RequestBody, wholeBody: ByteBuffer?, channel: any Channel, logger: Logger
+        to head: InboundHead, body: RequestBody, wholeBody: ByteBuffer?, value: Value, logger: Logger
     ) async -> GatewayAnswer {
         do {
-            return try await responder.answer(head, body: body, wholeBody: wholeBody, channel: channel, logger: logger)
+            return try await responder.answer(
+                head, body: body, wholeBody: wholeBody, keyMemo: value.keyMemo, channel: value.channel, logger: logger)
         } catch {
             logger.debug("Unrecognised Error", metadata: ["error.type": "\(error)"])
             return .response(Response(status: .internalServerError, body: .init()))

@@ -1,0 +1,44 @@
+import Foundation
+import PlexusRouting
+import Synchronization
+
+/// The key a connection's client proved last. A keep-alive client sends the same key with every request: with the
+/// same secret (compared in constant time) under the same config, the next request skips the SHA-256 digest and
+/// the pass over every configured key (about 5k instructions). Whether a request hits or misses says only whether
+/// its secret is the one sent before on the same connection, which that client knows; any other secret goes
+/// through `KeyTable` as before.
+final class KeyMemo: Sendable {
+    private struct Entry: Sendable {
+        let secret: [UInt8]
+        let state: GatewayState
+        let key: KeyConfig
+    }
+
+    private let entry = Mutex<Entry?>(nil)
+
+    /// The remembered key when `secret` is the remembered secret under `state` and the key has not expired.
+    func key(forSecret secret: String, in state: GatewayState, now: Date) -> KeyConfig? {
+        var presented = secret
+        let found = presented.withUTF8 { bytes in
+            entry.withLock { e -> KeyConfig? in
+                guard let e, e.state === state, Self.constantTimeEquals(e.secret, bytes) else { return nil }
+                return e.key
+            }
+        }
+        guard let found, !found.isExpired(at: now) else { return nil }
+        return found
+    }
+
+    /// Remembers the key `secret` proved under `state`.
+    func remember(secret: String, in state: GatewayState, key: KeyConfig) {
+        entry.withLock { $0 = Entry(secret: Array(secret.utf8), state: state, key: key) }
+    }
+
+    /// Compares without an early exit once the lengths agree.
+    private static func constantTimeEquals(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        var difference: UInt8 = 0
+        for i in 0..<a.count { difference |= a[i] ^ b[i] }
+        return difference == 0
+    }
+}
