@@ -53,15 +53,19 @@ struct FailoverTests {
         try await withMockServer { port, _ in
             let yaml = twoTargetYAML(port: port, models: Self.aliases("mock:fail=\(status)"))
             try await TestGateway.with(yaml: yaml) { gw in
+                // Cooldowns are read as of just before each request: a slow machine may take longer than the
+                // one-second cooldown to answer, and an expired entry would no longer be listed.
+                let beforeFirst = RoutingState.now()
                 let first = try await gw.chat("pair")
                 #expect(first.status == 200 && first.provider == "b")
-                let entry1 = try #require(gw.gateway.routing.cooldowns(now: RoutingState.now()).first)
+                let entry1 = try #require(gw.gateway.routing.cooldowns(now: beforeFirst).first)
                 #expect(entry1.failures == 1)
                 #expect(abs(entry1.until - entry1.setAt - 1) < 0.01, "initial_seconds")
                 try await Task.sleep(for: .milliseconds(1100))
+                let beforeSecond = RoutingState.now()
                 let second = try await gw.chat("pair")
                 #expect(second.provider == "b")
-                let entry2 = try #require(gw.gateway.routing.cooldowns(now: RoutingState.now()).first)
+                let entry2 = try #require(gw.gateway.routing.cooldowns(now: beforeSecond).first)
                 #expect(entry2.failures == 2)
                 #expect(abs(entry2.until - entry2.setAt - 2) < 0.01, "doubled")
                 #expect(entry2.reason == (status == 529 ? .overloaded : .serverError))
