@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdCore
 import NIOCore
+import PlexusCore
 
 /// An inference call as the engine reads it: its headers, where it was sent, its body. From the connection loop it
 /// wraps the raw head (no `HTTPFields` built unless a trace wants them); from the router, Hummingbird's request.
@@ -36,6 +37,29 @@ struct ClientCall: Sendable {
         keyMemo = nil
     }
 
+    /// The body within `limit` bytes: the one the connection collected as it is, else read from the stream (a
+    /// declared length past the limit is refused before reading).
+    func collectBody(upTo limit: Int) async throws(PlexusError) -> ByteBuffer {
+        if let wholeBody {
+            guard wholeBody.readableBytes <= limit else { throw Self.tooLarge(wholeBody.readableBytes, limit: limit) }
+            return wholeBody
+        }
+        if let length = header(.contentLength).flatMap(Int.init), length > limit {
+            throw Self.tooLarge(length, limit: limit)
+        }
+        do {
+            // From `body`: `Request.collectBody` is mutating, and the copy of the request it needed cost about 2k
+            // instructions; nothing reads the body again.
+            return try await body.collect(upTo: limit)
+        } catch {
+            throw PlexusError(.requestTooLarge, "request body is over the limit of \(limit) bytes")
+        }
+    }
+
+    private static func tooLarge(_ length: Int, limit: Int) -> PlexusError {
+        PlexusError(.requestTooLarge, "request body of \(length) bytes is over the limit of \(limit) bytes")
+    }
+
     /// The value of `name` (repeated fields joined with ", ").
     func header(_ name: HTTPField.Name) -> String? {
         switch headers {
@@ -67,8 +91,5 @@ struct ClientCall: Sendable {
     }
 
     /// The target without its query.
-    var path: Substring {
-        guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target[...] }
-        return target[..<q]
-    }
+    var path: Substring { InboundHead.path(of: target) }
 }

@@ -67,10 +67,7 @@ struct InferenceRoutes {
         else {
             return HTTPResponses.error(PlexusError(.authentication, "missing or invalid API key"), for: proto, requestID: id)
         }
-        let limit = snapshot.config.server.maxBodyBytes
-        let collected = if let whole = call.wholeBody { whole.readableBytes <= limit ? whole : nil }
-            else { try? await call.body.collect(upTo: limit) }
-        guard let body = collected,
+        guard let body = try? await call.collectBody(upTo: snapshot.config.server.maxBodyBytes),
               (try? JSONValue(parsing: body.readableBytesView)) != nil
         else {
             return HTTPResponses.error(PlexusError(.invalidRequest, "the body must be a JSON object"), for: proto, requestID: id)

@@ -21,7 +21,7 @@ final class KeyMemo: Sendable {
         var presented = secret
         let found = presented.withUTF8 { bytes in
             entry.withLock { e -> KeyConfig? in
-                guard let e, e.state === state, Self.constantTimeEquals(e.secret, bytes) else { return nil }
+                guard let e, e.state === state, KeyTable.constantTimeEquals(e.secret, bytes) else { return nil }
                 return e.key
             }
         }
@@ -32,13 +32,5 @@ final class KeyMemo: Sendable {
     /// Remembers the key `secret` proved under `state`.
     func remember(secret: String, in state: GatewayState, key: KeyConfig) {
         entry.withLock { $0 = Entry(secret: Array(secret.utf8), state: state, key: key) }
-    }
-
-    /// Compares without an early exit once the lengths agree.
-    private static func constantTimeEquals(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for i in 0..<a.count { difference |= a[i] ^ b[i] }
-        return difference == 0
     }
 }

@@ -42,13 +42,7 @@ final class ProxyEngine: Sendable {
         do {
             let key = try authenticate(call, snapshot: snapshot)
             record.row.keyName = key.name
-            let limit = snapshot.config.server.maxBodyBytes
-            let bytes: [UInt8]
-            if let wholeBody = call.wholeBody {
-                bytes = try Self.collected(wholeBody, limit: limit)
-            } else {
-                bytes = try await readBody(call, limit: limit)
-            }
+            let bytes = Array(try await call.collectBody(upTo: snapshot.config.server.maxBodyBytes).readableBytesView)
             var inbound = try InboundRequest(bytes: bytes, proto: proto, pathModel: pathModel, pathStream: pathStream)
             inbound.geminiJSONArray = geminiArray
             record.row.streamed = inbound.stream
@@ -102,28 +96,6 @@ final class ProxyEngine: Sendable {
         }
         call.keyMemo?.remember(secret: secret, in: snapshot, key: key)
         return key
-    }
-
-    /// Collects the body within the size limit. From `request.body`: `Request.collectBody` is mutating, and the
-    /// copy of the request it needed cost about 2k instructions; nothing reads the body again.
-    private func readBody(_ call: ClientCall, limit: Int) async throws(PlexusError) -> [UInt8] {
-        if let length = call.header(.contentLength).flatMap(Int.init), length > limit {
-            throw PlexusError(.requestTooLarge, "request body of \(length) bytes is over the limit of \(limit) bytes")
-        }
-        do {
-            var body = try await call.body.collect(upTo: limit)
-            return body.readBytes(length: body.readableBytes) ?? []
-        } catch {
-            throw PlexusError(.requestTooLarge, "request body is over the limit of \(limit) bytes")
-        }
-    }
-
-    /// A body the connection collected, within the size limit.
-    private static func collected(_ body: ByteBuffer, limit: Int) throws(PlexusError) -> [UInt8] {
-        guard body.readableBytes <= limit else {
-            throw PlexusError(.requestTooLarge, "request body of \(body.readableBytes) bytes is over the limit of \(limit) bytes")
-        }
-        return Array(body.readableBytesView)
     }
 
     private func resolve(_ name: String, key: KeyConfig, snapshot: GatewayState, record: inout RequestRecord)

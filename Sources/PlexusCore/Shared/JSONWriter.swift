@@ -50,20 +50,9 @@ public enum JSONWriter {
         }
     }
 
-    /// An integer's decimal digits, without the `String` that `String(n)` builds (token counts, indexes and
-    /// timestamps are most of a translated body's numbers).
+    /// An integer's decimal digits (token counts, indexes and timestamps are most of a translated body's numbers).
     public static func writeInteger(_ n: Int64, into out: inout [UInt8]) {
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: a sign and any Int64
-        withUnsafeMutableBytes(of: &digits) { d in
-            var v = n.magnitude, at = d.count
-            repeat {
-                at -= 1
-                d[at] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
-                v /= 10
-            } while v > 0
-            if n < 0 { at -= 1; d[at] = UInt8(ascii: "-") }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[at...]))
-        }
+        DecimalDigits.withDigits(of: n) { out.append(contentsOf: $0) }
     }
 
     private static func append(_ literal: StaticString, to out: inout [UInt8]) {

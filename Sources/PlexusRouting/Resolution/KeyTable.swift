@@ -57,11 +57,13 @@ public struct KeyTable: Sendable {
         return nil
     }
 
-    /// Compares without an early exit, so timing does not reveal how many leading bytes matched.
-    public static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    /// Compares without an early exit once the lengths agree, so timing does not reveal how many leading bytes
+    /// matched. Inlinable: callers in other modules get it specialised for their collections.
+    @inlinable
+    public static func constantTimeEquals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
         guard a.count == b.count else { return false }
         var difference: UInt8 = 0
-        for i in a.indices { difference |= a[i] ^ b[i] }
+        for (x, y) in zip(a, b) { difference |= x ^ y }
         return difference == 0
     }
 }

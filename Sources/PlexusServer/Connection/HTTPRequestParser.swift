@@ -81,8 +81,9 @@ private struct RequestHead {
     var framing = HTTPBodyReader.Framing.length(0)
 
     init(_ b: UnsafeRawBufferPointer, bytes: ByteBuffer, limits: HTTPRequestParser.Limits) throws(HTTPParserError) {
-        head = InboundHead(method: .get, target: "/", bytes: bytes)
-        head.spans.reserveCapacity(12)
+        head = InboundHead(method: .get, target: "/", fields: HeaderFields(bytes: bytes, spans: []))
+        var spans: [HeaderFields.Span] = []
+        spans.reserveCapacity(12)
         var first = true, count = 0, framingHeaders = HTTPFramingHeaders()
         let base = b.baseAddress!
         do {
@@ -101,13 +102,13 @@ private struct RequestHead {
                 }
                 try framingHeaders.read(name: name, value: value)
                 if HTTPWire.named(name, "expect"), HTTPWire.named(value, "100-continue") { answer.expectsContinue = true }
-                let n = name.baseAddress! - base, v = (value.baseAddress ?? name.baseAddress!) - base
-                head.spans.append(InboundHead.Span(name: n..<(n + name.count), value: v..<(v + value.count)))
+                spans.append(HeaderFields.Span(name: name, value: value, in: base))
             }
         } catch {
             throw first ? .invalidMethod : .invalidHeaderToken
         }
         guard !first else { throw .invalidMethod }
+        head.fields = HeaderFields(bytes: bytes, spans: spans)
         if framingHeaders.coded {
             // A coding other than chunked, or a length beside it, leaves the body's end unknowable: refuse.
             guard framingHeaders.chunked, framingHeaders.length == nil else { throw .invalidContentLength }

@@ -2,6 +2,7 @@ import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
+import PlexusCore
 import PlexusUpstream
 
 /// HTTP/1.1 for the gateway's connections: bytes to `ServerRequestPart`s, `ServerResponsePart`s to bytes.
@@ -136,7 +137,7 @@ struct HTTPServerCodec {
         let answer = informational ? (answers.first ?? .init()) : (answers.popFirst() ?? .init())
         var out: [UInt8] = []
         out.reserveCapacity(512)
-        statusLine(response.status, into: &out)
+        Self.statusLine(response.status) { out.append(contentsOf: $0) }
         var hasLength = false, hasCoding = false, hasDate = false, hasServer = false
         for field in response.headerFields {
             // By length first: four string comparisons per field measured about 150 instructions each.
@@ -195,15 +196,7 @@ struct HTTPServerCodec {
         var buffer = allocator.buffer(capacity: headSize + (bodiless ? 0 : answer.body.readableBytes))
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: headSize) { raw in
             var w = RawByteWriter(raw)
-            if code == 200 {
-                w.write("HTTP/1.1 200 OK\r\n")
-            } else {
-                w.write("HTTP/1.1 ")
-                w.write(decimal: code)
-                w.write(" ")
-                w.write(utf8: answer.status.reasonPhrase)
-                w.write("\r\n")
-            }
+            Self.statusLine(answer.status) { w.write($0) }
             answer.fields.withUnsafeBytes { w.write($0) }
             w.write("content-length: ")
             w.write(decimal: answer.body.readableBytes)
@@ -222,16 +215,18 @@ struct HTTPServerCodec {
         return buffer
     }
 
-    private func statusLine(_ status: HTTPResponse.Status, into out: inout [UInt8]) {
-        if status.code == 200 {
-            out.append(literal: "HTTP/1.1 200 OK\r\n")
-        } else {
-            out.append(literal: "HTTP/1.1 ")
-            out.append(utf8: String(status.code))
-            out.append(literal: " ")
-            out.append(utf8: status.reasonPhrase)
-            out.append(literal: "\r\n")
+    /// `HTTP/1.1 CODE REASON` and its CRLF, piece by piece into `sink` (an array or a `RawByteWriter`).
+    private static func statusLine(_ status: HTTPResponse.Status, _ sink: (UnsafeRawBufferPointer) -> Void) {
+        func literal(_ text: StaticString) {
+            sink(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
         }
+        if status.code == 200 { return literal("HTTP/1.1 200 OK\r\n") }
+        literal("HTTP/1.1 ")
+        DecimalDigits.withDigits(of: Int64(status.code), sink)
+        literal(" ")
+        var reason = status.reasonPhrase
+        reason.withUTF8 { sink(UnsafeRawBufferPointer($0)) }
+        literal("\r\n")
     }
 
     private static func write(_ field: HTTPField, into out: inout ByteBuffer) {

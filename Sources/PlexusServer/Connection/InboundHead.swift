@@ -6,12 +6,6 @@ import PlexusUpstream
 /// into the head's bytes. `HTTPFields` are built only when something needs them all (the router's routes, a debug
 /// trace): building them cost about 2k instructions a field, and API clients send ten or more.
 struct InboundHead: Sendable {
-    /// Where one field's name and value lie in `bytes`.
-    struct Span: Sendable {
-        var name: Range<Int>
-        var value: Range<Int>
-    }
-
     var method: HTTPRequest.Method
     /// The origin-form target: path and query.
     var target: String
@@ -19,69 +13,34 @@ struct InboundHead: Sendable {
     var authority: String?
     /// The connection closes after the answer: `Connection: close`, or HTTP/1.0 without keep-alive.
     var closeAfter = false
-    /// The head's bytes (a slice of what was read).
-    let bytes: ByteBuffer
-    var spans: [Span] = []
+    /// The other header fields, as offsets into the head's bytes.
+    var fields: HeaderFields
 
     /// The target without its query.
-    var path: Substring {
+    var path: Substring { Self.path(of: target) }
+
+    /// `target` without its query.
+    static func path(of target: String) -> Substring {
         guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target[...] }
         return target[..<q]
     }
 
     /// The value of the field `name`; repeated fields joined with ", " (as `HTTPFields` does).
-    func value(of name: HTTPField.Name) -> String? {
-        guard let first = firstIndex(of: name) else { return nil }
-        guard firstIndex(of: name, after: first) != nil else { return string(spans[first].value) }
-        return values(of: name).joined(separator: ", ")
-    }
+    func value(of name: HTTPField.Name) -> String? { fields.value(lowercase: name.canonicalName) }
 
     /// Every value of the field `name`, in order.
-    func values(of name: HTTPField.Name) -> [String] {
-        var found: [String] = []
-        var at = firstIndex(of: name)
-        while let i = at {
-            found.append(string(spans[i].value))
-            at = firstIndex(of: name, after: i)
-        }
-        return found
-    }
-
-    /// The index of the first span after `after` whose name is `name` (compared without building strings).
-    private func firstIndex(of name: HTTPField.Name, after: Int = -1) -> Int? {
-        var lower = name.canonicalName
-        return lower.withUTF8 { lower in
-            bytes.withUnsafeReadableBytes { b in
-                var i = after + 1
-                while i < spans.count {
-                    let span = spans[i]
-                    let name = UnsafeRawBufferPointer(rebasing: b[span.name])
-                    if name.count == lower.count, Self.equalsLowercase(name, lower) { return i }
-                    i += 1
-                }
-                return nil
-            }
-        }
-    }
-
-    private func string(_ range: Range<Int>) -> String {
-        bytes.withUnsafeReadableBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[range]), as: UTF8.self) }
-    }
+    func values(of name: HTTPField.Name) -> [String] { fields.values(lowercase: name.canonicalName) }
 
     /// The fields as `HTTPFields` (with `Connection: close` when the connection closes after the answer).
     var headerFields: HTTPFields {
-        var fields: [HTTPField] = []
-        fields.reserveCapacity(spans.count + 1)
-        bytes.withUnsafeReadableBytes { b in
-            for span in spans {
-                let name = UnsafeRawBufferPointer(rebasing: b[span.name])
-                // Checked as a token when the head was read, so the name is valid.
-                guard let fieldName = Self.knownName(name) ?? HTTPField.Name(String(decoding: name, as: UTF8.self))
-                else { continue }
-                fields.append(Self.field(fieldName, UnsafeRawBufferPointer(rebasing: b[span.value])))
-            }
+        var made: [HTTPField] = []
+        fields.forEach { name, value in
+            // Checked as a token when the head was read, so the name is valid.
+            guard let fieldName = Self.knownName(name) ?? HTTPField.Name(String(decoding: name, as: UTF8.self))
+            else { return }
+            made.append(Self.field(fieldName, value))
         }
-        var result = HTTPFields(fields)
+        var result = HTTPFields(made)
         if closeAfter { result[.connection] = "close" }
         return result
     }
@@ -111,14 +70,5 @@ struct InboundHead: Sendable {
         case 15 where HTTPWire.named(b, "accept-encoding"): .acceptEncoding
         default: nil
         }
-    }
-
-    /// Whether `name` spells `lowercase`, ignoring ASCII case.
-    static func equalsLowercase(_ name: UnsafeRawBufferPointer, _ lowercase: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard name.count == lowercase.count else { return false }
-        for k in 0..<name.count where (name[k] >= 0x41 && name[k] <= 0x5a ? name[k] | 0x20 : name[k]) != lowercase[k] {
-            return false
-        }
-        return true
     }
 }

@@ -53,8 +53,7 @@ struct HTTPResponseHead {
     /// A header; the framing ones are read as they pass.
     private mutating func header(_ line: UnsafeRawBufferPointer, base: UnsafeRawPointer) throws(HTTPWireError) {
         let (name, value) = try HTTPWire.header(line)
-        let n = name.baseAddress! - base, v = (value.baseAddress ?? name.baseAddress!) - base
-        spans.append(HeaderFields.Span(name: n..<(n + name.count), value: v..<(v + value.count)))
+        spans.append(HeaderFields.Span(name: name, value: value, in: base))
         try framingHeaders.read(name: name, value: value)
     }
 }

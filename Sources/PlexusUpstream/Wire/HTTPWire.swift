@@ -138,9 +138,13 @@ public enum HTTPWire {
 
     /// Whether `b` is `lowercase`, ignoring ASCII case.
     public static func named(_ b: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
-        guard b.count == lowercase.utf8CodeUnitCount else { return false }
-        let p = lowercase.utf8Start
-        for k in 0..<b.count where (b[k] >= 0x41 && b[k] <= 0x5a ? b[k] | 0x20 : b[k]) != p[k] { return false }
+        named(b, lowercase: UnsafeBufferPointer(start: lowercase.utf8Start, count: lowercase.utf8CodeUnitCount))
+    }
+
+    /// Whether `b` is `lowercase` (bytes of a lower-case name), ignoring ASCII case.
+    public static func named(_ b: UnsafeRawBufferPointer, lowercase: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard b.count == lowercase.count else { return false }
+        for k in 0..<b.count where (b[k] >= 0x41 && b[k] <= 0x5a ? b[k] | 0x20 : b[k]) != lowercase[k] { return false }
         return true
     }
 

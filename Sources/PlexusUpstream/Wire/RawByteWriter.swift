@@ -1,3 +1,5 @@
+import PlexusCore
+
 /// Fills memory sized in advance, one copy per piece: an `Array.append` measured about 100 instructions a piece,
 /// a `ByteBuffer` write about 200, and a head is twenty pieces. Every write checks that it fits.
 public struct RawByteWriter {
@@ -30,16 +32,7 @@ public struct RawByteWriter {
     /// A non-negative integer in decimal.
     public mutating func write(decimal value: Int) {
         precondition(value >= 0)
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for any Int
-        withUnsafeMutableBytes(of: &digits) { d in
-            var v = value, at = d.count
-            repeat {
-                at -= 1
-                d[at] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
-                v /= 10
-            } while v > 0
-            write(UnsafeRawBufferPointer(rebasing: d[at...]))
-        }
+        DecimalDigits.withDigits(of: Int64(value)) { write($0) }
     }
 
     /// `name` (with its `: `), `value` made legal, CRLF.
