@@ -3,8 +3,9 @@ import PlexusCore
 import PlexusRouting
 import PlexusUpstream
 
-/// How one attempt talks to one candidate: which protocol, which body, how answers come back.
-struct AttemptPlan: Sendable {
+/// How one attempt talks to one candidate: which protocol, which body, how answers come back. A class: the
+/// attempt's context, the bookkeeping and the relays share one plan rather than copy it.
+final class AttemptPlan: Sendable {
     let candidate: Candidate
     let clientProtocol: APIProtocol
     let targetProtocol: APIProtocol

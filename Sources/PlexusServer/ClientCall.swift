@@ -68,6 +68,17 @@ struct ClientCall: Sendable {
         }
     }
 
+    /// Calls `body` with the bytes of `name`'s value (nil when absent; repeated fields joined with ", ").
+    func withHeader<R>(_ name: HTTPField.Name, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+        switch headers {
+        case .head(let head):
+            return head.fields.withValue(lowercase: name.canonicalName, body)
+        case .fields(let fields):
+            guard var value = fields.value(of: name) else { return body(nil) }
+            return value.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        }
+    }
+
     /// Every value of `name`, in order.
     func headers(named name: HTTPField.Name) -> [String] {
         switch headers {

@@ -17,20 +17,17 @@ final class KeyMemo: Sendable {
     private let entry = Mutex<Entry?>(nil)
 
     /// The remembered key when `secret` is the remembered secret under `state` and the key has not expired.
-    func key(forSecret secret: String, in state: GatewayState, now: Date) -> KeyConfig? {
-        var presented = secret
-        let found = presented.withUTF8 { bytes in
-            entry.withLock { e -> KeyConfig? in
-                guard let e, e.state === state, KeyTable.constantTimeEquals(e.secret, bytes) else { return nil }
-                return e.key
-            }
+    func key(forSecret secret: some Collection<UInt8>, in state: GatewayState, now: Date) -> KeyConfig? {
+        let found = entry.withLock { e -> KeyConfig? in
+            guard let e, e.state === state, KeyTable.constantTimeEquals(e.secret, secret) else { return nil }
+            return e.key
         }
         guard let found, !found.isExpired(at: now) else { return nil }
         return found
     }
 
     /// Remembers the key `secret` proved under `state`.
-    func remember(secret: String, in state: GatewayState, key: KeyConfig) {
-        entry.withLock { $0 = Entry(secret: Array(secret.utf8), state: state, key: key) }
+    func remember(secret: some Collection<UInt8>, in state: GatewayState, key: KeyConfig) {
+        entry.withLock { $0 = Entry(secret: Array(secret), state: state, key: key) }
     }
 }

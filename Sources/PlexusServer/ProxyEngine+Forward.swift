@@ -105,7 +105,8 @@ extension ProxyEngine {
 }
 
 /// Everything one attempt needs.
-struct AttemptContext: Sendable {
+/// A class: the relays and the bookkeeping after the answer share it rather than copy it.
+final class AttemptContext: Sendable {
     let plan: AttemptPlan
     let inbound: InboundRequest
     let snapshot: GatewayState
@@ -115,6 +116,16 @@ struct AttemptContext: Sendable {
     /// The sticky-session key of the conversation, when sticky sessions are on.
     let conversation: UInt64?
     let started = ContinuousClock.now
+
+    init(plan: AttemptPlan, inbound: InboundRequest, snapshot: GatewayState, forwardedHeaders: [(String, String)],
+         firstByteTimeout: Duration, conversation: UInt64?) {
+        self.plan = plan
+        self.inbound = inbound
+        self.snapshot = snapshot
+        self.forwardedHeaders = forwardedHeaders
+        self.firstByteTimeout = firstByteTimeout
+        self.conversation = conversation
+    }
 }
 
 extension RequestRecord {

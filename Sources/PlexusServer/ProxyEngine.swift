@@ -84,18 +84,31 @@ final class ProxyEngine: Sendable {
     /// The client header passed on to Anthropic upstreams (beta features the client opted into).
     static let anthropicBeta = HTTPField.Name("anthropic-beta")!
 
+    /// What the client's credentials proved.
+    private enum Proof {
+        case none, invalid, key(KeyConfig)
+    }
+
     private func authenticate(_ call: ClientCall, snapshot: GatewayState) throws(PlexusError) -> KeyConfig {
-        guard let secret = ClientCredentials.secret(from: call) else {
+        let now = Date()
+        let proof = ClientCredentials.withSecret(from: call) { secret -> Proof in
+            guard let secret else { return .none }
+            if let key = call.keyMemo?.key(forSecret: secret, in: snapshot, now: now) { return .key(key) }
+            guard let key = snapshot.keys.key(forSecret: String(decoding: secret, as: UTF8.self), now: now) else {
+                return .invalid
+            }
+            call.keyMemo?.remember(secret: secret, in: snapshot, key: key)
+            return .key(key)
+        }
+        switch proof {
+        case .key(let key):
+            return key
+        case .none:
             if snapshot.config.server.allowAnonymous { return KeyConfig(name: "anonymous", secret: "") }
             throw PlexusError(.authentication, "missing API key: send it as 'Authorization: Bearer KEY'")
-        }
-        let now = Date()
-        if let key = call.keyMemo?.key(forSecret: secret, in: snapshot, now: now) { return key }
-        guard let key = snapshot.keys.key(forSecret: secret, now: now) else {
+        case .invalid:
             throw PlexusError(.authentication, "invalid API key")
         }
-        call.keyMemo?.remember(secret: secret, in: snapshot, key: key)
-        return key
     }
 
     private func resolve(_ name: String, key: KeyConfig, snapshot: GatewayState, record: inout RequestRecord)

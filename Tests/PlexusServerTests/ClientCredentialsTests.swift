@@ -11,7 +11,11 @@ struct ClientCredentialsTests {
         ("Bear er sk", nil), (" Bearer sk-1", nil), ("Bearer ключ", "ключ"),
     ] as [(String, String?)])
     func bearerToken(header: String, token: String?) {
-        #expect(ClientCredentials.bearer(header) == token)
+        var header = header
+        let found = header.withUTF8 { b in
+            ClientCredentials.bearer(UnsafeRawBufferPointer(b)).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(found == token)
     }
 
     @Test func valueOfAFieldIsTheSubscriptsValue() {

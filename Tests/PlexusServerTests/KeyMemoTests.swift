@@ -16,21 +16,21 @@ struct KeyMemoTests {
         let state = try Self.state()
         let now = Date()
         let key = KeyConfig(name: "k", secret: "s3cret")
-        #expect(memo.key(forSecret: "s3cret", in: state, now: now) == nil, "nothing remembered yet")
-        memo.remember(secret: "s3cret", in: state, key: key)
-        #expect(memo.key(forSecret: "s3cret", in: state, now: now) == key)
-        #expect(memo.key(forSecret: "s3creT", in: state, now: now) == nil)
-        #expect(memo.key(forSecret: "s3cre", in: state, now: now) == nil)
-        #expect(memo.key(forSecret: "s3cret ", in: state, now: now) == nil)
-        #expect(memo.key(forSecret: "s3cret", in: try Self.state(), now: now) == nil, "a reloaded config looks again")
+        #expect(memo.key(forSecret: "s3cret".utf8, in: state, now: now) == nil, "nothing remembered yet")
+        memo.remember(secret: "s3cret".utf8, in: state, key: key)
+        #expect(memo.key(forSecret: "s3cret".utf8, in: state, now: now) == key)
+        #expect(memo.key(forSecret: "s3creT".utf8, in: state, now: now) == nil)
+        #expect(memo.key(forSecret: "s3cre".utf8, in: state, now: now) == nil)
+        #expect(memo.key(forSecret: "s3cret ".utf8, in: state, now: now) == nil)
+        #expect(memo.key(forSecret: "s3cret".utf8, in: try Self.state(), now: now) == nil, "a reloaded config looks again")
     }
 
     @Test func anExpiredKeyIsNotServed() throws {
         let memo = KeyMemo()
         let state = try Self.state()
         let expires = Date(timeIntervalSince1970: 2_000_000_000)
-        memo.remember(secret: "s3cret", in: state, key: KeyConfig(name: "k", secret: "s3cret", expiresAt: expires))
-        #expect(memo.key(forSecret: "s3cret", in: state, now: expires.addingTimeInterval(-1)) != nil)
-        #expect(memo.key(forSecret: "s3cret", in: state, now: expires) == nil)
+        memo.remember(secret: "s3cret".utf8, in: state, key: KeyConfig(name: "k", secret: "s3cret", expiresAt: expires))
+        #expect(memo.key(forSecret: "s3cret".utf8, in: state, now: expires.addingTimeInterval(-1)) != nil)
+        #expect(memo.key(forSecret: "s3cret".utf8, in: state, now: expires) == nil)
     }
 }

@@ -1,29 +1,55 @@
 import PlexusCore
 
 /// A target that can serve a request, with everything needed to reach it.
+///
+/// Immutable and shared: a request copies its candidates into the plan, the context and the usage record, and a
+/// copy is one reference (the provider's settings alone hold a dozen strings and collections).
 public struct Candidate: Sendable, Equatable {
-    public var target: TargetID
-    public var provider: ProviderConfig
+    @usableFromInline
+    final class Storage: Sendable {
+        @usableFromInline let target: TargetID
+        @usableFromInline let provider: ProviderConfig
+        @usableFromInline let weight: Double
+        @usableFromInline let protocols: [APIProtocol]
+        @usableFromInline let baseURLs: [APIProtocol: String]
+        @usableFromInline let pricing: ModelPricing?
+
+        init(provider: ProviderConfig, model: String, weight: Double) {
+            let protocols = provider.protocols(forModel: model)
+            self.target = TargetID(provider: provider.name, model: model)
+            self.provider = provider
+            self.weight = weight
+            self.protocols = protocols
+            self.baseURLs = provider.baseURLs.filter { protocols.contains($0.key) }
+            self.pricing = provider.model(named: model)?.pricing
+        }
+    }
+
+    @usableFromInline let storage: Storage
+
+    // Inlinable, so `candidate.provider.name` elsewhere reads the one field, not a copy of the whole provider.
+    @inlinable public var target: TargetID { storage.target }
+    @inlinable public var provider: ProviderConfig { storage.provider }
     /// Weight for the random selector.
-    public var weight: Double
+    @inlinable public var weight: Double { storage.weight }
     /// Protocols the model is reachable by (its `access_via`, else the provider's), in `APIProtocol` order.
-    public var protocols: [APIProtocol]
+    @inlinable public var protocols: [APIProtocol] { storage.protocols }
     /// Base URL per reachable protocol.
-    public var baseURLs: [APIProtocol: String]
+    @inlinable public var baseURLs: [APIProtocol: String] { storage.baseURLs }
     /// `nil` when unpriced (cost unknown).
-    public var pricing: ModelPricing?
+    @inlinable public var pricing: ModelPricing? { storage.pricing }
 
     /// Builds the candidate for `model` on `provider`.
     public init(provider: ProviderConfig, model: String, weight: Double = 1) {
-        let protocols = provider.protocols(forModel: model)
-        self.target = TargetID(provider: provider.name, model: model)
-        self.provider = provider
-        self.weight = weight
-        self.protocols = protocols
-        self.baseURLs = provider.baseURLs.filter { protocols.contains($0.key) }
-        self.pricing = provider.model(named: model)?.pricing
+        storage = Storage(provider: provider, model: model, weight: weight)
     }
 
     /// Whether the client's protocol can be passed through unchanged.
     public func speaks(_ proto: APIProtocol) -> Bool { baseURLs[proto] != nil }
+
+    public static func == (a: Candidate, b: Candidate) -> Bool {
+        a.storage === b.storage
+            || (a.target == b.target && a.provider == b.provider && a.weight == b.weight && a.protocols == b.protocols
+                && a.baseURLs == b.baseURLs && a.pricing == b.pricing)
+    }
 }

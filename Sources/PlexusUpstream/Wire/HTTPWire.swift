@@ -1,5 +1,11 @@
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// HTTP/1.1 syntax on raw bytes (RFC 9110, 9112), shared by the client's and the server's parsers.
 public enum HTTPWire {
     /// Longest head (start line plus headers), and longest chunk-size or trailer line, accepted.
@@ -62,14 +68,12 @@ public enum HTTPWire {
     /// The length of the head including its blank line (CRLF CRLF, or bare LFs), when it is all there.
     public static func headEnd(_ b: UnsafeRawBufferPointer) -> Int? {
         var i = 0
-        while i < b.count {
-            if b[i] == 0x0A {
-                var next = i + 1
-                if next < b.count, b[next] == 0x0D { next += 1 }
-                guard next < b.count else { return nil }
-                if b[next] == 0x0A { return next + 1 }
-            }
-            i += 1
+        while let lf = lineFeed(in: b, from: i) {
+            var next = lf + 1
+            if next < b.count, b[next] == 0x0D { next += 1 }
+            guard next < b.count else { return nil }
+            if b[next] == 0x0A { return next + 1 }
+            i = lf + 1
         }
         return nil
     }
@@ -80,14 +84,21 @@ public enum HTTPWire {
     ) throws(HTTPWireError) {
         var start = 0
         while start < b.count {
-            var end = start
-            while end < b.count, b[end] != 0x0A { end += 1 }
+            let end = lineFeed(in: b, from: start) ?? b.count
             var stop = end
             if stop > start, b[stop - 1] == 0x0D { stop -= 1 }
             if stop == start { return }  // the blank line
             try body(UnsafeRawBufferPointer(rebasing: b[start..<stop]))
             start = end + 1
         }
+    }
+
+    /// The offset of the first LF at or after `start` (memchr: heads are read for every request and answer).
+    static func lineFeed(in b: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < b.count, let base = b.baseAddress, let hit = memchr(base + start, 0x0A, b.count - start) else {
+            return nil
+        }
+        return UnsafeRawPointer(hit) - base
     }
 
     /// A header line split into its name and its value (surrounding spaces and tabs trimmed), both checked.
@@ -101,7 +112,7 @@ public enum HTTPWire {
         var from = colon + 1, to = b.count
         while from < to, b[from] == 0x20 || b[from] == 0x09 { from += 1 }
         while to > from, b[to - 1] == 0x20 || b[to - 1] == 0x09 { to -= 1 }
-        for k in from..<to where !isFieldValueByte(b[k]) { throw HTTPWireError("invalid header value") }
+        guard isFieldValue(UnsafeRawBufferPointer(rebasing: b[from..<to])) else { throw HTTPWireError("invalid header value") }
         return (UnsafeRawBufferPointer(rebasing: b[..<colon]), UnsafeRawBufferPointer(rebasing: b[from..<to]))
     }
 
@@ -123,17 +134,30 @@ public enum HTTPWire {
     /// A byte a field value may hold: no control byte but the tab (so no line break can split a message).
     public static func isFieldValueByte(_ b: UInt8) -> Bool { (b >= 0x20 && b != 0x7f) || b == 0x09 }
 
-    /// RFC 9110 token characters.
-    public static func isTokenByte(_ b: UInt8) -> Bool {
-        switch b {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-            true
-        case UInt8(ascii: "!"), UInt8(ascii: "#"), UInt8(ascii: "$"), UInt8(ascii: "%"), UInt8(ascii: "&"),
-             UInt8(ascii: "'"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "."),
-             UInt8(ascii: "^"), UInt8(ascii: "_"), UInt8(ascii: "`"), UInt8(ascii: "|"), UInt8(ascii: "~"):
-            true
-        default: false
+    /// Whether every byte of `b` may stand in a field value. Eight bytes at a time: a word with no byte below 0x20
+    /// and none equal to 0x7f is fine as it is; only a word with one (a tab, or a bad byte) is looked at bytewise.
+    public static func isFieldValue(_ b: UnsafeRawBufferPointer) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var at = 0
+        while at + 8 <= b.count {
+            let word = b.loadUnaligned(fromByteOffset: at, as: UInt64.self)
+            let del = word ^ (ones &* 0x7f)
+            // A lane below 0x20, or a lane equal to 0x7f (zero after the xor), keeps its high bit.
+            let marks = ((word &- ones &* 0x20) & ~word) | ((del &- ones) & ~del)
+            if marks & highs != 0 {
+                for k in at..<(at + 8) where !isFieldValueByte(b[k]) { return false }
+            }
+            at += 8
         }
+        for k in at..<b.count where !isFieldValueByte(b[k]) { return false }
+        return true
+    }
+
+    /// RFC 9110 token characters: `!#$%&'*+-.^_`|~`, digits and letters, as bits of two masks.
+    @inline(__always)
+    public static func isTokenByte(_ b: UInt8) -> Bool {
+        if b < 64 { return (0x03ff_6cfa_0000_0000 as UInt64) >> UInt64(b) & 1 == 1 }
+        return b < 128 && (0x57ff_ffff_c7ff_fffe as UInt64) >> UInt64(b - 64) & 1 == 1
     }
 
     /// Whether `b` is `lowercase`, ignoring ASCII case.

@@ -76,6 +76,17 @@ public struct HeaderFields: Sendable {
         return values(lowercase: lowercase).joined(separator: ", ")
     }
 
+    /// Calls `body` with the value bytes of the field `lowercase` (nil when absent): one field's bytes as they
+    /// arrived, no string made; repeated fields joined with ", " as in `value(lowercase:)`.
+    public func withValue<R>(lowercase: String, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+        guard let first = index(of: lowercase, after: -1) else { return body(nil) }
+        guard index(of: lowercase, after: first) == nil else {
+            var joined = values(lowercase: lowercase).joined(separator: ", ")
+            return joined.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        }
+        return bytes.withUnsafeReadableBytes { b in body(UnsafeRawBufferPointer(rebasing: b[spans[first].value])) }
+    }
+
     /// Every value of the field `lowercase` (its name in lower case), in order.
     public func values(lowercase: String) -> [String] {
         var found: [String] = []
