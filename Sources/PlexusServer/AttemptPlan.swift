@@ -34,10 +34,11 @@ final class AttemptPlan: Sendable {
 
     /// URL and headers for this attempt; `forwarding` are client headers the target's protocol may take.
     func endpoint(forwarding: [(String, String)]) -> (url: String, headers: [(String, String)]) {
-        let provider = candidate.provider
+        // Field by field: `let provider = candidate.provider` copied the whole provider for every attempt.
         let endpoint = Endpoint(
-            baseURL: provider.baseURLs[targetProtocol] ?? "", apiKey: provider.apiKey,
-            extraHeaders: provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+            baseURL: candidate.provider.baseURLs[targetProtocol] ?? "", apiKey: candidate.provider.apiKey,
+            extraHeaders: candidate.provider.headers.isEmpty ? []
+                : candidate.provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         return (endpoint.url(for: targetProtocol, model: candidate.target.model, stream: stream),
                 endpoint.headers(for: targetProtocol, passing: forwarding))
     }

@@ -16,7 +16,7 @@ extension ProxyEngine {
         record.trace?.upstreamRequest(url: endpoint.url, headers: endpoint.headers, body: plan.body)
         let response: UpstreamResponse
         do {
-            response = try await transports.transport(for: plan.candidate.provider)
+            response = try await transports.transport(mock: plan.candidate.isMock)
                 .send(upstreamRequest, firstByteTimeout: context.firstByteTimeout)
         } catch {
             return .retry(AttemptFailure(transport: error, provider: plan.candidate.provider.name))

@@ -13,8 +13,9 @@ struct Transports: Sendable {
         mock = MockTransport(upstream: MockUpstream())
     }
 
-    func transport(for provider: ProviderConfig) -> any UpstreamTransport {
-        provider.isMock ? mock : http
+    /// The mock for a `mock://` provider (`ProviderConfig.isMock`), else real HTTP.
+    func transport(mock: Bool) -> any UpstreamTransport {
+        mock ? self.mock : http
     }
 
     func shutdown() async throws {

@@ -79,8 +79,7 @@ struct ChatPassthroughTests {
                 // ...but the upstream was asked for it.
                 let sentJSON = await upstream.stats.lastRequestJSON(for: "mock:tokens=12,tps=8") ?? .null
                 #expect(sentJSON["stream_options"]?["include_usage"]?.boolValue == true)
-                await gw.gateway.usageWriter.flush()
-                let rows = try await gw.gateway.store.recent(limit: 5)
+                let rows = try await gw.rows(5)
                 #expect(rows.first?.streamed == true)
                 #expect(rows.first?.tokens.output == 12)
                 #expect(rows.first?.ttftMs != nil)
@@ -151,8 +150,7 @@ struct ChatPassthroughTests {
                 let message = json["error"]?["message"]?.stringValue ?? ""
                 #expect(message.contains("slow") && message.contains("fast"))
             }
-            await gw.gateway.usageWriter.flush()
-            let rows = try await gw.gateway.store.recent(limit: 5)
+            let rows = try await gw.rows(5)
             #expect(rows.count == 1)
             #expect(rows.first?.outcome == .error)
             #expect(rows.first?.httpStatus == status)

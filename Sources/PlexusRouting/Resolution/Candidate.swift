@@ -13,6 +13,7 @@ public struct Candidate: Sendable, Equatable {
         @usableFromInline let protocols: [APIProtocol]
         @usableFromInline let baseURLs: [APIProtocol: String]
         @usableFromInline let pricing: ModelPricing?
+        @usableFromInline let isMock: Bool
 
         init(provider: ProviderConfig, model: String, weight: Double) {
             let protocols = provider.protocols(forModel: model)
@@ -22,6 +23,7 @@ public struct Candidate: Sendable, Equatable {
             self.protocols = protocols
             self.baseURLs = provider.baseURLs.filter { protocols.contains($0.key) }
             self.pricing = provider.model(named: model)?.pricing
+            self.isMock = provider.isMock
         }
     }
 
@@ -38,6 +40,8 @@ public struct Candidate: Sendable, Equatable {
     @inlinable public var baseURLs: [APIProtocol: String] { storage.baseURLs }
     /// `nil` when unpriced (cost unknown).
     @inlinable public var pricing: ModelPricing? { storage.pricing }
+    /// Whether the provider is the in-process mock (`ProviderConfig.isMock`, worked out once).
+    @inlinable public var isMock: Bool { storage.isMock }
 
     /// Builds the candidate for `model` on `provider`.
     public init(provider: ProviderConfig, model: String, weight: Double = 1) {

@@ -76,12 +76,19 @@ struct HTTPRequestParser {
 
 /// One request head read from its bytes.
 private struct RequestHead {
-    var head: InboundHead
+    var head: InboundHead {
+        InboundHead(method: method, target: target, authority: authority, closeAfter: closeAfter, fields: fields)
+    }
     var answer = HTTPRequestParser.Answer()
     var framing = HTTPBodyReader.Framing.length(0)
+    private var method = HTTPRequest.Method.get
+    private var target = "/"
+    private var authority: String?
+    private var closeAfter = false
+    private var fields: HeaderFields
 
     init(_ b: UnsafeRawBufferPointer, bytes: ByteBuffer, limits: HTTPRequestParser.Limits) throws(HTTPParserError) {
-        head = InboundHead(method: .get, target: "/", fields: HeaderFields(bytes: bytes, spans: []))
+        fields = HeaderFields(bytes: bytes, spans: [])
         var spans: [HeaderFields.Span] = []
         spans.reserveCapacity(12)
         var first = true, count = 0, framingHeaders = HTTPFramingHeaders()
@@ -96,8 +103,8 @@ private struct RequestHead {
                 count += 1
                 guard count <= limits.maxHeaderFields else { throw HTTPWireError("too many header fields") }
                 let (name, value) = try HTTPWire.header(line)
-                if HTTPWire.named(name, "host"), head.authority == nil {
-                    head.authority = String(decoding: value, as: UTF8.self)
+                if HTTPWire.named(name, "host"), authority == nil {
+                    authority = String(decoding: value, as: UTF8.self)
                     return
                 }
                 try framingHeaders.read(name: name, value: value)
@@ -108,7 +115,7 @@ private struct RequestHead {
             throw first ? .invalidMethod : .invalidHeaderToken
         }
         guard !first else { throw .invalidMethod }
-        head.fields = HeaderFields(bytes: bytes, spans: spans)
+        fields = HeaderFields(bytes: bytes, spans: spans)
         if framingHeaders.coded {
             // A coding other than chunked, or a length beside it, leaves the body's end unknowable: refuse.
             guard framingHeaders.chunked, framingHeaders.length == nil else { throw .invalidContentLength }
@@ -119,7 +126,7 @@ private struct RequestHead {
         answer.expectsContinue = answer.expectsContinue && answer.http11 && framing != .length(0)
         // `close` (any case, among other tokens), and HTTP/1.0, which closes after each answer unless it asked to
         // keep the connection.
-        head.closeAfter = framingHeaders.close || (!answer.http11 && !framingHeaders.keepAlive)
+        closeAfter = framingHeaders.close || (!answer.http11 && !framingHeaders.keepAlive)
     }
 
     /// `METHOD target HTTP/1.x`.
@@ -138,9 +145,9 @@ private struct RequestHead {
         guard let method = Self.commonMethod(methodBytes)
             ?? HTTPRequest.Method(String(decoding: methodBytes, as: UTF8.self))
         else { throw HTTPWireError("invalid method") }
-        head.method = method
+        self.method = method
         answer.isHead = method == .head
-        head.target = Self.originForm(String(decoding: target, as: UTF8.self))
+        self.target = Self.originForm(String(decoding: target, as: UTF8.self))
     }
 
     /// POST and GET from their bytes (methods are case-sensitive), without a string built and validated.

@@ -4,17 +4,26 @@ import PlexusUpstream
 
 /// A request head as it arrived: the request line parsed and every header line checked, the fields kept as offsets
 /// into the head's bytes. `HTTPFields` are built only when something needs them all (the router's routes, a debug
-/// trace): building them cost about 2k instructions a field, and API clients send ten or more.
-struct InboundHead: Sendable {
-    var method: HTTPRequest.Method
+/// trace): building them cost about 2k instructions a field, and API clients send ten or more. A class: the head
+/// passes through the connection's queue, the loop, the responder and the call, and a copy is one reference.
+final class InboundHead: Sendable {
+    let method: HTTPRequest.Method
     /// The origin-form target: path and query.
-    var target: String
+    let target: String
     /// From the `Host` header.
-    var authority: String?
+    let authority: String?
     /// The connection closes after the answer: `Connection: close`, or HTTP/1.0 without keep-alive.
-    var closeAfter = false
+    let closeAfter: Bool
     /// The other header fields, as offsets into the head's bytes.
-    var fields: HeaderFields
+    let fields: HeaderFields
+
+    init(method: HTTPRequest.Method, target: String, authority: String?, closeAfter: Bool, fields: HeaderFields) {
+        self.method = method
+        self.target = target
+        self.authority = authority
+        self.closeAfter = closeAfter
+        self.fields = fields
+    }
 
     /// The target without its query.
     var path: Substring { Self.path(of: target) }

@@ -30,6 +30,9 @@ final class InFlightTable: Sendable {
 
     func remove(_ id: String) { _ = requests.withLock { $0.removeValue(forKey: id) } }
 
+    /// How many requests are running (their rows not yet committed).
+    var count: Int { requests.withLock { $0.count } }
+
     /// Oldest first.
     var all: [JSONValue] {
         requests.withLock { Array($0.values) }.sorted { $0.startedAt < $1.startedAt }.map(\.json)

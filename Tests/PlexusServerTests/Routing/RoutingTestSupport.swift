@@ -32,8 +32,11 @@ extension TestGateway {
             passthrough: response.headers.first(name: "x-plexus-passthrough") == "true", body: text)
     }
 
-    /// The newest usage rows after a flush.
+    /// The newest usage rows after a flush. A unary request's row is committed just after its answer is written,
+    /// so a client can read the answer first: this waits (at most two seconds) until no request is in flight.
     func rows(_ limit: Int = 50) async throws -> [UsageRecord] {
+        let deadline = ContinuousClock.now + .seconds(2)
+        while gateway.inFlight.count > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
         await gateway.usageWriter.flush()
         return try await gateway.store.recent(limit: limit)
     }
