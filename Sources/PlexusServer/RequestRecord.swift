@@ -30,7 +30,8 @@ struct RequestRecord: Sendable {
     }
 
     static func milliseconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+        let (seconds, attoseconds) = d.components  // once: each read of `components` is 128-bit arithmetic
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 
     /// Notes the arrival of content (TTFT is measured from the upstream send; see `markSent`).

@@ -125,3 +125,25 @@ struct SharedJSONPatchTests {
         #expect(o.count == model.count)
     }
 }
+
+/// `JSONScan.plainRunEnd` (vector, word and byte steps) against its plain definition.
+@Suite("JSON plain runs")
+struct JSONPlainRunTests {
+    @Test func everyStopByteIsFoundAtEveryPositionFromEveryStart() {
+        let stops: [UInt8] = [0x22, 0x5C, 0x00, 0x0A, 0x1F]
+        let plain: [UInt8] = [0x20, 0x21, 0x7F, 0x80, 0xFF, UInt8(ascii: "a")]
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 40] {
+            for start in [0, 1, 3] where start <= length {
+                for position in 0...length {
+                    for stop in stops {
+                        var bytes = (0..<length).map { plain[$0 % plain.count] }
+                        if position < length { bytes[position] = stop }
+                        let expected = position < length && position >= start ? position : length
+                        let found = bytes.withUnsafeBufferPointer { JSONScan.plainRunEnd(in: $0, from: start) }
+                        #expect(found == expected, "stop \(stop) at \(position) of \(length) from \(start)")
+                    }
+                }
+            }
+        }
+    }
+}

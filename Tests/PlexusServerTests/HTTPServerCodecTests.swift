@@ -86,6 +86,9 @@ struct HTTPServerCodecTests {
     @Test(arguments: [
         "GET /\r\n\r\n",
         "GET / HTTP/2.0\r\n\r\n",
+        "GET / HTTQ/1.1\r\n\r\n",
+        "GET / HTTP/1.x\r\n\r\n",
+        "GET  / HTTP/1.1\r\n\r\n",
         "G(T / HTTP/1.1\r\n\r\n",
         "GET /a b HTTP/1.1\r\n\r\n",
         "POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n",

@@ -3,21 +3,27 @@ enum JSONScan {
     /// The offset of the first byte at or after `start` that ends a plain run inside a JSON string: a quote, a
     /// backslash or a control character (or `bytes.count`).
     ///
-    /// Eight bytes per step (SWAR): message text is long and mostly plain, and this loop is most of the cost of
-    /// checking a body that passthrough forwards untouched, and of writing one that translation built.
+    /// Sixteen bytes per step (vector compares), then eight (SWAR) to place the stop: message text is long and
+    /// mostly plain, and this loop is most of the cost of checking a body that passthrough forwards untouched, and
+    /// of writing one that translation built. Most strings are short keys, so the stop is placed from the word's
+    /// marks rather than byte by byte.
+    @inline(__always)
     static func plainRunEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         guard let base = bytes.baseAddress else { return start }
         let count = bytes.count
         var at = start
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
+        // SSE2 compares on x86-64, NEON on arm64.
+        let quote = SIMD16<UInt8>(repeating: 0x22), backslash = SIMD16<UInt8>(repeating: 0x5C)
+        let space = SIMD16<UInt8>(repeating: 0x20)
+        while at + 16 <= count {
+            let v = UnsafeRawPointer(base + at).loadUnaligned(as: SIMD16<UInt8>.self)
+            if any((v .== quote) .| (v .== backslash) .| (v .< space)) { break }
+            at += 16
+        }
         while at + 8 <= count {
-            let word = UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self)
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            // A byte is zero (matched) or below 0x20: its lane's high bit survives (exact for "some lane").
-            let marks = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            if marks & highs != 0 { break }
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + at).loadUnaligned(as: UInt64.self))
+            let marks = stopMarks(word)
+            if marks != 0 { return at + marks.trailingZeroBitCount / 8 }
             at += 8
         }
         while at < count {
@@ -26,6 +32,17 @@ enum JSONScan {
             at += 1
         }
         return at
+    }
+
+    /// The high bit of each lane (first byte lowest) that holds a quote, a backslash or a control byte. Lanes
+    /// above a marked one may be marked falsely (borrows), but the lowest marked lane is always a real stop.
+    @inline(__always)
+    static func stopMarks(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word))
+            & 0x8080_8080_8080_8080
     }
 }
 

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
@@ -131,11 +136,11 @@ private struct RequestHead {
 
     /// `METHOD target HTTP/1.x`.
     private mutating func requestLine(_ b: UnsafeRawBufferPointer) throws(HTTPWireError) {
-        guard let sp1 = b.firstIndex(of: 0x20), sp1 > 0, b[..<sp1].allSatisfy(HTTPWire.isTokenByte),
-              let sp2 = b[(sp1 + 1)...].firstIndex(of: 0x20), sp2 > sp1 + 1, b.count - sp2 == 9
+        guard let sp1 = Self.space(in: b, from: 0), sp1 > 0, b[..<sp1].allSatisfy(HTTPWire.isTokenByte),
+              let sp2 = Self.space(in: b, from: sp1 + 1), sp2 > sp1 + 1, b.count - sp2 == 9
         else { throw HTTPWireError("invalid request line") }
         let version = UnsafeRawBufferPointer(rebasing: b[(sp2 + 1)...])
-        guard version.starts(with: "HTTP/1.".utf8), HTTPWire.isDigit(version[7]) else {
+        guard memcmp(version.baseAddress!, "HTTP/1.", 7) == 0, HTTPWire.isDigit(version[7]) else {
             throw HTTPWireError("invalid HTTP version")
         }
         answer.http11 = version[7] != 0x30
@@ -150,11 +155,19 @@ private struct RequestHead {
         self.target = Self.originForm(String(decoding: target, as: UTF8.self))
     }
 
+    /// The offset of the first space at or after `start`.
+    private static func space(in b: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        guard start < b.count, let hit = memchr(b.baseAddress! + start, 0x20, b.count - start) else { return nil }
+        return UnsafeRawPointer(hit) - b.baseAddress!
+    }
+
     /// POST and GET from their bytes (methods are case-sensitive), without a string built and validated.
     static func commonMethod(_ b: UnsafeRawBufferPointer) -> HTTPRequest.Method? {
-        if b.elementsEqual("POST".utf8) { return .post }
-        if b.elementsEqual("GET".utf8) { return .get }
-        return nil
+        switch b.count {
+        case 4 where b[0] == 0x50 && b[1] == 0x4F && b[2] == 0x53 && b[3] == 0x54: .post
+        case 3 where b[0] == 0x47 && b[1] == 0x45 && b[2] == 0x54: .get
+        default: nil
+        }
     }
 
     /// The path and query of an absolute-form target (`http://host/p?q` becomes `/p?q`); others as sent.

@@ -12,6 +12,14 @@ final class ConnectionPool: Sendable {
         var host: String
         var port: Int
         var loop: ObjectIdentifier
+
+        /// The host is left out of the hash (equal keys still hash alike): a gateway reaches few hosts, and
+        /// hashing the name cost more than the rest of taking and giving back a connection.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(port)
+            hasher.combine(loop)
+            hasher.combine(tls)
+        }
     }
 
     private let idle = Mutex<[Key: [any Channel]]>([:])

@@ -15,8 +15,8 @@ struct HTTPRequestHead {
     init(method: String, target: String, host: String, headers: [(String, String)], bodyLength: Int) throws(UpstreamError) {
         var hasLength = false, close = false
         for (name, value) in headers {
-            guard !name.isEmpty, name.utf8.allSatisfy(HTTPWire.isTokenByte),
-                  value.utf8.allSatisfy(HTTPWire.isFieldValueByte)
+            guard !name.isEmpty, Self.bytes(of: name, allSatisfy: { $0.allSatisfy(HTTPWire.isTokenByte) }),
+                  Self.bytes(of: value, allSatisfy: HTTPWire.isFieldValue)
             else { throw UpstreamError(.invalidHeader, "header '\(name.prefix(64))' cannot be sent") }
             if HTTPWire.named(name, "content-length") { hasLength = true }
             if HTTPWire.named(name, "connection") {
@@ -27,7 +27,9 @@ struct HTTPRequestHead {
         // Summed, then written in one buffer of that size (see `RawByteWriter`).
         let size = 96 + method.utf8.count + target.utf8.count + host.utf8.count
             + headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 }
-        var b = ByteBufferAllocator().buffer(capacity: size)
+        // Room for a body the connection handler writes into the same buffer (see `inlineBody` there).
+        let inline = bodyLength <= UpstreamConnectionHandler.inlineBody ? bodyLength : 0
+        var b = ByteBufferAllocator().buffer(capacity: size + inline)
         b.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
             var w = RawByteWriter(raw)
             w.write(utf8: method)
@@ -53,5 +55,13 @@ struct HTTPRequestHead {
         bytes = b
         isHead = method == "HEAD"
         keepAlive = !close
+    }
+
+    /// `check` over the string's UTF-8 bytes, in place when the string is contiguous (native strings are).
+    private static func bytes(of text: String, allSatisfy check: (UnsafeRawBufferPointer) -> Bool) -> Bool {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ check(UnsafeRawBufferPointer($0)) }) {
+            return result
+        }
+        return Array(text.utf8).withUnsafeBytes(check)
     }
 }
