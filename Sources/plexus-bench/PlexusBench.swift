@@ -8,8 +8,8 @@ import PlexusUpstream
 struct PlexusBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plexus-bench",
-        abstract: "Stream timing client for scripts/bench; prints JSON.",
-        subcommands: [StreamsCommand.self, HoldCommand.self])
+        abstract: "Stream timing client and bare relay for scripts/bench; prints JSON.",
+        subcommands: [StreamsCommand.self, HoldCommand.self, RelayCommand.self])
 }
 
 /// Where to send a streaming request: URL, headers and body, shared by the subcommands.
