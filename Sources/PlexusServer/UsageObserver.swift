@@ -5,21 +5,26 @@ import PlexusStorage
 /// protocol's own decoder, so each upstream event is decoded exactly once whether it is relayed raw or translated.
 struct UsageObserver: Sendable {
     let proto: APIProtocol
-    private var decoder: any StreamDecoding
+    /// Made with the first stream event: a unary answer never needs one.
+    private var decoder: (any StreamDecoding)?
     private(set) var tokens = UsageRecord.Tokens()
     private(set) var stopReason: String?
     private(set) var errorEvent: PlexusError?
 
     init(proto: APIProtocol) {
         self.proto = proto
-        decoder = StreamCodecs.decoder(for: proto)
     }
 
     /// Decodes one upstream event; the IR events come back for a translating relay to encode.
     /// An event the decoder cannot read is thrown: fatal when translating, ignorable when relaying raw bytes.
     mutating func decode(_ event: SSEEvent) throws(PlexusError) -> (events: [IR.StreamEvent], content: Bool) {
-        let events = try decoder.decode(event)
+        makeDecoder()
+        let events = try decoder!.decode(event)
         return (events, observe(events))
+    }
+
+    private mutating func makeDecoder() {
+        if decoder == nil { decoder = StreamCodecs.decoder(for: proto) }
     }
 
     /// Whether an event may carry usage, a stop reason or an error (false only for plain content deltas), by a byte
@@ -42,7 +47,8 @@ struct UsageObserver: Sendable {
 
     /// Closes the decoder at the end of the upstream stream.
     mutating func finish() -> [IR.StreamEvent] {
-        let events = decoder.finish()
+        makeDecoder()
+        let events = decoder!.finish()
         _ = observe(events)
         return events
     }

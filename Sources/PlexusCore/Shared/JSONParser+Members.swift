@@ -61,9 +61,10 @@ extension JSONValue {
     ) throws(JSONParseError) -> (members: JSONObject, spans: [(key: String, range: Range<Int>)])? {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
             var parser = JSONByteParser(bytes: buffer, maxDepth: maxDepth)
-            var spans: [(key: String, range: Range<Int>)] = []
-            spans.reserveCapacity(16)  // growing from empty reallocated it for every request
-            parser.topLevelSpans = spans
+            // Reserved in place: growing from empty reallocated it for every request, and reserving a local copy
+            // first left the parser's array shared, so its first append copied it.
+            parser.topLevelSpans = []
+            parser.topLevelSpans!.reserveCapacity(16)
             guard case .object(let members) = try parser.parseDocument(.members(keeping)) else { return nil }
             return (members, parser.topLevelSpans ?? [])
         }

@@ -5,7 +5,8 @@ public enum ProtocolChoice {
     /// The client's protocol if available, else the first available in the preference order for that client:
     /// messages, chat, gemini (Anthropic clients); chat, messages, gemini (OpenAI); gemini, chat, messages (Gemini).
     public static func choose(client: APIProtocol, available: [APIProtocol]) -> APIProtocol? {
-        preference(for: client).first { available.contains($0) }
+        if available.contains(client) { return client }  // the usual case, without building the order
+        return preference(for: client).first { available.contains($0) }
     }
 
     /// The preference order for a client protocol, its own first.
