@@ -32,14 +32,25 @@ final class AttemptPlan: Sendable {
         }
     }
 
-    /// URL and headers for this attempt; `forwarding` are client headers the target's protocol may take.
-    func endpoint(forwarding: [(String, String)]) -> (url: String, headers: [(String, String)]) {
-        // Field by field: `let provider = candidate.provider` copied the whole provider for every attempt.
+    /// URL and headers for this attempt, checked and encoded; `forwarding` are client headers the target's
+    /// protocol may take. Without any that apply, they are the same for every request to this candidate in this
+    /// protocol and mode, so they are worked out once per candidate (`Candidate.memoized`).
+    func upstreamTarget(forwarding: [(String, String)]) -> UpstreamTarget {
+        guard forwarding.isEmpty || targetProtocol != .messages else { return makeTarget(forwarding: forwarding) }
+        let slot = switch targetProtocol {
+        case .chat: 0
+        case .messages: 2
+        case .gemini: 4
+        }
+        return candidate.memoized(slot: slot + (stream ? 1 : 0)) { makeTarget(forwarding: []) }
+    }
+
+    private func makeTarget(forwarding: [(String, String)]) -> UpstreamTarget {
+        let provider = candidate.provider
         let endpoint = Endpoint(
-            baseURL: candidate.provider.baseURLs[targetProtocol] ?? "", apiKey: candidate.provider.apiKey,
-            extraHeaders: candidate.provider.headers.isEmpty ? []
-                : candidate.provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-        return (endpoint.url(for: targetProtocol, model: candidate.target.model, stream: stream),
-                endpoint.headers(for: targetProtocol, passing: forwarding))
+            baseURL: provider.baseURLs[targetProtocol] ?? "", apiKey: provider.apiKey,
+            extraHeaders: provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
+        return UpstreamTarget(url: endpoint.url(for: targetProtocol, model: candidate.target.model, stream: stream),
+                              headers: endpoint.headers(for: targetProtocol, passing: forwarding))
     }
 }

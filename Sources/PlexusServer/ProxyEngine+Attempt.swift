@@ -11,9 +11,9 @@ extension ProxyEngine {
     /// only on the way to `.done`, so a retry starts from what the previous attempts left.
     func attempt(_ context: AttemptContext, record: inout RequestRecord) async -> AttemptResult {
         let plan = context.plan
-        let endpoint = plan.endpoint(forwarding: context.forwardedHeaders)
-        let upstreamRequest = UpstreamRequest(url: endpoint.url, headers: endpoint.headers, body: ByteBuffer(bytes: plan.body))
-        record.trace?.upstreamRequest(url: endpoint.url, headers: endpoint.headers, body: plan.body)
+        let target = plan.upstreamTarget(forwarding: context.forwardedHeaders)
+        let upstreamRequest = UpstreamRequest(target: target, body: ByteBuffer(bytes: plan.body))
+        record.trace?.upstreamRequest(url: target.url, headers: target.headers, body: plan.body)
         let response: UpstreamResponse
         do {
             response = try await transports.transport(mock: plan.candidate.isMock)

@@ -10,8 +10,6 @@ public final class HTTPTransport: UpstreamTransport {
     private let pool: ConnectionPool
     /// The loop whose pool serves callers that are not on an event loop (a fixed one, so they reuse connections).
     private let defaultLoop: any EventLoop
-    /// Parsed upstream URLs: a gateway calls few distinct ones, and parsing costs more than the lookup.
-    private let urls = Mutex<[String: UpstreamURL]>([:])
 
     /// - Parameters:
     ///   - idleTimeout: the longest silence tolerated while an answer streams (and an idle pooled connection lives).
@@ -26,12 +24,13 @@ public final class HTTPTransport: UpstreamTransport {
     }
 
     public func send(_ request: UpstreamRequest, firstByteTimeout: Duration) async throws(UpstreamError) -> UpstreamResponse {
-        let url = try parsed(request.url)
+        let target = request.prepared
+            ?? UpstreamTarget(url: request.url, method: request.method, headers: request.headers)
+        let wire = try target.wire.get()
+        let url = wire.url
         // The current event loop when the task runs on one (the gateway installs NIO as the global executor).
         let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? defaultLoop
-        let head = try HTTPRequestHead(
-            method: request.method, target: url.target, host: url.hostHeader, headers: request.headers,
-            bodyLength: request.body.readableBytes)
+        let head = HTTPRequestHead(wire, method: target.method, bodyLength: request.body.readableBytes)
         let deadline = NIODeadline.now() + .init(firstByteTimeout)
         var attempt = 0
         while true {
@@ -61,16 +60,6 @@ public final class HTTPTransport: UpstreamTransport {
         } catch {
             throw UpstreamError.map(error)
         }
-    }
-
-    private func parsed(_ text: String) throws(UpstreamError) -> UpstreamURL {
-        if let url = urls.withLock({ $0[text] }) { return url }
-        let url = try UpstreamURL(text)
-        urls.withLock { table in
-            if table.count >= 1024 { table.removeAll() }
-            table[text] = url
-        }
-        return url
     }
 
     /// Closes idle pooled connections (running answers finish on their own).

@@ -2,16 +2,28 @@ import NIOCore
 
 /// A request to a provider, fully built: URL, headers and body.
 public struct UpstreamRequest: Sendable {
-    public var url: String
-    public var method: String
-    public var headers: [(String, String)]
+    public let url: String
+    public let method: String
+    public let headers: [(String, String)]
     public var body: ByteBuffer
+    /// URL, method and headers already checked and encoded, when the request was made from a target.
+    public let prepared: UpstreamTarget?
 
     public init(url: String, method: String = "POST", headers: [(String, String)], body: ByteBuffer) {
         self.url = url
         self.method = method
         self.headers = headers
         self.body = body
+        prepared = nil
+    }
+
+    /// A request to `target` (its URL, method and headers) with `body`.
+    public init(target: UpstreamTarget, body: ByteBuffer) {
+        url = target.url
+        method = target.method
+        headers = target.headers
+        self.body = body
+        prepared = target
     }
 }
 

@@ -145,6 +145,27 @@ struct HTTPResponseParserTests {
         }
     }
 
+    /// A target's fixed part, encoded once, makes the same head as encoding it for each request; what cannot be
+    /// sent is refused when it is sent over HTTP (the in-process mock's `mock://` URLs are never parsed).
+    @Test func targetsMakeTheSameHeadsAndRefuseWhenSent() async throws {
+        let target = UpstreamTarget(url: "http://h:8/v1/x?y=1", headers: [("a", "b c")])
+        let wire = try target.wire.get()
+        let direct = try HTTPRequestHead(method: "POST", target: "/v1/x?y=1", host: "h:8", headers: [("a", "b c")], bodyLength: 3)
+        #expect(HTTPRequestHead(wire, method: "POST", bodyLength: 3).bytes == direct.bytes)
+        let declared = UpstreamTarget(url: "http://h/", headers: [("Content-Length", "5")])
+        #expect(String(buffer: HTTPRequestHead(try declared.wire.get(), method: "POST", bodyLength: 5).bytes)
+            == "POST / HTTP/1.1\r\nhost: h\r\nContent-Length: 5\r\n\r\n")
+        #expect(throws: UpstreamError.self) { try UpstreamTarget(url: "mock://local/v1", headers: []).wire.get() }
+        let transport = HTTPTransport()
+        for bad in [UpstreamTarget(url: "http://127.0.0.1:9/", headers: [("x", "a\r\nevil: 1")]),
+                    UpstreamTarget(url: "ftp://127.0.0.1/", headers: [])] {
+            await #expect(throws: UpstreamError.self) {
+                _ = try await transport.send(UpstreamRequest(target: bad, body: ByteBuffer()), firstByteTimeout: .seconds(2))
+            }
+        }
+        try await transport.shutdown()
+    }
+
     /// Header values are made from the head's bytes only when asked for; names match in any case.
     @Test func headerFieldsAreFoundInAnyCase() throws {
         var parser = HTTPResponseParser()

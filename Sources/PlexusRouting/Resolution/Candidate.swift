@@ -1,4 +1,5 @@
 import PlexusCore
+import Synchronization
 
 /// A target that can serve a request, with everything needed to reach it.
 ///
@@ -14,6 +15,8 @@ public struct Candidate: Sendable, Equatable {
         @usableFromInline let baseURLs: [APIProtocol: String]
         @usableFromInline let pricing: ModelPricing?
         @usableFromInline let isMock: Bool
+        /// What the layers above worked out once for this candidate (see `memoized`).
+        let memo = Mutex<[(any AnyObject & Sendable)?]>(Array(repeating: nil, count: Candidate.memoSlots))
 
         init(provider: ProviderConfig, model: String, weight: Double) {
             let protocols = provider.protocols(forModel: model)
@@ -46,6 +49,19 @@ public struct Candidate: Sendable, Equatable {
     /// Builds the candidate for `model` on `provider`.
     public init(provider: ProviderConfig, model: String, weight: Double = 1) {
         storage = Storage(provider: provider, model: model, weight: weight)
+    }
+
+    /// Slots of `memoized`.
+    public static let memoSlots = 8
+
+    /// The value of `slot` for this candidate (the fixed part of its upstream requests, by protocol and mode),
+    /// made by `make` the first time; a failure is not kept. It lives as long as the candidate, which a config
+    /// snapshot holds for its aliases.
+    public func memoized<T: AnyObject & Sendable, E: Error>(slot: Int, _ make: () throws(E) -> T) throws(E) -> T {
+        if let kept = storage.memo.withLock({ $0[slot] }) as? T { return kept }
+        let made = try make()
+        storage.memo.withLock { $0[slot] = made }
+        return made
     }
 
     /// Whether the client's protocol can be passed through unchanged.

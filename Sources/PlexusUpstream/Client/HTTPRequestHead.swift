@@ -13,6 +13,44 @@ struct HTTPRequestHead {
     var keepAlive: Bool
 
     init(method: String, target: String, host: String, headers: [(String, String)], bodyLength: Int) throws(UpstreamError) {
+        let (prefix, declaresLength, keepAlive) = try Self.prefix(
+            method: method, target: target, host: host, headers: headers)
+        self.init(prefix: prefix, declaresLength: declaresLength, keepAlive: keepAlive, isHead: method == "HEAD",
+                  bodyLength: bodyLength)
+    }
+
+    /// The head of a request (`method`) to `wire` with a body of `bodyLength` bytes.
+    init(_ wire: UpstreamTarget.Wire, method: String, bodyLength: Int) {
+        self.init(prefix: wire.prefix, declaresLength: wire.declaresLength, keepAlive: wire.keepAlive,
+                  isHead: method == "HEAD", bodyLength: bodyLength)
+    }
+
+    private init(prefix: [UInt8], declaresLength: Bool, keepAlive: Bool, isHead: Bool, bodyLength: Int) {
+        // Room for a body the connection handler writes into the same buffer (see `inlineBody` there).
+        let inline = bodyLength <= UpstreamConnectionHandler.inlineBody ? bodyLength : 0
+        let size = prefix.count + 40
+        var b = ByteBufferAllocator().buffer(capacity: size + inline)
+        b.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
+            var w = RawByteWriter(raw)
+            prefix.withUnsafeBytes { w.write($0) }
+            if !declaresLength {
+                w.write("content-length: ")
+                w.write(decimal: bodyLength)
+                w.write("\r\n")
+            }
+            w.write("\r\n")
+            return w.count
+        }
+        bytes = b
+        self.isHead = isHead
+        self.keepAlive = keepAlive
+    }
+
+    /// Request line, `host` and headers as bytes, each line with its CRLF (names and values checked); whether the
+    /// headers declare a length, and whether they allow another request on the connection.
+    static func prefix(method: String, target: String, host: String, headers: [(String, String)])
+        throws(UpstreamError) -> (bytes: [UInt8], declaresLength: Bool, keepAlive: Bool)
+    {
         var hasLength = false, close = false
         for (name, value) in headers {
             guard !name.isEmpty, Self.bytes(of: name, allSatisfy: { $0.allSatisfy(HTTPWire.isTokenByte) }),
@@ -25,13 +63,10 @@ struct HTTPRequestHead {
             }
         }
         // Summed, then written in one buffer of that size (see `RawByteWriter`).
-        let size = 96 + method.utf8.count + target.utf8.count + host.utf8.count
+        let size = 32 + method.utf8.count + target.utf8.count + host.utf8.count
             + headers.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 4 }
-        // Room for a body the connection handler writes into the same buffer (see `inlineBody` there).
-        let inline = bodyLength <= UpstreamConnectionHandler.inlineBody ? bodyLength : 0
-        var b = ByteBufferAllocator().buffer(capacity: size + inline)
-        b.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
-            var w = RawByteWriter(raw)
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var w = RawByteWriter(UnsafeMutableRawBufferPointer(buffer))
             w.write(utf8: method)
             w.write(" ")
             w.write(utf8: target)
@@ -44,17 +79,9 @@ struct HTTPRequestHead {
                 w.write(utf8: value)
                 w.write("\r\n")
             }
-            if !hasLength {
-                w.write("content-length: ")
-                w.write(decimal: bodyLength)
-                w.write("\r\n")
-            }
-            w.write("\r\n")
-            return w.count
+            initialized = w.count
         }
-        bytes = b
-        isHead = method == "HEAD"
-        keepAlive = !close
+        return (bytes, hasLength, !close)
     }
 
     /// `check` over the string's UTF-8 bytes, in place when the string is contiguous (native strings are).

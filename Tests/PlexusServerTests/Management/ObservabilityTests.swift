@@ -56,6 +56,14 @@ struct ObservabilityTests {
             let upstream = trace["upstream_request"]?["headers"]
             #expect(upstream?["anthropic-beta"]?.stringValue == "b2", "the last of the two lines")
             #expect(upstream?["anthropic-version"]?.stringValue == "2023-06-01")
+            // The next request to the same target without the header sends none: the target's fixed request
+            // part (worked out once per candidate) never holds a client's header.
+            #expect(try await gw.chat("via-messages").status == 200)
+            let next = try #require(try await gw.rowsWhenWritten(2).first?.requestID)
+            #expect(next != id)
+            let plain = try await gw.admin(.GET, "/v0/management/debug/traces/\(next)").json
+            #expect(plain["upstream_request"]?["headers"]?["anthropic-beta"] == nil)
+            #expect(plain["upstream_request"]?["headers"]?["anthropic-version"]?.stringValue == "2023-06-01")
         }
     }
 
