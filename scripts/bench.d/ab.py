@@ -34,7 +34,21 @@ def measure(wrk, targets, rounds, seconds, connections, delay_ms):
     return results
 
 
+def measure_both(wrk, targets, rounds, seconds, report):
+    """The two scenarios every side-by-side script runs, each handed to `report(title, results)`."""
+    report("Fixed rate, ~1,000 req/s (50 connections)", measure(wrk, targets, rounds, seconds, 50, 50))
+    report("One connection, closed loop", measure(wrk, targets, rounds, seconds, 1, 0))
+
+
 def show(title, results):
+    table(title, results)
+    pairs = [n["p50"] - o["p50"] for n, o in zip(results["new"], results["old"])]
+    faster = sum(1 for p in pairs if p < 0)
+    print(f"\nnew − old p50 per round: {pairs}; median {statistics.median(pairs):.0f} µs, new faster in {faster} of {len(pairs)}")
+
+
+def table(title, results):
+    """Each target's p50 and p99 (medians over rounds) and its p50 above the direct one."""
     print(f"\n{title} (latency in µs; medians over rounds)\n")
     print("| target | p50 | p99 | added p50 |")
     print("|---|---:|---:|---:|")
@@ -44,9 +58,6 @@ def show(title, results):
         p99 = statistics.median(r["p99"] for r in rows)
         added = "–" if name == "direct" else f"{p50 - direct:.0f}"
         print(f"| {name} | {p50:.0f} | {p99:.0f} | {added} |")
-    pairs = [n["p50"] - o["p50"] for n, o in zip(results["new"], results["old"])]
-    faster = sum(1 for p in pairs if p < 0)
-    print(f"\nnew − old p50 per round: {pairs}; median {statistics.median(pairs):.0f} µs, new faster in {faster} of {len(pairs)}")
 
 
 def main():
@@ -59,9 +70,7 @@ def main():
     d = tempfile.mkdtemp(prefix="plexus-ab-")
     wrk, ports, procs = stack.start(args.new, {"new": args.new, "old": args.old}, d)
     try:
-        targets = stack.passthrough_targets(ports, d, ["new", "old"])
-        show("Fixed rate, ~1,000 req/s (50 connections)", measure(wrk, targets, args.rounds, args.seconds, 50, 50))
-        show("One connection, closed loop", measure(wrk, targets, args.rounds, args.seconds, 1, 0))
+        measure_both(wrk, stack.passthrough_targets(ports, d, ["new", "old"]), args.rounds, args.seconds, show)
     finally:
         stack.stop(procs)
 

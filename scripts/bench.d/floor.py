@@ -11,7 +11,6 @@ on top."""
 
 import argparse
 import os
-import statistics
 import sys
 import tempfile
 
@@ -21,19 +20,7 @@ sys.path.insert(0, HERE)
 
 import benchlib as B  # noqa: E402
 import stack  # noqa: E402
-from ab import measure  # noqa: E402
-
-
-def show(title, results):
-    print(f"\n{title} (latency in µs; medians over rounds)\n")
-    print("| target | p50 | p99 | added p50 |")
-    print("|---|---:|---:|---:|")
-    direct = statistics.median(r["p50"] for r in results["direct"])
-    for name, rows in results.items():
-        p50 = statistics.median(r["p50"] for r in rows)
-        p99 = statistics.median(r["p99"] for r in rows)
-        added = "–" if name == "direct" else f"{p50 - direct:.0f}"
-        print(f"| {name} | {p50:.0f} | {p99:.0f} | {added} |")
+from ab import measure_both, table  # noqa: E402
 
 
 def main():
@@ -57,8 +44,7 @@ def main():
                                      direct.headers),
                    "gateway": targets["gateway"]}
         targets["relay"].check()
-        show("Fixed rate, ~1,000 req/s (50 connections)", measure(wrk, targets, args.rounds, args.seconds, 50, 50))
-        show("One connection, closed loop", measure(wrk, targets, args.rounds, args.seconds, 1, 0))
+        measure_both(wrk, targets, args.rounds, args.seconds, table)
     finally:
         stack.stop(procs)
 
