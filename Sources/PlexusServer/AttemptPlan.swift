@@ -32,17 +32,22 @@ final class AttemptPlan: Sendable {
         }
     }
 
+    /// The routing fields of this attempt's unary answers, encoded once per candidate, protocol and passthrough.
+    var routingFields: RoutingFields {
+        candidate.memoized(slot: CandidateSlot.routingFields(targetProtocol, passthrough: passthrough)) {
+            RoutedJSON.fields(provider: candidate.provider.name, model: candidate.target.model, api: targetProtocol,
+                              passthrough: passthrough)
+        }
+    }
+
     /// URL and headers for this attempt, checked and encoded; `forwarding` are client headers the target's
     /// protocol may take. Without any that apply, they are the same for every request to this candidate in this
     /// protocol and mode, so they are worked out once per candidate (`Candidate.memoized`).
     func upstreamTarget(forwarding: [(String, String)]) -> UpstreamTarget {
         guard forwarding.isEmpty || targetProtocol != .messages else { return makeTarget(forwarding: forwarding) }
-        let slot = switch targetProtocol {
-        case .chat: 0
-        case .messages: 2
-        case .gemini: 4
+        return candidate.memoized(slot: CandidateSlot.upstreamTarget(targetProtocol, stream: stream)) {
+            makeTarget(forwarding: [])
         }
-        return candidate.memoized(slot: slot + (stream ? 1 : 0)) { makeTarget(forwarding: []) }
     }
 
     private func makeTarget(forwarding: [(String, String)]) -> UpstreamTarget {
@@ -52,5 +57,22 @@ final class AttemptPlan: Sendable {
             extraHeaders: provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         return UpstreamTarget(url: endpoint.url(for: targetProtocol, model: candidate.target.model, stream: stream),
                               headers: endpoint.headers(for: targetProtocol, passing: forwarding))
+    }
+}
+
+/// Where the server keeps its per-candidate values (`Candidate.memoized`): two per protocol for each kind.
+enum CandidateSlot {
+    static func upstreamTarget(_ proto: APIProtocol, stream: Bool) -> Int { index(proto) * 2 + (stream ? 1 : 0) }
+
+    static func routingFields(_ proto: APIProtocol, passthrough: Bool) -> Int {
+        6 + index(proto) * 2 + (passthrough ? 1 : 0)
+    }
+
+    private static func index(_ proto: APIProtocol) -> Int {
+        switch proto {
+        case .chat: 0
+        case .messages: 1
+        case .gemini: 2
+        }
     }
 }

@@ -31,6 +31,8 @@ struct RoutedJSON: Sendable {
     let api: APIProtocol
     let passthrough: Bool
     let body: ByteBuffer
+    /// The fields after `x-request-id`, encoded once per target (`RoutedJSON.fields`); nil encodes them here.
+    let fixedFields: RoutingFields?
 
     var response: Response {
         HTTPResponses.json(body, status: 200, headers: HTTPResponses.routing(
@@ -40,17 +42,35 @@ struct RoutedJSON: Sendable {
     /// The same head as `response`, as bytes (`HTTPFields` validated and indexed every field: about 15k
     /// instructions per answer between building and encoding them).
     var encoded: EncodedAnswer {
-        let size = 160 + requestID.utf8.count + provider.utf8.count + model.utf8.count + api.rawValue.utf8.count
+        let fixed = fixedFields ?? Self.fields(provider: provider, model: model, api: api, passthrough: passthrough)
+        let size = 32 + requestID.utf8.count + fixed.bytes.count
         let fields = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var w = RawByteWriter(UnsafeMutableRawBufferPointer(buffer))
             w.writeField("x-request-id: ", requestID)
+            fixed.bytes.withUnsafeBytes { w.write($0) }
+            initialized = w.count
+        }
+        return EncodedAnswer(status: .ok, fields: fields, body: body)
+    }
+
+    /// The routing fields after `x-request-id`, and the content type, as bytes.
+    static func fields(provider: String, model: String, api: APIProtocol, passthrough: Bool) -> RoutingFields {
+        let size = 160 + provider.utf8.count + model.utf8.count + api.rawValue.utf8.count
+        return RoutingFields(bytes: [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            var w = RawByteWriter(UnsafeMutableRawBufferPointer(buffer))
             w.writeField("x-plexus-provider: ", provider)
             w.writeField("x-plexus-model: ", model)
             w.writeField("x-plexus-api: ", api.rawValue)
             if passthrough { w.write("x-plexus-passthrough: true\r\n") }
             w.write("content-type: application/json\r\n")
             initialized = w.count
-        }
-        return EncodedAnswer(status: .ok, fields: fields, body: body)
+        })
     }
+}
+
+/// Routing fields of a unary answer that are the same for every answer from one target (kept per candidate).
+final class RoutingFields: Sendable {
+    let bytes: [UInt8]
+
+    init(bytes: [UInt8]) { self.bytes = bytes }
 }

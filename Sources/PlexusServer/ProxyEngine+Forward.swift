@@ -22,7 +22,7 @@ extension ProxyEngine {
     ) async -> GatewayAnswer {
         let failover = snapshot.config.failover
         let limit = failover.enabled ? max(1, failover.maxAttempts) : 1
-        let deadline = ContinuousClock.now + .seconds(failover.requestTimeoutSeconds)
+        let deadline = ContinuousClock.now + snapshot.requestTimeout
         var lastError = PlexusError(.unavailable, "no target could serve the request")
         attempts: for candidate in candidates.prefix(limit) {
             if Task.isCancelled {
@@ -45,7 +45,7 @@ extension ProxyEngine {
             record.row.passthrough = plan.passthrough
             record.candidate = candidate
             record.upstreamBody = plan.body
-            let firstByte = Duration.seconds(failover.firstByteTimeoutSeconds)
+            let firstByte = snapshot.firstByteTimeout
             let context = AttemptContext(
                 plan: plan, inbound: inbound, snapshot: snapshot, forwardedHeaders: forwardedHeaders,
                 firstByteTimeout: min(firstByte, remaining), conversation: conversation)

@@ -58,7 +58,7 @@ extension ProxyEngine {
     private func routed(_ record: RequestRecord, _ plan: AttemptPlan, _ body: ByteBuffer) -> RoutedJSON {
         RoutedJSON(
             requestID: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
-            api: plan.targetProtocol, passthrough: plan.passthrough, body: body)
+            api: plan.targetProtocol, passthrough: plan.passthrough, body: body, fixedFields: plan.routingFields)
     }
 }
 

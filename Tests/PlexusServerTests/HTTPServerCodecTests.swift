@@ -145,7 +145,12 @@ struct HTTPServerCodecTests {
     /// A whole answer with encoded fields: one buffer with length, date and server; no body for HEAD.
     @Test func aCompleteAnswerIsWrittenWithItsLength() throws {
         let routed = RoutedJSON(requestID: "req_1", provider: "p\r\nx-evil: 1", model: "m", api: .chat, passthrough: true,
-                                body: ByteBuffer(string: "{\"a\":1}"))
+                                body: ByteBuffer(string: "{\"a\":1}"), fixedFields: nil)
+        // The fields a target keeps (encoded once per candidate) make the same head.
+        let kept = RoutedJSON(requestID: "req_1", provider: "", model: "", api: .gemini, passthrough: false,
+                              body: ByteBuffer(string: "{\"a\":1}"), fixedFields: RoutedJSON.fields(
+                                  provider: "p\r\nx-evil: 1", model: "m", api: .chat, passthrough: true))
+        #expect(kept.encoded.fields == routed.encoded.fields)
         let post = try Self.answer(to: "POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n", [.complete(routed.encoded)],
                                    serverName: "plexus")
         let lines = post.components(separatedBy: "\r\n")

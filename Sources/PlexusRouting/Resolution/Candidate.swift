@@ -52,7 +52,7 @@ public struct Candidate: Sendable, Equatable {
     }
 
     /// Slots of `memoized`.
-    public static let memoSlots = 8
+    public static let memoSlots = 12
 
     /// The value of `slot` for this candidate (the fixed part of its upstream requests, by protocol and mode),
     /// made by `make` the first time; a failure is not kept. It lives as long as the candidate, which a config

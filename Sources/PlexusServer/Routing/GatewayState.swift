@@ -12,9 +12,14 @@ final class GatewayState: Sendable {
     /// `candidateGroups(for:)` of every alias by name (the first alias of a name, as the resolver picks), built
     /// here because they depend on the config alone and building them cost about 9k instructions per request.
     private let groups: [String: [CandidateGroup]]
+    /// `failover`'s request and first-byte timeouts as durations (made from seconds once, not per request).
+    let requestTimeout: Duration
+    let firstByteTimeout: Duration
 
     init(config: PlexusConfig) {
         self.config = config
+        requestTimeout = .seconds(config.failover.requestTimeoutSeconds)
+        firstByteTimeout = .seconds(config.failover.firstByteTimeoutSeconds)
         // The digest's bytes copied at once: `Array(digest)` walks it as a Sequence (about 2k instructions a request).
         keys = KeyTable(keys: config.keys) { SHA256.hash(data: $0).withUnsafeBytes { Array($0) } }
         let resolver = AliasResolver(config: config)
