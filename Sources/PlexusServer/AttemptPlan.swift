@@ -60,13 +60,16 @@ final class AttemptPlan: Sendable {
     }
 }
 
-/// Where the server keeps its per-candidate values (`Candidate.memoized`): two per protocol for each kind.
+/// Where the server keeps its per-candidate values (`Candidate.memoized`): two per protocol for each kind, the
+/// upstream targets first, then the routing fields.
 enum CandidateSlot {
     static func upstreamTarget(_ proto: APIProtocol, stream: Bool) -> Int { index(proto) * 2 + (stream ? 1 : 0) }
 
     static func routingFields(_ proto: APIProtocol, passthrough: Bool) -> Int {
-        6 + index(proto) * 2 + (passthrough ? 1 : 0)
+        perKind + index(proto) * 2 + (passthrough ? 1 : 0)
     }
+
+    private static let perKind = 2 * APIProtocol.allCases.count
 
     private static func index(_ proto: APIProtocol) -> Int {
         switch proto {

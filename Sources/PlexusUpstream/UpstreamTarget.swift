@@ -1,7 +1,7 @@
 /// The fixed part of the requests to one endpoint, checked and encoded once: the URL parsed, and the request
 /// line, `host` and headers as bytes. A gateway sends many requests to few endpoints, and working this out for
 /// each (building the URL and header strings, parsing the URL, checking and encoding every header) cost about 5k
-/// instructions a request. Requests add their length and body (`HTTPRequestHead(target:bodyLength:)`).
+/// instructions a request. Requests add their length and body (`HTTPRequestHead(_:method:bodyLength:)`).
 public final class UpstreamTarget: Sendable {
     /// What HTTP needs of the target.
     struct Wire: Sendable {

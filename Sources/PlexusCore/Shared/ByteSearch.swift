@@ -32,6 +32,16 @@ public enum ByteSearch {
         return nil
     }
 
+    /// The offset of the first `byte` in `haystack` at or after `start` (memchr: HTTP heads are scanned this way
+    /// for every request and answer).
+    @inlinable
+    public static func firstOffset(of byte: UInt8, in haystack: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
+        guard start >= 0, start < haystack.count, let base = haystack.baseAddress,
+              let hit = memchr(base + start, Int32(byte), haystack.count - start)
+        else { return nil }
+        return UnsafeRawPointer(hit) - base
+    }
+
     /// Whether `needle` occurs in the UTF-8 of `text`.
     public static func contains(_ text: String, _ needle: StaticString) -> Bool {
         var text = text

@@ -34,15 +34,10 @@ enum JSONScan {
         return at
     }
 
-    /// The high bit of each lane (first byte lowest) that holds a quote, a backslash or a control byte. Lanes
-    /// above a marked one may be marked falsely (borrows), but the lowest marked lane is always a real stop.
+    /// The lanes (first byte lowest) that hold a quote, a backslash or a control byte (see `ByteLanes`).
     @inline(__always)
     static func stopMarks(_ word: UInt64) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        return (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word))
-            & 0x8080_8080_8080_8080
+        ByteLanes.equal(word, 0x22) | ByteLanes.equal(word, 0x5C) | ByteLanes.below(word, 0x20)
     }
 }
 

@@ -16,7 +16,7 @@ public struct Candidate: Sendable, Equatable {
         @usableFromInline let pricing: ModelPricing?
         @usableFromInline let isMock: Bool
         /// What the layers above worked out once for this candidate (see `memoized`).
-        let memo = Mutex<[(any AnyObject & Sendable)?]>(Array(repeating: nil, count: Candidate.memoSlots))
+        let memo = Mutex<[(any AnyObject & Sendable)?]>([])
 
         init(provider: ProviderConfig, model: String, weight: Double) {
             let protocols = provider.protocols(forModel: model)
@@ -51,16 +51,16 @@ public struct Candidate: Sendable, Equatable {
         storage = Storage(provider: provider, model: model, weight: weight)
     }
 
-    /// Slots of `memoized`.
-    public static let memoSlots = 12
-
-    /// The value of `slot` for this candidate (the fixed part of its upstream requests, by protocol and mode),
-    /// made by `make` the first time; a failure is not kept. It lives as long as the candidate, which a config
-    /// snapshot holds for its aliases.
+    /// The value of `slot` (a small index the caller assigns) for this candidate, such as the fixed part of its
+    /// upstream requests by protocol and mode, made by `make` the first time; a failure is not kept. It lives as
+    /// long as the candidate, which a config snapshot holds for its aliases.
     public func memoized<T: AnyObject & Sendable, E: Error>(slot: Int, _ make: () throws(E) -> T) throws(E) -> T {
-        if let kept = storage.memo.withLock({ $0[slot] }) as? T { return kept }
+        if let kept = storage.memo.withLock({ slot < $0.count ? $0[slot] : nil }) as? T { return kept }
         let made = try make()
-        storage.memo.withLock { $0[slot] = made }
+        storage.memo.withLock { memo in
+            if memo.count <= slot { memo += Array(repeating: nil, count: slot + 1 - memo.count) }
+            memo[slot] = made
+        }
         return made
     }
 

@@ -6,6 +6,7 @@ import Darwin
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
+import PlexusCore
 import PlexusUpstream
 
 /// An incremental HTTP/1.1 request parser (RFC 9112) for `HTTPServerCodec`: request line and checked header lines
@@ -136,8 +137,8 @@ private struct RequestHead {
 
     /// `METHOD target HTTP/1.x`.
     private mutating func requestLine(_ b: UnsafeRawBufferPointer) throws(HTTPWireError) {
-        guard let sp1 = Self.space(in: b, from: 0), sp1 > 0, b[..<sp1].allSatisfy(HTTPWire.isTokenByte),
-              let sp2 = Self.space(in: b, from: sp1 + 1), sp2 > sp1 + 1, b.count - sp2 == 9
+        guard let sp1 = ByteSearch.firstOffset(of: 0x20, in: b), sp1 > 0, b[..<sp1].allSatisfy(HTTPWire.isTokenByte),
+              let sp2 = ByteSearch.firstOffset(of: 0x20, in: b, from: sp1 + 1), sp2 > sp1 + 1, b.count - sp2 == 9
         else { throw HTTPWireError("invalid request line") }
         let version = UnsafeRawBufferPointer(rebasing: b[(sp2 + 1)...])
         guard memcmp(version.baseAddress!, "HTTP/1.", 7) == 0, HTTPWire.isDigit(version[7]) else {
@@ -153,12 +154,6 @@ private struct RequestHead {
         self.method = method
         answer.isHead = method == .head
         self.target = Self.originForm(String(decoding: target, as: UTF8.self))
-    }
-
-    /// The offset of the first space at or after `start`.
-    private static func space(in b: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        guard start < b.count, let hit = memchr(b.baseAddress! + start, 0x20, b.count - start) else { return nil }
-        return UnsafeRawPointer(hit) - b.baseAddress!
     }
 
     /// POST and GET from their bytes (methods are case-sensitive), without a string built and validated.

@@ -12,28 +12,17 @@ struct HTTPRequestHead {
     /// Whether the request allows the connection to carry another one.
     var keepAlive: Bool
 
-    init(method: String, target: String, host: String, headers: [(String, String)], bodyLength: Int) throws(UpstreamError) {
-        let (prefix, declaresLength, keepAlive) = try Self.prefix(
-            method: method, target: target, host: host, headers: headers)
-        self.init(prefix: prefix, declaresLength: declaresLength, keepAlive: keepAlive, isHead: method == "HEAD",
-                  bodyLength: bodyLength)
-    }
-
-    /// The head of a request (`method`) to `wire` with a body of `bodyLength` bytes.
+    /// The head of a request (`method`) to `wire` with a body of `bodyLength` bytes: the target's encoded prefix,
+    /// the length unless the headers declare one, the blank line.
     init(_ wire: UpstreamTarget.Wire, method: String, bodyLength: Int) {
-        self.init(prefix: wire.prefix, declaresLength: wire.declaresLength, keepAlive: wire.keepAlive,
-                  isHead: method == "HEAD", bodyLength: bodyLength)
-    }
-
-    private init(prefix: [UInt8], declaresLength: Bool, keepAlive: Bool, isHead: Bool, bodyLength: Int) {
         // Room for a body the connection handler writes into the same buffer (see `inlineBody` there).
         let inline = bodyLength <= UpstreamConnectionHandler.inlineBody ? bodyLength : 0
-        let size = prefix.count + 40
+        let size = wire.prefix.count + 40
         var b = ByteBufferAllocator().buffer(capacity: size + inline)
         b.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { raw in
             var w = RawByteWriter(raw)
-            prefix.withUnsafeBytes { w.write($0) }
-            if !declaresLength {
+            wire.prefix.withUnsafeBytes { w.write($0) }
+            if !wire.declaresLength {
                 w.write("content-length: ")
                 w.write(decimal: bodyLength)
                 w.write("\r\n")
@@ -42,8 +31,8 @@ struct HTTPRequestHead {
             return w.count
         }
         bytes = b
-        self.isHead = isHead
-        self.keepAlive = keepAlive
+        isHead = method == "HEAD"
+        keepAlive = wire.keepAlive
     }
 
     /// Request line, `host` and headers as bytes, each line with its CRLF (names and values checked); whether the

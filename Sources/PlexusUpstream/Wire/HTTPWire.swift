@@ -1,10 +1,5 @@
 import NIOCore
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import PlexusCore
 
 /// HTTP/1.1 syntax on raw bytes (RFC 9110, 9112), shared by the client's and the server's parsers.
 public enum HTTPWire {
@@ -68,7 +63,7 @@ public enum HTTPWire {
     /// The length of the head including its blank line (CRLF CRLF, or bare LFs), when it is all there.
     public static func headEnd(_ b: UnsafeRawBufferPointer) -> Int? {
         var i = 0
-        while let lf = lineFeed(in: b, from: i) {
+        while let lf = ByteSearch.firstOffset(of: 0x0A, in: b, from: i) {
             var next = lf + 1
             if next < b.count, b[next] == 0x0D { next += 1 }
             guard next < b.count else { return nil }
@@ -84,21 +79,13 @@ public enum HTTPWire {
     ) throws(HTTPWireError) {
         var start = 0
         while start < b.count {
-            let end = lineFeed(in: b, from: start) ?? b.count
+            let end = ByteSearch.firstOffset(of: 0x0A, in: b, from: start) ?? b.count
             var stop = end
             if stop > start, b[stop - 1] == 0x0D { stop -= 1 }
             if stop == start { return }  // the blank line
             try body(UnsafeRawBufferPointer(rebasing: b[start..<stop]))
             start = end + 1
         }
-    }
-
-    /// The offset of the first LF at or after `start` (memchr: heads are read for every request and answer).
-    static func lineFeed(in b: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        guard start < b.count, let base = b.baseAddress, let hit = memchr(base + start, 0x0A, b.count - start) else {
-            return nil
-        }
-        return UnsafeRawPointer(hit) - base
     }
 
     /// A header line split into its name and its value (surrounding spaces and tabs trimmed), both checked.
@@ -112,7 +99,9 @@ public enum HTTPWire {
         var from = colon + 1, to = b.count
         while from < to, b[from] == 0x20 || b[from] == 0x09 { from += 1 }
         while to > from, b[to - 1] == 0x20 || b[to - 1] == 0x09 { to -= 1 }
-        guard isFieldValue(UnsafeRawBufferPointer(rebasing: b[from..<to])) else { throw HTTPWireError("invalid header value") }
+        guard isFieldValue(UnsafeRawBufferPointer(rebasing: b[from..<to])) else {
+            throw HTTPWireError("invalid header value")
+        }
         return (UnsafeRawBufferPointer(rebasing: b[..<colon]), UnsafeRawBufferPointer(rebasing: b[from..<to]))
     }
 
@@ -137,14 +126,10 @@ public enum HTTPWire {
     /// Whether every byte of `b` may stand in a field value. Eight bytes at a time: a word with no byte below 0x20
     /// and none equal to 0x7f is fine as it is; only a word with one (a tab, or a bad byte) is looked at bytewise.
     public static func isFieldValue(_ b: UnsafeRawBufferPointer) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var at = 0
         while at + 8 <= b.count {
             let word = b.loadUnaligned(fromByteOffset: at, as: UInt64.self)
-            let del = word ^ (ones &* 0x7f)
-            // A lane below 0x20, or a lane equal to 0x7f (zero after the xor), keeps its high bit.
-            let marks = ((word &- ones &* 0x20) & ~word) | ((del &- ones) & ~del)
-            if marks & highs != 0 {
+            if ByteLanes.below(word, 0x20) | ByteLanes.equal(word, 0x7f) != 0 {
                 for k in at..<(at + 8) where !isFieldValueByte(b[k]) { return false }
             }
             at += 8

@@ -71,13 +71,11 @@ public struct HeaderFields: Sendable {
     /// The value of the field `lowercase` (its name in lower case); repeated fields joined with ", ", as
     /// `HTTPFields` does.
     public func value(lowercase: String) -> String? {
-        guard let first = index(of: lowercase, after: -1) else { return nil }
-        guard index(of: lowercase, after: first) != nil else { return string(first) }
-        return values(lowercase: lowercase).joined(separator: ", ")
+        withValue(lowercase: lowercase) { $0.map { String(decoding: $0, as: UTF8.self) } }
     }
 
     /// Calls `body` with the value bytes of the field `lowercase` (nil when absent): one field's bytes as they
-    /// arrived, no string made; repeated fields joined with ", " as in `value(lowercase:)`.
+    /// arrived, no string made; repeated fields joined with ", ".
     public func withValue<R>(lowercase: String, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
         guard let first = index(of: lowercase, after: -1) else { return body(nil) }
         guard index(of: lowercase, after: first) == nil else {

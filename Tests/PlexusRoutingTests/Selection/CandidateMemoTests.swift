@@ -21,6 +21,8 @@ struct CandidateMemoTests {
         #expect(a === b && a.n == 1 && calls == 1)
         let other = first.memoized(slot: 2) { calls += 1; return Made(3) }
         #expect(other.n == 3 && calls == 2, "another slot is its own")
+        #expect(first.memoized(slot: 20) { Made(6) }.n == 6, "the slots grow as they are used")
+        #expect(copy.memoized(slot: 1) { Made(7) } === a, "growing keeps what was made")
         let fresh = candidate("p").memoized(slot: 1) { Made(4) }
         #expect(fresh.n == 4, "an equal candidate built anew has its own memo")
     }
