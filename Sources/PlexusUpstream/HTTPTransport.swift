@@ -35,9 +35,9 @@ public final class HTTPTransport: UpstreamTransport {
         var attempt = 0
         while true {
             attempt += 1
-            let (channel, reused) = try await pool.acquire(url, on: loop)
+            let (connection, reused) = try await pool.acquire(url, on: loop)
             do {
-                return try await exchange(on: channel, head: head, body: request.body, deadline: deadline)
+                return try await exchange(on: connection, head: head, body: request.body, deadline: deadline)
             } catch let error where reused && attempt == 1 && error.code == .reset && !Task.isCancelled {
                 // A pooled connection the server had already closed: the request never reached it, so one retry
                 // on a fresh connection is safe.
@@ -47,12 +47,18 @@ public final class HTTPTransport: UpstreamTransport {
     }
 
     private func exchange(
-        on channel: any Channel, head: HTTPRequestHead, body: ByteBuffer, deadline: NIODeadline
+        on connection: ConnectionPool.Pooled, head: HTTPRequestHead, body: ByteBuffer, deadline: NIODeadline
     ) async throws(UpstreamError) -> UpstreamResponse {
-        let exchange = UpstreamExchange(channel: channel)
+        let exchange = UpstreamExchange(channel: connection.channel)
         let start = UpstreamConnectionHandler.Start(exchange: exchange, head: head, body: body, firstByteDeadline: deadline)
-        channel.writeAndFlush(start)
-            .whenFailure { error in exchange.fail(UpstreamError(.reset, "cannot write to upstream: \(error)")) }
+        // Straight to the handler on its own loop (the usual case): no trip through the pipeline as a type-erased
+        // value, and no future per request (the handler fails the exchange itself if the write cannot happen).
+        let loop = connection.channel.eventLoop
+        if loop.inEventLoop {
+            connection.handler.value.begin(start)
+        } else {
+            loop.execute { connection.handler.value.begin(start) }
+        }
         do {
             let responseHead = try await exchange.head()
             return UpstreamResponse(

@@ -3,8 +3,8 @@
 /// each (building the URL and header strings, parsing the URL, checking and encoding every header) cost about 5k
 /// instructions a request. Requests add their length and body (`HTTPRequestHead(_:method:bodyLength:)`).
 public final class UpstreamTarget: Sendable {
-    /// What HTTP needs of the target.
-    struct Wire: Sendable {
+    /// What HTTP needs of the target (a class: a request takes it by one reference, not field by field).
+    final class Wire: Sendable {
         let url: UpstreamURL
         /// Request line, `host` and headers, each line with its CRLF; no length and no blank line yet.
         let prefix: [UInt8]
@@ -12,6 +12,13 @@ public final class UpstreamTarget: Sendable {
         let declaresLength: Bool
         /// The request allows the connection to carry another one.
         let keepAlive: Bool
+
+        init(url: UpstreamURL, prefix: [UInt8], declaresLength: Bool, keepAlive: Bool) {
+            self.url = url
+            self.prefix = prefix
+            self.declaresLength = declaresLength
+            self.keepAlive = keepAlive
+        }
     }
 
     public let url: String

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOEmbedded
 import NIOSSL
 import Testing
 @testable import PlexusUpstream
@@ -41,6 +42,36 @@ struct HTTPTransportTests {
         #expect(server.accepted == 2)
         try await transport.shutdown()
         await server.stop()
+    }
+
+    /// Requests are started on the connection's handler, not written through its pipeline: one started after the
+    /// connection closed fails at once as `.reset` (the request never left), and nothing waits for a write result.
+    @Test func aRequestStartedOnAClosedConnectionFailsAtOnceAsAReset() async throws {
+        let channel = EmbeddedChannel()
+        let handler = UpstreamConnectionHandler(idleTimeout: .seconds(60)) { _ in }
+        try channel.pipeline.syncOperations.addHandler(handler)
+        try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()
+        let live = UpstreamExchange(channel: channel)
+        handler.begin(Self.start(live))
+        #expect(!live.isFinished)
+        let written = try #require(try channel.readOutbound(as: ByteBuffer.self))
+        #expect(String(buffer: written).hasPrefix("GET /x HTTP/1.1\r\nhost: up\r\n"))
+        try channel.writeInbound(ByteBuffer(string: "HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"))
+        #expect(try await live.head().status == 200)
+
+        _ = try? channel.finish()
+        let late = UpstreamExchange(channel: channel)
+        handler.begin(Self.start(late))
+        #expect(late.isFinished)
+        await #expect(throws: UpstreamError(.reset, "upstream connection closed before the request was written")) {
+            _ = try await late.head()
+        }
+    }
+
+    private static func start(_ exchange: UpstreamExchange) -> UpstreamConnectionHandler.Start {
+        let target = UpstreamTarget(url: "http://up/x", method: "GET", headers: [])
+        let head = HTTPRequestHead(try! target.wire.get(), method: "GET", bodyLength: 0)
+        return .init(exchange: exchange, head: head, body: ByteBuffer(), firstByteDeadline: .now() + .seconds(30))
     }
 
     @Test func aSilentServerRunsIntoTheFirstByteDeadline() async throws {

@@ -22,7 +22,13 @@ final class ConnectionPool: Sendable {
         }
     }
 
-    private let idle = Mutex<[Key: [any Channel]]>([:])
+    /// A connection and its handler, which requests are started on directly (on the connection's event loop).
+    struct Pooled: Sendable {
+        let channel: any Channel
+        let handler: NIOLoopBound<UpstreamConnectionHandler>
+    }
+
+    private let idle = Mutex<[Key: [Pooled]]>([:])
     private let tlsContext = Mutex<NIOSSLContext?>(nil)
     private let tlsConfiguration: TLSConfiguration
     let connectTimeout: TimeAmount
@@ -37,11 +43,11 @@ final class ConnectionPool: Sendable {
     }
 
     /// An idle connection to `url`'s host on `loop`, or a new one; `reused` tells which.
-    func acquire(_ url: UpstreamURL, on loop: any EventLoop) async throws(UpstreamError) -> (channel: any Channel, reused: Bool) {
+    func acquire(_ url: UpstreamURL, on loop: any EventLoop) async throws(UpstreamError) -> (connection: Pooled, reused: Bool) {
         let key = Key(tls: url.tls, host: url.host, port: url.port, loop: ObjectIdentifier(loop))
-        let reusable = idle.withLock { table -> (any Channel)? in
-            while let channel = table[key]?.popLast() {
-                if channel.isActive { return channel }
+        let reusable = idle.withLock { table -> Pooled? in
+            while let pooled = table[key]?.popLast() {
+                if pooled.channel.isActive { return pooled }
             }
             return nil
         }
@@ -49,37 +55,38 @@ final class ConnectionPool: Sendable {
         return (try await connect(url, key: key, on: loop), false)
     }
 
-    private func connect(_ url: UpstreamURL, key: Key, on loop: any EventLoop) async throws(UpstreamError) -> any Channel {
+    private func connect(_ url: UpstreamURL, key: Key, on loop: any EventLoop) async throws(UpstreamError) -> Pooled {
         let tls = url.tls ? try sslContext() : nil
         let serverName = url.hostIsIPAddress ? nil : url.host
         let idleTimeout = idleTimeout
         let bootstrap = ClientBootstrap(group: loop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .channelInitializer { [self] channel in
+        do {
+            return try await bootstrap.connect(host: url.host, port: url.port) { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     let sync = channel.pipeline.syncOperations
                     if let tls { try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName)) }
-                    try sync.addHandler(UpstreamConnectionHandler(idleTimeout: idleTimeout) { [self] channel in
-                        release(channel, key: key)
-                    })
+                    let handler = UpstreamConnectionHandler(idleTimeout: idleTimeout) { [self] pooled in
+                        release(pooled, key: key)
+                    }
+                    try sync.addHandler(handler)
+                    return Pooled(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
                 }
             }
-        do {
-            return try await bootstrap.connect(host: url.host, port: url.port).get()
         } catch {
             throw UpstreamError(.connect, "cannot connect to \(url.host):\(url.port): \(error)")
         }
     }
 
     /// Takes back a connection whose answer ended and that may carry another request.
-    private func release(_ channel: any Channel, key: Key) {
+    private func release(_ pooled: Pooled, key: Key) {
         let kept = idle.withLock { table -> Bool in
             guard table[key, default: []].count < maxIdle else { return false }
-            table[key, default: []].append(channel)
+            table[key, default: []].append(pooled)
             return true
         }
-        if !kept { channel.close(promise: nil) }
+        if !kept { pooled.channel.close(promise: nil) }
     }
 
     private func sslContext() throws(UpstreamError) -> NIOSSLContext {
@@ -99,7 +106,7 @@ final class ConnectionPool: Sendable {
     func closeAll() async {
         let channels = idle.withLock { table in
             defer { table.removeAll() }
-            return table.values.flatMap { $0 }
+            return table.values.flatMap { $0.map(\.channel) }
         }
         for channel in channels { try? await channel.close() }
     }

@@ -6,7 +6,7 @@ import NIOCore
 /// begun by its first-byte deadline, and closes the connection after `idleTimeout` without a byte from the upstream.
 final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
-    typealias OutboundIn = Start
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     /// A request to write, with the exchange that receives its answer.
@@ -34,24 +34,34 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
     /// cancelling a task per request cost about 5k instructions), and re-armed for what is due when it fires.
     private var check: (task: Scheduled<Void>, at: NIODeadline)?
     /// Called on the event loop when the connection is free for the next request.
-    private let onReusable: (any Channel) -> Void
+    private let onReusable: (ConnectionPool.Pooled) -> Void
+    /// Ours while the handler is in the pipeline (requests are started on the handler, not written to the channel).
+    private var context: ChannelHandlerContext?
 
-    init(idleTimeout: TimeAmount, onReusable: @escaping (any Channel) -> Void) {
+    init(idleTimeout: TimeAmount, onReusable: @escaping (ConnectionPool.Pooled) -> Void) {
         self.idleTimeout = idleTimeout
         self.onReusable = onReusable
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         scheduleCheck(context: context, at: lastActivity + idleTimeout)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
         check?.task.cancel()
         check = nil
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        let start = unwrapOutboundIn(data)
+    /// Writes a request and routes its answer to the request's exchange; on the connection's event loop. A
+    /// connection that closed meanwhile fails the exchange at once (`.reset`: the request never left); a write
+    /// that fails closes the channel, which fails the exchange in `channelInactive`.
+    func begin(_ start: Start) {
+        guard let context, context.channel.isActive, exchange == nil else {
+            start.exchange.fail(UpstreamError(.reset, "upstream connection closed before the request was written"))
+            return
+        }
         exchange = start.exchange
         keepAlive = start.head.keepAlive
         parser.requestIsHead = start.head.isHead
@@ -64,10 +74,10 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
         var body = start.body
         if body.readableBytes <= Self.inlineBody {
             bytes.writeBuffer(&body)
-            context.write(wrapOutboundOut(bytes), promise: promise)
+            context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
         } else {
             context.write(wrapOutboundOut(bytes), promise: nil)
-            context.write(wrapOutboundOut(body), promise: promise)
+            context.writeAndFlush(wrapOutboundOut(body), promise: nil)
         }
     }
 
@@ -110,7 +120,8 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
             exchange = nil
             // Back in the pool before the reader hears of the end, so its next request can take this connection.
             if reusable && keepAlive && finished != nil {
-                onReusable(context.channel)
+                onReusable(ConnectionPool.Pooled(
+                    channel: context.channel, handler: NIOLoopBound(self, eventLoop: context.eventLoop)))
             } else {
                 context.close(promise: nil)
             }
