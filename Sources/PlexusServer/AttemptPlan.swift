@@ -1,4 +1,5 @@
 import HTTPTypes
+import NIOCore
 import PlexusCore
 import PlexusRouting
 import PlexusUpstream
@@ -10,7 +11,8 @@ final class AttemptPlan: Sendable {
     let clientProtocol: APIProtocol
     let targetProtocol: APIProtocol
     let stream: Bool
-    let body: [UInt8]
+    /// The upstream request's body.
+    let body: ByteBuffer
 
     var passthrough: Bool { clientProtocol == targetProtocol }
 
@@ -27,8 +29,9 @@ final class AttemptPlan: Sendable {
             body = inbound.passthroughBody(
                 proto: target, upstreamModel: candidate.target.model, extraBody: candidate.provider.extraBody)
         } else {
-            body = try Self.translatedBody(inbound, from: clientProtocol, to: target, model: candidate.target.model,
-                                           extraBody: candidate.provider.extraBody)
+            body = ByteBuffer(bytes: try Self.translatedBody(
+                inbound, from: clientProtocol, to: target, model: candidate.target.model,
+                extraBody: candidate.provider.extraBody))
         }
     }
 

@@ -1,3 +1,4 @@
+import NIOCore
 import PlexusCore
 
 /// A client request body, checked once: valid JSON, the routing fields, and where its top-level members lie.
@@ -66,7 +67,7 @@ struct InboundRequest: Sendable {
     var json: JSONValue { (try? JSONValue(parsing: bytes, maxDepth: 64)) ?? .null }
 
     /// The body for a same-protocol upstream: only the model replaced, usage requested, `extra_body` merged.
-    func passthroughBody(proto: APIProtocol, upstreamModel: String, extraBody: JSONObject) -> [UInt8] {
+    func passthroughBody(proto: APIProtocol, upstreamModel: String, extraBody: JSONObject) -> ByteBuffer {
         var patch = JSONTopLevelPatch(bytes: bytes, spans: spans)
         for (k, v) in extraBody.pairs { patch.set(k, v) }
         if proto != .gemini && upstreamModel != model { patch.set("model", .string(upstreamModel)) }
@@ -75,6 +76,9 @@ struct InboundRequest: Sendable {
             options["include_usage"] = true
             patch.set("stream_options", .object(options))
         }
-        return patch.result()
+        // Straight into the buffer the upstream request is sent from (no patched array copied into it).
+        var buffer = ByteBufferAllocator().buffer(capacity: patch.resultCount)
+        patch.forEachPiece { buffer.writeBytes($0) }
+        return buffer
     }
 }

@@ -12,8 +12,8 @@ extension ProxyEngine {
     func attempt(_ context: AttemptContext, record: inout RequestRecord) async -> AttemptResult {
         let plan = context.plan
         let target = plan.upstreamTarget(forwarding: context.forwardedHeaders)
-        let upstreamRequest = UpstreamRequest(target: target, body: ByteBuffer(bytes: plan.body))
-        record.trace?.upstreamRequest(url: target.url, headers: target.headers, body: plan.body)
+        let upstreamRequest = UpstreamRequest(target: target, body: plan.body)
+        record.trace?.upstreamRequest(url: target.url, headers: target.headers, body: Array(plan.body.readableBytesView))
         let response: UpstreamResponse
         do {
             response = try await transports.transport(mock: plan.candidate.isMock)

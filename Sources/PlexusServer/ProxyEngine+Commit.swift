@@ -48,7 +48,7 @@ extension ProxyEngine {
         return [
             "request_id": .string(record.id), "captured": "on_error",
             "client_request": ["body": TraceCapture.body(body)],
-            "upstream_request": record.upstreamBody.map { ["body": TraceCapture.body($0)] } ?? .null,
+            "upstream_request": record.upstreamBody.map { ["body": TraceCapture.body(Array($0.readableBytesView))] } ?? .null,
             "upstream_response": [
                 "status": record.row.attempts.last?.status.map { .number(Double($0)) } ?? .null,
                 "body": record.errorExcerpt.map(JSONValue.string) ?? .null,

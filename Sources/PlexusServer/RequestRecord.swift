@@ -1,3 +1,4 @@
+import NIOCore
 import Foundation
 import PlexusCore
 import PlexusRouting
@@ -17,7 +18,7 @@ struct RequestRecord: Sendable {
     var trace: TraceCapture?
     /// The client's body and the latest upstream body, for an on-error trace (shared buffers, not copies).
     var clientBody: [UInt8]?
-    var upstreamBody: [UInt8]?
+    var upstreamBody: ByteBuffer?
     /// The start of the upstream's error answer, for the errors list.
     var errorExcerpt: String?
 

@@ -70,6 +70,23 @@ struct SharedJSONPatchTests {
         let out = String(decoding: patch.result(), as: UTF8.self)
         #expect(out == expected)
         #expect(try JSONValue(parsing: out) == JSONValue(parsing: expected))
+        // Written piece by piece into another buffer, the length worked out first: the same bytes.
+        var pieces: [UInt8] = []
+        patch.forEachPiece { pieces.append(contentsOf: $0) }
+        #expect(pieces == Array(expected.utf8))
+        #expect(patch.resultCount == expected.utf8.count)
+    }
+
+    @Test(arguments: [#"{"model":"a"}"#, #"{"model":"a","x":[1]}"#, #"{}"#])
+    func anUntouchedOrReplacedDocumentHasItsLengthWorkedOutFirst(input: String) throws {
+        let (_, spans) = try JSONValue.parseWithTopLevelSpans(Array(input.utf8))
+        var patch = JSONTopLevelPatch(bytes: Array(input.utf8), spans: spans)
+        #expect(patch.resultCount == input.utf8.count && patch.result() == Array(input.utf8))
+        patch.set("model", "longer-name")
+        var pieces: [UInt8] = []
+        patch.forEachPiece { pieces.append(contentsOf: $0) }
+        #expect(pieces == patch.result() && patch.resultCount == pieces.count)
+        #expect(try JSONValue(parsing: String(decoding: pieces, as: UTF8.self))["model"] == "longer-name")
     }
 
     /// The eight-bytes-at-a-time string scan against Foundation: every marker (quote, backslash, control byte) at

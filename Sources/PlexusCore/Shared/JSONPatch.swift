@@ -28,23 +28,39 @@ public struct JSONTopLevelPatch: Sendable {
     public func result() -> [UInt8] {
         if edits.isEmpty && appended.isEmpty { return bytes }
         var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + appended.count + 64)
-        var cursor = 0
-        let ordered = edits.count < 2 ? edits : edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
-        for edit in ordered {
-            out.append(contentsOf: bytes[cursor..<edit.range.lowerBound])
-            out.append(contentsOf: edit.replacement)
-            cursor = edit.range.upperBound
-        }
-        guard !appended.isEmpty, let close = bytes.lastIndex(of: UInt8(ascii: "}")), close >= cursor else {
-            out.append(contentsOf: bytes[cursor...])
-            return out
-        }
-        out.append(contentsOf: bytes[cursor..<close])
-        // An empty object must not get a leading comma.
-        let emptyObject = spans.isEmpty && edits.isEmpty
-        out.append(contentsOf: emptyObject ? appended.dropFirst() : appended[...])
-        out.append(contentsOf: bytes[close...])
+        out.reserveCapacity(resultCount)
+        forEachPiece { out.append(contentsOf: $0) }
         return out
+    }
+
+    /// The patched document's length in bytes.
+    public var resultCount: Int {
+        var count = bytes.count + edits.reduce(0) { $0 + $1.replacement.count - $1.range.count }
+        if !appended.isEmpty, bytes.lastIndex(of: UInt8(ascii: "}")) != nil {
+            count += appended.count - (spans.isEmpty && edits.isEmpty ? 1 : 0)
+        }
+        return count
+    }
+
+    /// The patched document piece by piece, in order: for writing it straight into another buffer.
+    public func forEachPiece(_ body: (UnsafeRawBufferPointer) -> Void) {
+        bytes.withUnsafeBytes { all in
+            var cursor = 0
+            func emit(_ range: Range<Int>) { if !range.isEmpty { body(UnsafeRawBufferPointer(rebasing: all[range])) } }
+            let ordered = edits.count < 2 ? edits : edits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound })
+            for edit in ordered {
+                emit(cursor..<edit.range.lowerBound)
+                edit.replacement.withUnsafeBytes(body)
+                cursor = edit.range.upperBound
+            }
+            guard !appended.isEmpty, let close = bytes.lastIndex(of: UInt8(ascii: "}")), close >= cursor else {
+                return emit(cursor..<all.count)
+            }
+            emit(cursor..<close)
+            // An empty object must not get a leading comma.
+            let emptyObject = spans.isEmpty && edits.isEmpty
+            appended.withUnsafeBytes { body(emptyObject ? UnsafeRawBufferPointer(rebasing: $0.dropFirst()) : $0) }
+            emit(close..<all.count)
+        }
     }
 }
