@@ -6,9 +6,11 @@
 The mock and the gateway (release build, usage logging on, SQLite) run as in `scripts/bench`; the load goes round
 in cycles: passthrough, OpenAI -> Anthropic and Anthropic -> Gemini unary at a fixed rate (wrk), passthrough and
 translated streams of 500 events (plexus-bench), and requests that fail (malformed JSON, an unknown model, a wrong
-key, a body over the limit), so error paths are soaked too. The gateway's RSS is sampled every few seconds. The
-figure is the growth of the median RSS over the last three minutes against the median over minutes 2-4 (the first
-minute warms caches, pools and SQLite's page cache); the peak and every sample are printed as well."""
+key, a field of the wrong type, a body that is not an object), so error paths are soaked too. The gateway's RSS
+and its anonymous part (heap and stacks, where a leak would show; the rest is the binary's own pages) are sampled
+every few seconds. The figure is the growth of the median over the last three minutes against the median over
+minutes 2-4 (the first minute warms caches, pools and SQLite's page cache); the peak and the medians by minute
+are printed as well."""
 
 import argparse
 import importlib.machinery
@@ -31,8 +33,20 @@ import benchlib as B  # noqa: E402
 bench = importlib.machinery.SourceFileLoader("bench", os.path.join(ROOT, "scripts", "bench")).load_module()
 
 
+def rss(pid):
+    """Resident memory of a process in MiB: all of it, and its anonymous part (heap and stacks: what a leak grows;
+    the rest is the binary's pages, touched as new code paths run)."""
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith(("VmRSS:", "RssAnon:")):
+                key, value = line.split(":")
+                out[key] = round(int(value.split()[0]) / 1024.0, 1)
+    return out.get("VmRSS", 0.0), out.get("RssAnon", 0.0)
+
+
 class Sampler(threading.Thread):
-    """The gateway's RSS every `every` seconds, as (seconds since start, MiB)."""
+    """The gateway's RSS and its anonymous part every `every` seconds, as (seconds since start, MiB, MiB)."""
 
     def __init__(self, pid, every):
         super().__init__(daemon=True)
@@ -41,7 +55,7 @@ class Sampler(threading.Thread):
 
     def run(self):
         while not self.done.is_set():
-            self.samples.append((round(time.monotonic() - self.start_time, 1), B.memory(self.pid)["rss_mib"]))
+            self.samples.append((round(time.monotonic() - self.start_time, 1), *rss(self.pid)))
             self.done.wait(self.every)
 
 
@@ -83,11 +97,11 @@ def cycle(args, wrk, client, t, port):
     return sent
 
 
-def growth(samples, minutes):
-    """Median RSS over minutes 2-4 and over the last three minutes, and the growth between them, in %."""
+def growth(samples, column):
+    """Median of a column over minutes 2-4 and over the last three minutes, and the growth between them, in %."""
     end = samples[-1][0]
-    early = [m for t, m in samples if 60 <= t <= 240] or [m for _, m in samples[: len(samples) // 3]]
-    late = [m for t, m in samples if t >= end - 180] or [m for _, m in samples[-len(samples) // 3:]]
+    early = [s[column] for s in samples if 60 <= s[0] <= 240] or [s[column] for s in samples[: len(samples) // 3]]
+    late = [s[column] for s in samples if s[0] >= end - 180] or [s[column] for s in samples[-len(samples) // 3:]]
     a, b = statistics.median(early), statistics.median(late)
     return a, b, round((b - a) / a * 100, 2)
 
@@ -122,21 +136,24 @@ def main():
         sampler.done.set()
         sampler.join()
         samples = sampler.samples
-        early, late, pct = growth(samples, args.minutes)
-        peak = max(m for _, m in samples)
+        early, late, pct = growth(samples, 1)
+        anon_early, anon_late, anon_pct = growth(samples, 2)
+        peak = max(s[1] for s in samples)
         rows = os.path.getsize(os.path.join(d, "plexus.sqlite")) / 2**20
         print(f"\nSoak: {args.minutes:g} minutes, {cycles} cycles, requests {json.dumps(totals)}; "
               f"SQLite file {rows:.0f} MiB\n")
-        print("| RSS, median of minutes 2-4 | median of the last 3 minutes | growth | peak | budget |")
-        print("|---:|---:|---:|---:|---|")
-        print(f"| {early:.1f} MiB | {late:.1f} MiB | {pct:+.2f} % | {peak:.1f} MiB | < 5 % growth |")
+        print("| memory | median of minutes 2-4 | median of the last 3 minutes | growth | budget |")
+        print("|---|---:|---:|---:|---|")
+        print(f"| RSS (peak {peak:.1f} MiB) | {early:.1f} MiB | {late:.1f} MiB | {pct:+.2f} % | < 5 % growth |")
+        print(f"| anonymous (heap, stacks) | {anon_early:.1f} MiB | {anon_late:.1f} MiB | {anon_pct:+.2f} % | |")
         per_minute = {}
-        for s, m in samples:
-            per_minute.setdefault(int(s // 60), []).append(m)
-        print("\nRSS by minute (MiB, median of samples): "
-              + ", ".join(f"{k}: {statistics.median(v):.1f}" for k, v in sorted(per_minute.items())))
+        for s in samples:
+            per_minute.setdefault(int(s[0] // 60), []).append(s)
+        print("\nBy minute (MiB, medians of samples; RSS / anonymous): " + ", ".join(
+            f"{k}: {statistics.median(x[1] for x in v):.1f} / {statistics.median(x[2] for x in v):.1f}"
+            for k, v in sorted(per_minute.items())))
         print("SOAK_JSON " + json.dumps({"minutes": args.minutes, "cycles": cycles, "requests": totals,
-                                         "early_mib": early, "late_mib": late, "growth_pct": pct,
+                                         "rss_mib": [early, late, pct], "anon_mib": [anon_early, anon_late, anon_pct],
                                          "peak_mib": peak, "samples": samples}))
     finally:
         for proc in reversed(list(procs.values())):
