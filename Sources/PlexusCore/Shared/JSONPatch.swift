@@ -33,12 +33,10 @@ public struct JSONTopLevelPatch: Sendable {
         return out
     }
 
-    /// The patched document's length in bytes.
+    /// The patched document's length in bytes (the pieces `forEachPiece` gives, counted).
     public var resultCount: Int {
-        var count = bytes.count + edits.reduce(0) { $0 + $1.replacement.count - $1.range.count }
-        if !appended.isEmpty, bytes.lastIndex(of: UInt8(ascii: "}")) != nil {
-            count += appended.count - (spans.isEmpty && edits.isEmpty ? 1 : 0)
-        }
+        var count = 0
+        forEachPiece { count += $0.count }
         return count
     }
 
