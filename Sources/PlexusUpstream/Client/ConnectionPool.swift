@@ -26,6 +26,12 @@ final class ConnectionPool: Sendable {
     struct Pooled: Sendable {
         let channel: any Channel
         let handler: NIOLoopBound<UpstreamConnectionHandler>
+
+        /// A channel and its handler, bound to the channel's loop (the only place it is used).
+        init(_ channel: any Channel, _ handler: UpstreamConnectionHandler) {
+            self.channel = channel
+            self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        }
     }
 
     private let idle = Mutex<[Key: [Pooled]]>([:])
@@ -71,7 +77,7 @@ final class ConnectionPool: Sendable {
                         release(pooled, key: key)
                     }
                     try sync.addHandler(handler)
-                    return Pooled(channel: channel, handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+                    return Pooled(channel, handler)
                 }
             }
         } catch {

@@ -120,8 +120,7 @@ final class UpstreamConnectionHandler: ChannelDuplexHandler, RemovableChannelHan
             exchange = nil
             // Back in the pool before the reader hears of the end, so its next request can take this connection.
             if reusable && keepAlive && finished != nil {
-                onReusable(ConnectionPool.Pooled(
-                    channel: context.channel, handler: NIOLoopBound(self, eventLoop: context.eventLoop)))
+                onReusable(ConnectionPool.Pooled(context.channel, self))
             } else {
                 context.close(promise: nil)
             }
