@@ -4,12 +4,16 @@
 
     footprint.py show LABEL UNITS DUMP      the busiest thread of DUMP (cg.out.N, read as cg.out.N-*): instructions
                                             per unit, distinct 64-byte lines and 4 KiB pages of code it ran
-    footprint.py order OUT DUMP...          every function of the gateway's binary run in the dumps, hottest first,
-                                            one symbol per line (lld's --symbol-ordering-file)"""
+    footprint.py order OUT DUMP...          every function of the gateway's binary run in the dumps, one symbol per
+                                            line (lld's --symbol-ordering-file): the first dump's, hottest first, then
+                                            each next dump's not yet written"""
 
 import collections
 import glob
+import os
 import re
+import shutil
+import subprocess
 import sys
 
 
@@ -64,17 +68,44 @@ def show(label, units, dump):
           f"{len(lines):5d} code lines ({len(lines) * 64 // 1024} KiB), {len(pages):4d} code pages")
 
 
+def monolithic(limit=64 * 1024):
+    """Functions of the toolchain's static libraries that share one big `.text` section (the Swift standard
+    library's Swift.o keeps most of its 1.6 MB there): ordering one of them would pull the whole section forward
+    and spread the hot code over megabytes, so the order leaves them where they are."""
+    lib = os.path.join(os.path.dirname(os.path.realpath(shutil.which("swift"))), "..", "lib", "swift_static", "linux")
+    names = set()
+    for archive in glob.glob(os.path.join(lib, "*.a")):
+        out = subprocess.run(["readelf", "-SsW", archive], capture_output=True, text=True, errors="replace").stdout
+        big = set()
+        for line in out.splitlines():
+            if line.startswith("File: "):
+                big = set()
+            m = re.match(r"\s*\[\s*(\d+)\] \.text\s+PROGBITS\s+\S+\s+\S+\s+(\S+)", line)
+            if m and int(m.group(2), 16) > limit:
+                big.add(m.group(1))
+            m = re.match(r"\s*\d+: \S+\s+\d+ FUNC\s+\S+\s+\S+\s+(\d+) (\S+)", line)
+            if m and m.group(1) in big:
+                names.add(m.group(2))
+    return names
+
+
 def order(out, dumps):
-    total = collections.Counter()
+    """Scenario by scenario in the order given, each one's functions not yet placed, hottest first: every scenario
+    then runs code packed at the front (the first in the fewest pages), not spread among the others' functions."""
+    placed = []
+    seen = monolithic()
     for dump in dumps:
+        cost = collections.Counter()
         for path in threads(dump):
-            for (obj, fn), cost in read(path)[1].items():
+            for (obj, fn), c in read(path)[1].items():
                 if obj and obj.endswith("/plexus") and fn and not fn.startswith("0x"):
-                    total[fn.split("'")[0]] += cost
+                    cost[fn.split("'")[0]] += c
+        new = [fn for fn, _ in cost.most_common() if fn not in seen]
+        seen.update(new)
+        placed += new
     with open(out, "w") as f:
-        for fn, _ in total.most_common():
-            f.write(fn + "\n")
-    print(f"{len(total)} functions written to {out}")
+        f.write("".join(fn + "\n" for fn in placed))
+    print(f"{len(placed)} functions written to {out}")
 
 
 if __name__ == "__main__":
