@@ -11,18 +11,23 @@ import subprocess
 import sys
 
 
+def expand(table, text):
+    """A compressed name: `(id) name` defines id in table, `(id)` alone refers to it; anything else is literal."""
+    m = re.match(r"\((\d+)\)(?:\s+(.*))?", text)
+    if not m:
+        return text
+    if m.group(2):
+        table[m.group(1)] = m.group(2)
+    return table.get(m.group(1), text)
+
+
 def read(path):
     """Self and inclusive cost per function, and the inclusive cost of each caller -> callee edge."""
     names, self_cost, incl, edges = {}, collections.Counter(), collections.Counter(), collections.Counter()
     fn, cfn, after_call = None, None, False
 
     def name(text):
-        m = re.match(r"\((\d+)\)(?:\s+(.*))?", text)
-        if not m:
-            return text
-        if m.group(2):
-            names[m.group(1)] = m.group(2)
-        return names.get(m.group(1), text)
+        return expand(names, text)
 
     for line in open(path, errors="replace"):
         line = line.rstrip("\n")

@@ -16,6 +16,8 @@ import shutil
 import subprocess
 import sys
 
+from cgtop import expand
+
 
 def read(path):
     """(self cost per instruction address, self cost per (object, function))."""
@@ -24,14 +26,7 @@ def read(path):
     after_call = False
 
     names, objs = {}, {}
-
-    def name(table, text):
-        m = re.match(r"\((\d+)\)(?:\s+(.*))?", text)
-        if not m:
-            return text
-        if m.group(2):
-            table[m.group(1)] = m.group(2)
-        return table.get(m.group(1), text)
+    name = expand
 
     for line in open(path, errors="replace"):
         # Names are compressed to ids at first use, which may be a callee's (cob=, cfn=) rather than ob=, fn=.
