@@ -24,20 +24,17 @@ def read(path):
     by_addr, by_fn = collections.Counter(), collections.Counter()
     obj = fn = None
     after_call = False
-
     names, objs = {}, {}
-    name = expand
-
     for line in open(path, errors="replace"):
         # Names are compressed to ids at first use, which may be a callee's (cob=, cfn=) rather than ob=, fn=.
         if line.startswith("ob="):
-            obj = name(objs, line[3:].strip())
+            obj = expand(objs, line[3:].strip())
         elif line.startswith("cob="):
-            name(objs, line[4:].strip())
+            expand(objs, line[4:].strip())
         elif line.startswith("fn="):
-            fn, after_call = name(names, line[3:].strip()), False
+            fn, after_call = expand(names, line[3:].strip()), False
         elif line.startswith("cfn="):
-            name(names, line[4:].strip())
+            expand(names, line[4:].strip())
         elif line.startswith("calls="):
             after_call = True
         elif line.startswith("0x"):
