@@ -35,11 +35,13 @@ let package = Package(
             "PlexusCore",
             .product(name: "Yams", package: "Yams"),
         ]),
-        // Network: upstream HTTP/1.1 and TLS on SwiftNIO, connections pooled per event loop.
+        // Network: upstream HTTP on AsyncHTTPClient (pools, TLS, proxies, HTTP/2); timeouts, back-pressure.
         .target(name: "PlexusUpstream", dependencies: [
             "PlexusCore", "PlexusMock",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),

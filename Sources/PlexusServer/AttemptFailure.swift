@@ -14,12 +14,13 @@ struct AttemptFailure: Sendable {
 
     /// A transport failure (no answer, or the body broke before the first event).
     init(transport error: UpstreamError, provider: String) {
-        self.error = PlexusError(error.code == .firstByteTimeout ? .timeout : .upstream, "\(provider): \(error.description)")
+        let timedOut = error.code == .firstByteTimeout || error.code == .idleTimeout
+        self.error = PlexusError(timedOut ? .timeout : .upstream, "\(provider): \(error.description)")
         status = nil
         reason = switch error.code {
         case .connect, .invalidURL, .invalidHeader: .connection
         case .firstByteTimeout, .idleTimeout: .timeout
-        case .reset, .bodyTooLarge: .reset
+        case .reset, .badResponse, .bodyTooLarge: .reset
         case .cancelled: nil
         }
     }

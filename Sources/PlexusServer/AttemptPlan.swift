@@ -59,7 +59,7 @@ final class AttemptPlan: Sendable {
             baseURL: provider.baseURLs[targetProtocol] ?? "", apiKey: provider.apiKey,
             extraHeaders: provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         return UpstreamTarget(url: endpoint.url(for: targetProtocol, model: candidate.target.model, stream: stream),
-                              headers: endpoint.headers(for: targetProtocol, passing: forwarding))
+                              headers: endpoint.headers(for: targetProtocol, passing: forwarding), proxy: provider.proxy)
     }
 }
 

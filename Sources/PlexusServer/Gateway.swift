@@ -57,9 +57,12 @@ public final class Gateway: Sendable {
         let cooldownFile = (dataFolder as NSString).appendingPathComponent("cooldowns.json")
         routing = RoutingState(cooldowns: RoutingPersistence.load(path: cooldownFile))
         persistence = RoutingPersistence(state: routing, path: cooldownFile, logger: logger)
-        let stateBox = GatewayStateBox(GatewayState(config: config))
+        let transports = Transports(logger: logger)
+        self.transports = transports
+        let stateBox = GatewayStateBox(GatewayState(config: config)) { state in
+            transports.http.configure(UpstreamPoolSettings(state.config.upstream))
+        }
         self.stateBox = stateBox
-        transports = Transports(logger: logger)
         capture = CaptureSettings(config.debug)
         let text = configPath.flatMap { FileManager.default.contents(atPath: $0) }.map { String(decoding: $0, as: UTF8.self) }
         configManager = ConfigManager(

@@ -16,8 +16,10 @@ extension ProxyEngine {
         record.trace?.upstreamRequest(url: target.url, headers: target.headers, body: Array(plan.body.readableBytesView))
         let response: UpstreamResponse
         do {
-            response = try await transports.transport(mock: plan.candidate.isMock)
-                .send(upstreamRequest, firstByteTimeout: context.firstByteTimeout)
+            let timeouts = UpstreamTimeouts(
+                firstEvent: context.firstByteTimeout, idle: .seconds(plan.candidate.provider.timeoutSeconds),
+                firstEventAtHead: !context.inbound.stream)
+            response = try await transports.transport(mock: plan.candidate.isMock).send(upstreamRequest, timeouts: timeouts)
         } catch {
             return .retry(AttemptFailure(transport: error, provider: plan.candidate.provider.name))
         }

@@ -31,6 +31,7 @@ extension ProxyEngine {
             return .retry(AttemptFailure(
                 transport: UpstreamError(.reset, "stream ended before any event"), provider: plan.candidate.provider.name))
         }
+        response.firstEventArrived()
         let mode = Self.relayMode(plan: plan, inbound: inbound)
         let translating = if case .translate = mode { true } else { false }
         var observer = UsageObserver(proto: plan.targetProtocol)

@@ -150,8 +150,12 @@ struct StreamRelay: Sendable {
         } catch {
             // Cancelled because the client left: not the upstream's fault.
             if Task.isCancelled || error is CancellationError { throw CancellationError() }
-            let detail = (error as? UpstreamError)?.description ?? "\(error)"
-            throw RelayError.upstream(PlexusError(.upstream, "\(plan.candidate.provider.name): stream broke: \(detail)"))
+            let upstream = error as? UpstreamError ?? UpstreamError(.reset, "\(error)")
+            let provider = plan.candidate.provider.name
+            if upstream.code == .idleTimeout {
+                throw RelayError.upstream(PlexusError(.timeout, "\(provider): stream stalled: \(upstream.detail)"))
+            }
+            throw RelayError.upstream(PlexusError(.upstream, "\(provider): stream broke: \(upstream.description)"))
         }
     }
 

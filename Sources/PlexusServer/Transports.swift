@@ -22,3 +22,12 @@ struct Transports: Sendable {
         try await http.shutdown()
     }
 }
+
+extension UpstreamPoolSettings {
+    /// The `upstream:` section as the HTTP transport takes it.
+    init(_ config: UpstreamConfig) {
+        self.init(
+            maxConnectionsPerHost: config.maxConnectionsPerHost, connectTimeout: .seconds(config.connectTimeoutSeconds),
+            idleConnectionTimeout: .seconds(config.idleConnectionSeconds))
+    }
+}

@@ -7,7 +7,7 @@ public struct MockTransport: UpstreamTransport {
 
     public init(upstream: MockUpstream) { self.upstream = upstream }
 
-    public func send(_ request: UpstreamRequest, firstByteTimeout: Duration) async throws(UpstreamError) -> UpstreamResponse {
+    public func send(_ request: UpstreamRequest, timeouts: UpstreamTimeouts) async throws(UpstreamError) -> UpstreamResponse {
         // mock://local/v1/chat/completions -> /v1/chat/completions
         let path = request.url.dropPrefix("mock://").drop { $0 != "/" }
         let mockRequest = MockRequest(

@@ -47,6 +47,11 @@ public struct UpstreamBody: AsyncSequence, Sendable {
         }
     }
 
+    /// A stream's first event arrived (see `UpstreamTimeouts.firstEventAtHead`).
+    func firstEventArrived() {
+        if case .http(let reader) = source { reader.exchange.firstEventArrived() }
+    }
+
     public func makeAsyncIterator() -> AsyncIterator {
         switch source {
         case .http(let reader): AsyncIterator(state: .http(reader))
@@ -56,21 +61,8 @@ public struct UpstreamBody: AsyncSequence, Sendable {
     }
 }
 
-extension UpstreamError {
-    /// Maps client-library and mock errors onto the fixed codes.
-    static func map(_ error: any Error) -> UpstreamError {
-        if let e = error as? UpstreamError { return e }
-        if error is CancellationError { return UpstreamError(.cancelled, "cancelled") }
-        let text = "\(error)"
-        if text.contains("reset") || text.contains("closed") || text.contains("EOF") || text.contains("eof") {
-            return UpstreamError(.reset, text)
-        }
-        return UpstreamError(.connect, text)
-    }
-}
-
 /// Holds an exchange for a body and its iterators; when the last of them goes away before the answer ended, the
-/// connection is closed (an unfinished answer cannot be followed by another request).
+/// request is cancelled (its connection cannot carry another).
 final class ExchangeReader: Sendable {
     let exchange: UpstreamExchange
 

@@ -6,6 +6,8 @@ public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible
         case firstByteTimeout = "first_byte_timeout"
         case idleTimeout = "idle_timeout"
         case reset
+        /// An answer that is not HTTP (a malformed head, broken framing).
+        case badResponse = "bad_response"
         case cancelled
         case invalidURL = "invalid_url"
         /// A header name or value that cannot go on the wire (a line break in it, say).
@@ -26,7 +28,7 @@ public struct UpstreamError: Error, Sendable, Equatable, CustomStringConvertible
     /// Whether another target should be tried (the client has not seen anything yet).
     public var isRetryable: Bool {
         switch code {
-        case .connect, .firstByteTimeout, .idleTimeout, .reset: true
+        case .connect, .firstByteTimeout, .idleTimeout, .reset, .badResponse: true
         case .cancelled, .invalidURL, .invalidHeader, .bodyTooLarge: false
         }
     }

@@ -33,6 +33,7 @@ struct TargetOptions: ParsableArguments {
     /// A stream timer for this target, over its own transport (`idleTimeout`: the longest silence in a stream).
     func timer(idleTimeout: Duration) throws -> StreamTimer {
         let bytes = try ByteBuffer(bytes: Array(Data(contentsOf: URL(fileURLWithPath: body))))
-        return StreamTimer(transport: HTTPTransport(idleTimeout: idleTimeout), url: url, headers: headerPairs(), body: bytes)
+        return StreamTimer(
+            transport: HTTPTransport(), idleTimeout: idleTimeout, url: url, headers: headerPairs(), body: bytes)
     }
 }

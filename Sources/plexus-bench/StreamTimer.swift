@@ -24,6 +24,8 @@ struct StreamTiming: Sendable {
 /// Sends one streaming request and records when each event arrives.
 struct StreamTimer: Sendable {
     let transport: HTTPTransport
+    /// The longest silence in a stream.
+    let idleTimeout: Duration
     let url: String
     let headers: [(String, String)]
     let body: ByteBuffer
@@ -36,7 +38,8 @@ struct StreamTimer: Sendable {
         var parser = SSEParser()
         do {
             let request = UpstreamRequest(url: url, headers: headers, body: body)
-            let response = try await transport.send(request, firstByteTimeout: .seconds(3600))
+            let response = try await transport.send(
+                request, timeouts: UpstreamTimeouts(firstEvent: .seconds(3600), idle: idleTimeout))
             timing.status = response.status
             for try await chunk in response.body {
                 let now = clock.now - start

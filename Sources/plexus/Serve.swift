@@ -12,6 +12,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger("plexus")
+        OpenFilesLimit.raise(logger: logger)
         let config: PlexusConfig
         switch options.load() {
         case .success(let c): config = c

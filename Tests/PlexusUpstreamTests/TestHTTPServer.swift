@@ -19,6 +19,8 @@ final class TestHTTPServer: Sendable {
         case answerOnceThenSilent(body: String)
         /// Streams `chunks` chunks of `chunkSize` bytes as fast as the socket takes them, `pause` between them.
         case stream(chunks: Int, chunkSize: Int, pause: TimeAmount)
+        /// Sends a chunked head and nothing more (a stream that stalls before its first event).
+        case headThenSilent
     }
 
     let port: Int
@@ -29,10 +31,12 @@ final class TestHTTPServer: Sendable {
     var accepted: Int { counters.value.withLock { $0.accepted } }
     /// Connections closed so far.
     var closed: Int { counters.value.withLock { $0.closed } }
+    /// Requests received in full so far, on every connection.
+    var received: Int { counters.value.withLock { $0.received } }
 
     /// Shared with the channel initializer.
     final class Counters: Sendable {
-        let value = Mutex((accepted: 0, closed: 0))
+        let value = Mutex((accepted: 0, closed: 0, received: 0))
     }
 
     init(_ behavior: Behavior, tls: NIOSSLContext? = nil) async throws {
@@ -45,7 +49,7 @@ final class TestHTTPServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(ScriptedHandler(behavior: behavior))
+                    try channel.pipeline.syncOperations.addHandler(ScriptedHandler(behavior: behavior, counters: counters))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
@@ -63,13 +67,18 @@ private final class ScriptedHandler: ChannelInboundHandler {
     typealias OutboundOut = HTTPServerResponsePart
 
     let behavior: TestHTTPServer.Behavior
+    let counters: TestHTTPServer.Counters
     private var requests = 0
 
-    init(behavior: TestHTTPServer.Behavior) { self.behavior = behavior }
+    init(behavior: TestHTTPServer.Behavior, counters: TestHTTPServer.Counters) {
+        self.behavior = behavior
+        self.counters = counters
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .end = unwrapInboundIn(data) else { return }
         requests += 1
+        counters.value.withLock { $0.received += 1 }
         switch behavior {
         case .answer(let body):
             answer(context, body)
@@ -84,6 +93,10 @@ private final class ScriptedHandler: ChannelInboundHandler {
             head.headers.add(name: "transfer-encoding", value: "chunked")
             context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
             Self.streamChunks(context.channel, left: chunks, size: size, pause: pause)
+        case .headThenSilent:
+            var head = HTTPResponseHead(version: .http1_1, status: .ok)
+            head.headers.add(name: "transfer-encoding", value: "chunked")
+            context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
         }
     }
 

@@ -53,6 +53,7 @@ extension ConfigLoader {
             }
         }
         provider.timeoutSeconds = m.number("timeout_seconds") ?? provider.timeoutSeconds
+        provider.proxy = m.string("proxy")
         provider.discount = m.number("discount") ?? provider.discount
         if let node = m.take("models") {
             provider.models = decodeProviderModels(node, at: m.childPath("models"), m.decoder)

@@ -71,6 +71,15 @@ extension ConfigLoader {
         return debug
     }
 
+    static func decodeUpstream(_ m: inout MappingReader) -> UpstreamConfig {
+        var upstream = UpstreamConfig()
+        upstream.maxConnectionsPerHost = m.integer("max_connections_per_host") ?? upstream.maxConnectionsPerHost
+        upstream.connectTimeoutSeconds = m.number("connect_timeout_seconds") ?? upstream.connectTimeoutSeconds
+        upstream.idleConnectionSeconds = m.number("idle_connection_seconds") ?? upstream.idleConnectionSeconds
+        m.rejectUnknownKeys()
+        return upstream
+    }
+
     static func decodePricingSettings(_ m: inout MappingReader) -> PricingConfig {
         var pricing = PricingConfig()
         pricing.openrouterURL = m.string("openrouter_url") ?? pricing.openrouterURL

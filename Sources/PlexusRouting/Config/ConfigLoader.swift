@@ -71,6 +71,7 @@ public enum ConfigLoader {
         if var m = root.mapping("routing") { config.routing = decodeRouting(&m) }
         if var m = root.mapping("debug") { config.debug = decodeDebug(&m) }
         if var m = root.mapping("pricing") { config.pricing = decodePricingSettings(&m) }
+        if var m = root.mapping("upstream") { config.upstream = decodeUpstream(&m) }
         if let m = root.mapping("providers") { config.providers = decodeProviders(m) }
         if let m = root.mapping("models") { config.models = decodeAliases(m) }
         if let m = root.mapping("keys") { config.keys = decodeKeys(m) }

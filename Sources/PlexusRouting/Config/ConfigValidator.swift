@@ -36,6 +36,10 @@ public enum ConfigValidator {
         require(!s.host.isEmpty, "server.host", "must not be empty")
         require((0...65535).contains(s.port), "server.port", "must be between 0 and 65535")
         require(s.maxBodyBytes > 0, "server.max_body_bytes", "must be greater than 0")
+        let u = config.upstream
+        require(u.maxConnectionsPerHost >= 1, "upstream.max_connections_per_host", "must be at least 1")
+        require(u.connectTimeoutSeconds > 0, "upstream.connect_timeout_seconds", "must be greater than 0")
+        require(u.idleConnectionSeconds > 0, "upstream.idle_connection_seconds", "must be greater than 0")
         require(config.storage.retentionDays >= 1, "storage.retention_days", "must be at least 1")
         require(config.storage.debugRetentionDays >= 1, "storage.debug_retention_days", "must be at least 1")
         for (i, code) in f.retryableStatusCodes.enumerated() where !(100...599).contains(code) {

@@ -75,3 +75,14 @@ public struct PricingConfig: Sendable, Equatable {
 
     public init() {}
 }
+
+/// `upstream`: how connections to providers are made and pooled.
+public struct UpstreamConfig: Sendable, Equatable {
+    /// Connections to one upstream host at most; further requests wait for one.
+    public var maxConnectionsPerHost: Int = 8192
+    public var connectTimeoutSeconds: Double = 10
+    /// An idle pooled connection is closed after this.
+    public var idleConnectionSeconds: Double = 60
+
+    public init() {}
+}

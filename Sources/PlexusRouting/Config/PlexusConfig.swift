@@ -9,6 +9,7 @@ public struct PlexusConfig: Sendable, Equatable {
     public var routing: RoutingConfig
     public var debug: DebugConfig
     public var pricing: PricingConfig
+    public var upstream: UpstreamConfig
     /// Providers in file order.
     public var providers: [ProviderConfig]
     /// Aliases (the `models` section) in file order.
@@ -28,6 +29,7 @@ public struct PlexusConfig: Sendable, Equatable {
         routing: RoutingConfig = RoutingConfig(),
         debug: DebugConfig = DebugConfig(),
         pricing: PricingConfig = PricingConfig(),
+        upstream: UpstreamConfig = UpstreamConfig(),
         providers: [ProviderConfig] = [],
         models: [AliasConfig] = [],
         keys: [KeyConfig] = [],
@@ -41,6 +43,7 @@ public struct PlexusConfig: Sendable, Equatable {
         self.routing = routing
         self.debug = debug
         self.pricing = pricing
+        self.upstream = upstream
         self.providers = providers
         self.models = models
         self.keys = keys

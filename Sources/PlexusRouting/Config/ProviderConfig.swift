@@ -20,6 +20,8 @@ public struct ProviderConfig: Sendable, Equatable {
     /// Merged into every upstream request body.
     public var extraBody: JSONObject
     public var timeoutSeconds: Double
+    /// `proxy: http://host:port` for this provider's traffic; nil follows HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
+    public var proxy: String?
     /// 0...1, applied to computed cost.
     public var discount: Double
     /// Models the provider offers, in file order; empty means "any model name".

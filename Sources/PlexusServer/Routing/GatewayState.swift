@@ -54,10 +54,19 @@ struct CandidateGroup: Sendable {
 /// The current state; a reload swaps it, and requests in flight keep the snapshot they started with.
 final class GatewayStateBox: Sendable {
     private let state: Mutex<GatewayState>
+    /// Told of every state applied, the first included (settings that live outside the snapshot follow it).
+    private let onApply: @Sendable (GatewayState) -> Void
 
-    init(_ state: GatewayState) { self.state = Mutex(state) }
+    init(_ state: GatewayState, onApply: @escaping @Sendable (GatewayState) -> Void = { _ in }) {
+        self.state = Mutex(state)
+        self.onApply = onApply
+        onApply(state)
+    }
 
     var current: GatewayState { state.withLock { $0 } }
 
-    func replace(_ new: GatewayState) { state.withLock { $0 = new } }
+    func replace(_ new: GatewayState) {
+        state.withLock { $0 = new }
+        onApply(new)
+    }
 }

@@ -1,114 +1,95 @@
+import AsyncHTTPClient
 import NIOCore
+import NIOHTTP1
 import Synchronization
 
-/// One request and its answer on a pooled connection, shared by the connection's handler (which produces, on the
-/// event loop) and the task reading the answer (which consumes). The body is buffered up to a high-water mark,
-/// past which the handler stops reading from the socket, so memory per stream stays bounded.
-final class UpstreamExchange: Sendable {
-    /// A response head.
-    struct Head: Sendable {
-        var status: Int
-        var headers: HeaderFields
+/// One request and its answer: AsyncHTTPClient's delegate produces (on `loop`), the task reading the answer
+/// consumes. The body is buffered up to a high-water mark, past which AsyncHTTPClient stops reading from the
+/// socket, so memory per stream stays bounded. A timer on `loop` watches the first-event deadline, then silence.
+final class UpstreamExchange: HTTPClientResponseDelegate, Sendable {
+    typealias Response = Void
+    typealias Head = ExchangeState.Head
+
+    let loop: any EventLoop
+    private let state: Mutex<ExchangeState>
+    private let request: Mutex<RequestHandle>
+
+    /// The running request, or a failure that came before it was known.
+    private struct RequestHandle {
+        var task: HTTPClient.Task<Void>?
+        var stopWith: UpstreamError?
+        var timer: Scheduled<Void>?
     }
 
-    private struct State {
-        var head: Head?
-        var headWaiter: UnsafeContinuation<Head, any Error>?
-        /// The oldest unread chunk, then the others: a unary answer is usually one chunk, and a ring buffer made
-        /// per request for it cost about 1k instructions.
-        var first: ByteBuffer?
-        var rest: CircularBuffer<ByteBuffer>?
-        var buffered = 0
-        var bodyWaiter: UnsafeContinuation<ByteBuffer?, any Error>?
-        var ended = false
-        var failure: UpstreamError?
-        var readPaused = false
+    init(loop: any EventLoop, timeouts: UpstreamTimeouts) {
+        self.loop = loop
+        let now = NIODeadline.now()
+        state = Mutex(ExchangeState(
+            firstEventDeadline: now + .init(timeouts.firstEvent), idleTimeout: .init(timeouts.idle),
+            firstEventAtHead: timeouts.firstEventAtHead, now: now))
+        request = Mutex(RequestHandle())
     }
 
-    static let highWater = 512 * 1024
-    static let lowWater = 64 * 1024
-
-    let channel: any Channel
-    private let state = Mutex(State())
-
-    init(channel: any Channel) { self.channel = channel }
-
-    // MARK: Producer (the connection's handler)
-
-    func receive(head: Head) {
-        let waiter = state.withLock { s -> UnsafeContinuation<Head, any Error>? in
-            guard s.failure == nil else { return nil }
-            s.head = head
-            defer { s.headWaiter = nil }
-            return s.headWaiter
+    /// Starts `http` on `client` and arms the first-event timer.
+    func start(_ http: HTTPClient.Request, on client: HTTPClient) {
+        let deadline = state.withLock { $0.timerAt }
+        let task = client.execute(request: http, delegate: self, eventLoop: .delegate(on: loop), deadline: deadline)
+        let timer = loop.scheduleTask(deadline: deadline) { [self] in timerFired() }
+        let stop = request.withLock { handle -> UpstreamError? in
+            handle.task = task
+            handle.timer = timer
+            return handle.stopWith
         }
-        waiter?.resume(returning: head)
-    }
-
-    func receive(body: ByteBuffer) {
-        let waiter = state.withLock { s -> UnsafeContinuation<ByteBuffer?, any Error>? in
-            guard s.failure == nil else { return nil }
-            if let w = s.bodyWaiter {
-                s.bodyWaiter = nil
-                return w
-            }
-            if s.first == nil {
-                s.first = body
-            } else {
-                s.rest = s.rest ?? CircularBuffer(initialCapacity: 4)
-                s.rest!.append(body)
-            }
-            s.buffered += body.readableBytes
-            return nil
-        }
-        waiter?.resume(returning: body)
-    }
-
-    func end() {
-        let waiter = state.withLock { s -> UnsafeContinuation<ByteBuffer?, any Error>? in
-            guard s.failure == nil else { return nil }
-            s.ended = true
-            defer { s.bodyWaiter = nil }
-            return s.bodyWaiter
-        }
-        waiter?.resume(returning: nil)
-    }
-
-    /// Fails whoever waits, once; a finished exchange ignores later failures (the connection closing afterwards).
-    func fail(_ error: UpstreamError) {
-        let (head, body) = state.withLock { s -> (UnsafeContinuation<Head, any Error>?, UnsafeContinuation<ByteBuffer?, any Error>?) in
-            guard s.failure == nil, !s.ended else { return (nil, nil) }
-            s.failure = error
-            defer { s.headWaiter = nil; s.bodyWaiter = nil }
-            return (s.headWaiter, s.bodyWaiter)
-        }
-        head?.resume(throwing: error)
-        body?.resume(throwing: error)
-    }
-
-    /// Whether the handler should hold its next socket read (the consumer is behind).
-    func pauseReadingIfFull() -> Bool {
-        state.withLock { s in
-            guard s.buffered >= Self.highWater else { return false }
-            s.readPaused = true
-            return true
-        }
+        if let stop { task.fail(reason: stop) }
     }
 
     /// Bytes received and not yet read.
     var bufferedBytes: Int { state.withLock { $0.buffered } }
 
-    /// Whether the answer ended or failed; an abandoned exchange that did neither must close its connection.
-    var isFinished: Bool { state.withLock { $0.ended || $0.failure != nil } }
+    /// Whether any byte of the request may have reached the upstream.
+    var headSent: Bool { state.withLock { $0.headSent } }
+
+    // MARK: AsyncHTTPClient's delegate (on `loop`)
+
+    func didSendRequestHead(task: HTTPClient.Task<Void>, _ head: HTTPRequestHead) {
+        state.withLock { $0.headSent = true }
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<Void>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        let received = Head(status: Int(head.status.code), headers: head.headers)
+        state.withLock { $0.receive(head: received, now: .now()) }?.resume(returning: received)
+        return loop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Void>, _ buffer: ByteBuffer) -> EventLoopFuture<Void> {
+        switch state.withLock({ $0.receive(body: buffer, now: .now(), on: loop) }) {
+        case .resume(let waiter):
+            waiter.resume(returning: buffer)
+            return loop.makeSucceededVoidFuture()
+        case .readOn:
+            return loop.makeSucceededVoidFuture()
+        case .pause(let future):
+            return future
+        }
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Void>) throws {
+        state.withLock { $0.end() }?.resume(returning: nil)
+        stopTimer()
+    }
+
+    func didReceiveError(task: HTTPClient.Task<Void>, _ error: any Error) {
+        fail(UpstreamError(client: error))
+    }
 
     // MARK: Consumer (the task reading the answer)
 
-    /// Waits for the response head; cancelling the task fails the exchange and closes the connection.
+    /// Waits for the response head; cancelling the task cancels the request.
     func head() async throws -> Head {
         try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<Head, any Error>) in
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<Head, any Error>) in
                 let ready: Result<Head, any Error>? = state.withLock { s in
-                    if let f = s.failure { return .failure(f) }
+                    if case .failed(let f) = s.completion { return .failure(f) }
                     if let h = s.head { return .success(h) }
                     s.headWaiter = c
                     return nil
@@ -122,15 +103,9 @@ final class UpstreamExchange: Sendable {
 
     /// The next body chunk, nil at the end. Buffered chunks return without suspending.
     func next() async throws -> ByteBuffer? {
-        enum Fast { case chunk(ByteBuffer, resumeReading: Bool), end, failed(UpstreamError), wait }
-        let fast = state.withLock { s -> Fast in
-            if let (chunk, resume) = Self.pop(&s) { return .chunk(chunk, resumeReading: resume) }
-            if let f = s.failure { return .failed(f) }
-            return s.ended ? .end : .wait
-        }
-        switch fast {
+        switch state.withLock({ $0.next(now: .now()) }) {
         case .chunk(let chunk, let resume):
-            if resume { channel.read() }
+            resume?.succeed()
             return chunk
         case .end: return nil
         case .failed(let f): throw f
@@ -140,37 +115,84 @@ final class UpstreamExchange: Sendable {
 
     private func waitForChunk() async throws -> ByteBuffer? {
         try await withTaskCancellationHandler {
-            try await withUnsafeThrowingContinuation { (c: UnsafeContinuation<ByteBuffer?, any Error>) in
-                let ready: (Result<ByteBuffer?, any Error>, Bool)? = state.withLock { s in
-                    if let (chunk, resume) = Self.pop(&s) { return (.success(chunk), resume) }
-                    if let f = s.failure { return (.failure(f), false) }
-                    if s.ended { return (.success(nil), false) }
-                    s.bodyWaiter = c
-                    return nil
+            try await withCheckedThrowingContinuation { (c: CheckedContinuation<ByteBuffer?, any Error>) in
+                let ready: Result<ByteBuffer?, any Error>?
+                var resume: EventLoopPromise<Void>?
+                (ready, resume) = state.withLock { s in
+                    switch s.next(now: .now()) {
+                    case .chunk(let chunk, let r): return (.success(chunk), r)
+                    case .end: return (.success(nil), nil)
+                    case .failed(let f): return (.failure(f), nil)
+                    case .wait:
+                        s.bodyWaiter = c
+                        return (nil, nil)
+                    }
                 }
-                if let (result, resume) = ready {
-                    if resume { channel.read() }
-                    c.resume(with: result)
-                }
+                resume?.succeed()
+                if let ready { c.resume(with: ready) }
             }
         } onCancel: {
             cancel()
         }
     }
 
-    /// Takes the oldest buffered chunk; true when reading should resume (the buffer drained below low water).
-    private static func pop(_ s: inout State) -> (ByteBuffer, Bool)? {
-        guard let chunk = s.first else { return nil }
-        s.first = s.rest?.popFirst()
-        s.buffered -= chunk.readableBytes
-        let resume = s.readPaused && s.buffered < lowWater
-        if resume { s.readPaused = false }
-        return (chunk, resume)
+    /// The answer has started (a stream's first event): the first-event deadline gives way to the idle timeout.
+    func firstEventArrived() {
+        guard let sooner = state.withLock({ $0.firstEventArrived(now: .now()) }) else { return }
+        rearm(at: sooner)
     }
 
-    /// The reader went away: fail the exchange and close the connection (an unfinished answer cannot be reused).
+    /// Whether the answer ended or failed; an abandoned exchange that did neither must be cancelled.
+    var isFinished: Bool { state.withLock { !$0.isOpen } }
+
+    /// The reader went away: fail the exchange and cancel the request (its connection cannot carry another).
     func cancel() {
         fail(UpstreamError(.cancelled, "cancelled"))
-        channel.close(promise: nil)
+    }
+
+    // MARK: Failure and timers
+
+    /// Fails whoever waits, once, and stops the request.
+    func fail(_ error: UpstreamError) {
+        guard let failure = state.withLock({ $0.fail(error) }) else { return }
+        failure.head?.resume(throwing: error)
+        failure.body?.resume(throwing: error)
+        failure.paused?.fail(error)
+        let task = request.withLock { handle -> HTTPClient.Task<Void>? in
+            if handle.task == nil { handle.stopWith = error }
+            return handle.task
+        }
+        task?.fail(reason: error)
+        stopTimer()
+    }
+
+    private func timerFired() {
+        switch state.withLock({ $0.timerFired(now: .now()) }) {
+        case .none:
+            break
+        case .rearm(let at):
+            rearm(at: at)
+        case .fail(let error):
+            fail(error)
+        }
+    }
+
+    /// Replaces the armed timer; one armed after the exchange finished is stopped at once (it would keep the
+    /// exchange alive until it fired).
+    private func rearm(at deadline: NIODeadline) {
+        let timer = loop.scheduleTask(deadline: deadline) { [self] in timerFired() }
+        let replaced = request.withLock { handle -> Scheduled<Void>? in
+            defer { handle.timer = timer }
+            return handle.timer
+        }
+        replaced?.cancel()
+        if isFinished { stopTimer() }
+    }
+
+    private func stopTimer() {
+        request.withLock { handle in
+            defer { handle.timer = nil }
+            return handle.timer
+        }?.cancel()
     }
 }
