@@ -86,7 +86,7 @@ public final class Gateway: Sendable {
         // The store's pool first: it stops last, after the writer's final flush.
         [storeService].compactMap { $0 } + [
             usageWriter, persistence, retention, pricing, ConfigWatcher(manager: configManager, interval: .seconds(1)),
-            app, EventHeartbeat(hub: events),
+            HeapTrimmer(inFlight: inFlight, interval: .seconds(2)), app, EventHeartbeat(hub: events),
         ]
     }
 
@@ -113,7 +113,10 @@ public final class Gateway: Sendable {
             server: .gatewayHTTP1(responder: responder, serverName: "plexus"),
             configuration: .init(
                 address: .hostname(host ?? config.server.host, port: port ?? config.server.port),
-                serverName: "plexus"),
+                serverName: "plexus",
+                // Thousands of clients connecting at once (a burst of agents) overflow a short accept queue, and
+                // each dropped SYN costs its client a retry of 1 s, then 3 s, 7 s... (the kernel caps it at somaxconn).
+                backlog: 4096),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: DeferredMetadataLogHandler.logger(wrapping: logger))
     }

@@ -33,7 +33,8 @@ final class UpstreamExchange: HTTPClientResponseDelegate, Sendable {
     /// Starts `http` on `client` and arms the first-event timer.
     func start(_ http: HTTPClient.Request, on client: HTTPClient) {
         let deadline = state.withLock { $0.timerAt }
-        let task = client.execute(request: http, delegate: self, eventLoop: .delegate(on: loop), deadline: deadline)
+        // No deadline for AsyncHTTPClient: the timer below covers the wait for a connection too, with one error.
+        let task = client.execute(request: http, delegate: self, eventLoop: .delegate(on: loop))
         let timer = loop.scheduleTask(deadline: deadline) { [self] in timerFired() }
         let stop = request.withLock { handle -> UpstreamError? in
             handle.task = task
