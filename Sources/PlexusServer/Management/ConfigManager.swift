@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import PlexusCore
 import PlexusRouting
@@ -45,10 +48,58 @@ final class ConfigManager: Sendable {
 
     var currentStatus: Status { status.withLock { $0 } }
 
-    /// The file as it is on disk now.
-    func text() -> String {
-        guard let path, let data = FileManager.default.contents(atPath: path) else { return "" }
-        return String(decoding: data, as: UTF8.self)
+    /// The file as it is on disk now; "" when the gateway runs without one.
+    func text() throws(ManagementError) -> String {
+        guard let path else { return "" }
+        switch Self.read(path) {
+        case .success(let text): return text
+        case .failure(let problem):
+            throw ManagementError(.conflict, "\(fileName) cannot be read now (\(problem)); nothing was changed")
+        }
+    }
+
+    /// Reads the file, or says why it cannot be read. A file that is missing, unreadable (permissions, no file
+    /// descriptor left), not UTF-8, or empty is a problem to report, never a config to apply: an empty config
+    /// would lock every client and the admin out (a deploy tool or an editor replaces the file in steps).
+    static func read(_ path: String) -> Result<String, FileProblem> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return .failure(FileProblem(errno: errno)) }
+        defer { close(fd) }
+        var data = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return .failure(FileProblem(errno: errno))
+            }
+            if n == 0 { break }
+            data.append(contentsOf: chunk[0..<n])
+        }
+        guard let text = String(validating: data, as: UTF8.self) else { return .failure(.notUTF8) }
+        guard text.contains(where: { !$0.isWhitespace }) else { return .failure(.empty) }
+        return .success(text)
+    }
+
+    /// Why the file could not be read.
+    enum FileProblem: Error, CustomStringConvertible, Equatable {
+        case missing
+        case unreadable(String)
+        case notUTF8
+        case empty
+
+        init(errno code: Int32) {
+            self = code == ENOENT ? .missing : .unreadable(String(cString: strerror(code)))
+        }
+
+        var description: String {
+            switch self {
+            case .missing: "the file is missing"
+            case .unreadable(let reason): "the file cannot be read: \(reason)"
+            case .notUTF8: "the file is not UTF-8 text"
+            case .empty: "the file is empty"
+            }
+        }
     }
 
     /// Checks a whole new file without writing it.
@@ -71,8 +122,9 @@ final class ConfigManager: Sendable {
     func edit(_ change: (inout ConfigDocument) throws(ManagementError) -> Void) throws(ManagementError) -> String {
         try writeLock.withLock { _ throws(ManagementError) in
             var document: ConfigDocument
+            let current = try text()
             do {
-                document = try ConfigDocument(yaml: text())
+                document = try ConfigDocument(yaml: current)
             } catch {
                 throw ManagementError(.invalidConfig, "the current file cannot be edited: \(error)")
             }
@@ -113,30 +165,52 @@ final class ConfigManager: Sendable {
         }
     }
 
-    /// Re-reads the file (file watch, SIGHUP). An invalid file keeps the running config and is reported.
+    /// Re-reads the file (file watch, SIGHUP). A file that cannot be read, is still being written, or is invalid
+    /// keeps the running config and is reported (once per distinct problem). `settle` is how long a changed file
+    /// must stay the same before it is applied: an editor or deploy tool that writes in place is caught mid-way.
     @discardableResult
-    func reloadFromDisk() -> Bool {
-        writeLock.withLock { _ in
-            let text = text()
-            let version = Self.version(of: text)
-            if version == status.withLock({ $0.seen }) { return false }
-            switch validate(text) {
-            case .success(let config):
-                install(config, text: text, source: "file")
-                return true
-            case .failure(let error):
-                status.withLock { s in
-                    s.lastError = error
-                    s.lastErrorAt = Date()
-                    s.seen = version
-                }
-                logger.error("config reload refused; the running config stays", metadata: [
-                    "config.problems": "\(error.problems.count)", "config.error": "\(error.description)",
-                ])
-                events.publish(.configReloaded(ok: false, version: version, message: error.description))
+    func reloadFromDisk(settle: Duration = .milliseconds(100)) async -> Bool {
+        guard let path else { return false }
+        let first = Self.read(path)
+        if case .success(let text) = first {
+            if Self.version(of: text) == status.withLock({ $0.seen }) { return false }
+            try? await Task.sleep(for: settle)
+            guard case .success(let again) = Self.read(path), again == text else { return false }  // next tick
+        }
+        return writeLock.withLock { _ in
+            switch first {
+            case .failure(let problem):
+                refuse(ConfigError(fileName: fileName, problems: [ConfigProblem(path: "", message: problem.description)]),
+                       version: "unreadable: \(problem)")
                 return false
+            case .success(let text):
+                let version = Self.version(of: text)
+                switch validate(text) {
+                case .success(let config):
+                    install(config, text: text, source: "file")
+                    return true
+                case .failure(let error):
+                    refuse(error, version: version)
+                    return false
+                }
             }
         }
+    }
+
+    /// Keeps the running config and reports why the file was not applied, once per distinct problem.
+    private func refuse(_ error: ConfigError, version: String) {
+        let isNew = status.withLock { s in
+            guard s.seen != version else { return false }
+            s.lastError = error
+            s.lastErrorAt = Date()
+            s.seen = version
+            return true
+        }
+        guard isNew else { return }
+        logger.error("config reload refused; the running config stays", metadata: [
+            "config.problems": "\(error.problems.count)", "config.error": "\(error.description)",
+        ])
+        events.publish(.configReloaded(ok: false, version: version, message: error.description))
     }
 
     private func install(_ config: PlexusConfig, text: String, source: String) {

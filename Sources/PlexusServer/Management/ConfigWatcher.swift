@@ -13,12 +13,12 @@ struct ConfigWatcher: Service {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for await _ in await UnixSignalsSequence(trapping: .sighup) { manager.reloadFromDisk() }
+                    for await _ in await UnixSignalsSequence(trapping: .sighup) { await manager.reloadFromDisk() }
                 }
                 group.addTask {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: interval)
-                        manager.reloadFromDisk()
+                        await manager.reloadFromDisk()
                     }
                 }
                 await group.next()

@@ -8,7 +8,9 @@ import PlexusRouting
 extension ManagementRoutes {
     func registerConfig(on group: RouterGroup<BasicRequestContext>) {
         group.get("config") { _, _ in
-            ManagementResponses.text(context.config.text(), contentType: "application/yaml")
+            await managed { () throws(ManagementError) in
+                ManagementResponses.text(try context.config.text(), contentType: "application/yaml")
+            }
         }
         group.put("config") { request, _ in
             await managed { () throws(ManagementError) in
@@ -117,8 +119,9 @@ extension ManagementRoutes {
     }
 
     private func currentDocument() throws(ManagementError) -> ConfigDocument {
+        let text = try context.config.text()
         do {
-            return try ConfigDocument(yaml: context.config.text())
+            return try ConfigDocument(yaml: text)
         } catch {
             throw ManagementError(.invalidConfig, "plexus.yaml cannot be read: \(error.description)")
         }

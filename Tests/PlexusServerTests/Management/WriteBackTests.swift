@@ -99,6 +99,49 @@ struct WriteBackTests {
         }
     }
 
+    /// Issue 18, point 1: a file that is moved away, emptied or unreadable for a while is reported, never applied
+    /// (an empty config would answer 401 to every client and 403 to the admin), and its return is picked up.
+    @Test(arguments: ["missing", "empty", "unreadable"])
+    func aFileThatCannotBeReadKeepsTheRunningConfig(kind: String) async throws {
+        try await TestGateway.with(yaml: managementYAML()) { gw in
+            let path = gw.folder.appendingPathComponent("plexus.yaml").path
+            let original = gw.configText
+            let aside = path + ".aside"
+            switch kind {
+            case "missing": try FileManager.default.moveItem(atPath: path, toPath: aside)
+            case "empty": try "\n  \n".write(toFile: path, atomically: true, encoding: .utf8)
+            default:  // a read that fails (EISDIR), as EACCES or EMFILE do; root reads a file whatever its mode
+                try FileManager.default.moveItem(atPath: path, toPath: aside)
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+            }
+            var status = JSONValue.null
+            for _ in 0..<50 {
+                status = try await gw.admin(.GET, "/v0/management/config/status").json
+                if status["last_error"] != .null { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            let message = status["last_error"]?["message"]?.stringValue ?? ""
+            #expect(message.contains(kind == "missing" ? "missing" : kind == "empty" ? "empty" : "cannot be read"),
+                    "\(status)")
+            #expect(try await gw.chat("demo").status == 200, "clients keep working on the running config")
+            #expect(try await gw.admin(.GET, "/v0/management/config/status").status == 200, "and so does the admin")
+            switch kind {
+            case "missing": try FileManager.default.moveItem(atPath: aside, toPath: path)
+            case "empty": try original.write(toFile: path, atomically: true, encoding: .utf8)
+            default:
+                try FileManager.default.removeItem(atPath: path)
+                try FileManager.default.moveItem(atPath: aside, toPath: path)
+            }
+            for _ in 0..<50 {
+                status = try await gw.admin(.GET, "/v0/management/config/status").json
+                if status["last_error"] == .null { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(status["last_error"] == .null, "the file's return is picked up: \(status)")
+            #expect(try await gw.chat("demo").status == 200)
+        }
+    }
+
     @Test func requestsInFlightFinishOnTheConfigTheyStartedWith() async throws {
         let yaml = managementYAML().replacingOccurrences(
             of: "models:\n", with: "models:\n  slowly:\n    targets: [ { provider: demo, model: \"mock:tokens=20,tps=25\" } ]\n")
