@@ -53,6 +53,11 @@ extension ProxyEngine {
             case .done(let answer):
                 return answer
             case .retry(let failure):
+                if Task.isCancelled {
+                    // The client left while this attempt ran: its failure is the client's leaving, not the target's.
+                    record.addAttempt(plan, status: nil, error: "client disconnected", since: context.started)
+                    return .response(cancelled(proto: proto, record: &record))
+                }
                 lastError = failure.error
                 record.addAttempt(plan, status: failure.status, error: failure.error.message, since: context.started)
                 noteFailure(failure, plan: plan, snapshot: snapshot, started: context.started)

@@ -111,6 +111,29 @@ struct CancellationTests {
         }
     }
 
+    /// Issue 18, point 6: with the alias's only target still silent, a client that leaves is `cancelled` (499), not
+    /// an upstream error, and the target is not cooled down for it.
+    @Test(arguments: [false, true])
+    func clientLeavingBeforeTheOnlyTargetsFirstByteIsCancelled(stream: Bool) async throws {
+        try await withMockServer { port, mock in
+            let models = """
+                  only:
+                    targets: [ { provider: a, model: "mock:ttft=8000" } ]
+                """
+            try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models), timeout: .seconds(20)) { gw in
+                _ = try await RawHTTPConnection.open(port: gw.port) { connection in
+                    try await connection.chat("only", stream: stream)
+                    let seen = await mock.stats.waitUntil(timeout: .seconds(3)) { $0.requestsByModel["mock:ttft=8000"] == 1 }
+                    #expect(seen != nil, "the upstream got the request")
+                }
+                let row = try #require(try await gw.rowsWhenWritten(1).first)
+                #expect(row.outcome == .cancelled)
+                #expect(row.httpStatus == 499)
+                #expect(gw.gateway.routing.cooldowns(now: RoutingState.now()).isEmpty, "a disconnect sets no cooldown")
+            }
+        }
+    }
+
     @Test func fastUnaryAnswersKeepTheirConnection() async throws {
         try await TestGateway.with(yaml: """
             providers:
