@@ -13,7 +13,11 @@ extension ProxyEngine {
         let plan = context.plan
         let target = plan.upstreamTarget(forwarding: context.forwardedHeaders)
         let upstreamRequest = UpstreamRequest(target: target, body: plan.body)
-        record.trace?.upstreamRequest(url: target.url, headers: target.headers, body: Array(plan.body.readableBytesView))
+        if let trace = record.trace {
+            let configured = Set(plan.candidate.provider.headers.keys.map { $0.lowercased() })
+            trace.upstreamRequest(
+                url: target.url, headers: target.headers, configured: configured, body: Array(plan.body.readableBytesView))
+        }
         let response: UpstreamResponse
         do {
             let timeouts = UpstreamTimeouts(

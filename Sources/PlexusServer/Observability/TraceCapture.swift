@@ -32,9 +32,12 @@ final class TraceCapture: Sendable {
         state.withLock { $0.clientRequest = ["headers": h, "body": Self.body(body)] }
     }
 
-    func upstreamRequest(url: String, headers: [(String, String)], body: [UInt8]) {
+    /// `configured`: lowercased names of headers whose values came from the config (a provider's `headers`),
+    /// redacted like credentials are.
+    func upstreamRequest(url: String, headers: [(String, String)], configured: Set<String>, body: [UInt8]) {
         let entry: JSONValue = [
-            "at_ms": .number(elapsedMs), "url": .string(Self.redact(url: url)), "headers": Self.redact(headers),
+            "at_ms": .number(elapsedMs), "url": .string(Self.redact(url: url)),
+            "headers": Self.redact(headers, also: configured),
             "body": Self.body(body),
         ]
         state.withLock { $0.upstreamRequests.append(entry) }
@@ -100,9 +103,10 @@ final class TraceCapture: Sendable {
         }
     }
 
-    static func redact(_ headers: [(String, String)]) -> JSONValue {
+    static func redact(_ headers: [(String, String)], also configured: Set<String> = []) -> JSONValue {
         .object(JSONObject(headers.map { name, value in
-            (name.lowercased(), .string(secretHeaders.contains(name.lowercased()) ? "[redacted]" : value))
+            let lower = name.lowercased()
+            return (lower, .string(secretHeaders.contains(lower) || configured.contains(lower) ? "[redacted]" : value))
         }))
     }
 

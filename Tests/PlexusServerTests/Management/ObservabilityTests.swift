@@ -69,8 +69,14 @@ struct ObservabilityTests {
 
     @Test func secretsNeverAppearInTracesLogsErrorsAnswersOrTheFile() async throws {
         let logs = LogBuffer()
+        // Configured headers carry credentials too (an Azure `api-key`, a custom auth header): from `${NAME}` or
+        // written in the file, their values stay out of traces.
         let yaml = Self.yaml.replacingOccurrences(
             of: "models:\n", with: "models:\n  failing2:\n    targets: [ { provider: demo, model: \"mock:fail=400\" } ]\n")
+            .replacingOccurrences(
+                of: "    api_key: ${UPSTREAM_CANARY}\n",
+                with: "    api_key: ${UPSTREAM_CANARY}\n    headers: { api-key: \"${UPSTREAM_CANARY}\", X-Custom-Auth: \"literal-header-canary\" }\n")
+        #expect(yaml.contains("X-Custom-Auth"))
         try await TestGateway.with(yaml: yaml, logs: logs) { gw in
             _ = try await gw.admin(.PATCH, "/v0/management/debug", body: #"{"capture": true}"#)
             var answers: [String] = []
@@ -93,6 +99,9 @@ struct ObservabilityTests {
             }
             let everything = answers.joined() + logs.text + gw.configText
             #expect(everything.contains("[redacted]"), "traces were captured and redacted")
+            var traces = ""
+            for row in rows { traces += try await gw.admin(.GET, "/v0/management/debug/traces/\(row.requestID)").body }
+            #expect(traces.contains("x-custom-auth") && !traces.contains("literal-header-canary"))
             for secret in [TestGateway.key, TestGateway.upstreamCanary, TestGateway.adminKey] {
                 #expect(!everything.contains(secret), "\(secret) leaked")
             }
