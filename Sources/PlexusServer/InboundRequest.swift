@@ -26,6 +26,10 @@ struct InboundRequest: Sendable {
             throw PlexusError(.invalidRequest, "malformed JSON body: \(error.message) at byte \(error.offset)")
         }
         guard let parsed else { throw PlexusError(.invalidRequest, "the request body must be a JSON object") }
+        if let key = Self.repeatedKey(parsed.spans) {
+            // Routing reads one occurrence and an upstream may read the other: refused, never guessed.
+            throw PlexusError(.invalidRequest, "the request body repeats the top-level key '\(key)'", param: key)
+        }
         self.bytes = bytes
         members = parsed.members
         spans = parsed.spans
@@ -53,6 +57,14 @@ struct InboundRequest: Sendable {
             stream = pathStream ?? false
         }
         clientWantsStreamUsage = members["stream_options"]?["include_usage"]?.boolValue ?? false
+    }
+
+    /// The first top-level key that occurs twice (bodies have a few keys: a pairwise scan allocates nothing).
+    static func repeatedKey(_ spans: [(key: String, range: Range<Int>)]) -> String? {
+        for i in spans.indices.dropFirst() {
+            for j in 0..<i where spans[j].key == spans[i].key { return spans[i].key }
+        }
+        return nil
     }
 
     /// Whether the member `key` is an empty array; nil when it is absent or not an array (the value is valid JSON).
