@@ -27,6 +27,38 @@ struct InferenceResponder: GatewayResponder, HTTPResponder {
         _ head: InboundHead, body: RequestBody, wholeBody: ByteBuffer?, keyMemo: KeyMemo, channel: any Channel,
         logger: Logger
     ) async throws -> GatewayAnswer {
+        // Only browsers send Origin; API clients skip the CORS step entirely.
+        if let origin = head.fields.value(lowercase: "origin"), CORS.isInference(head.path) {
+            return try await answerCrossOrigin(origin, head, body: body, wholeBody: wholeBody, keyMemo: keyMemo,
+                                               channel: channel, logger: logger)
+        }
+        return try await answerSameOrigin(head, body: body, wholeBody: wholeBody, keyMemo: keyMemo, channel: channel,
+                                          logger: logger)
+    }
+
+    /// A browser's request to an inference route: the preflight, or the answer with the CORS headers of an
+    /// origin `server.cors_origins` allows.
+    private func answerCrossOrigin(
+        _ origin: String, _ head: InboundHead, body: RequestBody, wholeBody: ByteBuffer?, keyMemo: KeyMemo,
+        channel: any Channel, logger: Logger
+    ) async throws -> GatewayAnswer {
+        let cors = CORS(origins: routes.engine.state.current.config.server.corsOrigins)
+        if head.method == .options {
+            let requested = head.fields.value(lowercase: "access-control-request-headers")
+            return .response(cors.preflight(origin: origin, requestedHeaders: requested))
+        }
+        let answer = try await answerSameOrigin(
+            head, body: body, wholeBody: wholeBody, keyMemo: keyMemo, channel: channel, logger: logger)
+        guard let allowed = cors.allow(origin) else { return answer }
+        var response = answer.routerResponse()
+        CORS.decorate(&response, allowed: allowed)
+        return .response(response)
+    }
+
+    private func answerSameOrigin(
+        _ head: InboundHead, body: RequestBody, wholeBody: ByteBuffer?, keyMemo: KeyMemo, channel: any Channel,
+        logger: Logger
+    ) async throws -> GatewayAnswer {
         if head.method == .post {
             let path = head.path
             let engine = routes.engine
