@@ -10,6 +10,12 @@ struct Mock: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger("plexus.mock")
+        // Chaos and load runs hold thousands of connections to one mock.
+        if let limit = OpenFilesLimit.raiseToHard() {
+            logger.info("open files limit", metadata: ["soft_before": "\(limit.before)", "soft": "\(limit.after)"])
+        } else {
+            logger.warning("open files limit left as it is (could not read or raise it)")
+        }
         let server = MockServer(upstream: MockUpstream(), host: host, port: port, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
