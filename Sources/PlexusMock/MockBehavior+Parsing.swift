@@ -16,6 +16,8 @@ extension MockBehavior {
     ///         | ping=0|1 | stop=max_tokens | fail=STATUS | retry_after=S | fail_first=N
     ///         | fail_rate=X | reset | reset_after=K | stall | stall_after=K | error_event[=K]
     ///         | error_kind=overloaded|rate_limited|internal|unavailable|invalid_request
+    ///         | close[=0|1] | close_silently[=0|1] | http10[=0|1] | eof_body[=0|1] | recycle=N
+    ///         | reset_at=B | malformed_head[=0|1] | drip=MS          (wire options, `MockWireOptions`)
     /// ```
     /// A model name that starts with no known base (say `gpt-4o` or `llama3:8b`) gets the `demo-fast`
     /// behaviour untouched, so any name can be routed to the mock. The header's options are applied
@@ -69,9 +71,11 @@ extension MockBehavior {
         if fault == nil, failFirst != nil || failRate != nil { fault = .status(500) }
     }
 
-    // One switch over the whole grammar keeps the option list in one place.
+    // One switch over the content and fault options keeps them in one place; the wire options, which only
+    // `MockServer` acts on, sit beside their type (`applyWireOption`).
     mutating func applyOption(key: String, value: String?) throws(MockBehaviorError) {
-        let o = OptionValue(key: key, value: value)
+        let o = MockOptionValue(key: key, value: value)
+        if try applyWireOption(o) { return }
         switch key {
         case "tokens": textTokens = try o.int()
         case "ttft": ttftMilliseconds = try o.int()
@@ -111,7 +115,7 @@ extension MockBehavior {
 }
 
 /// One option's value with typed readers that name the option in their errors.
-private struct OptionValue {
+struct MockOptionValue {
     let key: String
     let value: String?
 
@@ -121,6 +125,11 @@ private struct OptionValue {
 
     func int() throws(MockBehaviorError) -> Int {
         guard let value, let n = Int(value), n >= 0 else { throw invalid("a non-negative integer") }
+        return n
+    }
+
+    func positiveInt() throws(MockBehaviorError) -> Int {
+        guard let value, let n = Int(value), n > 0 else { throw invalid("a positive integer") }
         return n
     }
 
@@ -136,6 +145,9 @@ private struct OptionValue {
         default: throw invalid("0 or 1")
         }
     }
+
+    /// A flag that may be written bare (`close` reads as `close=1`).
+    func flagOrBare() throws(MockBehaviorError) -> Bool { value == nil ? true : try flag() }
 }
 
 extension String {

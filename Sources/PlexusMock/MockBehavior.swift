@@ -33,6 +33,8 @@ public struct MockBehavior: Sendable, Equatable {
     public var failRate: Double?
     /// Error kind of an in-stream error event.
     public var errorKind: ErrorKind = .overloaded
+    /// How `MockServer` delivers the answer and treats the connection (closes, resets, HTTP/1.0, drip).
+    public var wire = MockWireOptions()
 
     public init() {}
 

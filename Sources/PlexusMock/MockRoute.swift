@@ -10,6 +10,10 @@ enum MockRoute: Equatable {
     case geminiCountTokens(model: String)
     case listModels(APIProtocol)
     case health
+    /// `GET /mock/stats`: the mock's counters as JSON (tests prove no request was sent twice).
+    case stats
+    /// `POST /mock/stats/reset`: clears them.
+    case statsReset
     case notFound(APIProtocol)
 
     init(method: String, target: String, headers: MockRequest) {
@@ -22,6 +26,8 @@ enum MockRoute: Equatable {
             self = .listModels(headers.header("anthropic-version") != nil ? .messages : .chat)
         case ("GET", "/v1beta/models"): self = .listModels(.gemini)
         case ("GET", "/health"): self = .health
+        case ("GET", "/mock/stats"): self = .stats
+        case ("POST", "/mock/stats/reset"): self = .statsReset
         default:
             self = Self.gemini(method: method, path: path, query: query) ?? .notFound(Self.guessProtocol(path, headers))
         }

@@ -5,7 +5,8 @@ import NIOPosix
 import PlexusExecution
 
 /// A real HTTP/1.1 server (SwiftNIO) in front of a `MockUpstream`: keep-alive, chunked streams,
-/// resets as closed connections. Runs in the caller's task until cancelled.
+/// resets as closed connections, and the wire faults of `MockWireOptions`. Runs in the caller's task
+/// until cancelled.
 public struct MockServer: Sendable {
     /// The protocol logic behind the socket.
     public let upstream: MockUpstream
@@ -42,9 +43,10 @@ public struct MockServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: channel)
+                    // Only the request decoder: responses are encoded by `MockConnection` itself, as raw
+                    // bytes, so wire faults (resets at a byte, HTTP/1.0, garbage heads, drips) stay possible.
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
+                    return try MockConnection.AsyncChannel(wrappingChannelSynchronously: channel)
                 }
             }
         let boundPort = server.channel.localAddress?.port ?? port

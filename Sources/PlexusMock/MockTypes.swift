@@ -28,11 +28,14 @@ public struct MockResponse: Sendable {
     public var status: Int
     public var headers: [(String, String)]
     public var body: MockBody
+    /// How `MockServer` delivers it (closes, resets, HTTP/1.0 …); the in-process transport ignores this.
+    public var wire: MockWireOptions
 
-    public init(status: Int, headers: [(String, String)], body: MockBody) {
+    public init(status: Int, headers: [(String, String)], body: MockBody, wire: MockWireOptions = MockWireOptions()) {
         self.status = status
         self.headers = headers
         self.body = body
+        self.wire = wire
     }
 
     /// The first value of a header, matched case-insensitively.

@@ -24,8 +24,16 @@ extension MockUpstream {
         do { behavior = try MockBehavior.parse(model: gen.model, header: header) } catch {
             return Self.error(PlexusError(.invalidRequest, error.message), proto)
         }
+        var response = try await answer(gen, proto, body, behavior, key: gen.model + "|" + (header ?? ""), framing: framing)
+        // Every answer of the behaviour (errors included: `fail=500,close=1`) carries its wire options.
+        response.wire = behavior.wire
+        return response
+    }
+
+    private func answer(_ gen: MockGeneration, _ proto: APIProtocol, _ body: JSONValue, _ behavior: MockBehavior,
+                        key: String, framing: MockFraming) async throws -> MockResponse {
         if let bad = verifySignatures(proto, body, thinks: behavior.thinkingTokens > 0) { return Self.error(bad, proto) }
-        let fault = activeFault(behavior, key: gen.model + "|" + (header ?? ""))
+        let fault = activeFault(behavior, key: key)
         let script = MockScript(request: gen, behavior: behavior, signer: signer)
         if gen.stream {
             return try await streamResponse(gen, script, behavior, fault: fault, framing: framing)

@@ -40,6 +40,12 @@ public struct MockUpstream: Sendable {
             return Self.json(200, modelList(proto))
         case .health:
             return Self.json(200, Array("{\"status\":\"ok\"}".utf8))
+        case .stats:
+            // Not counted itself: a test reads the counters without changing them.
+            return Self.json(200, await stats.snapshot().json.serialized())
+        case .statsReset:
+            await stats.reset()
+            return Self.json(200, Array("{\"status\":\"ok\"}".utf8))
         case .notFound(let proto):
             stats.recordRequest(model: nil, body: [])
             let (path, _) = MockRoute.split(request.path)

@@ -10,6 +10,8 @@ struct Mock: AsyncParsableCommand {
 
     func run() async throws {
         let logger = makeLogger("plexus.mock")
+        // Chaos and load runs hold thousands of connections to one mock.
+        OpenFilesLimit.raise(logger: logger)
         let server = MockServer(upstream: MockUpstream(), host: host, port: port, logger: logger)
         let group = ServiceGroup(
             configuration: .init(

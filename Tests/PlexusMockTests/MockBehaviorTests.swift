@@ -63,6 +63,10 @@ struct MockBehaviorTests {
         ("mock:fail_rate=2", "fail_rate"),
         ("mock:error_kind=nope", "error_kind"),
         ("demo-fast:ping=maybe", "ping"),
+        ("mock:recycle=0", "recycle"),
+        ("mock:drip=0", "drip"),
+        ("mock:reset_at=-1", "reset_at"),
+        ("mock:close=maybe", "close"),
     ])
     func badSpecs(spec: String, option: String) {
         #expect {
@@ -70,5 +74,26 @@ struct MockBehaviorTests {
         } throws: { error in
             (error as? MockBehaviorError)?.message.contains(option) == true
         }
+    }
+
+    @Test func wireOptions() throws {
+        let b = try MockBehavior.parse(model: "mock:close=1,close_silently,http10=1,eof_body=1,recycle=3,reset_at=0,malformed_head=1,drip=20")
+        var expected = MockWireOptions()
+        expected.connectionClose = true
+        expected.closeSilently = true
+        expected.http10 = true
+        expected.eofBody = true
+        expected.recycleAfter = 3
+        expected.resetAtByte = 0
+        expected.malformedHead = true
+        expected.dripMilliseconds = 20
+        #expect(b.wire == expected)
+        #expect(try MockBehavior.parse(model: "mock").wire.isPolite)
+        #expect(try MockBehavior.parse(model: "mock:close=0").wire.isPolite)
+        // Wire options combine with a fault and come from the header too.
+        let combined = try MockBehavior.parse(model: "mock:fail=500,close=1")
+        #expect(combined.fault == .status(500))
+        #expect(combined.wire.connectionClose)
+        #expect(try MockBehavior.parse(model: "demo-fast", header: "reset_at=17").wire.resetAtByte == 17)
     }
 }

@@ -242,4 +242,27 @@ struct MockServerTests {
         }
         #expect(stopped)
     }
+
+    @Test func statsRouteCountsPerModelAndResets() async throws {
+        let (before, after) = try await Self.withServer { port in
+            try await RawHTTP.withConnection(port: port) { connection in
+                for model in ["mock:tokens=1", "mock:tokens=1", "demo-fast"] {
+                    try await connection.send(Self.chatRequest(model, stream: false))
+                    _ = try await connection.read()
+                }
+                try await connection.send(RawHTTP.request("GET", "/mock/stats"))
+                let before = try await connection.read()
+                try await connection.send(RawHTTP.request("POST", "/mock/stats/reset"))
+                _ = try await connection.read()
+                try await connection.send(RawHTTP.request("GET", "/mock/stats"))
+                return (before, try await connection.read())
+            }
+        }
+        let stats = try JSONValue(parsing: try #require(before.response).body)
+        #expect(stats["requests_by_model"] == .object(JSONObject([("demo-fast", .number(1)), ("mock:tokens=1", .number(2))])))
+        #expect(stats["total_requests"] == .number(3))
+        let cleared = try JSONValue(parsing: try #require(after.response).body)
+        #expect(cleared["requests_by_model"] == .object(JSONObject()))
+        #expect(cleared["total_requests"] == .number(0))
+    }
 }

@@ -1,0 +1,280 @@
+"""The real gateway against an upstream that misbehaves on the wire (`plexus mock`, wire options in docs/mock.md).
+
+Each behaviour x {unary, stream} sends OpenAI chat requests through the gateway and checks what the client
+gets, that the upstream saw each request exactly once (`GET /mock/stats`), and that the gateway is still alive
+and healthy afterwards. Every request has a client deadline, so no case can hang.
+
+Run: `swift build && python -m pytest tests/chaos -s` (deps in tests/chaos/requirements.txt). The table of
+results is printed at the end and written to .build/chaos-upstream.txt. CHAOS_STREAMS (default 1000) sets the
+number of concurrent streams of the load test.
+"""
+import asyncio
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass
+
+import pytest
+
+from chaos_client import CLIENT_TIMEOUT, answer_sizes, call, peak_overlap, proc_status_kib, raw_stream
+from conftest import KEY, GatewayHost, gateway_health, record
+
+FIRST_BYTE_TIMEOUT = 2.0   # failover.first_byte_timeout_seconds
+IDLE_TIMEOUT = 2.0         # providers.up.timeout_seconds
+SLACK = 3.0                # scheduling, a debug build, a loaded 2-core machine
+WORDS = 30                 # the mock's default answer length (text tokens)
+
+
+@dataclass
+class Expect:
+    """What the client must get. `kinds`: ok (200 and the whole answer: [DONE] for streams), error (a status in
+    `statuses` with a JSON error body), stream_error (a 200 whose stream ends with an error event, no content
+    after it; a [DONE] after the error is allowed)."""
+    kinds: tuple
+    statuses: tuple = ()
+    min_s: float = 0.0
+    max_s: float = CLIENT_TIMEOUT
+
+    def describe(self):
+        text = "|".join("/".join(map(str, self.statuses)) + " error" if k == "error" else k for k in self.kinds)
+        if self.min_s:
+            text += f" in {self.min_s:g}-{self.max_s:g}s"
+        return text
+
+    def met_by(self, outcome):
+        if outcome.kind not in self.kinds or (outcome.kind == "error" and outcome.status not in self.statuses):
+            return False
+        return self.min_s <= outcome.seconds <= self.max_s
+
+
+OK = Expect(("ok",))
+BAD_GATEWAY = Expect(("error",), (502,))
+BAD_GATEWAY_OR_CUT_STREAM = Expect(("error", "stream_error"), (502,))
+FIRST_BYTE_TIMEOUT_ERROR = Expect(("error",), (504,), FIRST_BYTE_TIMEOUT - 0.5, FIRST_BYTE_TIMEOUT + SLACK)
+IDLE_TIMEOUT_ERROR = Expect(("error",), (502, 504), IDLE_TIMEOUT - 0.5, IDLE_TIMEOUT + SLACK)
+IDLE_TIMEOUT_CUT_STREAM = Expect(("stream_error",), (), IDLE_TIMEOUT - 0.5, IDLE_TIMEOUT + SLACK)
+
+
+@dataclass
+class Case:
+    alias: str
+    targets: list      # mock model names in order; the first misbehaves
+    expect: dict       # mode -> Expect; a mode left out is not run
+    requests: int = 1  # sent one after the other, per mode
+
+    @property
+    def behaviour(self):
+        return " -> ".join(self.targets)
+
+
+def cases(sizes):
+    """Every case; `sizes` ({mode: (head bytes, answer bytes)}) places reset_at in the head, after it, in the body."""
+    head_u, total_u = sizes["unary"]
+    head_s, total_s = sizes["stream"]
+    both = lambda e: {"unary": e, "stream": e}  # noqa: E731
+    return [
+        Case("close", ["mock:close=1"], both(OK)),
+        Case("close-silently", ["mock:close_silently=1"], both(OK)),
+        Case("http10", ["mock:http10=1"], both(OK)),
+        Case("eof-body", ["mock:eof_body=1"], both(OK)),
+        Case("recycle", ["mock:recycle=2"], both(OK), requests=6),
+        Case("fail500-close", ["mock:fail=500,close=1"], both(Expect(("error",), (500, 502)))),
+        Case("reset", ["mock:reset"], both(BAD_GATEWAY)),
+        Case("reset-at-0", ["mock:reset_at=0"], both(BAD_GATEWAY)),
+        Case("reset-at-in-head", ["mock:reset_at=10"], both(BAD_GATEWAY)),
+        Case("reset-at-after-head-u", [f"mock:reset_at={head_u}"], {"unary": BAD_GATEWAY}),
+        Case("reset-at-after-head-s", [f"mock:reset_at={head_s}"], {"stream": BAD_GATEWAY}),
+        Case("reset-at-in-body-u", [f"mock:reset_at={head_u + (total_u - head_u) // 2}"], {"unary": BAD_GATEWAY}),
+        # 40 bytes into the first event: it never completes, so nothing can have reached the client.
+        Case("reset-at-first-event-s", [f"mock:reset_at={head_s + 40}"], {"stream": BAD_GATEWAY}),
+        # Half way through the events: the client may already have its 200.
+        Case("reset-at-mid-stream-s", [f"mock:reset_at={head_s + (total_s - head_s) // 2}"],
+             {"stream": BAD_GATEWAY_OR_CUT_STREAM}),
+        Case("malformed-head", ["mock:malformed_head=1"], both(BAD_GATEWAY)),
+        # No head at all: the first-byte timeout, for both.
+        Case("stall", ["mock:stall"], both(FIRST_BYTE_TIMEOUT_ERROR)),
+        # Head, then silence: a stream waits for its first event (first-byte timeout), a unary answer for its
+        # body (the provider's timeout between reads).
+        Case("stall-after-head", ["mock:stall_after=0"],
+             {"unary": IDLE_TIMEOUT_ERROR, "stream": FIRST_BYTE_TIMEOUT_ERROR}),
+        # The same, with a healthy second target: the client gets its answer, after the stall.
+        Case("stall-after-head-failover", ["mock:stall_after=0", "mock:tokens=30"],
+             {"unary": Expect(("ok",), (), IDLE_TIMEOUT - 0.5, IDLE_TIMEOUT + SLACK),
+              "stream": Expect(("ok",), (), FIRST_BYTE_TIMEOUT - 0.5, FIRST_BYTE_TIMEOUT + SLACK)}),
+        # Three events, then silence: the stream is the client's already; a unary answer got the head only.
+        Case("stall-between-events", ["mock:stall_after=3"],
+             {"unary": IDLE_TIMEOUT_ERROR, "stream": IDLE_TIMEOUT_CUT_STREAM}),
+        # One byte a second: never silent for long, and never a whole head.
+        Case("drip", ["mock:drip=1000"], both(FIRST_BYTE_TIMEOUT_ERROR)),
+    ]
+
+
+# Alias and mode of every case, for collection (names do not depend on the sizes measured at run time).
+CASE_IDS = [(c.alias, m) for c in cases({"unary": (0, 0), "stream": (0, 0)}) for m in c.expect]
+RESET_ALIAS, RESET_MODEL = "double-send-reset", "mock:reset"
+RACE_ALIAS, RACE_MODEL = "keepalive-race", "mock:close_silently=1"
+POLITE_ALIAS, POLITE_MODEL = "polite", "mock:tokens=30"
+LOAD_ALIAS, LOAD_MODEL, LOAD_WORDS = "load", "mock:tokens=20,tps=20", 20
+
+
+def config(aliases, mock_port, first_byte=FIRST_BYTE_TIMEOUT, idle=IDLE_TIMEOUT, request=20):
+    """A gateway config (a template for plexus_process.start: `{port}` is the gateway's own port) with one
+    provider, the mock, and `aliases` ({alias: [mock model, …]}, tried in order)."""
+    lines = [
+        "server:", "  host: 127.0.0.1", "  port: {port}",
+        "storage:", "  url: sqlite://data/plexus.sqlite",
+        "failover:", f"  first_byte_timeout_seconds: {first_byte:g}", f"  request_timeout_seconds: {request:g}",
+        # A cooldown would put the stalling target last for the next case; keep it short.
+        "cooldown:", "  initial_seconds: 0.05", "  max_seconds: 0.05",
+        "routing:", "  sticky_sessions: false", "  exploration_rate: 0",
+        "providers:", "  up:", f"    api_base_url: http://127.0.0.1:{mock_port}/v1", f"    timeout_seconds: {idle:g}",
+        "models:",
+    ]
+    for alias, targets in aliases.items():
+        lines += [f"  {alias}:", "    selector: in_order", "    targets:"]
+        for model in targets:
+            lines += ["      - provider: up", f"        model: \"{model}\""]
+    lines += ["keys:", "  chaos:", "    secret: ${{CHAOS_KEY}}"]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.fixture(scope="module")
+def setup(mock):
+    case_list = cases(answer_sizes(mock.port))
+    aliases = {c.alias: c.targets for c in case_list}
+    aliases.update({RESET_ALIAS: [RESET_MODEL], RACE_ALIAS: [RACE_MODEL], POLITE_ALIAS: [POLITE_MODEL]})
+    host = GatewayHost(config(aliases, mock.port))
+    yield host, {c.alias: c for c in case_list}
+    host.stop()
+
+
+@pytest.fixture(scope="module")
+def load_host(mock):
+    """A gateway of its own for the load test, with generous timeouts: it measures how many streams one gateway
+    carries, not the 2 s deadlines (a thousand connects at once on a small machine take seconds by themselves)."""
+    host = GatewayHost(config({LOAD_ALIAS: [LOAD_MODEL]}, mock.port, first_byte=30, idle=30, request=120))
+    yield host
+    host.stop()
+
+
+def survived(host):
+    """(alive and healthy, text for the table): the process runs and GET /health answers 200."""
+    gateway = host.gateway
+    health = gateway_health(gateway)
+    time.sleep(0.2)  # a crash is a signal; give the process time to be reaped before asking
+    code = gateway.proc.poll()
+    if code is None and health == 200:
+        return True, "yes"
+    how = f"killed by {signal.Signals(-code).name}" if code and code < 0 else f"exit {code}"
+    reason = host.crash_reason()
+    return False, f"no ({how}, /health {health}" + (f"; {reason}" if reason else "") + ")"
+
+
+def send(gateway, alias, stream, content, words=WORDS):
+    return call(gateway, KEY, alias, stream, content, words)
+
+
+@pytest.mark.parametrize("alias,mode", CASE_IDS, ids=[f"{a}-{m}" for a, m in CASE_IDS])
+def test_upstream_fault(setup, mock, alias, mode):
+    host, by_alias = setup
+    case, expect = by_alias[alias], by_alias[alias].expect[mode]
+    gateway = host.ensure()
+    mock.reset_stats()
+    outcomes = [send(gateway, alias, mode == "stream", f"{alias} {mode} #{i}") for i in range(case.requests)]
+    seen = {m: mock.requests(m) for m in case.targets}
+    alive, alive_text = survived(host)
+    misses = [o for o in outcomes if not expect.met_by(o)]
+    got = str(outcomes[0])
+    if case.requests > 1:
+        got = f"{len(outcomes) - len(misses)}/{len(outcomes)} as expected" + (f"; one: {misses[0]}" if misses else "")
+    record(case.behaviour, mode, expect.describe(), got, alive_text)
+    assert alive, f"gateway did not survive {case.behaviour} ({mode}): {alive_text}\n{host.log_tail()}"
+    assert not misses, f"{case.behaviour} ({mode}): expected {expect.describe()}, got {got}"
+    # Never twice: each target saw each client request once (the failover target once as well).
+    assert seen == {m: case.requests for m in case.targets}, f"upstream saw {seen} for {case.requests} request(s)"
+
+
+@pytest.mark.parametrize("mode", ["unary", "stream"])
+def test_request_written_then_closed_is_not_resent(setup, mock, mode):
+    """The mock reads the request, then closes without a byte. The gateway cannot know whether it was acted on,
+    so it must not send it again, not even when the connection came from its pool (warmed first)."""
+    host, _ = setup
+    gateway = host.ensure()
+    for i in range(4):  # pooled connections on every event loop
+        assert send(gateway, POLITE_ALIAS, False, f"warm {i}").kind == "ok"
+    mock.reset_stats()
+    outcome = send(gateway, RESET_ALIAS, mode == "stream", f"once {mode}")
+    seen = mock.requests(RESET_MODEL)
+    alive, alive_text = survived(host)
+    record(f"{RESET_MODEL} (after warm pool)", mode, "502 error, mock saw 1", f"{outcome}; mock saw {seen}", alive_text)
+    assert alive, f"{alive_text}\n{host.log_tail()}"
+    assert BAD_GATEWAY.met_by(outcome), str(outcome)
+    assert seen == 1, f"the mock received the request {seen} times"
+
+
+@pytest.mark.parametrize("mode", ["unary", "stream"])
+def test_keepalive_race(setup, mock, mode):
+    """20 requests in a row to a server that closes each connection right after a keep-alive answer: every one
+    succeeds, and the mock received exactly 20 (a retry is fine only for a request the server never read)."""
+    host, _ = setup
+    gateway = host.ensure()
+    mock.reset_stats()
+    outcomes = [send(gateway, RACE_ALIAS, mode == "stream", f"race {mode} {i}") for i in range(20)]
+    seen = mock.requests(RACE_MODEL)
+    alive, alive_text = survived(host)
+    misses = [o for o in outcomes if o.kind != "ok"]
+    got = f"{20 - len(misses)}/20 ok" + (f"; one: {misses[0]}" if misses else "") + f"; mock saw {seen}"
+    record(f"{RACE_MODEL} x20 (race)", mode, "20/20 ok, mock saw 20", got, alive_text)
+    assert alive, f"{alive_text}\n{host.log_tail()}"
+    assert not misses, got
+    assert seen == 20, got
+
+
+def sample_rss(pid, stop, peak):
+    while not stop.is_set():
+        peak[0] = max(peak[0], proc_status_kib(pid, "VmRSS"))
+        stop.wait(0.1)
+
+
+def test_concurrent_streams(load_host, mock):
+    """CHAOS_STREAMS (default 1,000; the goal is 5,000) streams at once through the gateway to one mock host,
+    paced so they overlap. All must complete; the gateway's peak RSS and RSS 10 s later are recorded."""
+    count = int(os.environ.get("CHAOS_STREAMS", "1000"))
+    host = load_host
+    gateway = host.ensure()
+    mock.reset_stats()
+    pid = gateway.proc.pid
+    before = proc_status_kib(pid, "VmRSS")
+    stop, peak = threading.Event(), [before]
+    sampler = threading.Thread(target=sample_rss, args=(pid, stop, peak), daemon=True)
+    sampler.start()
+
+    async def run_all():
+        return await asyncio.gather(*(raw_stream(gateway.port, KEY, LOAD_ALIAS, f"load {i}", LOAD_WORDS, 120)
+                                      for i in range(count)))
+
+    start = time.monotonic()
+    outcomes = asyncio.run(run_all())
+    elapsed = time.monotonic() - start
+    stop.set()
+    sampler.join()
+    hwm = proc_status_kib(pid, "VmHWM")
+    time.sleep(10)
+    after = proc_status_kib(pid, "VmRSS")
+    seen = mock.requests(LOAD_MODEL)
+    alive, alive_text = survived(host)
+    misses = [o for o in outcomes if o.kind != "ok"]
+    kinds = {}
+    for o in misses:
+        kinds[f"{o.status} {o.kind}"] = kinds.get(f"{o.status} {o.kind}", 0) + 1
+    mib = lambda kib: f"{kib / 1024:.0f} MiB"  # noqa: E731
+    overlap = peak_overlap(outcomes)
+    got = (f"{count - len(misses)}/{count} ok in {elapsed:.1f}s, {overlap} at once" + (f" (failed: {kinds})" if kinds else "")
+           + f"; mock saw {seen}; RSS {mib(before)} before, peak {mib(peak[0])} (VmHWM {mib(hwm)}), "
+           f"{mib(after)} 10 s after")
+    record(f"{count} concurrent streams {LOAD_MODEL}", "stream", f"{count}/{count} ok", got, alive_text)
+    assert alive, f"{alive_text}\n{host.log_tail()}"
+    assert not misses, got
+    assert seen == count, got
+    assert overlap >= min(count, 100), f"the streams hardly overlapped: {got}"
