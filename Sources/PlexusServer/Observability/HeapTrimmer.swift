@@ -5,21 +5,25 @@ import ServiceLifecycle
 
 /// Gives memory back to the system after a burst. glibc keeps freed heap pages (in several arenas, one per
 /// thread that allocated) for reuse, so a gateway that held thousands of streams stayed at its peak RSS long after
-/// they ended. Once no request has been running for a check, `malloc_trim` returns the free pages; it runs only
-/// when the gateway is idle, never under load, where its arena locks would stall allocations.
+/// they ended. When no request is running, `malloc_trim` returns the free pages: at once after a busy spell, and
+/// again every `idleTrim` while idle (pooled upstream connections close later and free their buffers then). It
+/// never runs under load, where its arena locks would stall allocations.
 struct HeapTrimmer: Service {
     let inFlight: InFlightTable
     let interval: Duration
+    var idleTrim: Duration = .seconds(10)
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
             var busySinceTrim = false
+            var lastTrim = ContinuousClock.now
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 if inFlight.count > 0 {
                     busySinceTrim = true
-                } else if busySinceTrim {
+                } else if busySinceTrim || ContinuousClock.now - lastTrim >= idleTrim {
                     busySinceTrim = false
+                    lastTrim = .now
                     Self.trim()
                 }
             }
