@@ -11,7 +11,8 @@ import Synchronization
 public final class HTTPTransport: UpstreamTransport {
     private let clients: UpstreamClients
     private let pool: Mutex<UpstreamPoolSettings>
-    private let group: any EventLoopGroup
+    /// The loop for callers that are not on one: a fixed one, so that their requests share connections.
+    private let defaultLoop: any EventLoop
 
     /// - Parameter tlsConfiguration: trust settings for `https` upstreams (the system's roots by default).
     public init(
@@ -19,7 +20,7 @@ public final class HTTPTransport: UpstreamTransport {
         tlsConfiguration: TLSConfiguration = .makeClientConfiguration(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
-        self.group = group
+        defaultLoop = group.next()
         self.pool = Mutex(pool)
         clients = UpstreamClients(tls: tlsConfiguration, group: group)
     }
@@ -38,7 +39,7 @@ public final class HTTPTransport: UpstreamTransport {
         let client = clients.client(proxy: prepared.proxy, pool: pool.withLock { $0 })
         // The caller's event loop when it runs on one (the gateway installs NIO as the global executor): the
         // answer's callbacks then need no hop to reach the task reading them.
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? group.next()
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? defaultLoop
         var attempt = 0
         while true {
             attempt += 1

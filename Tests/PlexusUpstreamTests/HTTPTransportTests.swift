@@ -22,11 +22,13 @@ struct HTTPTransportTests {
     @Test func keepAliveConnectionsAreReused() async throws {
         let server = try await TestHTTPServer(.answer(body: "hello"))
         let transport = HTTPTransport()
-        for _ in 0..<3 {
+        for _ in 0..<6 {
             let (status, body) = try await Self.get(transport, "http://127.0.0.1:\(server.port)/x")
             #expect(status == 200 && body == "hello")
         }
-        #expect(server.accepted == 1)
+        // A request that follows the previous answer at once may find its connection not yet back in the pool
+        // (AsyncHTTPClient returns it just after the answer's end) and open a second one; never one per request.
+        #expect(server.accepted <= 2)
         try await transport.shutdown()
         await server.stop()
     }

@@ -13,6 +13,10 @@ extension ConfigLoader {
         server.maxBodyBytes = m.integer("max_body_bytes") ?? server.maxBodyBytes
         server.corsOrigins = m.stringList("cors_origins") ?? server.corsOrigins
         server.allowAnonymous = m.bool("allow_anonymous") ?? server.allowAnonymous
+        server.headerTimeoutSeconds = m.number("header_timeout_seconds") ?? server.headerTimeoutSeconds
+        server.bodyTimeoutSeconds = m.number("body_timeout_seconds") ?? server.bodyTimeoutSeconds
+        server.idleTimeoutSeconds = m.number("idle_timeout_seconds") ?? server.idleTimeoutSeconds
+        server.maxConnections = m.integer("max_connections") ?? server.maxConnections
         m.rejectUnknownKeys()
         return server
     }

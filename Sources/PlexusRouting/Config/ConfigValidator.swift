@@ -36,6 +36,10 @@ public enum ConfigValidator {
         require(!s.host.isEmpty, "server.host", "must not be empty")
         require((0...65535).contains(s.port), "server.port", "must be between 0 and 65535")
         require(s.maxBodyBytes > 0, "server.max_body_bytes", "must be greater than 0")
+        require(s.headerTimeoutSeconds > 0, "server.header_timeout_seconds", "must be greater than 0")
+        require(s.bodyTimeoutSeconds > 0, "server.body_timeout_seconds", "must be greater than 0")
+        require(s.idleTimeoutSeconds > 0, "server.idle_timeout_seconds", "must be greater than 0")
+        require(s.maxConnections >= 1, "server.max_connections", "must be at least 1")
         let u = config.upstream
         require(u.maxConnectionsPerHost >= 1, "upstream.max_connections_per_host", "must be at least 1")
         require(u.connectTimeoutSeconds > 0, "upstream.connect_timeout_seconds", "must be greater than 0")

@@ -12,6 +12,14 @@ public struct ServerConfig: Sendable, Equatable {
     public var corsOrigins: [String] = []
     /// Serve inference routes without a key when no `keys` are configured (local experiments only).
     public var allowAnonymous: Bool = false
+    /// A whole request head must arrive within this (from its first byte).
+    public var headerTimeoutSeconds: Double = 10
+    /// The longest pause while a request body arrives.
+    public var bodyTimeoutSeconds: Double = 30
+    /// A keep-alive connection with no request is closed after this.
+    public var idleTimeoutSeconds: Double = 75
+    /// Client connections at most.
+    public var maxConnections: Int = 10000
 
     public init() {}
 }

@@ -26,6 +26,7 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
     let responder: Responder
     let limits: HTTPRequestParser.Limits
     let serverName: String
+    let timeouts: ClientTimeouts
 
     static var badRequest: HTTPResponse {
         HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])
@@ -35,7 +36,7 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
         channel.eventLoop.makeCompletedFuture {
             let watch = ConnectionWatch()
             let handler = HTTPConnectionHandler(
-                watch: watch, codec: HTTPServerCodec(limits: limits, serverName: serverName))
+                watch: watch, codec: HTTPServerCodec(limits: limits, serverName: serverName), timeouts: timeouts)
             try channel.pipeline.syncOperations.addHandler(handler)
             return Value(channel: channel, connection: handler.connection, watch: watch)
         }
@@ -118,9 +119,11 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
 extension HTTPServerBuilder {
     /// The gateway's HTTP/1.1 connections (see `GatewayHTTP1Channel`), answered by `responder`.
     static func gatewayHTTP1<Responder: GatewayResponder>(
-        responder: Responder, serverName: String,
+        responder: Responder, serverName: String, timeouts: ClientTimeouts = ClientTimeouts(),
         limits: HTTPRequestParser.Limits = .init(maxHeadBytes: 88 * 1024, maxHeaderFields: 1000)
     ) -> HTTPServerBuilder {
-        .init { _ in GatewayHTTP1Channel(responder: responder, limits: limits, serverName: serverName) }
+        .init { _ in
+            GatewayHTTP1Channel(responder: responder, limits: limits, serverName: serverName, timeouts: timeouts)
+        }
     }
 }

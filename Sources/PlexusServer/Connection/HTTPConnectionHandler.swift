@@ -47,6 +47,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var active = true
     private var quiescing = false
     private var readHeld = false
+    /// What the connection waits for from its client; its one timer closes a connection that waits too long.
+    private var clock: ClientClock
+    private var timer: Scheduled<Void>?
 
     /// A request body longer than `collectLimit`, handed to the task part by part.
     private struct BodyStream {
@@ -62,18 +65,49 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         var waiter: UnsafeContinuation<ByteBuffer?, any Error>?
     }
 
-    init(watch: ConnectionWatch, codec: HTTPServerCodec) {
+    init(watch: ConnectionWatch, codec: HTTPServerCodec, timeouts: ClientTimeouts = ClientTimeouts()) {
         self.watch = watch
         self.codec = codec
+        clock = ClientClock(timeouts: timeouts, now: .now())
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        arm(context: context, at: .now() + clock.timeouts.header)
+    }
 
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        timer?.cancel()
+        timer = nil
+    }
+
+    // MARK: Client timeouts
+
+    private func arm(context: ChannelHandlerContext, at deadline: NIODeadline) {
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(deadline: deadline) { bound.value.timerFired() }
+    }
+
+    /// A slow or silent client is closed: one whose head does not arrive in time (a slow-header flood would
+    /// otherwise hold every descriptor), whose body stops, or whose keep-alive connection sat idle.
+    private func timerFired() {
+        guard active, let context else { return }
+        let pending = assembling != nil || (stream.map { !$0.ended && !$0.discarding } ?? false)
+        let wait = clock.wait(bodyPending: pending, taskReadsBody: stream?.waiter != nil)
+        let now = NIODeadline.now()
+        if let due = clock.deadline(of: wait), due <= now {
+            context.close(promise: nil)
+            return
+        }
+        let shortest = min(clock.timeouts.header, clock.timeouts.body, clock.timeouts.idle)
+        arm(context: context, at: clock.deadline(of: wait) ?? now + shortest)
+    }
 
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        clock.bytesArrived(now: .now(), inBody: assembling != nil || (stream.map { !$0.ended } ?? false))
         do {
             try codec.read(unwrapInboundIn(data)) { interim in
                 context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
@@ -88,6 +122,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func handle(_ part: ServerRequestPart) {
         switch part {
         case .head(let head):
+            clock.headArrived()
             assembling = (head, ByteBuffer())
         case .body(let bytes):
             receive(bytes)
@@ -142,6 +177,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func enqueue(_ incoming: Incoming, bytes: Int, streams: Bool = false) {
         if let waiter = requestWaiter {
             requestWaiter = nil
+            clock.taskTookRequest()
             if streams { stream?.delivered = true }
             waiter.resume(returning: incoming)
         } else {
@@ -235,6 +271,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private func resumeReading() {
         guard readHeld, pendingBytes < Self.highWater, !waitingForStream, let context else { return }
         readHeld = false
+        clock.readsResumed(now: .now())
         context.read()
     }
 }
@@ -254,6 +291,7 @@ extension HTTPConnectionHandler {
             waiter.resume(returning: nil)
         } else if let (incoming, bytes, streams) = ready.popFirst() {
             readyBytes -= bytes
+            clock.taskTookRequest()
             if streams { stream?.delivered = true }
             resumeReading()
             waiter.resume(returning: incoming)
@@ -261,6 +299,7 @@ extension HTTPConnectionHandler {
             waiter.resume(returning: nil)
         } else {
             requestWaiter = waiter
+            clock.taskWaits(now: .now())
         }
     }
 

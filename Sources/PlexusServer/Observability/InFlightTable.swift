@@ -25,8 +25,15 @@ final class InFlightTable: Sendable {
     }
 
     private let requests = Mutex<[String: Entry]>([:])
+    private let startedCount = Atomic<Int>(0)
 
-    func add(_ entry: Entry) { requests.withLock { $0[entry.id] = entry } }
+    func add(_ entry: Entry) {
+        requests.withLock { $0[entry.id] = entry }
+        startedCount.add(1, ordering: .relaxed)
+    }
+
+    /// Requests started since the process began (to tell a quiet spell from a busy one between two looks).
+    var started: Int { startedCount.load(ordering: .relaxed) }
 
     func remove(_ id: String) { _ = requests.withLock { $0.removeValue(forKey: id) } }
 
