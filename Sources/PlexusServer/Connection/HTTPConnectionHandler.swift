@@ -31,6 +31,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     static let collectLimit = 256 * 1024
     static let highWater = 1024 * 1024
+    /// Pipelined requests parsed ahead of the one being answered, at most: past this, reads wait. Each queued
+    /// request keeps a slice of its read buffer alive, so a client that pipelines without reading its answers
+    /// grew the gateway by gigabytes when only body bytes were counted.
+    static let maxQueued = 32
 
     private let watch: ConnectionWatch
     private var codec: HTTPServerCodec
@@ -253,7 +257,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Outbound (writes pass on by NIO's default; reads are held for back-pressure)
 
     func read(context: ChannelHandlerContext) {
-        if pendingBytes >= Self.highWater || waitingForStream {
+        if pendingBytes >= Self.highWater || waitingForStream || ready.count >= Self.maxQueued {
             readHeld = true
         } else {
             context.read()
@@ -269,7 +273,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func resumeReading() {
-        guard readHeld, pendingBytes < Self.highWater, !waitingForStream, let context else { return }
+        guard readHeld, pendingBytes < Self.highWater, !waitingForStream, ready.count < Self.maxQueued, let context
+        else { return }
         readHeld = false
         clock.readsResumed(now: .now())
         context.read()
