@@ -130,8 +130,12 @@ struct GatewayConnectionTests {
         }
     }
 
-    /// Bytes that are not HTTP/1.1 get a 400 with `connection: close`, then the connection closes.
-    @Test(arguments: ["GARBAGE\r\n\r\n", "POST /v1/chat/completions HTTP/1.1\r\nContent-Length: x\r\n\r\n"])
+    /// Bytes that are not HTTP/1.1 get a 400 with `connection: close`, then the connection closes; so does an
+    /// HTTP/1.1 request with no Host or two (RFC 9112 section 3.2).
+    @Test(arguments: [
+        "GARBAGE\r\n\r\n", "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n",
+        "GET /health HTTP/1.1\r\n\r\n", "GET /health HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n",
+    ])
     func bytesThatAreNotHTTPGetA400AndAClose(_ text: String) async throws {
         try await TestGateway.with(yaml: Self.yaml(), timeout: .seconds(20)) { gw in
             let answer = try await RawTCP.exchange(port: gw.port, send: Array(text.utf8))

@@ -66,12 +66,12 @@ struct HTTPServerCodecTests {
 
     @Test func pipelinedRequestsAndAChunkedBodyComeOutInOrder() throws {
         let parts = try Self.everySplit(
-            "POST /a HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n"
-                + "HEAD /b?q=1 HTTP/1.1\r\n\r\nGET http://example.com/c?d HTTP/1.0\r\n\r\n")
+            "POST /a HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2;x=y\r\nde\r\n0\r\n\r\n"
+                + "HEAD /b?q=1 HTTP/1.1\r\nHost: x\r\n\r\nGET http://example.com/c?d HTTP/1.0\r\n\r\n")
         #expect(parts == [
-            .head(method: "POST", path: "/a", authority: nil, fields: ["transfer-encoding=chunked"], http11: true, isHead: false),
+            .head(method: "POST", path: "/a", authority: "x", fields: ["transfer-encoding=chunked"], http11: true, isHead: false),
             .body("abcde"), .end,
-            .head(method: "HEAD", path: "/b?q=1", authority: nil, fields: [], http11: true, isHead: true), .end,
+            .head(method: "HEAD", path: "/b?q=1", authority: "x", fields: [], http11: true, isHead: true), .end,
             // HTTP/1.0 without keep-alive closes after its answer; an absolute-form target becomes a path.
             .head(method: "GET", path: "/c?d", authority: nil, fields: ["connection=close"], http11: false, isHead: false), .end,
         ])
@@ -91,18 +91,20 @@ struct HTTPServerCodecTests {
         "GET  / HTTP/1.1\r\n\r\n",
         "G(T / HTTP/1.1\r\n\r\n",
         "GET /a b HTTP/1.1\r\n\r\n",
-        "POST / HTTP/1.1\r\nContent-Length: x\r\n\r\n",
-        "POST / HTTP/1.1\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
-        "POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n",
-        "POST / HTTP/1.1\r\nBad Name: 1\r\n\r\n",
-        "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: x\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nBad Name: 1\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+        "GET / HTTP/1.1\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
     ])
     func malformedRequestsAreParserErrors(text: String) {
         #expect(throws: HTTPParserError.self) { try Self.parse([Array(text.utf8)]) }
     }
 
     @Test func anOversizedHeadIsRefused() {
-        let text = "GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 100_000) + "\r\n\r\n"
+        let text = "GET / HTTP/1.1\r\nHost: x\r\nX: " + String(repeating: "a", count: 100_000) + "\r\n\r\n"
         #expect(throws: HTTPParserError.headerOverflow) { try Self.parse([Array(text.utf8)]) }
     }
 
@@ -151,7 +153,7 @@ struct HTTPServerCodecTests {
                               body: ByteBuffer(string: "{\"a\":1}"), fixedFields: RoutedJSON.fields(
                                   provider: "p\r\nx-evil: 1", model: "m", api: .chat, passthrough: true))
         #expect(kept.encoded.fields == routed.encoded.fields)
-        let post = try Self.answer(to: "POST / HTTP/1.1\r\nContent-Length: 0\r\n\r\n", [.complete(routed.encoded)],
+        let post = try Self.answer(to: "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", [.complete(routed.encoded)],
                                    serverName: "plexus")
         let lines = post.components(separatedBy: "\r\n")
         #expect(lines.first == "HTTP/1.1 200 OK")
@@ -162,17 +164,17 @@ struct HTTPServerCodecTests {
         #expect(lines[7] == "content-length: 7" && lines[8].hasPrefix("date: ") && lines[9] == "server: plexus")
         #expect(post.hasSuffix("\r\n\r\n{\"a\":1}"))
         let missing = EncodedAnswer(status: .notFound, fields: [], body: ByteBuffer(string: "tea"))
-        let head = try Self.answer(to: "HEAD / HTTP/1.1\r\n\r\n", [.complete(missing)])
+        let head = try Self.answer(to: "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n", [.complete(missing)])
         #expect(head == "HTTP/1.1 404 Not Found\r\ncontent-length: 3\r\n\r\n")
     }
 
     @Test func aClientThatExpects100ContinueGetsItUnlessAnEarlierAnswerIsDue() throws {
         var codec = HTTPServerCodec()
-        let first = "POST /a HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"
+        let first = "POST /a HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n"
         #expect(try Self.interim(&codec, first) == ["HTTP/1.1 100 Continue\r\n\r\n"])
         #expect(try Self.interim(&codec, "ok").isEmpty)
         // A pipelined second request expecting 100 while the first is unanswered: nothing may cut into that answer.
-        #expect(try Self.interim(&codec, "POST /b HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n").isEmpty)
+        #expect(try Self.interim(&codec, "POST /b HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n").isEmpty)
         // HTTP/1.0 and bodiless requests never get one.
         var old = HTTPServerCodec()
         #expect(try Self.interim(&old, "POST /a HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n").isEmpty)
@@ -188,7 +190,7 @@ struct HTTPServerCodecTests {
     }
 
     @Test func responsesAreFramedByLengthChunksOrNothing() throws {
-        let get = "GET / HTTP/1.1\r\n\r\n"
+        let get = "GET / HTTP/1.1\r\nHost: x\r\n\r\n"
         let sized = try Self.answer(to: get, [
             .head(HTTPResponse(status: .ok, headerFields: [.contentLength: "2"])), .body(ByteBuffer(string: "ok")), .end(nil),
         ])
@@ -198,7 +200,7 @@ struct HTTPServerCodecTests {
             .body(ByteBuffer(string: "0123456789abcdefg")), .end(nil),
         ])
         #expect(chunked == "HTTP/1.1 201 Created\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n11\r\n0123456789abcdefg\r\n0\r\n\r\n")
-        let head = try Self.answer(to: "HEAD / HTTP/1.1\r\n\r\n", [
+        let head = try Self.answer(to: "HEAD / HTTP/1.1\r\nHost: x\r\n\r\n", [
             .head(HTTPResponse(status: .ok, headerFields: [.contentType: "text/plain"])), .end(nil),
         ])
         #expect(head == "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n")

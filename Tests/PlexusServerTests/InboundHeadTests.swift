@@ -34,7 +34,7 @@ struct InboundHeadTests {
     }
 
     @Test func closeIsNotedAndShownToTheRouter() throws {
-        let close = try Self.head("GET / HTTP/1.1\r\nConnection: keep-alive, Close\r\n\r\n")
+        let close = try Self.head("GET / HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, Close\r\n\r\n")
         #expect(close.closeAfter && close.headerFields[.connection] == "close")
         let old = try Self.head("GET / HTTP/1.0\r\n\r\n")
         #expect(old.closeAfter && old.headerFields[.connection] == "close")
@@ -45,10 +45,10 @@ struct InboundHeadTests {
     /// The key, from a raw head and from a router request alike: Bearer, x-api-key, `?key=` on /v1beta only.
     @Test func credentialsReadTheSameFromBothKindsOfCall() throws {
         let cases: [(String, String?)] = [
-            ("POST /v1/chat/completions HTTP/1.1\r\nAuthorization: bearer  sk-1 \r\n\r\n", "sk-1"),
-            ("POST /v1/messages HTTP/1.1\r\nx-api-key: sk-2\r\n\r\n", "sk-2"),
-            ("POST /v1beta/models/m:generateContent?alt=sse&key=sk-3 HTTP/1.1\r\n\r\n", "sk-3"),
-            ("POST /v1/models/m:generateContent?key=sk-4 HTTP/1.1\r\n\r\n", nil),
+            ("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: bearer  sk-1 \r\n\r\n", "sk-1"),
+            ("POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: sk-2\r\n\r\n", "sk-2"),
+            ("POST /v1beta/models/m:generateContent?alt=sse&key=sk-3 HTTP/1.1\r\nHost: x\r\n\r\n", "sk-3"),
+            ("POST /v1/models/m:generateContent?key=sk-4 HTTP/1.1\r\nHost: x\r\n\r\n", nil),
         ]
         for (text, expected) in cases {
             let head = try Self.head(text)
@@ -57,7 +57,7 @@ struct InboundHeadTests {
             let routed = ClientCall(Request(head: head.request, body: RequestBody(buffer: ByteBuffer())))
             #expect(ClientCredentials.secret(from: routed) == expected, "\(text)")
         }
-        let sse = try Self.head("POST /v1beta/models/m:streamGenerateContent?alt=sse HTTP/1.1\r\n\r\n")
+        let sse = try Self.head("POST /v1beta/models/m:streamGenerateContent?alt=sse HTTP/1.1\r\nHost: x\r\n\r\n")
         #expect(ClientCall(head: sse, body: RequestBody(buffer: ByteBuffer()), wholeBody: nil).query("alt") == "sse")
     }
 }

@@ -109,7 +109,9 @@ private struct RequestHead {
                 count += 1
                 guard count <= limits.maxHeaderFields else { throw HTTPWireError("too many header fields") }
                 let (name, value) = try HTTPWire.header(line)
-                if HTTPWire.named(name, "host"), authority == nil {
+                if HTTPWire.named(name, "host") {
+                    // RFC 9112 section 3.2: one Host, no more (two may name two origins).
+                    guard authority == nil else { throw HTTPWireError("repeated host") }
                     authority = String(decoding: value, as: UTF8.self)
                     return
                 }
@@ -121,6 +123,8 @@ private struct RequestHead {
             throw first ? .invalidMethod : .invalidHeaderToken
         }
         guard !first else { throw .invalidMethod }
+        // RFC 9112 section 3.2: an HTTP/1.1 request without Host is a 400.
+        guard authority != nil || !answer.http11 else { throw .invalidHeaderToken }
         fields = HeaderFields(bytes: bytes, spans: spans)
         if framingHeaders.coded {
             // A coding other than chunked, or a length beside it, leaves the body's end unknowable: refuse.
