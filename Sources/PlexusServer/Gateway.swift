@@ -110,7 +110,9 @@ public final class Gateway: Sendable {
         let responder = InferenceResponder(routes: inference, router: router.buildResponder())
         return Application(
             responder: responder,
-            server: .gatewayHTTP1(responder: responder, serverName: "plexus", timeouts: ClientTimeouts(config.server)),
+            server: .gatewayHTTP1(
+                responder: responder, serverName: "plexus", timeouts: ClientTimeouts(config.server),
+                maxConnections: config.server.maxConnections),
             configuration: .init(
                 address: .hostname(host ?? config.server.host, port: port ?? config.server.port),
                 serverName: "plexus",

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
 @testable import PlexusServer
 
@@ -110,5 +111,45 @@ struct ClientTimeoutTests {
         #expect(clock.wait(bodyPending: false, taskReadsBody: false) == .nothing, "answering: nothing timed")
         clock.taskWaits(now: t0 + .seconds(20))
         #expect(clock.wait(bodyPending: false, taskReadsBody: false) == .idle(since: t0 + .seconds(20)))
+    }
+}
+
+/// Issue 18, point 2: `server.max_connections`; more clients wait (in the kernel's backlog) until one leaves.
+@Suite("Connection cap", .timeLimit(.minutes(2)))
+struct ConnectionCapTests {
+    @Test func aClientOverTheCapWaitsUntilAConnectionCloses() async throws {
+        let yaml = ClientTimeoutTests.yaml.replacingOccurrences(
+            of: "idle_timeout_seconds: 1 }", with: "idle_timeout_seconds: 30, header_timeout_seconds: 30, max_connections: 2 }")
+            .replacingOccurrences(of: "header_timeout_seconds: 0.6, ", with: "")
+        #expect(yaml.contains("max_connections: 2"))
+        try await TestGateway.with(yaml: yaml, timeout: .seconds(60)) { gw in
+            let group = MultiThreadedEventLoopGroup.singleton
+            func connect() async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+                try await ClientBootstrap(group: group).connect(host: "127.0.0.1", port: gw.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+            }
+            let first = try await connect(), second = try await connect()
+            try await Task.sleep(for: .milliseconds(300))  // both accepted: the cap is reached
+            let third = try await connect()  // completes in the kernel's backlog
+            try await third.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(string: ClientTimeoutTests.request("fast")))
+                let answered = Mutex(false)
+                let reader = Task {
+                    var iterator = inbound.makeAsyncIterator()
+                    let chunk = try await iterator.next()
+                    answered.withLock { $0 = true }
+                    return chunk.map { String(buffer: $0) } ?? ""
+                }
+                try await Task.sleep(for: .seconds(1))
+                #expect(!answered.withLock { $0 }, "the third client was not served while two were open")
+                try await first.channel.close()
+                let answer = try await reader.value
+                #expect(answer.hasPrefix("HTTP/1.1 200"), "\(answer.prefix(120))")
+            }
+            try await second.channel.close()
+        }
     }
 }

@@ -27,6 +27,7 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
     let limits: HTTPRequestParser.Limits
     let serverName: String
     let timeouts: ClientTimeouts
+    let limiter: ConnectionLimiter
 
     static var badRequest: HTTPResponse {
         HTTPResponse(status: .badRequest, headerFields: [.connection: "close", .contentLength: "0"])
@@ -34,6 +35,7 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
+            limiter.opened(channel)
             let watch = ConnectionWatch()
             let handler = HTTPConnectionHandler(
                 watch: watch, codec: HTTPServerCodec(limits: limits, serverName: serverName), timeouts: timeouts)
@@ -120,10 +122,13 @@ extension HTTPServerBuilder {
     /// The gateway's HTTP/1.1 connections (see `GatewayHTTP1Channel`), answered by `responder`.
     static func gatewayHTTP1<Responder: GatewayResponder>(
         responder: Responder, serverName: String, timeouts: ClientTimeouts = ClientTimeouts(),
+        maxConnections: Int = 10000,
         limits: HTTPRequestParser.Limits = .init(maxHeadBytes: 88 * 1024, maxHeaderFields: 1000)
     ) -> HTTPServerBuilder {
-        .init { _ in
-            GatewayHTTP1Channel(responder: responder, limits: limits, serverName: serverName, timeouts: timeouts)
+        let limiter = ConnectionLimiter(max: maxConnections)
+        return .init { _ in
+            GatewayHTTP1Channel(
+                responder: responder, limits: limits, serverName: serverName, timeouts: timeouts, limiter: limiter)
         }
     }
 }
