@@ -52,7 +52,8 @@ public final class Gateway: Sendable {
             ($0 as NSString).deletingLastPathComponent
         } ?? (configFolder as NSString).appendingPathComponent("data")
         try? FileManager.default.createDirectory(atPath: dataFolder, withIntermediateDirectories: true)
-        usageWriter = UsageWriter(store: store, logger: logger)
+        usageWriter = UsageWriter(
+            store: store, logger: logger, journal: try await Self.openJournal(in: dataFolder, store: store, logger: logger))
         // Cooldowns live beside the database so a restart keeps them.
         let cooldownFile = (dataFolder as NSString).appendingPathComponent("cooldowns.json")
         routing = RoutingState(cooldowns: RoutingPersistence.load(path: cooldownFile))
@@ -77,6 +78,17 @@ public final class Gateway: Sendable {
         if config.server.allowAnonymous {
             logger.warning("server.allow_anonymous is on: inference routes accept requests without a key")
         }
+    }
+
+    /// Stores the rows a killed process left in its journal, then starts a new journal.
+    static func openJournal(in folder: String, store: any UsageStore, logger: Logger) async throws -> UsageJournal {
+        let left = UsageJournal.recover(directory: folder)
+        if !left.rows.isEmpty {
+            try await store.insert(left.rows)
+            logger.notice("usage rows recovered from the journal", metadata: ["usage.rows": "\(left.rows.count)"])
+        }
+        for file in left.files { try? FileManager.default.removeItem(atPath: file) }
+        return try UsageJournal(directory: folder)
     }
 
     /// The services to run, in ServiceGroup order, around `app`: the usage writer, cooldown persistence, retention,

@@ -2,7 +2,7 @@ import Foundation
 import PlexusCore
 
 /// One finished request as written to the usage log.
-public struct UsageRecord: Sendable, Equatable {
+public struct UsageRecord: Sendable, Equatable, Codable {
     /// How a request ended.
     public enum Outcome: String, Sendable, Codable {
         case success
@@ -11,7 +11,7 @@ public struct UsageRecord: Sendable, Equatable {
     }
 
     /// Token counts by kind; nil where the upstream did not say.
-    public struct Tokens: Sendable, Equatable {
+    public struct Tokens: Sendable, Equatable, Codable {
         public var input: Int?
         public var cacheRead: Int?
         public var cacheWrite: Int?
@@ -52,7 +52,7 @@ public struct UsageRecord: Sendable, Equatable {
     }
 
     /// Cost in USD by token kind; the whole value is nil when the target has no pricing (unknown, not zero).
-    public struct Cost: Sendable, Equatable {
+    public struct Cost: Sendable, Equatable, Codable {
         public var input: Double
         public var cacheRead: Double
         public var cacheWrite: Double

@@ -19,16 +19,25 @@ public final class UsageWriter: Service {
     private let pending = Mutex<Batch>(Batch())
     private let interval: Duration
     private let flushLock = AsyncSerial()
+    /// Rows not yet stored, on disk (nil: no journal, as in tests that need none).
+    private let journal: UsageJournal?
 
-    public init(store: any UsageStore, logger: Logger, interval: Duration = .milliseconds(250)) {
+    public init(store: any UsageStore, logger: Logger, interval: Duration = .milliseconds(250),
+                journal: UsageJournal? = nil) {
         self.store = store
         self.logger = logger
         self.interval = interval
+        self.journal = journal
     }
 
-    /// Queues a finished request; never blocks on I/O.
+    /// Queues a finished request; never waits on the database. With a journal, the row is also appended to it
+    /// (one write to the page cache) before this returns, so it survives the process being killed.
     public func record(_ row: UsageRecord) {
-        pending.withLock { $0.rows.append(row) }
+        let line = journal.map { _ in UsageJournal.line(row) }
+        pending.withLock {
+            if let line { journal?.append(line) }
+            $0.rows.append(row)
+        }
     }
 
     /// Queues a captured debug trace; never blocks on I/O.
@@ -47,12 +56,16 @@ public final class UsageWriter: Service {
             let batch = pending.withLock { batch in
                 let taken = batch
                 batch = Batch()
+                if !taken.rows.isEmpty { journal?.rotate() }
                 return taken
             }
             // Each kind is its own statement; a failed kind goes back to the front of its queue for the next round.
+            var rowsStored = true
             await write(batch.rows, kind: "usage", store.insert) { rows in
+                rowsStored = false
                 pending.withLock { $0.rows.insert(contentsOf: rows, at: 0) }
             }
+            if rowsStored && !batch.rows.isEmpty { journal?.stored() }
             await write(batch.traces, kind: "traces", store.insertTraces) { traces in
                 pending.withLock { $0.traces.insert(contentsOf: traces, at: 0) }
             }

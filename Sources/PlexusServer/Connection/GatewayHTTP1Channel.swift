@@ -97,8 +97,9 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
     private func write(_ answer: GatewayAnswer, to connection: HTTPConnection) async throws {
         switch answer {
         case .json(let json, let then):
-            // The bookkeeping after the write, whether or not it succeeded: every request leaves its usage row.
-            defer { if let then { then.run() } }
+            // The usage row before the answer: a process killed once the client has its answer must not lose the
+            // row (it is journaled as it is recorded), whether or not the write succeeds.
+            if let then { then.run() }
             try await connection.write(.complete(json.encoded), flush: true)
         case .response(let response): try await write(response, to: connection)
         }
