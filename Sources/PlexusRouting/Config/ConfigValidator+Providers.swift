@@ -9,7 +9,7 @@ extension ConfigValidator {
         if !(provider.timeoutSeconds > 0) {
             issues.append(Issue("\(path).timeout_seconds", "must be greater than 0"))
         }
-        if let proxy = provider.proxy, !Self.isProxyURL(proxy) {
+        if let proxy = provider.proxy, case .failure = ProxyAddress.parse(proxy) {
             issues.append(Issue("\(path).proxy", "expected http://host:port (optionally http://user:password@host:port)"))
         }
         if !(0...1).contains(provider.discount) {
@@ -83,20 +83,5 @@ extension ConfigValidator {
                 break
             }
         }
-    }
-}
-
-extension ConfigValidator {
-    /// `http://[user:pass@]host:port[/]` or `host:port`: what the upstream client can tunnel through.
-    static func isProxyURL(_ text: String) -> Bool {
-        var rest = Substring(text)
-        if let scheme = rest.range(of: "://") {
-            guard rest[..<scheme.lowerBound].lowercased() == "http" else { return false }
-            rest = rest[scheme.upperBound...]
-        }
-        if rest.last == "/" { rest = rest.dropLast() }
-        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
-        guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]) else { return false }
-        return (1...65535).contains(port) && colon != rest.startIndex && !rest[..<colon].contains("/")
     }
 }

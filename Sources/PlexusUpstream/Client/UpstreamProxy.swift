@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import PlexusCore
 
 /// An HTTP proxy upstream calls go through (CONNECT tunnels, TLS to the upstream inside): `http://[user:pass@]host:port`.
 public struct UpstreamProxy: Sendable, Hashable, CustomStringConvertible {
@@ -7,30 +8,20 @@ public struct UpstreamProxy: Sendable, Hashable, CustomStringConvertible {
     /// `user:password` from the URL, sent as basic proxy authorization; never logged.
     var credentials: String?
 
-    /// Parses `http://host:port`, `host:port` or `http://user:pass@host:port` (a trailing `/` is allowed).
+    /// Parses `http://host:port`, `host:port` or `http://user:pass@host:port` (`ProxyAddress`).
     public init(_ text: String) throws(UpstreamError) {
-        var rest = Substring(text)
-        if let range = rest.range(of: "://") {
-            guard rest[..<range.lowerBound].lowercased() == "http" else {
-                throw UpstreamError(.invalidURL, "proxy '\(Self.redacted(text))': only http:// proxies are supported")
-            }
-            rest = rest[range.upperBound...]
-        }
-        while rest.last == "/" { rest = rest.dropLast() }
-        if let at = rest.lastIndex(of: "@") {
-            credentials = String(rest[..<at])
-            rest = rest[rest.index(after: at)...]
-        }
-        guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]),
-            (1...65535).contains(port)
-        else {
+        switch ProxyAddress.parse(text) {
+        case .success(let address):
+            host = address.host
+            port = address.port
+            credentials = address.credentials
+        case .failure(.notHTTP):
+            throw UpstreamError(.invalidURL, "proxy '\(Self.redacted(text))': only http:// proxies are supported")
+        case .failure(.noPort):
             throw UpstreamError(.invalidURL, "proxy '\(Self.redacted(text))': expected http://host:port")
+        case .failure(.noHost):
+            throw UpstreamError(.invalidURL, "proxy '\(Self.redacted(text))': no host")
         }
-        var host = rest[..<colon]
-        if host.first == "[", host.last == "]" { host = host.dropFirst().dropLast() }
-        guard !host.isEmpty else { throw UpstreamError(.invalidURL, "proxy '\(Self.redacted(text))': no host") }
-        self.host = String(host)
-        self.port = port
     }
 
     /// The proxy as AsyncHTTPClient configures it.
