@@ -1,8 +1,5 @@
 import Crypto
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import PlexusCore
 import PlexusRouting
@@ -62,19 +59,13 @@ final class ConfigManager: Sendable {
     /// descriptor left), not UTF-8, or empty is a problem to report, never a config to apply: an empty config
     /// would lock every client and the admin out (a deploy tool or an editor replaces the file in steps).
     static func read(_ path: String) -> Result<String, FileProblem> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(FileProblem(errno: errno)) }
-        defer { close(fd) }
-        var data = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(FileProblem(errno: errno))
-            }
-            if n == 0 { break }
-            data.append(contentsOf: chunk[0..<n])
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
+            return .failure(.missing)
+        } catch {
+            return .failure(.unreadable(error.localizedDescription))
         }
         guard let text = String(validating: data, as: UTF8.self) else { return .failure(.notUTF8) }
         guard text.contains(where: { !$0.isWhitespace }) else { return .failure(.empty) }
@@ -87,10 +78,6 @@ final class ConfigManager: Sendable {
         case unreadable(String)
         case notUTF8
         case empty
-
-        init(errno code: Int32) {
-            self = code == ENOENT ? .missing : .unreadable(String(cString: strerror(code)))
-        }
 
         var description: String {
             switch self {
