@@ -43,9 +43,12 @@ public final class UsageJournal: Sendable {
         }
     }
 
+    /// One encoder for every line (it holds no state between calls; one was made per request before).
+    private static let encoder = JSONEncoder()
+
     /// One row as its journal line.
     public static func line(_ row: UsageRecord) -> [UInt8] {
-        var bytes = (try? [UInt8](JSONEncoder().encode(row))) ?? []
+        var bytes = (try? [UInt8](encoder.encode(row))) ?? []
         bytes.append(UInt8(ascii: "\n"))
         return bytes
     }
@@ -103,6 +106,6 @@ public final class UsageJournal: Sendable {
     }
 
     deinit {
-        state.withLock { close($0.fd) }
+        _ = state.withLock { close($0.fd) }
     }
 }

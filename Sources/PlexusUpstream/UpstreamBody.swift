@@ -42,7 +42,7 @@ public struct UpstreamBody: AsyncSequence, Sendable {
                     return b
                 }
             } catch {
-                throw UpstreamError.map(error)
+                throw UpstreamError(client: error)
             }
         }
     }

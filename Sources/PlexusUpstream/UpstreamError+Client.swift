@@ -46,7 +46,4 @@ extension UpstreamError {
     private static func code(of error: HTTPClientError) -> Code {
         codes.first { $0.0 == error }?.1 ?? .reset
     }
-
-    /// Maps any error of a body iteration onto the fixed codes.
-    static func map(_ error: any Error) -> UpstreamError { UpstreamError(client: error) }
 }

@@ -81,7 +81,7 @@ public struct UpstreamResponse: Sendable {
         } catch let e as UpstreamError {
             throw e
         } catch {
-            throw UpstreamError.map(error)
+            throw UpstreamError(client: error)
         }
         return out
     }

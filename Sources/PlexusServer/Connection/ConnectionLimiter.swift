@@ -27,6 +27,4 @@ final class ConnectionLimiter: Sendable {
         }
         if count < max { channel.parent?.setOption(.autoRead, value: true).whenFailure { _ in } }
     }
-
-    var current: Int { open.withLock { $0 } }
 }

@@ -15,8 +15,8 @@ struct ExchangeState {
     enum Clock {
         /// Until the first event: the attempt's first-event deadline.
         case firstEvent(NIODeadline)
-        /// Once the answer has started: the longest silence between two reads.
-        case idle(TimeAmount)
+        /// Once the answer has started: at most `idleTimeout` of silence between two reads.
+        case idle
     }
 
     enum Completion {
@@ -63,7 +63,7 @@ struct ExchangeState {
         guard isOpen else { return nil }
         self.head = head
         lastActivity = now
-        if firstEventAtHead { clock = .idle(idleTimeout) }
+        if firstEventAtHead { clock = .idle }
         defer { headWaiter = nil }
         return headWaiter
     }
@@ -149,7 +149,7 @@ struct ExchangeState {
     /// must fire sooner than it is armed for.
     mutating func firstEventArrived(now: NIODeadline) -> NIODeadline? {
         guard case .firstEvent = clock else { return nil }
-        clock = .idle(idleTimeout)
+        clock = .idle
         lastActivity = now
         let due = now + idleTimeout
         guard isOpen, due < timerAt else { return nil }
@@ -175,15 +175,15 @@ struct ExchangeState {
                 return .fail(UpstreamError(.firstByteTimeout, "no first event within the first-byte timeout"))
             }
             due = deadline
-        case .idle(let timeout):
+        case .idle:
             if paused != nil {
-                due = now + timeout  // the reader is behind; the upstream is not silent
+                due = now + idleTimeout  // the reader is behind; the upstream is not silent
             } else {
-                guard now < lastActivity + timeout else {
-                    let seconds = Double(timeout.nanoseconds) / 1e9
+                guard now < lastActivity + idleTimeout else {
+                    let seconds = Double(idleTimeout.nanoseconds) / 1e9
                     return .fail(UpstreamError(.idleTimeout, "upstream silent for \(seconds) s (timeout_seconds)"))
                 }
-                due = lastActivity + timeout
+                due = lastActivity + idleTimeout
             }
         }
         timerAt = due

@@ -34,8 +34,8 @@ final class UpstreamExchange: HTTPClientResponseDelegate, Sendable {
     func start(_ http: HTTPClient.Request, on client: HTTPClient) {
         let deadline = state.withLock { $0.timerAt }
         // No deadline for AsyncHTTPClient: the timer below covers the wait for a connection too, with one error.
-        // The connection on the caller's own loop too: a connection on the other loop cost two thread wake-ups per
-        // request (the write over, the answer back), ~150 µs of added latency at 1,000 req/s (docs/benchmarks.md).
+        // Callbacks on the caller's loop, the connection on any: requiring it on the caller's loop too
+        // (`.delegateAndChannel(on:)`) measured ~300 µs slower per request (docs/benchmarks.md).
         let task = client.execute(request: http, delegate: self, eventLoop: .delegate(on: loop))
         let timer = loop.scheduleTask(deadline: deadline) { [self] in timerFired() }
         let stop = request.withLock { handle -> UpstreamError? in
