@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
@@ -35,9 +36,16 @@ let package = Package(
             "PlexusCore",
             .product(name: "Yams", package: "Yams"),
         ]),
+        // Pure: HTTP/1.1 on the wire (request heads, body framing, header fields), parsed from untrusted bytes.
+        .target(name: "PlexusHTTP", dependencies: [
+            "PlexusCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         // Network: upstream HTTP on AsyncHTTPClient (pools, TLS, proxies, HTTP/2); timeouts, back-pressure.
         .target(name: "PlexusUpstream", dependencies: [
-            "PlexusCore", "PlexusMock",
+            "PlexusCore", "PlexusHTTP", "PlexusMock",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -71,8 +79,8 @@ let package = Package(
         ]),
         // Network: the Hummingbird application.
         .target(name: "PlexusServer", dependencies: [
-            "PlexusCore", "PlexusRouting", "PlexusUpstream", "PlexusStorage", "PlexusStoragePostgres", "PlexusMock",
-            "PlexusExecution",
+            "PlexusCore", "PlexusRouting", "PlexusHTTP", "PlexusUpstream", "PlexusStorage", "PlexusStoragePostgres",
+            "PlexusMock", "PlexusExecution",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -98,7 +106,7 @@ let package = Package(
         .testTarget(name: "PlexusCoreTests", dependencies: ["PlexusCore"]),
         .testTarget(name: "PlexusRoutingTests", dependencies: ["PlexusRouting", "PlexusCore"]),
         .testTarget(name: "PlexusUpstreamTests", dependencies: [
-            "PlexusUpstream",
+            "PlexusUpstream", "PlexusHTTP",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -117,7 +125,7 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "PlexusServerTests", dependencies: [
-            "PlexusServer", "PlexusMock", "PlexusRouting", "PlexusStorage",
+            "PlexusServer", "PlexusHTTP", "PlexusMock", "PlexusRouting", "PlexusStorage",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),

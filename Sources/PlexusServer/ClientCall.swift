@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdCore
 import NIOCore
 import PlexusCore
+import PlexusHTTP
 
 /// An inference call as the engine reads it: its headers, where it was sent, its body. From the connection loop it
 /// wraps the raw head (no `HTTPFields` built unless a trace wants them); from the router, Hummingbird's request.

@@ -1,10 +1,11 @@
 import HTTPTypes
 import Hummingbird
 import PlexusCore
+import PlexusHTTP
 
 /// Where a client's API key is read from, per API.md.
 enum ClientCredentials {
-    static let xAPIKey = HTTPField.Name("x-api-key")!
+    static let xAPIKey = InboundHead.xAPIKey
     static let xGoogAPIKey = HTTPField.Name("x-goog-api-key")!
 
     /// Calls `body` with the bytes of the key the client sent (nil when it sent none): Bearer, x-api-key,

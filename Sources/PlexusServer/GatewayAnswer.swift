@@ -2,6 +2,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import PlexusCore
+import PlexusHTTP
 import PlexusUpstream
 
 /// What the inference path answers: a routed unary JSON body, which the connection loop writes in one piece with

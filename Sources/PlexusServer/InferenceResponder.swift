@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import NIOCore
+import PlexusHTTP
 
 /// What the connection loop asks for each request.
 protocol GatewayResponder: Sendable {

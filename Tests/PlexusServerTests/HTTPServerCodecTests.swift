@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 import NIOHTTPTypes
+import PlexusHTTP
 import Testing
 @testable import PlexusServer
 

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import PlexusHTTP
 import Testing
 @testable import PlexusServer
 

@@ -1,3 +1,4 @@
+import PlexusHTTP
 import Testing
 @testable import PlexusUpstream
 

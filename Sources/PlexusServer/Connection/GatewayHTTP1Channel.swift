@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOHTTPTypes
 import PlexusExecution
+import PlexusHTTP
 
 /// The gateway's HTTP/1.1 connections: our codec and connection handler in the pipeline, and a connection loop
 /// that hands each request to the responder and writes its answer.

@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
+import PlexusHTTP
 
 /// The gateway side of one client connection: assembles requests for the connection's task, writes its answers,
 /// and tells it when the client goes away.

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
 import PlexusCore
+import PlexusHTTP
 import PlexusUpstream
 
 /// HTTP/1.1 for the gateway's connections: bytes to `ServerRequestPart`s, `ServerResponsePart`s to bytes.

@@ -1,5 +1,6 @@
 import HTTPTypes
 import NIOCore
+import PlexusHTTP
 
 /// A request part as `HTTPServerCodec` hands it on.
 enum ServerRequestPart: Sendable {

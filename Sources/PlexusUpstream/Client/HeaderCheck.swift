@@ -1,3 +1,5 @@
+import PlexusHTTP
+
 /// Checks the headers of an upstream request before anything is sent: a name must be a token, a value must hold
 /// no line break or other control byte, so nothing from a config or a client can split the request.
 enum HeaderCheck {

@@ -7,42 +7,48 @@ import HTTPTypes
 import NIOCore
 import NIOHTTP1
 import PlexusCore
-import PlexusUpstream
 
 /// An incremental HTTP/1.1 request parser (RFC 9112) for `HTTPServerCodec`: request line and checked header lines
 /// into an `InboundHead` (the `Host` header becomes its authority, as NIO's conversion does), then the body as
 /// `HTTPBodyReader` frames it. Pipelined requests come out one after the other.
-struct HTTPRequestParser {
+package struct HTTPRequestParser {
     /// Bounds on what a client may send before its body.
-    struct Limits {
-        var maxHeadBytes = HTTPWire.maxHeadBytes
-        var maxHeaderFields = 256
+    package struct Limits {
+        package var maxHeadBytes = HTTPWire.maxHeadBytes
+        package var maxHeaderFields = 256
+
+        package init(maxHeadBytes: Int = HTTPWire.maxHeadBytes, maxHeaderFields: Int = 256) {
+            self.maxHeadBytes = maxHeadBytes
+            self.maxHeaderFields = maxHeaderFields
+        }
     }
 
     /// What the answer to a request must respect.
-    struct Answer {
-        var isHead = false
-        var http11 = true
+    package struct Answer {
+        package var isHead = false
+        package var http11 = true
         /// The client waits for `100 Continue` before it sends the body (`Expect: 100-continue`).
-        var expectsContinue = false
+        package var expectsContinue = false
+
+        package init() {}
     }
 
-    enum Event {
+    package enum Event {
         case head(InboundHead, Answer)
         case body(ByteBuffer)
         case end
     }
 
-    let limits: Limits
+    package let limits: Limits
     private var body: HTTPBodyReader?
 
-    init(limits: Limits) { self.limits = limits }
+    package init(limits: Limits) { self.limits = limits }
 
     /// Whether a request's body is still arriving.
-    var inMessage: Bool { body != nil }
+    package var inMessage: Bool { body != nil }
 
     /// Parses every complete part in `buffer`; a partial head or line stays in it for the next call.
-    mutating func parse(_ buffer: inout ByteBuffer, emit: (Event) -> Void) throws(HTTPParserError) {
+    package mutating func parse(_ buffer: inout ByteBuffer, emit: (Event) -> Void) throws(HTTPParserError) {
         while true {
             if body == nil {
                 guard buffer.readableBytes > 0, let (request, answer, framing) = try parseHead(&buffer) else { return }

@@ -1,23 +1,22 @@
 import HTTPTypes
 import NIOCore
-import PlexusUpstream
 
 /// A request head as it arrived: the request line parsed and every header line checked, the fields kept as offsets
 /// into the head's bytes. `HTTPFields` are built only when something needs them all (the router's routes, a debug
 /// trace): building them cost about 2k instructions a field, and API clients send ten or more. A class: the head
 /// passes through the connection's queue, the loop, the responder and the call, and a copy is one reference.
-final class InboundHead: Sendable {
-    let method: HTTPRequest.Method
+package final class InboundHead: Sendable {
+    package let method: HTTPRequest.Method
     /// The origin-form target: path and query.
-    let target: String
+    package let target: String
     /// From the `Host` header.
-    let authority: String?
+    package let authority: String?
     /// The connection closes after the answer: `Connection: close`, or HTTP/1.0 without keep-alive.
-    let closeAfter: Bool
+    package let closeAfter: Bool
     /// The other header fields, as offsets into the head's bytes.
-    let fields: HeaderFields
+    package let fields: HeaderFields
 
-    init(method: HTTPRequest.Method, target: String, authority: String?, closeAfter: Bool, fields: HeaderFields) {
+    package init(method: HTTPRequest.Method, target: String, authority: String?, closeAfter: Bool, fields: HeaderFields) {
         self.method = method
         self.target = target
         self.authority = authority
@@ -25,23 +24,26 @@ final class InboundHead: Sendable {
         self.fields = fields
     }
 
+    /// `x-api-key`, Anthropic's key header.
+    package static let xAPIKey = HTTPField.Name("x-api-key")!
+
     /// The target without its query.
-    var path: Substring { Self.path(of: target) }
+    package var path: Substring { Self.path(of: target) }
 
     /// `target` without its query.
-    static func path(of target: String) -> Substring {
+    package static func path(of target: String) -> Substring {
         guard let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) else { return target[...] }
         return target[..<q]
     }
 
     /// The value of the field `name`; repeated fields joined with ", " (as `HTTPFields` does).
-    func value(of name: HTTPField.Name) -> String? { fields.value(lowercase: name.canonicalName) }
+    package func value(of name: HTTPField.Name) -> String? { fields.value(lowercase: name.canonicalName) }
 
     /// Every value of the field `name`, in order.
-    func values(of name: HTTPField.Name) -> [String] { fields.values(lowercase: name.canonicalName) }
+    package func values(of name: HTTPField.Name) -> [String] { fields.values(lowercase: name.canonicalName) }
 
     /// The fields as `HTTPFields` (with `Connection: close` when the connection closes after the answer).
-    var headerFields: HTTPFields {
+    package var headerFields: HTTPFields {
         var made: [HTTPField] = []
         fields.forEach { name, value in
             // Checked as a token when the head was read, so the name is valid.
@@ -55,22 +57,22 @@ final class InboundHead: Sendable {
     }
 
     /// The head as an `HTTPRequest`.
-    var request: HTTPRequest {
+    package var request: HTTPRequest {
         HTTPRequest(method: method, scheme: "http", authority: authority, path: target, headerFields: headerFields)
     }
 
     /// A field whose value was checked when the head was read. An ASCII value goes in as a `String`, which costs
     /// about a third of the bytes path (that one tries to validate the bytes as UTF-8 in a generic call).
-    static func field(_ name: HTTPField.Name, _ value: UnsafeRawBufferPointer) -> HTTPField {
+    package static func field(_ name: HTTPField.Name, _ value: UnsafeRawBufferPointer) -> HTTPField {
         for byte in value where byte >= 0x80 { return HTTPField(name: name, value: value) }
         return HTTPField(name: name, value: String(decoding: value, as: UTF8.self))
     }
 
     /// The names nearly every API request carries, matched on their bytes (no string built and validated).
-    static func knownName(_ b: UnsafeRawBufferPointer) -> HTTPField.Name? {
+    package static func knownName(_ b: UnsafeRawBufferPointer) -> HTTPField.Name? {
         switch b.count {
         case 6 where HTTPWire.named(b, "accept"): .accept
-        case 9 where HTTPWire.named(b, "x-api-key"): ClientCredentials.xAPIKey
+        case 9 where HTTPWire.named(b, "x-api-key"): Self.xAPIKey
         case 10 where HTTPWire.named(b, "user-agent"): .userAgent
         case 10 where HTTPWire.named(b, "connection"): .connection
         case 12 where HTTPWire.named(b, "content-type"): .contentType
