@@ -65,11 +65,22 @@ final class ConfigManager: Sendable {
         } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
             return .failure(.missing)
         } catch {
-            return .failure(.unreadable(error.localizedDescription))
+            return .failure(.unreadable(reason(error)))
         }
         guard let text = String(validating: data, as: UTF8.self) else { return .failure(.notUTF8) }
         guard text.contains(where: { !$0.isWhitespace }) else { return .failure(.empty) }
         return .success(text)
+    }
+
+    /// The system's words for a failed read ("Too many open files"), where Foundation's own are only "The operation
+    /// could not be completed".
+    private static func reason(_ error: any Error) -> String {
+        // A `POSIXError` on Linux, which does not cast to `NSError` from `Any`; bridged from `any Error` it does.
+        if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error,
+           case let posix = underlying as NSError, posix.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(posix.code)))
+        }
+        return error.localizedDescription
     }
 
     /// Why the file could not be read.
