@@ -120,18 +120,35 @@ public final class Gateway: Sendable {
         ManagementRoutes(context: management).register(on: router)
         DashboardRoutes().register(on: router)
         let responder = InferenceResponder(routes: inference, router: router.buildResponder())
+        var maxConnections = config.server.maxConnections
+        if let limit = ConnectionLimiter.openFilesLimit(),
+           case let budget = ConnectionLimiter.connectionBudget(openFilesLimit: limit), budget < maxConnections {
+            logger.warning("client connections capped below server.max_connections by the open-files limit", metadata: [
+                "server.max_connections": "\(maxConnections)", "connections.cap": "\(budget)",
+                "open_files.limit": "\(limit)",
+            ])
+            maxConnections = budget
+        }
+        let limiter = ConnectionLimiter(max: maxConnections)
+        let logger = logger
         return Application(
             responder: responder,
             server: .gatewayHTTP1(
-                responder: responder, serverName: "plexus", timeouts: ClientTimeouts(config.server),
-                maxConnections: config.server.maxConnections),
+                responder: responder, serverName: "plexus", timeouts: ClientTimeouts(config.server), limiter: limiter),
             configuration: .init(
                 address: .hostname(host ?? config.server.host, port: port ?? config.server.port),
                 serverName: "plexus",
                 // Thousands of clients connecting at once (a burst of agents) overflow a short accept queue, and
                 // each dropped SYN costs its client a retry of 1 s, then 3 s, 7 s... (the kernel caps it at somaxconn).
                 backlog: 4096),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in
+                // First in the listening socket's pipeline: it must see a failed accept before NIO's back-off does.
+                try? await channel.eventLoop.submit {
+                    try channel.pipeline.syncOperations.addHandler(
+                        AcceptFailureHandler(limiter: limiter, logger: logger), position: .first)
+                }.get()
+                await onServerRunning(channel.localAddress?.port ?? 0)
+            },
             logger: DeferredMetadataLogHandler.logger(wrapping: logger))
     }
 

@@ -124,11 +124,10 @@ extension HTTPServerBuilder {
     /// The gateway's HTTP/1.1 connections (see `GatewayHTTP1Channel`), answered by `responder`.
     static func gatewayHTTP1<Responder: GatewayResponder>(
         responder: Responder, serverName: String, timeouts: ClientTimeouts = ClientTimeouts(),
-        maxConnections: Int = 10000,
+        limiter: ConnectionLimiter = ConnectionLimiter(max: 10000),
         limits: HTTPRequestParser.Limits = .init(maxHeadBytes: 88 * 1024, maxHeaderFields: 1000)
     ) -> HTTPServerBuilder {
-        let limiter = ConnectionLimiter(max: maxConnections)
-        return .init { _ in
+        .init { _ in
             GatewayHTTP1Channel(
                 responder: responder, limits: limits, serverName: serverName, timeouts: timeouts, limiter: limiter)
         }
