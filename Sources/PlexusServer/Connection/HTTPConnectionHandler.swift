@@ -32,6 +32,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     static let collectLimit = 256 * 1024
     static let highWater = 1024 * 1024
+    /// What is read and dropped at most of a body its request was answered without (refused by its length, say)
+    /// while the connection stays open for the next request; and, once the connection closes, of what the client
+    /// still sends.
+    static let discardLimit = 64 * 1024 * 1024
+    /// How long a closing connection keeps reading (and dropping) what its client still sends, once the answer is
+    /// out and the output shut: long enough for a client that writes its whole body before it reads to get to the
+    /// answer (nginx's `lingering_time` is 30 s, its `lingering_timeout` 5 s).
+    static let lingerTime: TimeAmount = .seconds(5)
     /// Pipelined requests parsed ahead of the one being answered, at most: past this, reads wait. Each queued
     /// request keeps a slice of its read buffer alive, so a client that pipelines without reading its answers
     /// grew the gateway by gigabytes when only body bytes were counted.
@@ -42,7 +50,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var context: ChannelHandlerContext?
     private var ready = CircularBuffer<(incoming: Incoming, bytes: Int, streams: Bool)>(initialCapacity: 2)
     private var readyBytes = 0
-    private var assembling: (head: InboundHead, body: ByteBuffer)?
+    /// The next request, until its body is whole (or long enough to stream); `continueHead` is the `100 Continue`
+    /// its client waits for before it sends the body.
+    private var assembling: (head: InboundHead, body: ByteBuffer, continueHead: ByteBuffer?)?
+    /// A `100 Continue` the codec asked for, for the head it emits next.
+    private var continueAsked: ByteBuffer?
     private var stream: BodyStream?
     private var nextStreamID = 0
     private var requestWaiter: UnsafeContinuation<Incoming?, Never>?
@@ -52,6 +64,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var active = true
     private var quiescing = false
     private var readHeld = false
+    /// The client closed its side (or the connection dropped).
+    private var peerClosed = false
+    /// The answer being written closes the connection: its request's body cannot be read to its end (see
+    /// `unreadBodyBlocksReuse`).
+    private var closeAfterAnswer = false
+    /// Closing: the output is shut after the last answer, and what the client still sends is dropped (see
+    /// `closeGracefully`); `lingered` counts it.
+    private var lingering = false
+    private var lingered = 0
     /// What the connection waits for from its client; its one timer closes a connection that waits too long.
     private var clock: ClientClock
     private var timer: Scheduled<Void>?
@@ -68,6 +89,14 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         /// Its request went to the task; until then the stream is not the answered request's to release.
         var delivered = false
         var waiter: UnsafeContinuation<ByteBuffer?, any Error>?
+        /// The `Content-Length` (nil: chunked) and the body bytes received so far.
+        let length: Int?
+        var received = 0
+        /// Dropped since the request was answered.
+        var discarded = 0
+        /// The `100 Continue` the client waits for, written when the task first reads the body: a request answered
+        /// without it (a 413 by its length, a 401) never makes the client send a body.
+        var continueHead: ByteBuffer?
     }
 
     init(watch: ConnectionWatch, codec: HTTPServerCodec, timeouts: ClientTimeouts = ClientTimeouts()) {
@@ -97,7 +126,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// A slow or silent client is closed: one whose head does not arrive in time (a slow-header flood would
     /// otherwise hold every descriptor), whose body stops, or whose keep-alive connection sat idle.
     private func timerFired() {
-        guard active, let context else { return }
+        guard active, !lingering, let context else { return }
         let pending = assembling != nil || (stream.map { !$0.ended && !$0.discarding } ?? false)
         let wait = clock.wait(bodyPending: pending, taskReadsBody: stream?.waiter != nil)
         let now = NIODeadline.now()
@@ -112,10 +141,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if lingering {
+            lingered += unwrapInboundIn(data).readableBytes
+            if lingered > Self.discardLimit { endLinger() }
+            return
+        }
         clock.bytesArrived(now: .now(), inBody: assembling != nil || (stream.map { !$0.ended } ?? false))
         do {
             try codec.read(unwrapInboundIn(data)) { interim in
-                context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
+                continueAsked = interim
             } emit: { part in
                 handle(part)
             }
@@ -125,10 +159,16 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func handle(_ part: ServerRequestPart) {
+        guard !lingering else { return }  // closed in the middle of this read: the rest is dropped
         switch part {
         case .head(let head):
             clock.headArrived()
-            assembling = (head, ByteBuffer())
+            assembling = (head, ByteBuffer(), continueAsked)
+            if continueAsked != nil {
+                // Handed to the task at once, its body as a stream: it asks for the body if it wants it.
+                continueAsked = nil
+                startStream()
+            }
         case .body(let bytes):
             receive(bytes)
         case .end:
@@ -138,9 +178,10 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                     return resumeReading()
                 }
                 current.ended = true
+                current.continueHead = nil
                 stream = current
                 wakeBodyWaiter()
-            } else if let (head, body) = assembling {
+            } else if let (head, body, _) = assembling {
                 assembling = nil
                 enqueue(.request(head, RequestBody(buffer: body), whole: body), bytes: body.readableBytes)
             }
@@ -149,7 +190,15 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private func receive(_ bytes: ByteBuffer) {
         if var current = stream, !current.ended {
-            guard !current.discarding else { return }
+            current.received += bytes.readableBytes
+            current.continueHead = nil  // the client sends without waiting for it
+            guard !current.discarding else {
+                current.discarded += bytes.readableBytes
+                stream = current
+                // A chunked body has no length to judge by when it is answered: past the limit the connection goes.
+                if current.discarded > Self.discardLimit { closeGracefully() }
+                return
+            }
             current.parts.append(bytes)
             current.bytes += bytes.readableBytes
             stream = current
@@ -157,23 +206,29 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
             return
         }
         guard assembling != nil else { return }
+        assembling!.continueHead = nil
         if assembling!.body.readableBytes == 0 {
             assembling!.body = bytes  // the usual whole body in one read: its slice of the read buffer, no copy
         } else {
             assembling!.body.writeImmutableBuffer(bytes)  // in place: a copy out and back would copy the whole body
         }
-        startStreamIfLong()
+        startStream()
     }
 
-    /// A body past the collect limit becomes a stream, once the previous stream is released.
-    private func startStreamIfLong() {
-        guard let request = assembling, request.body.readableBytes > Self.collectLimit, stream == nil else { return }
+    /// A body past the collect limit, or one whose client waits for `100 Continue`, becomes a stream, once the
+    /// previous stream is released.
+    private func startStream() {
+        guard let request = assembling, request.body.readableBytes > Self.collectLimit || request.continueHead != nil,
+              stream == nil
+        else { return }
         assembling = nil
         let id = nextStreamID
         nextStreamID += 1
-        var fresh = BodyStream(id: id)
-        fresh.parts.append(request.body)
+        var fresh = BodyStream(id: id, length: request.head.value(of: .contentLength).flatMap { Int($0) })
+        if request.body.readableBytes > 0 { fresh.parts.append(request.body) }
         fresh.bytes = request.body.readableBytes
+        fresh.received = request.body.readableBytes
+        fresh.continueHead = request.continueHead
         stream = fresh
         let body = RequestBody(asyncSequence: ConnectionBodyStream(connection: connection, id: id))
         enqueue(.request(request.head, body, whole: nil), bytes: 0, streams: true)
@@ -207,6 +262,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
             quiescing = true
+            if lingering { return endLinger() }
             // Idle: nothing is being answered, so the connection can go now; else after the answer in progress.
             if let waiter = requestWaiter {
                 requestWaiter = nil
@@ -245,6 +301,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     /// The client closed its side or the connection dropped: the task's work for it can stop.
     private func inputGone() {
+        peerClosed = true
+        if lingering { endLinger() }
         inputDone = true
         assembling = nil
         failStream()
@@ -258,7 +316,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Outbound (writes pass on by NIO's default; reads are held for back-pressure)
 
     func read(context: ChannelHandlerContext) {
-        if pendingBytes >= Self.highWater || waitingForStream || ready.count >= Self.maxQueued {
+        if lingering {
+            context.read()
+        } else if pendingBytes >= Self.highWater || waitingForStream || ready.count >= Self.maxQueued {
             readHeld = true
         } else {
             context.read()
@@ -270,7 +330,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// A long body waits for the stream before it, which its request has not released yet.
     private var waitingForStream: Bool {
         guard let request = assembling else { return false }
-        return request.body.readableBytes > Self.collectLimit
+        return request.body.readableBytes > Self.collectLimit || request.continueHead != nil
     }
 
     private func resumeReading() {
@@ -312,6 +372,13 @@ extension HTTPConnectionHandler {
     /// The next part of the streamed body `id`; nil at its end.
     func nextBodyPart(of id: Int, _ waiter: UnsafeContinuation<ByteBuffer?, any Error>) {
         guard var current = stream, current.id == id else { return waiter.resume(returning: nil) }
+        if let interim = current.continueHead, let context {
+            // The body is wanted: now the client may send it (and the wait until now was ours, not the client's).
+            current.continueHead = nil
+            stream = current
+            clock.readsResumed(now: .now())
+            context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
+        }
         if let part = current.parts.popFirst() {
             current.bytes -= part.readableBytes
             stream = current
@@ -358,21 +425,40 @@ extension HTTPConnectionHandler {
             current.bytes = 0
             stream = current
         }
-        startStreamIfLong()
+        startStream()
         resumeReading()
+    }
+
+    /// The request being answered left its body unread, and the rest cannot be read and dropped to keep the
+    /// connection: its client waits for a `100 Continue` it will not get, or more than `discardLimit` is to come.
+    private var unreadBodyBlocksReuse: Bool {
+        guard let current = stream, current.delivered, !current.ended else { return false }
+        if current.continueHead != nil { return true }
+        guard let length = current.length else { return false }  // chunked: dropped up to the limit, then closed
+        return length - current.received > Self.discardLimit
     }
 
     /// Writes one part of an answer; false when the channel is over its write buffer and the task should wait.
     func write(_ part: ServerResponsePart, flush: Bool) throws(Closed) -> Bool {
-        guard active, let context else { throw Closed() }
-        let output = codec.encode(part, allocator: context.channel.allocator)
+        guard active, !lingering, let context else { throw Closed() }
+        let last: Bool
+        switch part {
+        case .head(let response):
+            if response.status.code >= 200 && unreadBodyBlocksReuse { closeAfterAnswer = true }
+            last = false
+        case .complete:
+            if unreadBodyBlocksReuse { closeAfterAnswer = true }
+            last = true
+        case .end: last = true
+        case .body: last = false
+        }
+        let output = codec.encode(part, allocator: context.channel.allocator, closing: closeAfterAnswer)
         if let bytes = output.bytes { context.write(wrapOutboundOut(bytes), promise: nil) }
-        if output.thenClose {
-            // An answer delimited by the close: the close follows what was written.
-            let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
-            let done = context.eventLoop.makePromise(of: Void.self)
-            done.futureResult.whenComplete { _ in bound.value.close(promise: nil) }
-            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: done)
+        if output.thenClose || (last && closeAfterAnswer) {
+            // An answer delimited by the close, or one that says the connection closes: the close follows it.
+            closeAfterAnswer = false
+            closeGracefully()
+            return true
         } else if flush {
             context.flush()
         }
@@ -387,10 +473,60 @@ extension HTTPConnectionHandler {
         writableWaiter = waiter
     }
 
-    /// Closes the connection (after what was written).
+    /// Closes the connection after what was written (see `closeGracefully`).
     func close() {
-        guard active, let context else { return }
+        closeGracefully()
+    }
+
+    /// Closes after what was written, without a reset: the output is shut once the answers are out (the client reads
+    /// them, then the end), and what the client still sends is read and dropped until it closes its side, for
+    /// `lingerTime` or `discardLimit` bytes at most (nginx's lingering close). Closing at once with bytes unread in
+    /// the socket sends a reset, and the client's kernel drops the answer it had not read yet: a client that writes
+    /// its whole 40 MiB body before it reads saw "connection reset by peer" instead of its 413.
+    private func closeGracefully() {
+        guard active, !lingering, let context else { return }
+        lingering = true
+        inputDone = true
+        assembling = nil
+        ready.removeAll()
+        readyBytes = 0
+        failStream()
+        stream = nil
+        if let waiter = requestWaiter {
+            requestWaiter = nil
+            waiter.resume(returning: nil)
+        }
+        timer?.cancel()
+        timer = nil
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let shut = context.eventLoop.makePromise(of: Void.self)
+        shut.futureResult.whenComplete { result in
+            // Shut once what was written went out (however long a slow reader takes); then the client has a while.
+            guard case .success = result, !bound.value.peerClosed, !bound.value.quiescing else {
+                return bound.value.endLinger()
+            }
+            bound.value.armLingerTimer()
+        }
         context.flush()
+        context.close(mode: .output, promise: shut)
+        if readHeld {
+            readHeld = false
+            context.read()
+        }
+    }
+
+    private func armLingerTimer() {
+        guard active, let context else { return }
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: Self.lingerTime) { bound.value.endLinger() }
+    }
+
+    /// The lingering close is over: the client closed its side, went quiet too long, sent too much, or the server
+    /// is shutting down.
+    private func endLinger() {
+        guard active, let context else { return }
+        timer?.cancel()
+        timer = nil
         context.close(promise: nil)
     }
 }

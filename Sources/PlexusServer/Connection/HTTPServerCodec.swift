@@ -45,7 +45,8 @@ struct HTTPServerCodec {
 
     // MARK: Inbound
 
-    /// Parses `data` (after what an earlier call left); `interim` gets a `100 Continue` to write at once.
+    /// Parses `data` (after what an earlier call left). `interim` gets a `100 Continue` for the head emitted next,
+    /// to write when that request's body is wanted.
     mutating func read(
         _ data: ByteBuffer, interim: (ByteBuffer) -> Void, emit: (ServerRequestPart) -> Void
     ) throws(HTTPParserError) {
@@ -61,8 +62,8 @@ struct HTTPServerCodec {
                 switch event {
                 case .head(let request, let answer):
                     if answer.expectsContinue && answers.isEmpty {
-                        // Ask for the body now rather than leave the client waiting out its timeout (curl: 1 s).
-                        // Only when no earlier answer is due: its bytes must not be cut by this one's.
+                        // Ask for the body when it is wanted rather than leave the client waiting out its timeout
+                        // (curl: 1 s). Only when no earlier answer is due: its bytes must not be cut by this one's.
                         interim(Self.continueHead)
                     }
                     answers.append(answer)
@@ -90,13 +91,15 @@ struct HTTPServerCodec {
 
     // MARK: Outbound
 
-    /// The bytes of one part of an answer (nil when it has none to send).
-    mutating func encode(_ part: ServerResponsePart, allocator: ByteBufferAllocator) -> Output {
+    /// The bytes of one part of an answer (nil when it has none to send). `closing`: the connection closes after
+    /// this answer, which a final head then says with `connection: close` (RFC 9110 section 10.1.1, for a request
+    /// answered before its body was read).
+    mutating func encode(_ part: ServerResponsePart, allocator: ByteBufferAllocator, closing: Bool = false) -> Output {
         switch part {
         case .head(let response):
-            return Output(bytes: head(response, allocator: allocator))
+            return Output(bytes: head(response, allocator: allocator, closing: closing))
         case .complete(let answer):
-            return Output(bytes: complete(answer, allocator: allocator))
+            return Output(bytes: complete(answer, allocator: allocator, closing: closing))
         case .body(let bytes):
             switch encoding {
             case .raw, .closeDelimited:
@@ -132,20 +135,21 @@ struct HTTPServerCodec {
 
     /// Encodes a response head and sets how its body goes out. Built in an array, then copied once: each small
     /// `ByteBuffer` write measured about 200 instructions.
-    private mutating func head(_ response: HTTPResponse, allocator: ByteBufferAllocator) -> ByteBuffer {
+    private mutating func head(_ response: HTTPResponse, allocator: ByteBufferAllocator, closing: Bool) -> ByteBuffer {
         let code = response.status.code
         let informational = code / 100 == 1 && code != 101
         let answer = informational ? (answers.first ?? .init()) : (answers.popFirst() ?? .init())
         var out: [UInt8] = []
         out.reserveCapacity(512)
         Self.statusLine(response.status) { out.append(contentsOf: $0) }
-        var hasLength = false, hasCoding = false, hasDate = false, hasServer = false
+        var hasLength = false, hasCoding = false, hasDate = false, hasServer = false, hasConnection = false
         for field in response.headerFields {
             // By length first: four string comparisons per field measured about 150 instructions each.
             let name = field.name.canonicalName
             switch name.utf8.count {
             case 4: if name == "date" { hasDate = true }
             case 6: if name == "server" { hasServer = true }
+            case 10: if name == "connection" { hasConnection = true }
             case 14: if name == "content-length" { hasLength = true }
             case 17: if name == "transfer-encoding" { hasCoding = true }
             default: break
@@ -168,6 +172,10 @@ struct HTTPServerCodec {
                 out.append(literal: "\r\n")
             }
         }
+        if closing && !informational && !hasConnection {
+            out.append(literal: "connection: close\r\n")
+            hasConnection = true
+        }
         if informational || answer.isHead || code == 204 || code == 304 {
             encoding = informational ? encoding : .bodiless
         } else if hasLength {
@@ -178,7 +186,7 @@ struct HTTPServerCodec {
         } else if hasCoding {
             encoding = .raw  // the responder encodes its own coding
         } else {
-            out.append(literal: "connection: close\r\n")
+            if !hasConnection { out.append(literal: "connection: close\r\n") }
             encoding = .closeDelimited
         }
         out.append(literal: "\r\n")
@@ -186,13 +194,15 @@ struct HTTPServerCodec {
     }
 
     /// A whole answer of known length in one buffer: status line, its fields, length, date and server, body.
-    private mutating func complete(_ answer: EncodedAnswer, allocator: ByteBufferAllocator) -> ByteBuffer {
+    private mutating func complete(
+        _ answer: EncodedAnswer, allocator: ByteBufferAllocator, closing: Bool
+    ) -> ByteBuffer {
         let request = answers.popFirst() ?? .init()
         encoding = .none
         let code = answer.status.code
         let bodiless = request.isHead || code == 204 || code == 304
         let dateText = serverName.map { _ in date.current() }
-        let headSize = 64 + answer.status.reasonPhrase.utf8.count + answer.fields.count
+        let headSize = 64 + answer.status.reasonPhrase.utf8.count + answer.fields.count + (closing ? 19 : 0)
             + (dateText.map { $0.utf8.count + 16 } ?? 0) + (serverName.map { $0.utf8.count + 16 } ?? 0)
         var buffer = allocator.buffer(capacity: headSize + (bodiless ? 0 : answer.body.readableBytes))
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: headSize) { raw in
@@ -202,6 +212,7 @@ struct HTTPServerCodec {
             w.write("content-length: ")
             w.write(decimal: answer.body.readableBytes)
             w.write("\r\n")
+            if closing { w.write("connection: close\r\n") }
             if let dateText, let serverName {
                 w.writeField("date: ", dateText)
                 w.writeField("server: ", serverName)

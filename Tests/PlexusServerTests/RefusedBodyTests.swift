@@ -1,0 +1,119 @@
+import Foundation
+import HTTPTypes
+import NIOCore
+import NIOPosix
+import Testing
+@testable import PlexusServer
+
+/// Issue 18, point 2: a body refused by its length gets an answer the client can read (lingering close), and
+/// `Expect: 100-continue` is honoured: `100 Continue` when the body is wanted, none when the request is answered
+/// without it.
+@Suite("Refused bodies and 100-continue", .serialized, .timeLimit(.minutes(1)))
+struct RefusedBodyTests {
+    static let limit = 300_000
+    static let yaml = GatewayConnectionTests.yaml(maxBody: limit)
+
+    static func head(length: Int, expect: Bool = false, close: Bool = false) -> String {
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer \(TestGateway.key)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(length)\r\n"
+            + (expect ? "Expect: 100-continue\r\n" : "") + (close ? "Connection: close\r\n" : "") + "\r\n"
+    }
+
+    /// Connects and runs `body` with the connection's reader and writer.
+    typealias Reader = NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+
+    static func connect<T: Sendable>(
+        port: Int, _ body: (inout Reader, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> T
+    ) async throws -> T {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            var reader = inbound.makeAsyncIterator()
+            return try await body(&reader, outbound)
+        }
+    }
+
+    /// Everything until the server closes; the error that ended the read instead, if one did (a reset).
+    static func readToEnd(_ reader: inout Reader) async -> (text: String, error: (any Error)?) {
+        var text = ""
+        do {
+            while let part = try await reader.next() { text += String(buffer: part) }
+            return (text, nil)
+        } catch {
+            return (text, error)
+        }
+    }
+
+    /// A client that writes its whole over-limit body before it reads, and asked to close, reads the 413: the
+    /// gateway does not close on the bytes still coming (that sent a reset, which dropped the answer).
+    @Test func aClientWritingItsWholeOversizedBodyReadsThe413() async throws {
+        try await TestGateway.with(yaml: Self.yaml, timeout: .seconds(30)) { gw in
+            let length = 8 * 1024 * 1024
+            let (text, error) = try await Self.connect(port: gw.port) { reader, writer in
+                try await writer.write(ByteBuffer(string: Self.head(length: length, close: true)))
+                let part = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
+                for _ in 0..<(length / part.readableBytes) { try await writer.write(part) }
+                return await Self.readToEnd(&reader)
+            }
+            #expect(error == nil, "\(String(describing: error))")
+            #expect(text.hasPrefix("HTTP/1.1 413 "), "\(text.prefix(300))")
+            #expect(text.contains("request_too_large"), "\(text.prefix(400))")
+        }
+    }
+
+    /// Over the limit by its length and waiting for `100 Continue`: a 413 at once that says the connection
+    /// closes, no `100 Continue`, and the close; the body is never sent.
+    @Test func anOversizedBodyThatWaitsFor100ContinueIsRefusedWithoutIt() async throws {
+        try await TestGateway.with(yaml: Self.yaml, timeout: .seconds(30)) { gw in
+            let started = ContinuousClock.now
+            let (text, error) = try await Self.connect(port: gw.port) { reader, writer in
+                try await writer.write(ByteBuffer(string: Self.head(length: 40 * 1024 * 1024, expect: true)))
+                return await Self.readToEnd(&reader)
+            }
+            #expect(error == nil, "\(String(describing: error))")
+            #expect(text.hasPrefix("HTTP/1.1 413 "), "\(text.prefix(300))")
+            #expect(!text.contains("100 Continue"), "\(text.prefix(300))")
+            #expect(text.lowercased().contains("\r\nconnection: close\r\n"), "\(text.prefix(400))")
+            #expect(ContinuousClock.now - started < .seconds(3), "closed after \(ContinuousClock.now - started)")
+        }
+    }
+
+    /// A body the gateway wants: `100 Continue` before the client sends it, then the answer; twice on one
+    /// connection.
+    @Test func aClientThatWaitsFor100ContinueGetsItThenItsAnswer() async throws {
+        try await TestGateway.with(yaml: Self.yaml, timeout: .seconds(30)) { gw in
+            let body = #"{"model":"fast","messages":[{"role":"user","content":"hi"}]}"#
+            try await Self.connect(port: gw.port) { reader, writer in
+                for _ in 0..<2 {
+                    try await writer.write(ByteBuffer(string: Self.head(length: body.utf8.count, expect: true)))
+                    let interim = try await reader.next().map { String(buffer: $0) } ?? ""
+                    #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n")
+                    try await writer.write(ByteBuffer(string: body))
+                    var answer = ""
+                    while !answer.contains("chat.completion"), let part = try await reader.next() {
+                        answer += String(buffer: part)
+                    }
+                    #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(answer.prefix(200))")
+                }
+            }
+        }
+    }
+
+    /// An answer that closes the connection says so in its head, however it is written.
+    @Test func aClosingAnswerSaysConnectionClose() throws {
+        var codec = HTTPServerCodec()
+        try codec.read(ByteBuffer(string: Self.head(length: 0))) { _ in } emit: { _ in }
+        try codec.read(ByteBuffer(string: Self.head(length: 0))) { _ in } emit: { _ in }
+        let allocator = ByteBufferAllocator()
+        let whole = codec.encode(.complete(EncodedAnswer(status: .contentTooLarge, fields: [], body: ByteBuffer())),
+                                 allocator: allocator, closing: true).bytes.map { String(buffer: $0) } ?? ""
+        #expect(whole.hasPrefix("HTTP/1.1 413 ") && whole.contains("\r\nconnection: close\r\n"), "\(whole)")
+        let head = codec.encode(.head(.init(status: .contentTooLarge, headerFields: [.contentLength: "0"])),
+                                allocator: allocator, closing: true).bytes.map { String(buffer: $0) } ?? ""
+        #expect(head.components(separatedBy: "connection: close").count == 2, "\(head)")
+    }
+}
