@@ -103,6 +103,13 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // The properties the fuzz targets check (Fuzz/README.md); `swift test` replays the corpora through them.
+        .target(name: "PlexusFuzzChecks", dependencies: [
+            "PlexusCore", "PlexusHTTP",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
         .testTarget(name: "PlexusCoreTests", dependencies: ["PlexusCore"]),
         .testTarget(name: "PlexusRoutingTests", dependencies: ["PlexusRouting", "PlexusCore"]),
         .testTarget(name: "PlexusUpstreamTests", dependencies: [
@@ -119,6 +126,11 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
+        .testTarget(name: "PlexusFuzzTests", dependencies: [
+            "PlexusFuzzChecks", "PlexusHTTP", "PlexusCore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+        ]),
         .testTarget(name: "PlexusStorageTests", dependencies: [
             "PlexusStorage", "PlexusStoragePostgres",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -133,6 +145,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer's driver (scripts/fuzz): it has no `main` of its own (libFuzzer's runtime brings one), so it exists only
+// in the build made with `--sanitize=fuzzer` and PLEXUS_FUZZ=1.
+if Context.environment["PLEXUS_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "plexus-fuzz", dependencies: ["PlexusFuzzChecks"], path: "Fuzz/plexus-fuzz"))
+}
 
 // Nonisolated async functions run on their caller's executor (SE-0461) instead of hopping to the generic one:
 // each hop was a `swift_task_switch` that looked up the task's executor preference under a lock, 46 of them per

@@ -61,7 +61,10 @@ public struct HTTPBodyReader: Sendable {
                 state = .chunkSize
             case .trailers:
                 guard let line = try HTTPWire.readLine(&buffer) else { return false }
-                if line.readableBytes == 0 { state = .done }
+                // Trailer fields are refused: the gateway reads none, no API client sends any, and llhttp's rules for
+                // them (which fields, which lines) are its own; a parser in front of one must not frame differently.
+                guard line.readableBytes == 0 else { throw HTTPWireError("trailer fields are not accepted") }
+                state = .done
             case .untilClose:
                 if buffer.readableBytes > 0 { emit(buffer.readSlice(length: buffer.readableBytes)!) }
                 return false

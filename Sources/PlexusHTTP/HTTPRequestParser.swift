@@ -44,6 +44,17 @@ package struct HTTPRequestParser {
 
     package init(limits: Limits) { self.limits = limits }
 
+    /// The other methods of RFC 9110 but CONNECT (a gateway is no tunnel), and PATCH. An extension method is refused, as llhttp (NIOHTTP1) refuses the
+    /// ones it does not know: the gateway serves none, and it must not parse what the parser it is checked
+    /// against would not.
+    static func standardMethod(_ b: UnsafeRawBufferPointer) -> HTTPRequest.Method? {
+        let name = String(decoding: b, as: UTF8.self)
+        switch name {
+        case "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE", "PATCH": return HTTPRequest.Method(name)
+        default: return nil
+        }
+    }
+
     /// Whether a request's body is still arriving.
     package var inMessage: Bool { body != nil }
 
@@ -151,19 +162,22 @@ private struct RequestHead {
               let sp2 = ByteSearch.firstOffset(of: 0x20, in: b, from: sp1 + 1), sp2 > sp1 + 1, b.count - sp2 == 9
         else { throw HTTPWireError("invalid request line") }
         let version = UnsafeRawBufferPointer(rebasing: b[(sp2 + 1)...])
-        guard memcmp(version.baseAddress!, "HTTP/1.", 7) == 0, HTTPWire.isDigit(version[7]) else {
+        // HTTP/1.0 and 1.1 only: llhttp refuses other minor versions, so a parser taking them is a parser disagreeing.
+        guard memcmp(version.baseAddress!, "HTTP/1.", 7) == 0, version[7] == 0x30 || version[7] == 0x31 else {
             throw HTTPWireError("invalid HTTP version")
         }
         answer.http11 = version[7] != 0x30
         let target = UnsafeRawBufferPointer(rebasing: b[(sp1 + 1)..<sp2])
-        guard target.allSatisfy({ $0 > 0x20 && $0 != 0x7f }) else { throw HTTPWireError("invalid request target") }
+        // Visible ASCII only (RFC 3986 has no other byte in a URI; llhttp refuses them too).
+        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7f }) else { throw HTTPWireError("invalid request target") }
+        guard HTTPRequestParser.isTargetForm(target) else { throw HTTPWireError("invalid request target") }
         let methodBytes = UnsafeRawBufferPointer(rebasing: b[..<sp1])
-        guard let method = Self.commonMethod(methodBytes)
-            ?? HTTPRequest.Method(String(decoding: methodBytes, as: UTF8.self))
-        else { throw HTTPWireError("invalid method") }
+        guard let method = Self.commonMethod(methodBytes) ?? HTTPRequestParser.standardMethod(methodBytes) else {
+            throw HTTPWireError("unknown method")
+        }
         self.method = method
         answer.isHead = method == .head
-        self.target = Self.originForm(String(decoding: target, as: UTF8.self))
+        self.target = HTTPRequestParser.originForm(String(decoding: target, as: UTF8.self))
     }
 
     /// POST and GET from their bytes (methods are case-sensitive), without a string built and validated.
@@ -174,9 +188,32 @@ private struct RequestHead {
         default: nil
         }
     }
+}
+
+extension HTTPRequestParser {
+    /// RFC 9112 section 3.2's forms but CONNECT's authority form: a path, `*`, or an absolute http(s) URI whose
+    /// authority holds only RFC 3986's host and port bytes (llhttp checks it, so must the parser beside it).
+    static func isTargetForm(_ t: UnsafeRawBufferPointer) -> Bool {
+        if t.first == UInt8(ascii: "/") || (t.count == 1 && t[0] == UInt8(ascii: "*")) { return true }
+        let lower = t.prefix(8).map { $0 | 0x20 }
+        let schemeLength = lower.starts(with: "http://".utf8) ? 7 : lower.starts(with: "https://".utf8) ? 8 : 0
+        guard schemeLength > 0 else { return false }
+        let rest = t[schemeLength...]
+        let authority = rest.prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") }
+        return !authority.isEmpty && authority.allSatisfy(isAuthorityByte)
+    }
+
+    /// Unreserved, sub-delims, `:` and the brackets of an IPv6 literal, and `%` of an escape.
+    static func isAuthorityByte(_ c: UInt8) -> Bool {
+        switch c {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+             UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: "-._~!$&'()*+,;=:[]%".utf8.contains(c)
+        }
+    }
 
     /// The path and query of an absolute-form target (`http://host/p?q` becomes `/p?q`); others as sent.
-    static func originForm(_ target: String) -> String {
+    package static func originForm(_ target: String) -> String {
         guard target.utf8.first != UInt8(ascii: "/"), let scheme = target.range(of: "://") else { return target }
         let rest = target[scheme.upperBound...]
         guard let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) else { return "/" }

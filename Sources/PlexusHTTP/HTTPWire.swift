@@ -7,7 +7,7 @@ public enum HTTPWire {
     public static let maxHeadBytes = 80 * 1024
     public static let maxLineBytes = 8 * 1024
 
-    /// One line without its CRLF (a bare LF is taken too), or nil when it has not all arrived.
+    /// One line without its CRLF, or nil when it has not all arrived; a bare LF is refused (see `headEnd`).
     static func readLine(_ buffer: inout ByteBuffer) throws(HTTPWireError) -> ByteBuffer? {
         let view = buffer.readableBytesView
         guard let lf = view.firstIndex(of: UInt8(ascii: "\n")) else {
@@ -16,30 +16,62 @@ public enum HTTPWire {
         }
         var line = buffer.readSlice(length: lf - view.startIndex)!
         buffer.moveReaderIndex(forwardBy: 1)
-        if line.readableBytesView.last == UInt8(ascii: "\r") { line.moveWriterIndex(to: line.writerIndex - 1) }
+        guard line.readableBytesView.last == UInt8(ascii: "\r") else { throw HTTPWireError("line ended by a bare LF") }
+        line.moveWriterIndex(to: line.writerIndex - 1)
         return line
     }
 
-    /// A chunk-size line's size; extensions after `;` are ignored.
+    /// A chunk-size line's size. Its extensions are checked and ignored: `1*HEXDIG *( ";" token [ "=" ( token /
+    /// quoted-string ) ] )`, RFC 9112 section 7.1.1 without the optional spaces (llhttp is as strict).
     static func chunkSize(_ line: ByteBuffer) throws(HTTPWireError) -> Int {
-        var size = 0, digits = 0
-        for byte in line.readableBytesView {
-            let value: Int
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = Int(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = Int(byte - UInt8(ascii: "a")) + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = Int(byte - UInt8(ascii: "A")) + 10
-            case UInt8(ascii: ";"), UInt8(ascii: " "), UInt8(ascii: "\t"):
-                guard digits > 0 else { throw HTTPWireError("chunk size missing") }
-                return size
-            default: throw HTTPWireError("invalid chunk size")
+        try line.withUnsafeReadableBytes { b throws(HTTPWireError) in
+            var size = 0, i = 0
+            while i < b.count, let value = hexValue(b[i]) {
+                guard i < 15 else { throw HTTPWireError("chunk size too large") }
+                size = size * 16 + value
+                i += 1
             }
-            digits += 1
-            guard digits <= 15 else { throw HTTPWireError("chunk size too large") }
-            size = size * 16 + value
+            guard i > 0 else { throw HTTPWireError("chunk size missing") }
+            while i < b.count {
+                guard b[i] == UInt8(ascii: ";") else { throw HTTPWireError("invalid chunk size") }
+                i = try chunkExtension(b, from: i + 1)
+            }
+            return size
         }
-        guard digits > 0 else { throw HTTPWireError("chunk size missing") }
-        return size
+    }
+
+    /// One extension after its `;`: a name, and a value when `=` follows; returns where it ends.
+    private static func chunkExtension(_ b: UnsafeRawBufferPointer, from start: Int) throws(HTTPWireError) -> Int {
+        var i = start
+        while i < b.count, isTokenByte(b[i]) { i += 1 }
+        guard i > start else { throw HTTPWireError("invalid chunk extension") }
+        guard i < b.count, b[i] == UInt8(ascii: "=") else { return i }
+        i += 1
+        guard i < b.count, b[i] == UInt8(ascii: "\"") else {
+            let value = i
+            while i < b.count, isTokenByte(b[i]) { i += 1 }
+            guard i > value else { throw HTTPWireError("invalid chunk extension") }
+            return i
+        }
+        i += 1
+        while i < b.count, b[i] != UInt8(ascii: "\"") {
+            if b[i] == UInt8(ascii: "\\") { i += 1 }
+            guard i < b.count, b[i] == 0x09 || (b[i] >= 0x20 && b[i] < 0x7F) else {
+                throw HTTPWireError("invalid chunk extension")
+            }
+            i += 1
+        }
+        guard i < b.count else { throw HTTPWireError("invalid chunk extension") }
+        return i + 1
+    }
+
+    private static func hexValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a")) + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A")) + 10
+        default: nil
+        }
     }
 
     /// How much of a buffer's readable bytes a head takes.
@@ -60,28 +92,29 @@ public enum HTTPWire {
         return end <= limit ? .complete(end) : .tooLarge
     }
 
-    /// The length of the head including its blank line (CRLF CRLF, or bare LFs), when it is all there.
+    /// The length of the head including its blank line (CRLF CRLF), when it is all there. RFC 9112 lets a server
+    /// take a bare LF as a line end, but llhttp (NIOHTTP1) refuses one, and two parsers that split lines differently
+    /// are how requests get smuggled: a head is cut at a bare LF, which the lines' reader then refuses.
     public static func headEnd(_ b: UnsafeRawBufferPointer) -> Int? {
         var i = 0
         while let lf = ByteSearch.firstOffset(of: 0x0A, in: b, from: i) {
-            var next = lf + 1
-            if next < b.count, b[next] == 0x0D { next += 1 }
-            guard next < b.count else { return nil }
-            if b[next] == 0x0A { return next + 1 }
+            guard lf > 0, b[lf - 1] == 0x0D else { return lf + 1 }  // the head ends here, refused as it is read
+            if lf + 2 < b.count, b[lf + 1] == 0x0D, b[lf + 2] == 0x0A { return lf + 3 }
             i = lf + 1
         }
         return nil
     }
 
-    /// Calls `body` with each line of a head (line ends removed) up to its blank line.
+    /// Calls `body` with each line of a head (CRLF removed) up to its blank line; a line ended by a bare LF is
+    /// refused.
     public static func forEachLine(
         _ b: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(HTTPWireError) -> Void
     ) throws(HTTPWireError) {
         var start = 0
         while start < b.count {
-            let end = ByteSearch.firstOffset(of: 0x0A, in: b, from: start) ?? b.count
-            var stop = end
-            if stop > start, b[stop - 1] == 0x0D { stop -= 1 }
+            guard let end = ByteSearch.firstOffset(of: 0x0A, in: b, from: start) else { return }
+            guard end > start, b[end - 1] == 0x0D else { throw HTTPWireError("line ended by a bare LF") }
+            let stop = end - 1
             if stop == start { return }  // the blank line
             try body(UnsafeRawBufferPointer(rebasing: b[start..<stop]))
             start = end + 1
@@ -105,17 +138,13 @@ public enum HTTPWire {
         return (UnsafeRawBufferPointer(rebasing: b[..<colon]), UnsafeRawBufferPointer(rebasing: b[from..<to]))
     }
 
-    /// One or more equal decimal lengths (a list, or the header repeated with `previous`); else an error.
+    /// One decimal length. A list or a repeated header is refused even when its lengths agree (RFC 9110 section
+    /// 8.6 allows either), as llhttp does: a proxy must frame exactly as the parser behind or in front of it.
     public static func contentLength(_ value: UnsafeRawBufferPointer, previous: Int?) throws(HTTPWireError) -> Int {
-        var bad = false, length = previous
-        forEachToken(value, keepEmpty: true) { token in
-            guard !token.isEmpty, token.count <= 18, token.allSatisfy(isDigit) else { bad = true; return }
-            let n = token.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-            if let length, length != n { bad = true }
-            length = n
+        guard previous == nil, !value.isEmpty, value.count <= 18, value.allSatisfy(isDigit) else {
+            throw HTTPWireError("invalid Content-Length")
         }
-        guard !bad, let length else { throw HTTPWireError("invalid Content-Length") }
-        return length
+        return value.reduce(0) { $0 * 10 + Int($1 - 0x30) }
     }
 
     public static func isDigit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }

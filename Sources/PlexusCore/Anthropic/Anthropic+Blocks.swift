@@ -24,15 +24,23 @@ extension Anthropic.RequestDecoder {
         case "redacted_thinking":
             return .redactedThinking(IR.RedactedThinking(data: b["data"]?.stringValue ?? ""))
         case "tool_use":
-            return .toolCall(IR.ToolCall(id: b["id"]?.stringValue ?? "", name: b["name"]?.stringValue ?? "",
+            return .toolCall(IR.ToolCall(id: try requiredID(b, "id", param: param), name: b["name"]?.stringValue ?? "",
                                          arguments: ToolArguments.text(from: b["input"])))
         case "tool_result":
             let content = try blocks(b["content"], param: "\(param).content")
-            return .toolResult(IR.ToolResult(callID: b["tool_use_id"]?.stringValue ?? "", content: content,
+            return .toolResult(IR.ToolResult(callID: try requiredID(b, "tool_use_id", param: param), content: content,
                                              isError: b["is_error"]?.boolValue ?? false, cacheControl: b["cache_control"]))
         default:
             return .opaque(IR.Opaque(origin: .messages, value: b))
         }
+    }
+
+    /// A call's or a result's id, which pairs them: required, as Anthropic requires it.
+    static func requiredID(_ b: JSONValue, _ key: String, param: String) throws(PlexusError) -> String {
+        guard let id = b[key]?.stringValue, !id.isEmpty else {
+            throw PlexusError.invalid("'\(param).\(key)' is required.", param: "\(param).\(key)")
+        }
+        return id
     }
 
     /// A thinking block; a gateway-tagged signature may hold another provider's signature or redacted data.

@@ -13,6 +13,10 @@ extension OpenAI.RequestDecoder {
             r.messages.append(IR.Message(role: .assistant, parts: try assistantParts(m, param: param)))
         case "tool", "function":
             let id = m["tool_call_id"]?.stringValue ?? m["name"]?.stringValue ?? ""
+            // A result pairs with its call by this id alone: without one it would pair with nothing, or anything.
+            guard !id.isEmpty else {
+                throw PlexusError.invalid("'\(param).tool_call_id' is required.", param: "\(param).tool_call_id")
+            }
             let content = try contentParts(m["content"], param: "\(param).content")
             let result = IR.ToolResult(callID: id, name: role == "function" ? m["name"]?.stringValue : nil, content: content)
             r.messages.append(IR.Message(role: .tool, parts: [.toolResult(result)]))

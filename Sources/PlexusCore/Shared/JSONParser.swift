@@ -179,27 +179,43 @@ struct JSONByteParser {
         return .array(items)
     }
 
+    /// A number as RFC 8259 writes it (`-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`), finite as a Double.
     mutating func parseNumber() throws(JSONParseError) -> Double {
         let start = i
         let negative = bytes[i] == UInt8(ascii: "-")
         if negative { i += 1 }
-        var sawDigit = false
-        var onlyDigits = true
+        let digitsStart = i
         var integer = 0
-        while i < bytes.count {
-            let c = bytes[i]
-            if c >= 0x30 && c <= 0x39 { sawDigit = true; integer = integer &* 10 &+ Int(c - 0x30); i += 1 }
-            else if c == UInt8(ascii: ".") || c == UInt8(ascii: "e") || c == UInt8(ascii: "E")
-                || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") { onlyDigits = false; i += 1 }
-            else { break }
+        while i < bytes.count, bytes[i] &- 0x30 < 10 { integer = integer &* 10 &+ Int(bytes[i] &- 0x30); i += 1 }
+        let digits = i - digitsStart
+        guard digits > 0, digits == 1 || bytes[digitsStart] != 0x30 else {
+            throw JSONParseError(offset: start, message: "invalid number")
         }
-        guard sawDigit else { throw JSONParseError(offset: start, message: "invalid number") }
+        var plain = true
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            plain = false
+            i += 1
+            try skipDigits(number: start)
+        }
+        if i < bytes.count, bytes[i] | 0x20 == UInt8(ascii: "e") {
+            plain = false
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            try skipDigits(number: start)
+        }
         // Plain integers (token counts, timestamps, indexes: most numbers here) need no text round trip; up to
         // 15 digits they are exact in a Double.
-        if onlyDigits, i - start - (negative ? 1 : 0) <= 15 { return Double(negative ? -integer : integer) }
+        if plain, digits <= 15 { return Double(negative ? -integer : integer) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-        guard let d = Double(text) else { throw JSONParseError(offset: start, message: "invalid number") }
+        guard let d = Double(text), d.isFinite else { throw JSONParseError(offset: start, message: "number out of range") }
         return d
+    }
+
+    /// One or more digits of a number's fraction or exponent.
+    private mutating func skipDigits(number start: Int) throws(JSONParseError) {
+        let from = i
+        while i < bytes.count, bytes[i] &- 0x30 < 10 { i += 1 }
+        guard i > from else { throw JSONParseError(offset: start, message: "invalid number") }
     }
 
     mutating func parseString() throws(JSONParseError) -> String {

@@ -7,10 +7,13 @@ public enum ToolIDs {
         return (cleaned.isEmpty ? "toolu" : cleaned) + "_" + hashHex(id)
     }
 
-    /// OpenAI caps tool call ids at 40 characters; longer ones are shortened with a hash.
+    /// OpenAI caps tool call ids at 40 characters; longer ones are shortened with a hash. Cut by UTF-8 bytes, so
+    /// that the result is within the cap whatever the id holds and passes unchanged the next time.
     public static func openAISafe(_ id: String) -> String {
         guard id.utf8.count > 40 else { return id }
-        return String(id.prefix(31)) + "_" + hashHex(id)
+        var kept = Substring(id)
+        while kept.utf8.count > 31 { kept.removeLast() }
+        return kept + "_" + hashHex(id)
     }
 
     /// An id for a call the provider left unnamed (Gemini): unique per response and position.

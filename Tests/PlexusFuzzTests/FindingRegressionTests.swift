@@ -1,0 +1,75 @@
+import NIOCore
+import NIOHTTP1
+import PlexusCore
+import PlexusHTTP
+import Testing
+
+@testable import PlexusFuzzChecks
+
+/// What fuzzing found, each pinned on the part that was wrong (the inputs themselves are in `Fuzz/Corpus`).
+@Suite("Fuzz findings")
+struct FindingRegressionTests {
+    static func parse(_ text: String) -> Result<Int, HTTPParserError> {
+        var parser = HTTPRequestParser(limits: .init())
+        var buffer = ByteBuffer(string: text)
+        var ends = 0
+        do {
+            try parser.parse(&buffer) { if case .end = $0 { ends += 1 } }
+            return .success(ends)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    @Test("heads llhttp refuses are refused", arguments: [
+        "GET / HTTP/1.1\nHost: a\n\n",  // bare LF line ends
+        "GET / HTTP/1.1\r\nHost: a\nX: y\r\n\r\n",  // one bare LF among CRLFs
+        "GEP / HTTP/1.1\r\nHost: a\r\n\r\n",  // a method llhttp does not know
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc",  // repeated length
+        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\n\r\nabc",  // a list of lengths
+    ])
+    func refused(_ head: String) {
+        guard case .failure = Self.parse(head) else {
+            Issue.record("accepted: \(head.debugDescription)")
+            return
+        }
+        #expect(HTTPParserCheck.llhttp(Array(head.utf8)).requests.isEmpty)
+    }
+
+    @Test("standard heads still parse")
+    func accepted() throws {
+        #expect(try Self.parse("PATCH /x HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}").get() == 1)
+        #expect(try Self.parse("GET /a HTTP/1.1\r\nHost: a\r\n\r\nDELETE /b HTTP/1.1\r\nHost: a\r\n\r\n").get() == 2)
+    }
+
+    @Test("numbers outside RFC 8259's grammar or a Double's range are refused", arguments: [
+        "1e400", "-1e400", "01", "-01", "1.", ".5", "1e", "1e+", "-", "1.e5", "00000000: 3165",
+    ])
+    func badNumbers(_ text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
+    }
+
+    @Test("numbers inside it parse", arguments: [("0", 0.0), ("-0.5", -0.5), ("1E3", 1000), ("2e-2", 0.02), ("10", 10)])
+    func goodNumbers(_ text: String, _ value: Double) throws {
+        #expect(try JSONValue(parsing: text) == .number(value))
+    }
+
+    @Test("a long tool call id is cut to OpenAI's 40 bytes, once")
+    func toolIDCut() {
+        let id = String(repeating: "\u{FFFD}", count: 6) + "toolu_01N8a4jWyf116qKTMqKKmjyt"
+        let cut = ToolIDs.openAISafe(id)
+        #expect(cut.utf8.count <= 40)
+        #expect(ToolIDs.openAISafe(cut) == cut)
+    }
+
+    @Test("each check can fail")
+    func checksFail() {
+        let request = HTTPParserCheck.Parsed(method: "GET", target: "/", http11: true, fields: [], body: [])
+        let accepted = HTTPParserCheck.Outcome(requests: [request])
+        #expect(HTTPParserCheck.compare(ours: accepted, llhttp: .init(refused: true)) != nil)
+        #expect(HTTPParserCheck.compare(ours: .init(), llhttp: accepted) != nil)
+        #expect(SSEParserCheck.reference(Array("data: a\n\ndata: b\n\n".utf8)).count == 2)
+        #expect(FuzzTarget.json.check(Array("[1, 2".utf8)) == nil)
+        #expect(RequestDecoderCheck.difference([1, 2, 3], [1, 2, 4]).hasPrefix("first at byte 2"))
+    }
+}
