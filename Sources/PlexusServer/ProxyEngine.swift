@@ -116,12 +116,10 @@ final class ProxyEngine: Sendable {
     {
         switch snapshot.resolver.resolve(name: name, key: key) {
         case .alias(let alias):
-            record.row.alias = alias.name
-            let groups = snapshot.candidateGroups(for: alias)
-            guard groups.contains(where: { !$0.candidates.isEmpty }) else {
-                throw PlexusError(.unavailable, "model '\(name)' has no enabled target")
-            }
-            return groups
+            return try usable(snapshot.candidateGroups(for: alias), of: alias, name: name, record: &record)
+        case .pattern(let alias, let requested):
+            let groups = snapshot.candidateGroups(for: alias, requested: requested)
+            return try usable(groups, of: alias, name: name, record: &record)
         case .direct(let provider, let model):
             record.row.alias = name
             return [CandidateGroup(alias: nil, candidates: [Candidate(provider: provider, model: model)])]
@@ -129,5 +127,15 @@ final class ProxyEngine: Sendable {
             throw PlexusError(.notFound, "model '\(name)' not found; this key may use: \(allowed.joined(separator: ", "))",
                               param: "model")
         }
+    }
+
+    private func usable(
+        _ groups: [CandidateGroup], of alias: AliasConfig, name: String, record: inout RequestRecord
+    ) throws(PlexusError) -> [CandidateGroup] {
+        record.row.alias = alias.name
+        guard groups.contains(where: { !$0.candidates.isEmpty }) else {
+            throw PlexusError(.unavailable, "model '\(name)' has no enabled target")
+        }
+        return groups
     }
 }

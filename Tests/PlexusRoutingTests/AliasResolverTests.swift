@@ -16,6 +16,7 @@ import PlexusRouting
     func outcome(_ name: String, _ key: KeyConfig?) -> String {
         switch resolver.resolve(name: name, key: key) {
         case .alias(let alias): "alias:\(alias.name)"
+        case .pattern(let alias, let requested): "pattern:\(alias.name):\(requested)"
         case .direct(let provider, let model): "direct:\(provider.name):\(model)"
         case .notFound: "notFound"
         case .notAllowed: "notAllowed"

@@ -3,6 +3,9 @@ public struct AliasConfig: Sendable, Equatable {
     public var name: String
     /// More names that route here.
     public var additionalAliases: [String]
+    /// Names matching one of these route here too (after exact names); a target's `model: "*"` then means the name
+    /// the client asked for.
+    public var patterns: [ModelPattern]
     public var selector: Selector
     public var priority: Priority
     /// Targets in file order.
@@ -11,11 +14,12 @@ public struct AliasConfig: Sendable, Equatable {
     public var fallback: String?
 
     public init(
-        name: String, additionalAliases: [String] = [], selector: Selector = .random, priority: Priority = .selector,
-        targets: [TargetConfig] = [], fallback: String? = nil
+        name: String, additionalAliases: [String] = [], patterns: [ModelPattern] = [], selector: Selector = .random,
+        priority: Priority = .selector, targets: [TargetConfig] = [], fallback: String? = nil
     ) {
         self.name = name
         self.additionalAliases = additionalAliases
+        self.patterns = patterns
         self.selector = selector
         self.priority = priority
         self.targets = targets
@@ -50,6 +54,9 @@ public struct AliasConfig: Sendable, Equatable {
 
 /// One target of an alias: a provider and its upstream model.
 public struct TargetConfig: Sendable, Equatable {
+    /// The `model` of a target that sends the name the client asked for (an alias with `patterns`).
+    public static let requestedModel = "*"
+
     public var provider: String
     public var model: String
     /// Weight for the random selector (> 0).

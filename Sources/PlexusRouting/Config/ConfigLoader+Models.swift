@@ -10,6 +10,7 @@ extension ConfigLoader {
                 return alias
             }
             alias.additionalAliases = m.stringList("additional_aliases") ?? []
+            alias.patterns = (m.stringList("patterns") ?? []).map(ModelPattern.init)
             alias.selector = decodeEnum(&m, "selector", what: "selector") ?? .random
             alias.priority = decodeEnum(&m, "priority", what: "priority") ?? .selector
             if let node = m.take("targets"), let items = m.decoder.list(node, at: m.childPath("targets")) {

@@ -18,6 +18,7 @@ extension ConfigValidator {
                     owners[name] = alias.name
                 }
             }
+            checkPatterns(alias, config, into: &issues)
             checkTargets(alias, config, into: &issues)
             if let fallback = alias.fallback, config.alias(named: fallback) == nil {
                 issues.append(Issue("\(path).fallback", "unknown alias '\(fallback)'"))
@@ -42,9 +43,33 @@ extension ConfigValidator {
                 issues.append(Issue("\(targetPath).provider", "unknown provider '\(target.provider)'"))
                 continue
             }
-            if !provider.offers(model: target.model) {
+            if target.model == TargetConfig.requestedModel {
+                if alias.patterns.isEmpty {
+                    issues.append(Issue("\(targetPath).model",
+                        "model '*' (the name the client asked for) needs patterns on the alias"))
+                }
+            } else if !provider.offers(model: target.model) {
                 issues.append(Issue("\(targetPath).model",
                     "provider '\(provider.name)' does not list model '\(target.model)' in its models"))
+            }
+        }
+    }
+
+    /// A pattern must hold a star and stand for names no pattern of an earlier alias stands for: a name two
+    /// aliases claim would route by file order, which nobody reading the file would guess.
+    static func checkPatterns(_ alias: AliasConfig, _ config: PlexusConfig, into issues: inout [Issue]) {
+        for (i, pattern) in alias.patterns.enumerated() {
+            let path = "models.\(alias.name).patterns[\(i)]"
+            guard pattern.text.contains("*") else {
+                issues.append(Issue(path, "'\(pattern)' has no '*': list exact names in additional_aliases"))
+                continue
+            }
+            for other in config.models {
+                if other.name == alias.name { break }
+                if let clash = other.patterns.first(where: { $0.overlaps(pattern) }) {
+                    issues.append(Issue(path,
+                        "'\(pattern)' overlaps '\(clash)' of alias '\(other.name)': some name would match both"))
+                }
             }
         }
     }

@@ -18,8 +18,8 @@ public struct AliasResolver: Sendable {
         self.index = index
     }
 
-    /// Resolves `name` in the order: alias, additional alias, `direct/PROVIDER/MODEL`. A `nil` key (anonymous
-    /// use) may use everything.
+    /// Resolves `name` in the order: alias, additional alias, `direct/PROVIDER/MODEL`, an alias's pattern. A `nil`
+    /// key (anonymous use) may use everything.
     public func resolve(name: String, key: KeyConfig?) -> Resolution {
         if let i = index[name] {
             let alias = config.models[i]
@@ -29,6 +29,10 @@ public struct AliasResolver: Sendable {
             provider.enabled, provider.offers(model: direct.model) {
             guard isAllowed(direct: direct, key: key) else { return .notAllowed(allowed: allowedNames(for: key)) }
             return .direct(provider: provider, model: direct.model)
+        }
+        if let alias = config.models.first(where: { $0.patterns.contains { $0.matches(name) } }) {
+            return isAllowed(alias: alias, key: key)
+                ? .pattern(alias, requested: name) : .notAllowed(allowed: allowedNames(for: key))
         }
         return .notFound(allowed: allowedNames(for: key))
     }
@@ -56,13 +60,18 @@ public struct AliasResolver: Sendable {
         return allowed.contains { $0 == direct.name || $0 == providerWildcard || $0 == "direct/*" }
     }
 
-    /// The alias's enabled targets whose provider is enabled, in declared order.
-    public func candidates(for alias: AliasConfig) -> [Candidate] {
+    /// The alias's enabled targets whose provider is enabled, in declared order. A `model: "*"` target sends
+    /// `requested`, the name a pattern matched; called by its own name (`requested` nil) it has no model and is left
+    /// out.
+    public func candidates(for alias: AliasConfig, requested: String? = nil) -> [Candidate] {
         alias.targets.compactMap { target in
             guard target.enabled, let provider = config.provider(named: target.provider), provider.enabled else {
                 return nil
             }
-            return Candidate(provider: provider, model: target.model, weight: target.weight)
+            guard target.model == TargetConfig.requestedModel else {
+                return Candidate(provider: provider, model: target.model, weight: target.weight)
+            }
+            return requested.map { Candidate(provider: provider, model: $0, weight: target.weight) }
         }
     }
 

@@ -37,10 +37,18 @@ final class GatewayState: Sendable {
         groups[alias.name] ?? Self.candidateGroups(for: alias, resolver: resolver)
     }
 
-    private static func candidateGroups(for alias: AliasConfig, resolver: AliasResolver) -> [CandidateGroup] {
+    /// The groups of an alias a pattern matched: its `model: "*"` targets (and its fallbacks') send `requested`.
+    func candidateGroups(for alias: AliasConfig, requested: String) -> [CandidateGroup] {
+        Self.candidateGroups(for: alias, resolver: resolver, requested: requested)
+    }
+
+    private static func candidateGroups(
+        for alias: AliasConfig, resolver: AliasResolver, requested: String? = nil
+    ) -> [CandidateGroup] {
         var seen = Set<TargetID>()
         return ([alias] + resolver.fallbackChain(for: alias)).map { a in
-            CandidateGroup(alias: a, candidates: resolver.candidates(for: a).filter { seen.insert($0.target).inserted })
+            let candidates = resolver.candidates(for: a, requested: requested)
+            return CandidateGroup(alias: a, candidates: candidates.filter { seen.insert($0.target).inserted })
         }
     }
 }
