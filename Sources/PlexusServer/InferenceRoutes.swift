@@ -26,10 +26,11 @@ struct InferenceRoutes {
             }
         }
         router.get("/v1beta/models") { request, _ in
-            listModels(request, proto: .gemini)
+            ModelList(engine: engine).response(request, proto: .gemini)
         }
         router.get("/v1/models") { request, _ in
-            listModels(request, proto: request.headers[HTTPField.Name("anthropic-version")!] != nil ? .messages : .chat)
+            let proto: APIProtocol = request.headers[HTTPField.Name("anthropic-version")!] != nil ? .messages : .chat
+            return ModelList(engine: engine).response(request, proto: proto)
         }
     }
 
@@ -79,37 +80,5 @@ struct InferenceRoutes {
         h[HTTPResponses.requestID] = id
         h[HTTPField.Name("x-plexus-token-estimate")!] = "true"
         return HTTPResponses.json(json.serialized(), status: 200, headers: h)
-    }
-
-    /// The aliases the caller's key may use, in the caller's protocol's list form.
-    func listModels(_ request: Request, proto: APIProtocol) -> Response {
-        let snapshot = engine.state.current
-        let id = ProxyEngine.newRequestID()
-        guard let secret = ClientCredentials.secret(from: request),
-              let key = snapshot.keys.key(forSecret: secret, now: Date())
-        else {
-            return HTTPResponses.error(PlexusError(.authentication, "missing or invalid API key"), for: proto, requestID: id)
-        }
-        let names = snapshot.resolver.allowedAliases(for: key)
-        let created = Int(Date().timeIntervalSince1970)
-        let body: JSONValue = switch proto {
-        case .chat:
-            ["object": "list", "data": .array(names.map {
-                ["id": .string($0), "object": "model", "created": .number(Double(created)), "owned_by": "plexus"]
-            })]
-        case .messages:
-            ["data": .array(names.map {
-                ["type": "model", "id": .string($0), "display_name": .string($0), "created_at": "1970-01-01T00:00:00Z"]
-            }), "has_more": false, "first_id": names.first.map { .string($0) } ?? .null,
-             "last_id": names.last.map { .string($0) } ?? .null]
-        case .gemini:
-            ["models": .array(names.map {
-                ["name": .string("models/\($0)"), "displayName": .string($0),
-                 "supportedGenerationMethods": ["generateContent", "streamGenerateContent", "countTokens"]]
-            })]
-        }
-        var h = HTTPFields()
-        h[HTTPResponses.requestID] = id
-        return HTTPResponses.json(body.serialized(), status: 200, headers: h)
     }
 }

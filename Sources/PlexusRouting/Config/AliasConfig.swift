@@ -12,6 +12,9 @@ public struct AliasConfig: Sendable, Equatable {
     public var targets: [TargetConfig]
     /// Alias whose candidates are tried when every target here fails.
     public var fallback: String?
+    /// What `/v1/models` shows for the alias, over what its targets' models say.
+    public var contextLength: Int?
+    public var maxOutputTokens: Int?
 
     public init(
         name: String, additionalAliases: [String] = [], patterns: [ModelPattern] = [], selector: Selector = .random,

@@ -17,6 +17,8 @@ extension ConfigLoader {
                 alias.targets = items.compactMap { decodeTarget($0.node, at: $0.path, m.decoder) }
             }
             alias.fallback = m.string("fallback")
+            alias.contextLength = positiveInteger(&m, "context_length")
+            alias.maxOutputTokens = positiveInteger(&m, "max_output_tokens")
             m.rejectUnknownKeys()
             return alias
         }

@@ -102,7 +102,7 @@ extension ConfigLoader {
         return String(trimmed)
     }
 
-    /// `models` as a list of names or a map name -> {pricing, access_via}.
+    /// `models` as a list of names or a map name -> {pricing, access_via, context_length, max_output_tokens}.
     static func decodeProviderModels(_ node: Node, at path: String, _ decoder: ConfigDecoder) -> [ProviderModel] {
         if case .sequence = node {
             var seen: Set<String> = []
@@ -129,9 +129,21 @@ extension ConfigLoader {
                 // Unknown names are reported already; do not also report an empty list.
                 model.accessVia = protocols.isEmpty && !via.isEmpty ? nil : protocols
             }
+            model.contextLength = positiveInteger(&m, "context_length")
+            model.maxOutputTokens = positiveInteger(&m, "max_output_tokens")
             m.rejectUnknownKeys()
             return model
         }
+    }
+
+    /// A token limit: a whole number above 0, else reported.
+    static func positiveInteger(_ m: inout MappingReader, _ key: String) -> Int? {
+        guard let n = m.integer(key) else { return nil }
+        guard n > 0 else {
+            m.decoder.report("must be a whole number above 0", at: m.childPath(key))
+            return nil
+        }
+        return n
     }
 
     static func decodeProtocols(_ names: [String], at path: String, _ decoder: ConfigDecoder) -> [APIProtocol] {

@@ -90,10 +90,18 @@ public struct ProviderModel: Sendable, Equatable {
     public var pricing: ModelPricing?
     /// Narrows the provider's protocols for this model; `nil` means all of them.
     public var accessVia: [APIProtocol]?
+    /// Input tokens the model takes at most, and output tokens it writes at most: shown by `/v1/models`.
+    public var contextLength: Int?
+    public var maxOutputTokens: Int?
 
-    public init(name: String, pricing: ModelPricing? = nil, accessVia: [APIProtocol]? = nil) {
+    public init(
+        name: String, pricing: ModelPricing? = nil, accessVia: [APIProtocol]? = nil, contextLength: Int? = nil,
+        maxOutputTokens: Int? = nil
+    ) {
         self.name = name
         self.pricing = pricing
         self.accessVia = accessVia
+        self.contextLength = contextLength
+        self.maxOutputTokens = maxOutputTokens
     }
 }

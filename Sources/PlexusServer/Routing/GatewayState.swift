@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 import PlexusCore
 import PlexusRouting
 import Synchronization
@@ -14,6 +15,8 @@ final class GatewayState: Sendable {
     private let groups: [String: [CandidateGroup]]
     /// `failover`'s request and first-byte timeouts as durations (made from seconds once, not per request).
     let requestTimeout: Duration
+    /// When this configuration was applied: `/v1/models`' `created`, stable until the next reload (so is its ETag).
+    let appliedAt = Date()
     let firstByteTimeout: Duration
 
     init(config: PlexusConfig) {
