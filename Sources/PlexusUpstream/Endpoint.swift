@@ -34,6 +34,18 @@ public struct Endpoint: Sendable, Equatable {
         }
     }
 
+    /// The token-counting call of a protocol that has one: Anthropic's `messages/count_tokens`, Gemini's
+    /// `models/M:countTokens`; nil for OpenAI, which counts nothing server-side.
+    public func countTokensURL(for proto: APIProtocol, model: String) -> String? {
+        switch proto {
+        case .chat: return nil
+        case .messages: return url(for: .messages, model: model, stream: false) + "/count_tokens"
+        case .gemini:
+            let generate = url(for: .gemini, model: model, stream: false)
+            return String(generate.dropLast(":generateContent".count)) + ":countTokens"
+        }
+    }
+
     private func mockBase(_ proto: APIProtocol) -> String {
         switch proto {
         case .chat, .messages: "mock://local/v1"
