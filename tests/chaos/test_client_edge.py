@@ -4,7 +4,6 @@ import json
 import pathlib
 import socket
 import sys
-import threading
 import time
 import urllib.request
 
@@ -22,13 +21,6 @@ models:
 keys:
   k: {{secret: "%s"}}
 """ % KEY
-
-
-def rss_mib(pid):
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmRSS"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def chat_ok(port):
@@ -76,7 +68,7 @@ def test_pipelining_flood_keeps_memory_bounded():
     proc, folder, port = plexus_process.start(CONFIG, {}, "plexus-edge-")
     try:
         chat_ok(port)
-        before = rss_mib(proc.pid)
+        before = plexus_process.rss_mib(proc.pid)
         body = json.dumps({"model": "fast", "messages": [{"role": "user", "content": "hi"}]}).encode()
         req = (b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + KEY.encode()
                + b"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
@@ -89,7 +81,7 @@ def test_pipelining_flood_keeps_memory_bounded():
                 sent += s.send(burst)
             except BlockingIOError:
                 time.sleep(0.01)
-            peak = max(peak, rss_mib(proc.pid))
+            peak = max(peak, plexus_process.rss_mib(proc.pid))
         grown = peak - before
         print(f"\npipelining flood: {sent / 1e6:.1f} MB sent unread, RSS {before:.0f} -> peak {peak:.0f} MiB "
               f"(+{grown:.0f}; threshold +64)")

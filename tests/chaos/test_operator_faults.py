@@ -7,12 +7,9 @@ import json
 import os
 import pathlib
 import re
-import resource
 import shutil
 import socket
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
@@ -43,26 +40,8 @@ def config(header_timeout=10):
 
 
 def start(template, limit=None):
-    """`plexus serve` on a fresh folder and port; `limit` sets RLIMIT_NOFILE (soft = hard: `serve` raises its soft
-    limit to the hard one). Waits 30 s at most for /health. Returns (process, folder, port)."""
-    folder = pathlib.Path(tempfile.mkdtemp(prefix="plexus-operator-"))
-    port = plexus_process.free_port()
-    (folder / "plexus.yaml").write_text(template.format(port=port))
-    preexec = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))) if limit else None
-    with open(folder / "plexus.log", "w") as log:
-        proc = subprocess.Popen([str(plexus_process.BINARY), "serve", "--config", str(folder / "plexus.yaml")],
-                                stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1)
-            return proc, folder, port
-        except Exception:
-            if proc.poll() is not None:
-                raise RuntimeError((folder / "plexus.log").read_text()[-3000:])
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("gateway did not start within 30 s")
+    """`plexus serve` on a fresh folder and port, with RLIMIT_NOFILE `limit` when given."""
+    return plexus_process.start(template, {}, "plexus-operator-", limit=limit)
 
 
 def chat(port, model="fast", timeout=5):
@@ -95,13 +74,6 @@ def wait_until(check, timeout, step=0.05):
             pass
         time.sleep(step)
     return None
-
-
-def rss_mib(pid):
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmRSS"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def cpu_seconds(pid):
@@ -434,7 +406,7 @@ def test_a_40_mib_body_gets_a_readable_413():
     outcomes = {}
     try:
         assert chat(port)[0] == 200
-        rss_before = rss_mib(proc.pid)
+        rss_before = plexus_process.rss_mib(proc.pid)
 
         def whole(extra, chunked=False, then_reuse=False):
             c = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
@@ -475,7 +447,7 @@ def test_a_40_mib_body_gets_a_readable_413():
                      and openai_too_large(413, json.loads(answer.split(b"\r\n\r\n", 1)[1] or b"null")))
         outcomes["Expect: 100-continue"] = (f"413 JSON after {waited:.2f} s, no 100 Continue, closed"
                                             if expect_ok else f"{first!r} after {waited:.2f} s, closed={closed}")
-        grown = rss_mib(proc.pid) - rss_before
+        grown = plexus_process.rss_mib(proc.pid) - rss_before
         good = sum(v.startswith("413 JSON") for v in outcomes.values())
         print(f"\n40 MiB body: the client read the 413 JSON in {good}/{len(outcomes)} cases (threshold: all); "
               f"RSS +{grown:.0f} MiB (threshold: +64)")

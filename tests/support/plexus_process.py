@@ -4,6 +4,7 @@ Shared by the end-to-end and browser suites (each adds its own config and fixtur
 """
 import os
 import pathlib
+import resource
 import socket
 import subprocess
 import tempfile
@@ -38,9 +39,10 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(config_template, env, prefix):
+def start(config_template, env, prefix, limit=None):
     """Writes `config_template.format(port=P)` and starts `plexus serve` on it; waits (30 s at most) for /health.
 
+    `limit` sets RLIMIT_NOFILE (soft = hard: `serve` raises its soft limit to the hard one).
     Returns (process, folder, port).
     """
     assert BINARY.exists(), f"build first: {BINARY} is missing"
@@ -48,8 +50,9 @@ def start(config_template, env, prefix):
     port = free_port()
     (folder / "plexus.yaml").write_text(config_template.format(port=port))
     log = open(folder / "plexus.log", "w")
+    preexec = (lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))) if limit else None
     proc = subprocess.Popen([str(BINARY), "serve", "--config", str(folder / "plexus.yaml")],
-                            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, **env))
+                            stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, **env), preexec_fn=preexec)
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -57,7 +60,7 @@ def start(config_template, env, prefix):
             return proc, folder, port
         except Exception:
             if proc.poll() is not None:
-                raise RuntimeError((folder / "plexus.log").read_text())
+                raise RuntimeError((folder / "plexus.log").read_text()[-3000:])
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("gateway did not start within 30 s")
@@ -70,3 +73,11 @@ def stop(proc):
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+def rss_mib(pid):
+    """The process's resident set, in MiB."""
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) / 1024
+    return 0.0
