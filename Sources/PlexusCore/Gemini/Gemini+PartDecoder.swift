@@ -54,8 +54,16 @@ extension Gemini {
         mutating func toolCall(_ call: JSONValue, signature: IR.Signature?) -> IR.ToolCall {
             let id = call["id"]?.stringValue ?? ToolIDs.generated(responseID: idBase, index: callCount)
             callCount += 1
-            return IR.ToolCall(id: id, name: call["name"]?.stringValue ?? "", arguments: ToolArguments.text(from: call["args"]),
-                               signature: signature)
+            return IR.ToolCall(id: id, name: call["name"]?.stringValue ?? "", arguments: Self.arguments(call), signature: signature)
+        }
+
+        /// `args`, or the text of `partialArgs` pieces when a call arrives in that form outside a stream.
+        static func arguments(_ call: JSONValue) -> String {
+            guard call["args"] == nil, let pieces = call.g("partialArgs")?.arrayValue, !pieces.isEmpty else {
+                return ToolArguments.text(from: call["args"])
+            }
+            var w = ArgumentWriter()
+            return pieces.map { w.piece($0) }.joined() + w.finish()
         }
 
         func plain(_ p: JSONValue) -> IR.Part {

@@ -9,7 +9,12 @@ extension Gemini {
         var responseID = ""
         var open: (kind: Open, index: Int)?
         var nextIndex = 0
-        var calls = 0
+        /// Function calls, whole or streamed in pieces; made with the first chunk (its ids use the response id).
+        var assembler = CallAssembler(responseID: "")
+        /// The IR index of the tool block the assembler is filling.
+        var callIndex = 0
+        /// Parts that arrived while a streamed call was unfinished, replayed once it is.
+        var deferred: [JSONValue] = []
 
         public init() {}
 
@@ -21,16 +26,17 @@ extension Gemini {
             if !started {
                 started = true
                 responseID = chunk.g("responseId")?.stringValue ?? ""
+                assembler = CallAssembler(responseID: responseID)
                 out.append(.start(id: responseID, model: chunk.g("modelVersion")?.stringValue ?? "", created: nil))
             }
             if let u = usage(chunk.g("usageMetadata")) { out.append(.usage(u)) }
             let candidate = chunk["candidates"]?.arrayValue?.first
             for p in candidate?["content"]?["parts"]?.arrayValue ?? [] { part(p, into: &out) }
             if let finish = candidate?.g("finishReason")?.stringValue {
-                close(into: &out)
-                out.append(.stop(stopReason(finish, sawCall: calls > 0), stopSequence: nil))
+                settle(into: &out)
+                out.append(.stop(stopReason(finish, sawCall: assembler.count > 0), stopSequence: nil))
             } else if candidate == nil, chunk.g("promptFeedback")?.g("blockReason") != nil {
-                close(into: &out)
+                settle(into: &out)
                 out.append(.stop(.refusal, stopSequence: nil))
             }
             return out
@@ -38,11 +44,22 @@ extension Gemini {
 
         public mutating func finish() -> [IR.StreamEvent] {
             var out: [IR.StreamEvent] = []
-            close(into: &out)
+            settle(into: &out)
             return out
         }
 
+        /// The end of the answer: unfinished calls complete with what they have, waiting parts follow, blocks close.
+        mutating func settle(into out: inout [IR.StreamEvent]) {
+            apply(assembler.finish(), into: &out)
+            replayDeferred(into: &out)
+            close(into: &out)
+        }
+
         mutating func part(_ p: JSONValue, into out: inout [IR.StreamEvent]) {
+            if assembler.isBusy && p.g("functionCall") == nil {
+                deferred.append(p)  // inside a streamed call's tool block: wait until the call is complete
+                return
+            }
             let sig = SignatureTag.decode(p.g("thoughtSignature")?.stringValue, native: .gemini)
             let isThought = p["thought"]?.boolValue == true
             if case .redacted(let r)? = sig {
@@ -80,16 +97,33 @@ extension Gemini {
             }
         }
 
-        /// A function call arrives whole: start, all arguments, stop.
+        /// A function call, whole or one piece of a streamed one, goes through the assembler.
         mutating func functionCall(_ call: JSONValue, _ signature: IR.Signature?, into out: inout [IR.StreamEvent]) {
             close(into: &out)
-            let id = call["id"]?.stringValue ?? ToolIDs.generated(responseID: responseID, index: calls)
-            calls += 1
-            let i = nextIndex
-            nextIndex += 1
-            out.append(.blockStart(index: i, kind: .toolCall(id: id, name: call["name"]?.stringValue ?? "", signature: signature)))
-            out.append(.delta(index: i, delta: .arguments(ToolArguments.text(from: call["args"]))))
-            out.append(.blockStop(index: i))
+            apply(assembler.functionCall(call, signature: signature), into: &out)
+            if !assembler.isBusy { replayDeferred(into: &out) }
+        }
+
+        /// The assembler's actions as IR events on one tool block at a time.
+        mutating func apply(_ actions: [CallAssembler.Action], into out: inout [IR.StreamEvent]) {
+            for a in actions {
+                switch a {
+                case .start(let id, let name, let signature):
+                    callIndex = nextIndex
+                    nextIndex += 1
+                    out.append(.blockStart(index: callIndex, kind: .toolCall(id: id, name: name, signature: signature)))
+                case .arguments(let text): out.append(.delta(index: callIndex, delta: .arguments(text)))
+                case .signature(let s): out.append(.delta(index: callIndex, delta: .signature(s)))
+                case .stop: out.append(.blockStop(index: callIndex))
+                }
+            }
+        }
+
+        mutating func replayDeferred(into out: inout [IR.StreamEvent]) {
+            guard !deferred.isEmpty else { return }
+            let parts = deferred
+            deferred = []
+            for p in parts { part(p, into: &out) }
         }
 
         mutating func single(_ kind: IR.BlockKind, into out: inout [IR.StreamEvent]) {

@@ -64,7 +64,8 @@ enum GeminiKey {
         "functionCallingConfig", "allowedFunctionNames", "functionDeclarations", "parametersJsonSchema",
         "maxOutputTokens", "topP", "topK", "stopSequences", "candidateCount", "presencePenalty", "frequencyPenalty",
         "responseMimeType", "responseSchema", "responseJsonSchema", "thinkingConfig", "thinkingBudget",
-        "thinkingLevel", "includeThoughts", "responseModalities",
+        "thinkingLevel", "includeThoughts", "responseModalities", "partialArgs", "willContinue", "jsonPath", "stringValue",
+        "numberValue", "boolValue", "nullValue",
     ].map { ($0, convert($0)) })
 
     static func snake(_ camel: String) -> String {
