@@ -8,7 +8,7 @@ import PlexusCore
 enum RequestDecoderCheck {
     static func check(_ input: [UInt8]) -> String? {
         guard let selector = input.first else { return nil }
-        let protocols = APIProtocol.allCases
+        let protocols = APIProtocol.generative
         let client = protocols[Int(selector) % protocols.count]
         let body = Array(input.dropFirst())
         guard let request = try? Translator.decodeRequest(body, from: client, model: "fuzz-model") else { return nil }

@@ -8,6 +8,8 @@ enum MockRoute: Equatable {
     case geminiGenerate(model: String)
     case geminiStream(model: String, sse: Bool)
     case geminiCountTokens(model: String)
+    case embeddings
+    case geminiEmbed(model: String, batch: Bool)
     case listModels(APIProtocol)
     case health
     /// `GET /mock/stats`: the mock's counters as JSON (tests prove no request was sent twice).
@@ -22,6 +24,7 @@ enum MockRoute: Equatable {
         case ("POST", "/v1/chat/completions"): self = .chatCompletions
         case ("POST", "/v1/messages"): self = .messages
         case ("POST", "/v1/messages/count_tokens"): self = .messagesCountTokens
+        case ("POST", "/v1/embeddings"): self = .embeddings
         case ("GET", "/v1/models"):
             self = .listModels(headers.header("anthropic-version") != nil ? .messages : .chat)
         case ("GET", "/v1beta/models"): self = .listModels(.gemini)
@@ -45,6 +48,8 @@ enum MockRoute: Equatable {
             let sse = query.split(separator: "&").contains { $0 == "alt=sse" }
             return .geminiStream(model: model, sse: sse)
         case "countTokens": return .geminiCountTokens(model: model)
+        case "embedContent": return .geminiEmbed(model: model, batch: false)
+        case "batchEmbedContents": return .geminiEmbed(model: model, batch: true)
         default: return nil
         }
     }

@@ -52,7 +52,7 @@ extension MockUpstream {
     /// (the turn a tool loop continues), so a gateway that drops them fails instead of passing unnoticed.
     private func verifySignatures(_ proto: APIProtocol, _ body: JSONValue, thinks: Bool) -> PlexusError? {
         switch proto {
-        case .chat:
+        case .chat, .embeddings:
             nil
         case .messages:
             MockAnthropic.verifySignatures(in: body, signer: signer) ?? (thinks ? MockAnthropic.missingThinking(in: body) : nil)
@@ -82,7 +82,7 @@ extension MockUpstream {
         let pacing = MockPacing(behavior: behavior)
         try await waitOrRecordCancel(pacing.ttft + pacing.perToken * tokens)
         let body: [UInt8] = switch gen.proto {
-        case .chat: MockOpenAI.unaryBody(script)
+        case .chat, .embeddings: MockOpenAI.unaryBody(script)
         case .messages: MockAnthropic.unaryBody(script)
         case .gemini: MockGemini.unaryBody(script)
         }
@@ -109,7 +109,7 @@ extension MockUpstream {
                                 fault: MockBehavior.Fault?, framing: MockFraming) async throws -> MockResponse {
         if let early = try await applyHeadFault(fault, gen.proto, behavior) { return early }
         let encoder: any MockStreamEncoding = switch gen.proto {
-        case .chat: MockOpenAI.StreamEncoder(script: script, includeUsage: gen.includeUsage)
+        case .chat, .embeddings: MockOpenAI.StreamEncoder(script: script, includeUsage: gen.includeUsage)
         case .messages: MockAnthropic.StreamEncoder(script: script, ping: behavior.ping)
         case .gemini: MockGemini.StreamEncoder(script: script)
         }
@@ -127,8 +127,8 @@ extension MockUpstream {
     }
 
     /// Faults that act before any response head: an error status, a reset, a stall.
-    private func applyHeadFault(_ fault: MockBehavior.Fault?, _ proto: APIProtocol,
-                                _ behavior: MockBehavior) async throws -> MockResponse? {
+    func applyHeadFault(_ fault: MockBehavior.Fault?, _ proto: APIProtocol,
+                        _ behavior: MockBehavior) async throws -> MockResponse? {
         switch fault {
         case .status(let status)?:
             let error = PlexusError.mockFailure(status: status)
@@ -147,7 +147,7 @@ extension MockUpstream {
     }
 
     /// Sleeps; a cancellation while the answer is pending is counted.
-    private func waitOrRecordCancel(_ duration: Duration) async throws {
+    func waitOrRecordCancel(_ duration: Duration) async throws {
         guard duration > .zero else { return }
         do { try await Task.sleep(for: duration) } catch {
             stats.recordRequestCancelled()
@@ -158,7 +158,7 @@ extension MockUpstream {
     private func requestIDHeader(_ proto: APIProtocol, _ script: MockScript) -> [(String, String)] {
         let id = "req_" + MockHash.token(script.seed ^ 0x5EED, length: 24)
         return switch proto {
-        case .chat: [("x-request-id", id)]
+        case .chat, .embeddings: [("x-request-id", id)]
         case .messages: [("request-id", id)]
         case .gemini: []
         }

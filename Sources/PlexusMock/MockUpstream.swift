@@ -1,6 +1,7 @@
 import PlexusCore
 
-/// A fake LLM provider speaking OpenAI Chat Completions, Anthropic Messages and Gemini, transport-free.
+/// A fake LLM provider speaking OpenAI Chat Completions, Anthropic Messages and Gemini, transport-free; it embeds
+/// too (OpenAI `/embeddings`, Gemini `:embedContent` / `:batchEmbedContents`, see `MockEmbeddings`).
 ///
 /// Behaviour comes from the model name and the `x-mock-behavior` header (see `MockBehavior.parse`).
 /// `MockServer` puts it on a real socket; the gateway can also call `handle(_:)` in process.
@@ -35,6 +36,10 @@ public struct MockUpstream: Sendable {
             return countTokens(request, proto: .messages)
         case .geminiCountTokens(let model):
             return countTokens(request, proto: .gemini, model: model)
+        case .embeddings:
+            return try await openAIEmbeddings(request)
+        case .geminiEmbed(let model, let batch):
+            return try await geminiEmbeddings(request, model: model, batch: batch)
         case .listModels(let proto):
             stats.recordRequest(model: nil, body: [])
             return Self.json(200, modelList(proto))
@@ -62,7 +67,7 @@ public struct MockUpstream: Sendable {
 
     private func modelList(_ proto: APIProtocol) -> [UInt8] {
         switch proto {
-        case .chat: MockOpenAI.modelList(MockModels.names)
+        case .chat, .embeddings: MockOpenAI.modelList(MockModels.names)
         case .messages: MockAnthropic.modelList(MockModels.names)
         case .gemini: MockGemini.modelList(MockModels.names)
         }
@@ -81,7 +86,7 @@ public struct MockUpstream: Sendable {
                 stats.recordRequest(model: gen.model, body: request.body)
                 return Self.json(200, MockAnthropic.countTokensBody(gen.inputTokens))
             } catch { return Self.error(error, proto) }
-        case .gemini, .chat:
+        case .gemini, .chat, .embeddings:
             stats.recordRequest(model: model, body: request.body)
             // countTokens takes `contents` or a whole `generateContentRequest`.
             let inner = MockGemini.field(body, "generateContentRequest", "generate_content_request") ?? body

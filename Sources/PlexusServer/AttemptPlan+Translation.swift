@@ -7,7 +7,11 @@ extension AttemptPlan {
     ) throws(PlexusError) -> [UInt8] {
         var request = try Translator.decodeRequest(inbound.bytes, from: client, model: inbound.model)
         request.stream = inbound.stream
-        let body = try Translator.encodeRequest(request, to: target, upstreamModel: model)
+        return merging(extraBody, into: try Translator.encodeRequest(request, to: target, upstreamModel: model))
+    }
+
+    /// A translated body with the provider's `extra_body` members set.
+    static func merging(_ extraBody: JSONObject, into body: [UInt8]) -> [UInt8] {
         guard !extraBody.isEmpty, case .object(var object) = (try? JSONValue(parsing: body)) ?? .null else { return body }
         for (k, v) in extraBody.pairs { object[k] = v }
         return JSONValue.object(object).serialized()

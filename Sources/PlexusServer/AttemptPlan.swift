@@ -13,13 +13,24 @@ final class AttemptPlan: Sendable {
     let stream: Bool
     /// The upstream request's body.
     let body: ByteBuffer
+    /// Set for an embeddings call: the client's and the upstream's forms.
+    let embeddings: EmbeddingsPlan?
 
-    var passthrough: Bool { clientProtocol == targetProtocol }
+    /// No translation: the same protocol (for embeddings, the same call form) on both sides.
+    var passthrough: Bool { embeddings.map { $0.client == $0.upstream } ?? (clientProtocol == targetProtocol) }
 
     init(inbound: InboundRequest, clientProtocol: APIProtocol, candidate: Candidate) throws(PlexusError) {
         self.candidate = candidate
         self.clientProtocol = clientProtocol
         stream = inbound.stream
+        if let call = inbound.embeddings {
+            let plan = try EmbeddingsPlan(call, inbound: inbound, candidate: candidate)
+            targetProtocol = plan.upstream.apiProtocol
+            body = plan.body
+            embeddings = plan
+            return
+        }
+        embeddings = nil
         let available = candidate.protocols
         guard let target = ProtocolChoice.choose(client: clientProtocol, available: available) else {
             throw PlexusError(.unavailable, "provider '\(candidate.provider.name)' has no protocol configured")
@@ -47,6 +58,9 @@ final class AttemptPlan: Sendable {
     /// protocol may take. Without any that apply, they are the same for every request to this candidate in this
     /// protocol and mode, so they are worked out once per candidate (`Candidate.memoized`).
     func upstreamTarget(forwarding: [(String, String)]) -> UpstreamTarget {
+        if embeddings != nil {
+            return candidate.memoized(slot: CandidateSlot.embeddingsTarget(targetProtocol)) { makeTarget(forwarding: []) }
+        }
         guard forwarding.isEmpty || targetProtocol != .messages else { return makeTarget(forwarding: forwarding) }
         return candidate.memoized(slot: CandidateSlot.upstreamTarget(targetProtocol, stream: stream)) {
             makeTarget(forwarding: [])
@@ -56,21 +70,27 @@ final class AttemptPlan: Sendable {
     private func makeTarget(forwarding: [(String, String)]) -> UpstreamTarget {
         let provider = candidate.provider
         let endpoint = Endpoint(
-            baseURL: provider.baseURLs[targetProtocol] ?? "", apiKey: provider.apiKey,
+            baseURL: candidate.baseURLs[targetProtocol] ?? "", apiKey: provider.apiKey,
             extraHeaders: provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
-        return UpstreamTarget(url: endpoint.url(for: targetProtocol, model: candidate.target.model, stream: stream),
-                              headers: endpoint.headers(for: targetProtocol, passing: forwarding), proxy: provider.proxy)
+        let model = candidate.target.model
+        let url = embeddings != nil ? endpoint.embeddingsURL(for: targetProtocol, model: model)
+            : endpoint.url(for: targetProtocol, model: model, stream: stream)
+        return UpstreamTarget(url: url, headers: endpoint.headers(for: targetProtocol, passing: forwarding),
+                              proxy: provider.proxy)
     }
 }
 
 /// Where the server keeps its per-candidate values (`Candidate.memoized`): two per protocol for each kind, the
-/// upstream targets first, then the routing fields.
+/// upstream targets first, then the routing fields; then the embeddings targets, one per protocol.
 enum CandidateSlot {
     static func upstreamTarget(_ proto: APIProtocol, stream: Bool) -> Int { index(proto) * 2 + (stream ? 1 : 0) }
 
     static func routingFields(_ proto: APIProtocol, passthrough: Bool) -> Int {
         perKind + index(proto) * 2 + (passthrough ? 1 : 0)
     }
+
+    /// Gemini embeds at another method than it generates, so embeddings targets have slots of their own.
+    static func embeddingsTarget(_ proto: APIProtocol) -> Int { 2 * perKind + index(proto) }
 
     private static let perKind = 2 * APIProtocol.allCases.count
 
@@ -79,6 +99,7 @@ enum CandidateSlot {
         case .chat: 0
         case .messages: 1
         case .gemini: 2
+        case .embeddings: 3
         }
     }
 }

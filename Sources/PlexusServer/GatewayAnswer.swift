@@ -34,21 +34,26 @@ struct RoutedJSON: Sendable {
     let body: ByteBuffer
     /// The fields after `x-request-id`, encoded once per target (`RoutedJSON.fields`); nil encodes them here.
     let fixedFields: RoutingFields?
+    /// The answer's token counts are the gateway's estimate (`x-plexus-token-estimate: true`).
+    var tokenEstimate = false
 
     var response: Response {
-        HTTPResponses.json(body, status: 200, headers: HTTPResponses.routing(
-            id: requestID, provider: provider, model: model, api: api, passthrough: passthrough))
+        var headers = HTTPResponses.routing(
+            id: requestID, provider: provider, model: model, api: api, passthrough: passthrough)
+        if tokenEstimate { headers[HTTPResponses.tokenEstimate] = "true" }
+        return HTTPResponses.json(body, status: 200, headers: headers)
     }
 
     /// The same head as `response`, as bytes (`HTTPFields` validated and indexed every field: about 15k
     /// instructions per answer between building and encoding them).
     var encoded: EncodedAnswer {
         let fixed = fixedFields ?? Self.fields(provider: provider, model: model, api: api, passthrough: passthrough)
-        let size = 32 + requestID.utf8.count + fixed.bytes.count
+        let size = 64 + requestID.utf8.count + fixed.bytes.count
         let fields = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var w = RawByteWriter(UnsafeMutableRawBufferPointer(buffer))
             w.writeField("x-request-id: ", requestID)
             fixed.bytes.withUnsafeBytes { w.write($0) }
+            if tokenEstimate { w.write("x-plexus-token-estimate: true\r\n") }
             initialized = w.count
         }
         return EncodedAnswer(status: .ok, fields: fields, body: body)

@@ -11,6 +11,8 @@ enum HTTPResponses {
     static let plexusAPI = HTTPField.Name("x-plexus-api")!
     static let plexusPassthrough = HTTPField.Name("x-plexus-passthrough")!
     static let retryAfter = HTTPField.Name("retry-after")!
+    /// Marks token counts that are the gateway's estimate (count_tokens without an upstream count, embeddings usage).
+    static let tokenEstimate = HTTPField.Name("x-plexus-token-estimate")!
 
     static func json(_ bytes: [UInt8], status: Int, headers: HTTPFields = [:]) -> Response {
         json(ByteBuffer(bytes: bytes), status: status, headers: headers)

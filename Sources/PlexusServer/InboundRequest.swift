@@ -14,26 +14,20 @@ struct InboundRequest: Sendable {
     var clientWantsStreamUsage: Bool
     /// A Gemini stream asked for without `alt=sse`: Google's streamed JSON array.
     var geminiJSONArray = false
+    /// Set for an embeddings call: its form and canonical request (decoded once, for every attempt).
+    var embeddings: EmbeddingsInbound?
 
     static let routingMembers = JSONPickMembers(["model", "stream", "stream_options"])
 
     /// Parses and checks the shape every protocol needs; errors name the problem (API.md "Bad input").
     init(bytes: [UInt8], proto: APIProtocol, pathModel: String?, pathStream: Bool?) throws(PlexusError) {
-        let parsed: (members: JSONObject, spans: [(key: String, range: Range<Int>)])?
-        do {
-            parsed = try JSONValue.parseMembers(bytes, keeping: Self.routingMembers, maxDepth: 64)
-        } catch {
-            throw PlexusError(.invalidRequest, "malformed JSON body: \(error.message) at byte \(error.offset)")
-        }
-        guard let parsed else { throw PlexusError(.invalidRequest, "the request body must be a JSON object") }
-        if let key = Self.repeatedKey(parsed.spans) {
-            // Routing reads one occurrence and an upstream may read the other: refused, never guessed.
-            throw PlexusError(.invalidRequest, "the request body repeats the top-level key '\(key)'", param: key)
-        }
+        let parsed = try Self.checkedObject(bytes)
         self.bytes = bytes
         members = parsed.members
         spans = parsed.spans
         switch proto {
+        case .embeddings:
+            throw PlexusError(.internal, "an embeddings body is read by init(embeddings:call:pathModel:)")
         case .chat, .messages:
             guard let m = members["model"]?.stringValue, !m.isEmpty else {
                 throw PlexusError(.invalidRequest, "missing required field 'model'", param: "model")
@@ -57,6 +51,41 @@ struct InboundRequest: Sendable {
             stream = pathStream ?? false
         }
         clientWantsStreamUsage = members["stream_options"]?["include_usage"]?.boolValue ?? false
+    }
+
+    /// An embeddings call's body, checked as the protocol's API would (errors name the field). `pathModel` is
+    /// Gemini's; an OpenAI client names the model in the body.
+    init(embeddings bytes: [UInt8], call: EmbeddingsCall, pathModel: String?) throws(PlexusError) {
+        let parsed = try Self.checkedObject(bytes)
+        self.bytes = bytes
+        members = parsed.members
+        spans = parsed.spans
+        if call != .openAI, pathModel?.isEmpty ?? true {
+            throw PlexusError(.invalidRequest, "missing model in the request path")
+        }
+        let request = try Translator.decodeEmbeddingsRequest(bytes, as: call, model: pathModel ?? "")
+        model = request.model
+        stream = false
+        clientWantsStreamUsage = false
+        embeddings = EmbeddingsInbound(call: call, request: request)
+    }
+
+    /// The body as a JSON object with its routing members and member spans; a repeated top-level key is refused.
+    private static func checkedObject(
+        _ bytes: [UInt8]
+    ) throws(PlexusError) -> (members: JSONObject, spans: [(key: String, range: Range<Int>)]) {
+        let parsed: (members: JSONObject, spans: [(key: String, range: Range<Int>)])?
+        do {
+            parsed = try JSONValue.parseMembers(bytes, keeping: Self.routingMembers, maxDepth: 64)
+        } catch {
+            throw PlexusError(.invalidRequest, "malformed JSON body: \(error.message) at byte \(error.offset)")
+        }
+        guard let parsed else { throw PlexusError(.invalidRequest, "the request body must be a JSON object") }
+        if let key = Self.repeatedKey(parsed.spans) {
+            // Routing reads one occurrence and an upstream may read the other: refused, never guessed.
+            throw PlexusError(.invalidRequest, "the request body repeats the top-level key '\(key)'", param: key)
+        }
+        return parsed
     }
 
     /// The first top-level key that occurs twice (bodies have a few keys: a pairwise scan allocates nothing).

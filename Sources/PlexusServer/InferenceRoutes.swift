@@ -16,6 +16,9 @@ struct InferenceRoutes {
         router.post("/v1/messages") { request, _ in
             await engine.handle(ClientCall(request), proto: .messages).routerResponse()
         }
+        router.post("/v1/embeddings") { request, _ in
+            await engine.handle(ClientCall(request), proto: .embeddings, embeddings: .openAI).routerResponse()
+        }
         router.post("/v1/messages/count_tokens") { request, _ in
             await TokenCounter(engine: engine).response(ClientCall(request), proto: .messages, pathModel: nil)
         }
@@ -34,7 +37,8 @@ struct InferenceRoutes {
         }
     }
 
-    /// Dispatches `MODEL:generateContent`, `:streamGenerateContent` and `:countTokens`.
+    /// Dispatches `MODEL:generateContent`, `:streamGenerateContent`, `:countTokens`, `:embedContent` and
+    /// `:batchEmbedContents`.
     func gemini(_ call: ClientCall, action: String) async -> GatewayAnswer {
         guard let colon = action.lastIndex(of: ":") else {
             return .response(HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method in '\(action)'"),
@@ -49,6 +53,10 @@ struct InferenceRoutes {
             return await engine.handle(call, proto: .gemini, pathModel: model, pathStream: true, geminiArray: !sse)
         case "countTokens":
             return .response(await TokenCounter(engine: engine).response(call, proto: .gemini, pathModel: model))
+        case "embedContent":
+            return await engine.handle(call, proto: .gemini, pathModel: model, embeddings: .geminiEmbedContent)
+        case "batchEmbedContents":
+            return await engine.handle(call, proto: .gemini, pathModel: model, embeddings: .geminiBatch)
         default:
             return .response(HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method '\(action)'"),
                                                  for: .gemini, requestID: ProxyEngine.newRequestID()))

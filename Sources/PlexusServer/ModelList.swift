@@ -38,7 +38,7 @@ struct ModelList {
 
     static func body(_ cards: [ModelCard], proto: APIProtocol, created: Int) -> JSONValue {
         switch proto {
-        case .chat:
+        case .chat, .embeddings:
             return ["object": "list", "data": .array(cards.map { openAI($0, created: created) })]
         case .messages:
             let date = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(created)))
@@ -75,8 +75,10 @@ struct ModelList {
     }
 
     static func gemini(_ card: ModelCard) -> JSONValue {
+        let methods: JSONValue = card.kind == .embeddings
+            ? ["embedContent", "batchEmbedContents"] : ["generateContent", "streamGenerateContent", "countTokens"]
         var o = JSONObject([("name", .string("models/\(card.name)")), ("displayName", .string(card.name)),
-                            ("supportedGenerationMethods", ["generateContent", "streamGenerateContent", "countTokens"])])
+                            ("supportedGenerationMethods", methods)])
         if let n = card.contextLength { o["inputTokenLimit"] = .number(Double(n)) }
         if let n = card.maxOutputTokens { o["outputTokenLimit"] = .number(Double(n)) }
         return .object(o)

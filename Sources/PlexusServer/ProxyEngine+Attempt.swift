@@ -30,6 +30,9 @@ extension ProxyEngine {
         if response.status >= 400 {
             return await upstreamError(response, context: context, record: &record)
         }
+        if context.plan.embeddings != nil {
+            return await relayEmbeddings(response, context: context, record: &record)
+        }
         if context.inbound.stream {
             return await relayStream(response, context: context, record: record)
         }

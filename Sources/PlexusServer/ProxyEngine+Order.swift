@@ -26,14 +26,17 @@ extension InboundRequest {
     /// A fast input-size estimate for the cost selector: about four bytes of JSON per token.
     var estimatedInputTokens: Int { max(1, bytes.count / 4) }
 
-    /// The output cap the client asked for, in any protocol's spelling.
+    /// The output cap the client asked for, in any protocol's spelling (embeddings produce no output tokens).
     var maxOutputTokens: Int? {
-        json["max_tokens"]?.intValue ?? json["max_completion_tokens"]?.intValue
+        if embeddings != nil { return 0 }
+        return json["max_tokens"]?.intValue ?? json["max_completion_tokens"]?.intValue
             ?? json["generationConfig"]?["maxOutputTokens"]?.intValue
     }
 
     /// Identifies a conversation by its opening (system prompt and first message), which later turns repeat.
     func conversationKey(proto: APIProtocol) -> UInt64? {
+        // Embeddings have no conversation: each call stands alone.
+        if embeddings != nil { return nil }
         let json = self.json
         var opening: [JSONValue] = []
         switch proto {
@@ -49,6 +52,8 @@ extension InboundRequest {
         case .gemini:
             guard let contents = json["contents"]?.arrayValue, let first = contents.first else { return nil }
             opening = [json["systemInstruction"] ?? .null, first]
+        case .embeddings:
+            return nil
         }
         // The requested name is part of the key: the same opening sent to another alias is another conversation.
         return ConversationKey.hash(of: JSONValue.array([.string(model)] + opening).serialized())

@@ -34,19 +34,22 @@ final class ProxyEngine: Sendable {
     }
 
     /// Handles one inference request in `proto`; every path through here records exactly one usage row.
+    /// `embeddings` names the call form of an embeddings request (unary; `proto` is its client protocol).
     func handle(_ call: ClientCall, proto: APIProtocol, pathModel: String? = nil, pathStream: Bool? = nil,
-                geminiArray: Bool = false) async -> GatewayAnswer {
+                geminiArray: Bool = false, embeddings: EmbeddingsCall? = nil) async -> GatewayAnswer {
         var record = RequestRecord(id: Self.newRequestID(), clientProtocol: proto)
+        if embeddings != nil { record.row.kind = .embeddings }
         let snapshot = state.current
         metrics.started()
         do {
             let key = try authenticate(call, snapshot: snapshot)
             record.row.keyName = key.name
             let bytes = Array(try await call.collectBody(upTo: snapshot.config.server.maxBodyBytes).readableBytesView)
-            var inbound = try InboundRequest(bytes: bytes, proto: proto, pathModel: pathModel, pathStream: pathStream)
+            var inbound = try Self.inbound(bytes, proto: proto, pathModel: pathModel, pathStream: pathStream,
+                                           embeddings: embeddings)
             inbound.geminiJSONArray = geminiArray
             record.row.streamed = inbound.stream
-            let groups = try resolve(inbound.model, key: key, snapshot: snapshot, record: &record)
+            let groups = try resolve(inbound.model, kind: record.row.kind, key: key, snapshot: snapshot, record: &record)
             record.clientBody = inbound.bytes
             if capture.captures(key: key.name, alias: record.row.alias, provider: groups.first?.candidates.first?.provider.name) {
                 let trace = TraceCapture()
@@ -67,6 +70,22 @@ final class ProxyEngine: Sendable {
         } catch {
             return .response(fail(error, proto: proto, record: &record))
         }
+    }
+
+    /// The client's body, checked as its protocol's API would.
+    private static func inbound(
+        _ bytes: [UInt8], proto: APIProtocol, pathModel: String?, pathStream: Bool?, embeddings: EmbeddingsCall?
+    ) throws(PlexusError) -> InboundRequest {
+        if let embeddings { return try InboundRequest(embeddings: bytes, call: embeddings, pathModel: pathModel) }
+        return try InboundRequest(bytes: bytes, proto: proto, pathModel: pathModel, pathStream: pathStream)
+    }
+
+    /// A request for a kind its alias's models do not serve.
+    private static func wrongKind(_ name: String, _ kind: RequestKind) -> PlexusError {
+        let message = kind == .embeddings
+            ? "model '\(name)' is not an embeddings model (set `type: embeddings` on its models in plexus.yaml)"
+            : "model '\(name)' is an embeddings model: call /v1/embeddings or Gemini's :embedContent"
+        return PlexusError(.invalidRequest, message, param: "model")
     }
 
     /// Renders a failure in the client's protocol and writes its usage row.
@@ -111,18 +130,21 @@ final class ProxyEngine: Sendable {
         }
     }
 
-    private func resolve(_ name: String, key: KeyConfig, snapshot: GatewayState, record: inout RequestRecord)
-        throws(PlexusError) -> [CandidateGroup]
-    {
+    /// The candidate groups of `name` that serve `kind` (a listed model serves only its own `type`).
+    private func resolve(
+        _ name: String, kind: RequestKind, key: KeyConfig, snapshot: GatewayState, record: inout RequestRecord
+    ) throws(PlexusError) -> [CandidateGroup] {
         switch snapshot.resolver.resolve(name: name, key: key) {
         case .alias(let alias):
-            return try usable(snapshot.candidateGroups(for: alias), of: alias, name: name, record: &record)
+            return try usable(snapshot.candidateGroups(for: alias), of: alias, name: name, kind: kind, record: &record)
         case .pattern(let alias, let requested):
             let groups = snapshot.candidateGroups(for: alias, requested: requested)
-            return try usable(groups, of: alias, name: name, record: &record)
+            return try usable(groups, of: alias, name: name, kind: kind, record: &record)
         case .direct(let provider, let model):
             record.row.alias = name
-            return [CandidateGroup(alias: nil, candidates: [Candidate(provider: provider, model: model)])]
+            let candidate = Candidate(provider: provider, model: model)
+            guard candidate.serves(kind) else { throw Self.wrongKind(name, kind) }
+            return [CandidateGroup(alias: nil, candidates: [candidate])]
         case .notFound(let allowed), .notAllowed(let allowed):
             throw PlexusError(.notFound, "model '\(name)' not found; this key may use: \(allowed.joined(separator: ", "))",
                               param: "model")
@@ -130,12 +152,14 @@ final class ProxyEngine: Sendable {
     }
 
     private func usable(
-        _ groups: [CandidateGroup], of alias: AliasConfig, name: String, record: inout RequestRecord
+        _ groups: [CandidateGroup], of alias: AliasConfig, name: String, kind: RequestKind, record: inout RequestRecord
     ) throws(PlexusError) -> [CandidateGroup] {
         record.row.alias = alias.name
         guard groups.contains(where: { !$0.candidates.isEmpty }) else {
             throw PlexusError(.unavailable, "model '\(name)' has no enabled target")
         }
-        return groups
+        let served = CandidateGroup.serving(kind, groups)
+        guard served.contains(where: { !$0.candidates.isEmpty }) else { throw Self.wrongKind(name, kind) }
+        return served
     }
 }

@@ -31,7 +31,7 @@ struct UsageObserver: Sendable {
     /// search on its data. Gemini puts usage on content chunks, so all its events count.
     func mayCarryUsageStopOrError(_ event: SSEEvent) -> Bool {
         switch proto {
-        case .chat:
+        case .chat, .embeddings:
             var data = event.data
             return data.withUTF8 { bytes in
                 // `"usage":null` rides on every chunk once usage is asked for: only an object counts.

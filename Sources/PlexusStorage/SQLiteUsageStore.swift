@@ -17,7 +17,7 @@ public final class SQLiteUsageStore: UsageStore {
         "target_protocol", "passthrough", "streamed", "status", "http_status", "input_tokens", "cache_read_tokens",
         "cache_write_tokens", "output_tokens", "reasoning_tokens", "ttft_ms", "duration_ms", "output_tokens_per_second",
         "stop_reason", "error_text", "attempts", "cost_input", "cost_cache_read", "cost_cache_write", "cost_output",
-        "cost_reasoning", "cost_total",
+        "cost_reasoning", "cost_total", "kind", "tokens_estimated",
     ]
 
     private init(connection: SQLiteConnection, inserter: SQLiteRowInserter, logger: Logger) {
@@ -135,6 +135,11 @@ enum SQLiteMigrations {
             """,
             "CREATE INDEX errors_at ON errors (at)",
             "CREATE INDEX errors_request ON errors (request_id)",
+        ],
+        [
+            // Embeddings calls share the log; rows from before were all chat, with the upstream's own counts.
+            "ALTER TABLE usage ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat'",
+            "ALTER TABLE usage ADD COLUMN tokens_estimated INTEGER NOT NULL DEFAULT 0",
         ],
     ]
 }

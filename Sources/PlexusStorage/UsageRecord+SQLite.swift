@@ -14,7 +14,7 @@ extension UsageRecord {
         row.double(19, outputTokensPerSecond); row.text(20, stopReason); row.text(21, errorText)
         row.text(22, Self.encode(attempts)); row.double(23, cost?.input); row.double(24, cost?.cacheRead)
         row.double(25, cost?.cacheWrite); row.double(26, cost?.output); row.double(27, cost?.reasoning)
-        row.double(28, cost?.total)
+        row.double(28, cost?.total); row.text(29, kind.rawValue); row.integer(30, tokensEstimated ? 1 : 0)
     }
 
     /// The attempts as a JSON array, in the shape `Attempt`'s `Codable` reads back (absent optionals omitted).
@@ -77,6 +77,8 @@ extension UsageRecord {
             outputTokensPerSecond: double("output_tokens_per_second"), stopReason: text("stop_reason"),
             errorText: text("error_text"))
         attempts = Self.decodeAttempts(text("attempts"))
+        kind = text("kind").flatMap(RequestKind.init(rawValue:)) ?? .chat
+        tokensEstimated = int("tokens_estimated") == 1
         if let total = double("cost_total") {
             cost = Cost(input: double("cost_input") ?? 0, cacheRead: double("cost_cache_read") ?? 0,
                         cacheWrite: double("cost_cache_write") ?? 0, output: double("cost_output") ?? 0,

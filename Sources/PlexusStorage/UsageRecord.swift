@@ -92,6 +92,10 @@ public struct UsageRecord: Sendable, Equatable, Codable {
     /// Every try, the successful one last.
     public var attempts: [Attempt] = []
     public var cost: Cost?
+    /// What the request asked for: chat (generation) or embeddings.
+    public var kind: RequestKind = .chat
+    /// The token counts are the gateway's estimate, not the upstream's (Gemini reports none for embeddings).
+    public var tokensEstimated = false
 
     public init(
         requestID: String, startedAt: Date, keyName: String? = nil, alias: String? = nil, provider: String? = nil,
@@ -118,6 +122,33 @@ public struct UsageRecord: Sendable, Equatable, Codable {
         self.outputTokensPerSecond = outputTokensPerSecond
         self.stopReason = stopReason
         self.errorText = errorText
+    }
+}
+
+extension UsageRecord {
+    /// Decodes a journal line. `kind` and `tokensEstimated` came later: a line without them is a chat row with the
+    /// upstream's own counts (the synthesized decoder would have refused it, and a recovered row been lost).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            requestID: try c.decode(String.self, forKey: .requestID), startedAt: try c.decode(Date.self, forKey: .startedAt),
+            keyName: try c.decodeIfPresent(String.self, forKey: .keyName),
+            alias: try c.decodeIfPresent(String.self, forKey: .alias),
+            provider: try c.decodeIfPresent(String.self, forKey: .provider),
+            upstreamModel: try c.decodeIfPresent(String.self, forKey: .upstreamModel),
+            clientProtocol: try c.decode(APIProtocol.self, forKey: .clientProtocol),
+            targetProtocol: try c.decodeIfPresent(APIProtocol.self, forKey: .targetProtocol),
+            passthrough: try c.decode(Bool.self, forKey: .passthrough), streamed: try c.decode(Bool.self, forKey: .streamed),
+            outcome: try c.decode(Outcome.self, forKey: .outcome), httpStatus: try c.decode(Int.self, forKey: .httpStatus),
+            tokens: try c.decode(Tokens.self, forKey: .tokens), ttftMs: try c.decodeIfPresent(Double.self, forKey: .ttftMs),
+            durationMs: try c.decode(Double.self, forKey: .durationMs),
+            outputTokensPerSecond: try c.decodeIfPresent(Double.self, forKey: .outputTokensPerSecond),
+            stopReason: try c.decodeIfPresent(String.self, forKey: .stopReason),
+            errorText: try c.decodeIfPresent(String.self, forKey: .errorText))
+        attempts = try c.decodeIfPresent([Attempt].self, forKey: .attempts) ?? []
+        cost = try c.decodeIfPresent(Cost.self, forKey: .cost)
+        kind = try c.decodeIfPresent(RequestKind.self, forKey: .kind) ?? .chat
+        tokensEstimated = try c.decodeIfPresent(Bool.self, forKey: .tokensEstimated) ?? false
     }
 }
 

@@ -43,6 +43,11 @@ enum PostgresMigrations {
             "CREATE INDEX errors_at ON errors (at, id)",
             "CREATE INDEX errors_request ON errors (request_id)",
         ],
+        [
+            // Embeddings calls share the log; rows from before were all chat, with the upstream's own counts.
+            "ALTER TABLE usage ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat'",
+            "ALTER TABLE usage ADD COLUMN tokens_estimated BOOLEAN NOT NULL DEFAULT FALSE",
+        ],
     ]
 
     /// Brings the schema `search_path` names (`schema`, created if missing) up to date in one transaction.

@@ -27,6 +27,8 @@ extension UsageRecord {
         for value in [cost?.input, cost?.cacheRead, cost?.cacheWrite, cost?.output, cost?.reasoning, cost?.total] {
             _ = statement.bind(value)
         }
+        _ = statement.bind(kind.rawValue)
+        _ = statement.bind(tokensEstimated)
     }
 
     init?(postgres row: PostgresColumns) {
@@ -47,6 +49,8 @@ extension UsageRecord {
             outputTokensPerSecond: row.double("output_tokens_per_second"), stopReason: row.text("stop_reason"),
             errorText: row.text("error_text"))
         attempts = StorageSupport.decodeAttempts(row.text("attempts"))
+        kind = row.text("kind").flatMap(RequestKind.init(rawValue:)) ?? .chat
+        tokensEstimated = row.bool("tokens_estimated") ?? false
         if let total = row.double("cost_total") {
             cost = Cost(input: row.double("cost_input") ?? 0, cacheRead: row.double("cost_cache_read") ?? 0,
                         cacheWrite: row.double("cost_cache_write") ?? 0, output: row.double("cost_output") ?? 0,

@@ -58,7 +58,7 @@ public final class PostgresUsageStore: UsageStore {
         let rows = rows.keepingLast(by: \.requestID)
         guard !rows.isEmpty else { return }
         let columns = StorageSupport.usageColumns
-        // Multi-row statements, 500 rows (14,500 binds) each, all in one transaction.
+        // Multi-row statements, 500 rows (15,500 binds) each, all in one transaction.
         try await write(rows.chunked(by: 500).map { chunk in
             var statement = PostgresStatement()
             for row in chunk { row.bind(into: &statement) }

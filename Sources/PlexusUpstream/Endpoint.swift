@@ -22,15 +22,12 @@ public struct Endpoint: Sendable, Equatable {
 
     /// The full URL of a generation call.
     public func url(for proto: APIProtocol, model: String, stream: Bool) -> String {
-        let base = isMock ? mockBase(proto) : String(baseURL.hasSuffix("/") ? baseURL.dropLast() : baseURL[...])
         switch proto {
-        case .chat: return base + "/chat/completions"
-        case .messages: return base + "/messages"
+        case .chat: return base(proto) + "/chat/completions"
+        case .messages: return base(proto) + "/messages"
         case .gemini:
-            // A plain scan first: Foundation's replacingOccurrences cost ~8k instructions on every request.
-            let escaped = model.utf8.contains(UInt8(ascii: "/"))
-                ? model.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "%2F") : model
-            return base + "/models/\(escaped)" + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent")
+            return base(proto) + "/models/\(Self.escaped(model))" + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent")
+        case .embeddings: return embeddingsURL(for: proto, model: model)
         }
     }
 
@@ -38,7 +35,7 @@ public struct Endpoint: Sendable, Equatable {
     /// `models/M:countTokens`; nil for OpenAI, which counts nothing server-side.
     public func countTokensURL(for proto: APIProtocol, model: String) -> String? {
         switch proto {
-        case .chat: return nil
+        case .chat, .embeddings: return nil
         case .messages: return url(for: .messages, model: model, stream: false) + "/count_tokens"
         case .gemini:
             let generate = url(for: .gemini, model: model, stream: false)
@@ -46,9 +43,29 @@ public struct Endpoint: Sendable, Equatable {
         }
     }
 
+    /// The full URL of an embeddings call: OpenAI-shaped `{base}/embeddings`, or Gemini's batch method (it takes
+    /// one input or many; the single `:embedContent` gives no more).
+    public func embeddingsURL(for proto: APIProtocol, model: String) -> String {
+        switch proto {
+        case .gemini: base(proto) + "/models/\(Self.escaped(model)):batchEmbedContents"
+        case .chat, .messages, .embeddings: base(proto) + "/embeddings"
+        }
+    }
+
+    private func base(_ proto: APIProtocol) -> String {
+        isMock ? mockBase(proto) : String(baseURL.hasSuffix("/") ? baseURL.dropLast() : baseURL[...])
+    }
+
+    /// A model name as one path segment. A plain scan first: Foundation's replacingOccurrences cost ~8k
+    /// instructions on every request.
+    private static func escaped(_ model: String) -> String {
+        model.utf8.contains(UInt8(ascii: "/"))
+            ? model.split(separator: "/", omittingEmptySubsequences: false).joined(separator: "%2F") : model
+    }
+
     private func mockBase(_ proto: APIProtocol) -> String {
         switch proto {
-        case .chat, .messages: "mock://local/v1"
+        case .chat, .messages, .embeddings: "mock://local/v1"
         case .gemini: "mock://local/v1beta"
         }
     }
@@ -57,7 +74,7 @@ public struct Endpoint: Sendable, Equatable {
     public func headers(for proto: APIProtocol, passing clientHeaders: [(String, String)] = []) -> [(String, String)] {
         var h: [(String, String)] = [("content-type", "application/json")]
         switch proto {
-        case .chat:
+        case .chat, .embeddings:
             if let apiKey { h.append(("authorization", "Bearer \(apiKey)")) }
         case .messages:
             if let apiKey { h.append(("x-api-key", apiKey)) }

@@ -8,7 +8,7 @@ import Testing
     static func followUp(_ answer: JSONValue, client: APIProtocol, calls: [IR.ToolCall]) -> JSONValue {
         let names = Array(Set(calls.map(\.name))).sorted()
         switch client {
-        case .chat:
+        case .chat, .embeddings:
             var messages: [JSONValue] = [["role": "user", "content": "hi"], answer["choices"]?.at(0)?["message"] ?? .null]
             for c in answer["choices"]?.at(0)?["message"]?["tool_calls"]?.arrayValue ?? [] {
                 messages.append(["role": "tool", "tool_call_id": c["id"] ?? .null, "content": "ok"])
@@ -54,7 +54,7 @@ import Testing
                     if let s = p["thoughtSignature"]?.stringValue, s != Gemini.skipSignature { sigs.append("gemini:" + s) }
                 }
             }
-        case .chat:
+        case .chat, .embeddings:
             break
         }
         return (sigs.sorted(), redacted)
@@ -65,14 +65,14 @@ import Testing
         return !e.signatures.isEmpty || !e.redacted.isEmpty || !e.calls.isEmpty
     }
 
-    @Test(arguments: signed, APIProtocol.allCases)
+    @Test(arguments: signed, APIProtocol.generative)
     func providerGetsItsOwnSignaturesBack(_ f: Fixture, _ client: APIProtocol) throws {
         let r = try Translator.decodeResponse(f.bytes, from: f.proto)
         let answer = try JSONValue(parsing: Translator.encodeResponse(r, to: client, clientModel: "alias"))
         let request = Self.followUp(answer, client: client, calls: r.toolCalls)
         let ir = try Translator.decodeRequest(request.serialized(), from: client, model: "alias")
         let raw = RawExpectations.unary(f)
-        for target in APIProtocol.allCases {
+        for target in APIProtocol.generative {
             let body = try Translator.encodeRequest(ir, to: target, upstreamModel: "m")
             #expect(!String(decoding: body, as: UTF8.self).contains("plexus:"), "a gateway tag leaked to \(target)")
             let got = Self.upstreamSignatures(try JSONValue(parsing: body), proto: target)
@@ -85,13 +85,13 @@ import Testing
         }
     }
 
-    @Test(arguments: signed, APIProtocol.allCases)
+    @Test(arguments: signed, APIProtocol.generative)
     func toolResultsStayLinkedToTheirCalls(_ f: Fixture, _ client: APIProtocol) throws {
         let r = try Translator.decodeResponse(f.bytes, from: f.proto)
         guard !r.toolCalls.isEmpty else { return }
         let answer = try JSONValue(parsing: Translator.encodeResponse(r, to: client, clientModel: "alias"))
         let ir = try Translator.decodeRequest(Self.followUp(answer, client: client, calls: r.toolCalls).serialized(), from: client, model: "alias")
-        for target in APIProtocol.allCases {
+        for target in APIProtocol.generative {
             let body = try JSONValue(parsing: Translator.encodeRequest(ir, to: target, upstreamModel: "m"))
             let back = try Translator.decodeRequest(body.serialized(), from: target, model: "m")
             let calls = back.messages.flatMap(\.parts).compactMap { if case .toolCall(let c) = $0 { c } else { nil } }

@@ -59,7 +59,7 @@ import Testing
         #expect(e.kind == kind)
     }
 
-    @Test(arguments: APIProtocol.allCases)
+    @Test(arguments: APIProtocol.generative)
     func streamErrorsRenderInTheClientProtocol(_ client: APIProtocol) throws {
         var enc = StreamCodecs.encoder(for: client, clientModel: "m", includeUsage: true, geminiJSONArray: false)
         var bytes = enc.encode(.start(id: "x", model: "up", created: 1))
@@ -69,7 +69,7 @@ import Testing
         bytes += enc.finish()
         let events = RawStreamExpectations.events(bytes)
         switch client {
-        case .chat:
+        case .chat, .embeddings:
             #expect(events.last?.data == "[DONE]")
             let err = try JSONValue(parsing: events[events.count - 2].data)
             #expect(err["error"]?["message"]?.stringValue == "Upstream overloaded")
@@ -88,7 +88,7 @@ import Testing
         #expect(throws: PlexusError.self) { try d.decode(SSEEvent(data: "{not json")) }
     }
 
-    @Test(arguments: APIProtocol.allCases)
+    @Test(arguments: APIProtocol.generative)
     func malformedClientBodyNamesThePosition(_ proto: APIProtocol) {
         do {
             _ = try Translator.decodeRequest(Array(#"{"messages": [}"#.utf8), from: proto, model: "m")
@@ -99,7 +99,7 @@ import Testing
         }
     }
 
-    @Test(arguments: APIProtocol.allCases)
+    @Test(arguments: APIProtocol.generative)
     func missingMessagesIsNamed(_ proto: APIProtocol) {
         do {
             _ = try Translator.decodeRequest(Array(#"{"model": "x"}"#.utf8), from: proto, model: "m")

@@ -28,7 +28,7 @@ import Testing
         #expect(r.messages.allSatisfy { !$0.parts.isEmpty })
     }
 
-    @Test(arguments: Fixtures.requests, APIProtocol.allCases)
+    @Test(arguments: Fixtures.requests, APIProtocol.generative)
     func reencodesForEveryTarget(_ f: Fixture, _ target: APIProtocol) throws {
         let r = try Self.decode(f)
         let key = "\(f.testDescription)>\(target.rawValue)"

@@ -48,7 +48,7 @@ import Testing
         #expect(!whole.isEmpty)
     }
 
-    @Test(arguments: Fixtures.streams, APIProtocol.allCases)
+    @Test(arguments: Fixtures.streams, APIProtocol.generative)
     func reencodesForEveryClient(_ f: Fixture, _ client: APIProtocol) throws {
         let events = try Self.irEvents([f.bytes], proto: f.proto)
         let r = Self.accumulate(events)

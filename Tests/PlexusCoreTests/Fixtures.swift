@@ -26,6 +26,7 @@ enum Fixtures {
         case .chat: "openai"
         case .messages: "anthropic"
         case .gemini: "gemini"
+        case .embeddings: "embeddings"
         }
     }
 
@@ -46,7 +47,7 @@ enum Fixtures {
         return names.sorted().map { Fixture(proto: p, name: $0, path: dir + "/" + $0) }
     }
 
-    static let all: [Fixture] = APIProtocol.allCases.flatMap(list)
+    static let all: [Fixture] = APIProtocol.generative.flatMap(list)
 
     static let requests = all.filter { $0.name.hasSuffix(".request.json") }
     static let errors = all.filter { $0.errorStatus != nil && !$0.name.hasSuffix(".request.json") }

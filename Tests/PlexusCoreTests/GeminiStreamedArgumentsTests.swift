@@ -192,7 +192,7 @@ struct StreamedArgsFixture: CustomTestStringConvertible, Sendable {
         }
     }
 
-    @Test(arguments: F.all, APIProtocol.allCases)
+    @Test(arguments: F.all, APIProtocol.generative)
     func reencodesForEveryClient(_ f: F, _ client: APIProtocol) throws {
         let events = try Self.irEvents([f.sse], jsonArray: false)
         let r = FixtureStreamTests.accumulate(events)
@@ -373,7 +373,7 @@ struct StreamedArgsFixture: CustomTestStringConvertible, Sendable {
         let r = FixtureStreamTests.accumulate(events)
         #expect(Self.calls(r).calls == [#"f {"a":1}"#])
         #expect(Essentials(r).text == "meanwhile done")
-        for client in APIProtocol.allCases {
+        for client in APIProtocol.generative {
             let out = FixtureStreamTests.encode(events, client: client)
             #expect(StreamValidators.validate(out, proto: client, includeUsage: true) == [], "\(client)")
         }

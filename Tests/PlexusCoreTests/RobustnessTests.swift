@@ -18,9 +18,9 @@ import Testing
         }
         var outcomes = 0
         for v in variants {
-            for proto in APIProtocol.allCases {
+            for proto in APIProtocol.generative {
                 guard let r = try? Translator.decodeRequest(v, from: proto, model: "m") else { outcomes += 1; continue }
-                for target in APIProtocol.allCases { _ = try? Translator.encodeRequest(r, to: target, upstreamModel: "u") }
+                for target in APIProtocol.generative { _ = try? Translator.encodeRequest(r, to: target, upstreamModel: "u") }
                 outcomes += 1
             }
         }
@@ -40,10 +40,10 @@ import Testing
 
     @Test(arguments: oddShapes)
     func oddShapesGiveAnswersOrClearErrors(_ body: String) {
-        for proto in APIProtocol.allCases {
+        for proto in APIProtocol.generative {
             do {
                 let r = try Translator.decodeRequest(Array(body.utf8), from: proto, model: "m")
-                for target in APIProtocol.allCases { _ = try? Translator.encodeRequest(r, to: target, upstreamModel: "u") }
+                for target in APIProtocol.generative { _ = try? Translator.encodeRequest(r, to: target, upstreamModel: "u") }
             } catch {
                 #expect(error.kind == .invalidRequest)
                 #expect(!error.message.isEmpty)
@@ -58,10 +58,10 @@ import Testing
         #"{"candidates":"x","usageMetadata":7}"#, "[DONE]", "not json",
     ]
 
-    @Test(arguments: APIProtocol.allCases)
+    @Test(arguments: APIProtocol.generative)
     func oddUpstreamEventsNeverCrash(_ proto: APIProtocol) {
         var d = StreamCodecs.decoder(for: proto)
-        var encoders = APIProtocol.allCases.map { StreamCodecs.encoder(for: $0, clientModel: "m", includeUsage: true, geminiJSONArray: false) }
+        var encoders = APIProtocol.generative.map { StreamCodecs.encoder(for: $0, clientModel: "m", includeUsage: true, geminiJSONArray: false) }
         var handled = 0
         for data in Self.oddEvents {
             let events = (try? d.decode(SSEEvent(data: data))) ?? []

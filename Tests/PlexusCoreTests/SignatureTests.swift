@@ -74,7 +74,7 @@ import Testing
     @Test func geminiSignatureOnTextMovesBackOntoTheSamePart() throws {
         let raw = #"{"candidates":[{"content":{"parts":[{"text":"think","thought":true},{"text":"answer","thoughtSignature":"TSIG"}],"role":"model"},"finishReason":"STOP"}],"responseId":"x"}"#
         let r = try Translator.decodeResponse(Array(raw.utf8), from: .gemini)
-        for client in APIProtocol.allCases {
+        for client in APIProtocol.generative {
             let answer = try JSONValue(parsing: Translator.encodeResponse(r, to: client, clientModel: "m"))
             let followUp = ContinuationTests.followUp(answer, client: client, calls: [])
             let ir = try Translator.decodeRequest(followUp.serialized(), from: client, model: "m")

@@ -99,7 +99,7 @@ import Testing
         #expect(chunks.last?["usageMetadata"]?["promptTokenCount"]?.intValue == 9)
     }
 
-    @Test(arguments: APIProtocol.allCases)
+    @Test(arguments: APIProtocol.generative)
     func missingStartAndStopStillGiveAWellFormedStream(_ proto: APIProtocol) {
         let events: [IR.StreamEvent] = [.blockStart(index: 0, kind: .text), .delta(index: 0, delta: .text("hi"))]
         let all = Self.run(events, proto).flatMap { $0 }

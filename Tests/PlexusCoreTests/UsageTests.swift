@@ -36,7 +36,7 @@ import Testing
         #expect(u["totalTokenCount"]?.intValue == 175)
     }
 
-    @Test(arguments: APIProtocol.allCases)
+    @Test(arguments: APIProtocol.generative)
     func totalsSurviveEveryProtocol(_ proto: APIProtocol) throws {
         let back = try Translator.decodeResponse(try Self.encoded(proto).serialized(), from: proto)
         #expect(back.usage?.total == Self.usage.total)

@@ -11,11 +11,11 @@ struct PresetAndFaultTests {
             .replacingOccurrences(of: "STREAM", with: stream ? "true" : "false"))
     }
 
-    @Test("presets over all three protocols", arguments: ["demo-fast", "demo-tools", "demo-thinking"], APIProtocol.allCases)
+    @Test("presets over all three protocols", arguments: ["demo-fast", "demo-tools", "demo-thinking"], APIProtocol.generative)
     func presets(model: String, proto: APIProtocol) async throws {
         let upstream = MockUpstream(secret: "p")
         let (path, body): (String, String) = switch proto {
-        case .chat: ("/v1/chat/completions", #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#)
+        case .chat, .embeddings: ("/v1/chat/completions", #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#)
         case .messages: ("/v1/messages", #"{"model":"\#(model)","max_tokens":99,"messages":[{"role":"user","content":"hi"}]}"#)
         case .gemini: ("/v1beta/models/\(model):generateContent", #"{"contents":[{"parts":[{"text":"hi"}]}]}"#)
         }

@@ -125,9 +125,10 @@ import PlexusRouting
             """
         let resolver = AliasResolver(config: try load(yaml))
         let candidates = resolver.candidates(for: try #require(resolver.config.alias(named: "a")))
+        // `both` also embeds, at the chat URL (no `embeddings` URL is configured); `only-chat` may not.
         #expect(candidates.map(\.baseURLs) == [
             [.chat: "https://hub.example/v1"],
-            [.chat: "https://hub.example/v1", .messages: "https://hub.example/anthropic"],
+            [.chat: "https://hub.example/v1", .messages: "https://hub.example/anthropic", .embeddings: "https://hub.example/v1"],
         ])
     }
 

@@ -22,9 +22,10 @@ struct StorageJSONTests {
         ]
         let golden = try Self.parsed("""
             {"request_id": "req-1", "started_at": "2026-11-25T12:00:00.250Z", "key": "k1", "alias": "alias",
-             "provider": "P", "model": "A", "client_api": "chat", "target_api": "messages", "passthrough": false,
-             "streamed": true, "status": "success", "http_status": 200,
+             "provider": "P", "model": "A", "kind": "chat", "client_api": "chat", "target_api": "messages",
+             "passthrough": false, "streamed": true, "status": "success", "http_status": 200,
              "tokens": {"input": 10, "cache_read": 2, "cache_write": null, "output": 5, "reasoning": null},
+             "tokens_estimated": false,
              "cost": {"input": 0.001, "cache_read": 0.0001, "cache_write": 0, "output": 0.002, "reasoning": 0,
                       "total": 0.0031},
              "ttft_ms": 120.5, "duration_ms": 1000, "tokens_per_second": 33, "stop_reason": "end_turn", "error": null,

@@ -33,7 +33,7 @@ public enum SignatureTag {
         switch proto {
         case .messages: "anthropic"
         case .gemini: "gemini"
-        case .chat: "openai"
+        case .chat, .embeddings: "openai"
         }
     }
 

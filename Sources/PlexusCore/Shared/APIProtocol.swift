@@ -4,6 +4,19 @@ public enum APIProtocol: String, Sendable, Hashable, CaseIterable, Codable {
     case chat
     /// Anthropic Messages.
     case messages
-    /// Google Gemini generateContent.
+    /// Google Gemini generateContent (and, for embedding models, `batchEmbedContents`).
     case gemini
+    /// OpenAI-shaped embeddings (`{base}/embeddings`).
+    case embeddings
+
+    /// The protocols that generate text: every one but `embeddings`.
+    public static let generative: [APIProtocol] = [.chat, .messages, .gemini]
+}
+
+/// What an inference request asks for, and so what a model serves (`type` on a provider's model).
+public enum RequestKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Text generation through the chat protocols.
+    case chat
+    /// Vectors for inputs (`/v1/embeddings`, Gemini `:embedContent` / `:batchEmbedContents`).
+    case embeddings
 }

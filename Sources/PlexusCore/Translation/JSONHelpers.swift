@@ -122,6 +122,7 @@ extension PlexusError {
         case .chat: "OpenAI Chat Completions"
         case .messages: "Anthropic Messages"
         case .gemini: "Gemini"
+        case .embeddings: "OpenAI Embeddings"
         }
         let extra = detail.isEmpty ? "" : " (\(detail))"
         return PlexusError(.invalidRequest, "'\(param)' cannot be expressed in the \(name) API\(extra).", param: param)

@@ -16,7 +16,8 @@ public protocol StreamEncoding: Sendable {
 public enum StreamCodecs {
     public static func decoder(for proto: APIProtocol) -> any StreamDecoding {
         switch proto {
-        case .chat: OpenAI.StreamDecoder()
+        // Embeddings are unary; OpenAI's codec is the nearest for the exhaustive switch.
+        case .chat, .embeddings: OpenAI.StreamDecoder()
         case .messages: Anthropic.StreamDecoder()
         case .gemini: Gemini.StreamDecoder()
         }
@@ -32,7 +33,7 @@ public enum StreamCodecs {
     public static func encoder(for proto: APIProtocol, clientModel: String, includeUsage: Bool, geminiJSONArray: Bool,
                                created: Int?) -> any StreamEncoding {
         switch proto {
-        case .chat: OpenAI.StreamEncoder(model: clientModel, includeUsage: includeUsage, created: created)
+        case .chat, .embeddings: OpenAI.StreamEncoder(model: clientModel, includeUsage: includeUsage, created: created)
         case .messages: Anthropic.StreamEncoder(model: clientModel)
         case .gemini: Gemini.StreamEncoder(model: clientModel, jsonArray: geminiJSONArray)
         }

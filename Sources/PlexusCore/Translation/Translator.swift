@@ -6,6 +6,7 @@ public enum Translator {
         case .chat: try OpenAI.RequestDecoder.decode(body)
         case .messages: try Anthropic.RequestDecoder.decode(body)
         case .gemini: try Gemini.RequestDecoder.decode(body, model: model)
+        case .embeddings: throw notGenerative
         }
     }
 
@@ -16,6 +17,7 @@ public enum Translator {
         case .chat: try OpenAI.RequestEncoder.encode(request, model: upstreamModel)
         case .messages: try Anthropic.RequestEncoder.encode(request, model: upstreamModel)
         case .gemini: try Gemini.RequestEncoder.encode(request)
+        case .embeddings: throw notGenerative
         }
         return JSONValue.object(o).serialized()
     }
@@ -26,18 +28,23 @@ public enum Translator {
         case .chat: try OpenAI.ResponseDecoder.decode(body)
         case .messages: try Anthropic.ResponseDecoder.decode(body)
         case .gemini: try Gemini.ResponseDecoder.decode(body)
+        case .embeddings: throw notGenerative
         }
     }
 
     /// Encodes a unary response for a client; `clientModel` is the model name the client asked for.
     public static func encodeResponse(_ response: IR.Response, to proto: APIProtocol, clientModel: String) -> [UInt8] {
         let o: JSONObject = switch proto {
-        case .chat: OpenAI.ResponseEncoder.encode(response, model: clientModel)
+        // Embeddings calls never take the chat path; OpenAI's is the nearest shape for the exhaustive switch.
+        case .chat, .embeddings: OpenAI.ResponseEncoder.encode(response, model: clientModel)
         case .messages: Anthropic.ResponseEncoder.encode(response, model: clientModel)
         case .gemini: Gemini.ResponseEncoder.encode(response, model: clientModel)
         }
         return JSONValue.object(o).serialized()
     }
+
+    /// The chat path's answer to the embeddings protocol (the server routes embeddings elsewhere).
+    static let notGenerative = PlexusError(.invalidRequest, "The embeddings API does not generate text.")
 
     /// Maps an upstream error status and body (any protocol's shape) to the gateway's error.
     public static func decodeError(status: Int, body: [UInt8], from proto: APIProtocol) -> PlexusError {

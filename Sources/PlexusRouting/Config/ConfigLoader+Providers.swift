@@ -131,6 +131,7 @@ extension ConfigLoader {
             }
             model.contextLength = positiveInteger(&m, "context_length")
             model.maxOutputTokens = positiveInteger(&m, "max_output_tokens")
+            model.type = decodeEnum(&m, "type", what: "model type") ?? .chat
             m.rejectUnknownKeys()
             return model
         }

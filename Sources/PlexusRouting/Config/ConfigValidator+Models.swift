@@ -20,6 +20,7 @@ extension ConfigValidator {
             }
             checkPatterns(alias, config, into: &issues)
             checkTargets(alias, config, into: &issues)
+            checkKinds(alias, config, into: &issues)
             if let fallback = alias.fallback, config.alias(named: fallback) == nil {
                 issues.append(Issue("\(path).fallback", "unknown alias '\(fallback)'"))
             }
@@ -70,6 +71,24 @@ extension ConfigValidator {
                     issues.append(Issue(path,
                         "'\(pattern)' overlaps '\(clash)' of alias '\(other.name)': some name would match both"))
                 }
+            }
+        }
+    }
+
+    /// An alias serves one kind of request: its listed target models (unlisted ones may serve either) must all be
+    /// chat models or all embedding models, or a request would be sent to a model that cannot answer it.
+    static func checkKinds(_ alias: AliasConfig, _ config: PlexusConfig, into issues: inout [Issue]) {
+        var first: (kind: RequestKind, model: String)?
+        for (i, target) in alias.targets.enumerated() {
+            guard let model = config.provider(named: target.provider)?.model(named: target.model) else { continue }
+            guard let seen = first else {
+                first = (model.type, target.model)
+                continue
+            }
+            if seen.kind != model.type {
+                issues.append(Issue("models.\(alias.name).targets[\(i)].model",
+                    "'\(target.model)' serves \(model.type.rawValue) but '\(seen.model)' serves \(seen.kind.rawValue): "
+                        + "an alias serves one kind (set `type` on the provider's model)"))
             }
         }
     }

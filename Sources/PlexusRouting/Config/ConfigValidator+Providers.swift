@@ -20,12 +20,19 @@ extension ConfigValidator {
             if model.name.trimmingSpaces.isEmpty { issues.append(Issue(modelPath, "model name must not be empty")) }
             if let via = model.accessVia { checkAccessVia(via, provider, at: "\(modelPath).access_via", into: &issues) }
             if let pricing = model.pricing { checkPricing(pricing, at: "\(modelPath).pricing", into: &issues) }
+            if model.type == .embeddings, !provider.protocols(forModel: model.name).contains(where: Self.embeds) {
+                issues.append(Issue("\(modelPath).type",
+                    "provider '\(provider.name)' has no URL to embed at (an embeddings, chat or gemini base URL)"))
+            }
         }
     }
 
+    /// Whether a target can be asked for embeddings in `proto` (OpenAI-shaped `/embeddings` or Gemini).
+    static func embeds(_ proto: APIProtocol) -> Bool { proto == .embeddings || proto == .gemini }
+
     static func checkAccessVia(_ via: [APIProtocol], _ provider: ProviderConfig, at path: String, into issues: inout [Issue]) {
         if via.isEmpty { issues.append(Issue(path, "must list at least one protocol")) }
-        for (i, proto) in via.enumerated() where provider.baseURLs[proto] == nil {
+        for (i, proto) in via.enumerated() where provider.baseURL(for: proto) == nil {
             let offered = provider.protocols.map(\.rawValue).joined(separator: ", ")
             issues.append(Issue("\(path)[\(i)]",
                 "provider '\(provider.name)' has no \(proto.rawValue) base URL (it offers: \(offered))"))

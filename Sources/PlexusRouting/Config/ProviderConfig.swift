@@ -51,7 +51,13 @@ public struct ProviderConfig: Sendable, Equatable {
     public var title: String { displayName ?? name }
 
     /// The protocols this provider speaks, in `APIProtocol.allCases` order.
-    public var protocols: [APIProtocol] { APIProtocol.allCases.filter { baseURLs[$0] != nil } }
+    public var protocols: [APIProtocol] { APIProtocol.allCases.filter { baseURL(for: $0) != nil } }
+
+    /// The base URL of `proto`. Embeddings go to the `embeddings` URL, else to the `chat` one (CONFIG.md: an
+    /// OpenAI-shaped provider serves `/embeddings` beside `/chat/completions`).
+    public func baseURL(for proto: APIProtocol) -> String? {
+        baseURLs[proto] ?? (proto == .embeddings ? baseURLs[.chat] : nil)
+    }
 
     /// Whether this is the built-in mock upstream (`mock://`).
     public var isMock: Bool { baseURLs.values.contains { $0.hasPrefix("mock://") } }
@@ -73,7 +79,7 @@ public struct ProviderConfig: Sendable, Equatable {
     }
 
     /// Infers the protocols of a single `api_base_url` string: `anthropic.com` hosts are `messages`,
-    /// `generativelanguage.googleapis.com` is `gemini`, `mock://` is all three, anything else `chat`.
+    /// `generativelanguage.googleapis.com` is `gemini`, `mock://` is every protocol, anything else `chat`.
     public static func inferProtocols(baseURL: String) -> [APIProtocol] {
         if baseURL.lowercased().hasPrefix("mock://") { return APIProtocol.allCases }
         let host = URLComponents(string: baseURL)?.host?.lowercased() ?? ""
@@ -93,15 +99,18 @@ public struct ProviderModel: Sendable, Equatable {
     /// Input tokens the model takes at most, and output tokens it writes at most: shown by `/v1/models`.
     public var contextLength: Int?
     public var maxOutputTokens: Int?
+    /// What the model serves (`type`): chat (the default) or embeddings.
+    public var type: RequestKind
 
     public init(
         name: String, pricing: ModelPricing? = nil, accessVia: [APIProtocol]? = nil, contextLength: Int? = nil,
-        maxOutputTokens: Int? = nil
+        maxOutputTokens: Int? = nil, type: RequestKind = .chat
     ) {
         self.name = name
         self.pricing = pricing
         self.accessVia = accessVia
         self.contextLength = contextLength
         self.maxOutputTokens = maxOutputTokens
+        self.type = type
     }
 }

@@ -15,6 +15,8 @@ public struct Candidate: Sendable, Equatable {
         @usableFromInline let baseURLs: [APIProtocol: String]
         @usableFromInline let pricing: ModelPricing?
         @usableFromInline let isMock: Bool
+        /// The model's `type`; nil when the provider does not list it (then it may serve either kind).
+        @usableFromInline let kind: RequestKind?
         /// What the layers above worked out once for this candidate (see `memoized`).
         let memo = Mutex<[(any AnyObject & Sendable)?]>([])
 
@@ -24,9 +26,13 @@ public struct Candidate: Sendable, Equatable {
             self.provider = provider
             self.weight = weight
             self.protocols = protocols
-            self.baseURLs = provider.baseURLs.filter { protocols.contains($0.key) }
-            self.pricing = provider.model(named: model)?.pricing
+            self.baseURLs = Dictionary(uniqueKeysWithValues: protocols.compactMap { proto in
+                provider.baseURL(for: proto).map { (proto, $0) }
+            })
+            let listed = provider.model(named: model)
+            self.pricing = listed?.pricing
             self.isMock = provider.isMock
+            self.kind = listed?.type
         }
     }
 
@@ -63,6 +69,12 @@ public struct Candidate: Sendable, Equatable {
         }
         return made
     }
+
+    /// The model's `type`; nil when the provider does not list the model.
+    @inlinable public var kind: RequestKind? { storage.kind }
+
+    /// Whether this target may be sent a request of `kind`: a listed model only of its own type.
+    @inlinable public func serves(_ kind: RequestKind) -> Bool { storage.kind.map { $0 == kind } ?? true }
 
     /// Whether the client's protocol can be passed through unchanged.
     public func speaks(_ proto: APIProtocol) -> Bool { baseURLs[proto] != nil }

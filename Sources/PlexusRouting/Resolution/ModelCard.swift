@@ -1,3 +1,5 @@
+import PlexusCore
+
 /// What `/v1/models` tells a client about an alias: its token limits and its price, for clients (OpenWebUI, Cursor)
 /// that show them.
 public struct ModelCard: Sendable, Equatable {
@@ -12,6 +14,8 @@ public struct ModelCard: Sendable, Equatable {
     public var cachedInputPrice: Double?
     /// USD per call, for `per_request` pricing.
     public var requestPrice: Double?
+    /// What the alias serves: its listed models' `type` (one kind per alias, validated), chat when none is listed.
+    public var kind: RequestKind = .chat
 
     public init(name: String) { self.name = name }
 }
@@ -24,6 +28,7 @@ extension AliasResolver {
         let models = candidates.compactMap { $0.provider.model(named: $0.target.model) }
         card.contextLength = alias.contextLength ?? models.compactMap(\.contextLength).min()
         card.maxOutputTokens = alias.maxOutputTokens ?? models.compactMap(\.maxOutputTokens).min()
+        card.kind = models.first?.type ?? .chat
         for candidate in candidates {
             if price(&card, candidate, openRouter: openRouter) { break }
         }

@@ -15,6 +15,14 @@ public enum ProtocolChoice {
         case .messages: [.messages, .chat, .gemini]
         case .chat: [.chat, .messages, .gemini]
         case .gemini: [.gemini, .chat, .messages]
+        case .embeddings: [.embeddings, .gemini]
         }
+    }
+
+    /// The protocol to ask a target for embeddings in: the client's own form when the target has it (OpenAI's
+    /// `embeddings`, or `gemini`), else the other; nil when the target can embed in neither.
+    public static func chooseEmbeddings(client: APIProtocol, available: [APIProtocol]) -> APIProtocol? {
+        let order: [APIProtocol] = client == .gemini ? [.gemini, .embeddings] : [.embeddings, .gemini]
+        return order.first { available.contains($0) }
     }
 }

@@ -60,6 +60,12 @@ final class GatewayState: Sendable {
 struct CandidateGroup: Sendable {
     let alias: AliasConfig?
     let candidates: [Candidate]
+
+    /// The groups with only the candidates that serve `kind`; the same array when all do (no copy per request).
+    static func serving(_ kind: RequestKind, _ groups: [CandidateGroup]) -> [CandidateGroup] {
+        guard groups.contains(where: { $0.candidates.contains { !$0.serves(kind) } }) else { return groups }
+        return groups.map { CandidateGroup(alias: $0.alias, candidates: $0.candidates.filter { $0.serves(kind) }) }
+    }
 }
 
 /// The current state; a reload swaps it, and requests in flight keep the snapshot they started with.
