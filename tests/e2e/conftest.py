@@ -28,6 +28,8 @@ providers:
     api_base_url: {{ messages: "mock://" }}
   only-gemini:
     api_base_url: {{ gemini: "mock://" }}
+  only-embeddings:
+    api_base_url: {{ embeddings: "mock://" }}
 models:
   via-chat:
     targets:
@@ -65,6 +67,12 @@ models:
   thinking-gemini:
     targets:
       - {{ provider: only-gemini, model: "mock:thinking,tools=1" }}
+  embed-openai-shaped:
+    targets:
+      - {{ provider: only-embeddings, model: demo-embed }}
+  embed-google:
+    targets:
+      - {{ provider: only-gemini, model: demo-embed }}
   demo:
     additional_aliases: [gpt-4o-mini]
     targets:
@@ -96,3 +104,7 @@ def pytest_terminal_summary(terminalreporter):
     if m.RESULTS:
         terminalreporter.write_sep("=", "translation matrix (client SDK x upstream protocol x mode x case)")
         terminalreporter.write_line(m.pytest_sessionfinish_table())
+    import test_embeddings as e
+    if e.RESULTS:
+        terminalreporter.write_sep("=", "embeddings matrix (client SDK and vector encoding x upstream kind)")
+        terminalreporter.write_line(e.matrix_table())
