@@ -33,6 +33,9 @@ providers:
       demo-fast:
         pricing: {{ source: simple, input: 1.0, output: 2.0 }}
       demo-slow: {{}}
+      demo-embed:
+        type: embeddings
+        pricing: {{ source: simple, input: 0.02, output: 0 }}
   flaky:
     api_base_url: mock://
 models:
@@ -40,6 +43,9 @@ models:
     additional_aliases: [gpt-4o-mini]
     targets:
       - {{ provider: demo, model: demo-fast }}
+  embed:
+    targets:
+      - {{ provider: demo, model: demo-embed }}
   broken:
     targets:
       - {{ provider: flaky, model: "mock:fail=503" }}

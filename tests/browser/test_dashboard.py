@@ -128,6 +128,26 @@ def test_logs_update_live(driver, gateway):
     shot(driver, "request-detail")
 
 
+def test_logs_list_embeddings_with_their_kind(driver, gateway):
+    login(driver, gateway)
+    go(driver, gateway, "logs")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#logs-list table, #logs-empty"))
+    raw = sdk(gateway).embeddings.with_raw_response.create(model="embed", input=["one text", "and another"])
+    assert len(raw.parse().data) == 2
+    rid = raw.headers["x-request-id"]
+    row = css(driver, f'#logs-list tr[data-id="{rid}"]:not(.running)')
+    assert row.find_element(By.CSS_SELECTOR, ".badge.kind").text == "embeddings"
+    assert "embeddings → embeddings" in row.text and "demo / demo-embed" in row.text
+    chat = sdk(gateway).chat.completions.with_raw_response.create(model="demo", messages=[{"role": "user", "content": "hi"}])
+    chat_row = css(driver, f'#logs-list tr[data-id="{chat.headers["x-request-id"]}"]:not(.running)')
+    assert not chat_row.find_elements(By.CSS_SELECTOR, ".badge.kind") and "chat" in chat_row.text
+    shot(driver, "logs-embeddings")
+    css(driver, f'#logs-list tr[data-id="{rid}"]:not(.running)').click()
+    text_in(driver, "#view h1", rid)
+    details = driver.find_element(By.CSS_SELECTOR, "#view .kv").text
+    assert "Kind\nembeddings" in details or "Kind embeddings" in details
+
+
 def test_trace_capture(driver, gateway):
     login(driver, gateway)
     go(driver, gateway, "debug")

@@ -72,6 +72,9 @@ def test_default_config_runs_without_secrets(tmp_path):
         smart = client.chat.completions.with_raw_response.create(
             model="smart", messages=[{"role": "user", "content": "Hello"}])
         assert smart.headers["x-plexus-provider"] == "demo"
+        # Embeddings too: the default model name of most RAG tools is an alias of the demo embedder.
+        vectors = client.embeddings.create(model="text-embedding-3-small", input=["a", "b"])
+        assert len(vectors.data) == 2 and len(vectors.data[0].embedding) == 16
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -14,12 +14,13 @@ final class InFlightTable: Sendable {
         var alias: String?
         var clientAPI: APIProtocol
         var streamed: Bool
+        var kind: RequestKind = .chat
 
         var json: JSONValue {
             [
                 "request_id": .string(id), "started_at": .string(ISOTime.string(startedAt)),
                 "key": key.map(JSONValue.string) ?? .null, "alias": alias.map(JSONValue.string) ?? .null,
-                "client_api": .string(clientAPI.rawValue), "streamed": .bool(streamed),
+                "kind": .string(kind.rawValue), "client_api": .string(clientAPI.rawValue), "streamed": .bool(streamed),
             ]
         }
     }

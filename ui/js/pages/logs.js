@@ -39,7 +39,7 @@ function filterForm(reload) {
   return form;
 }
 
-const COLUMNS = ["Time", "Key", "Alias", "Provider / model", "API", "⚡", "Stream", "In", "Cache r", "Cache w", "Out", "Reasoning", "Cost", "TTFT", "Tok/s", "Duration", "Status"];
+const COLUMNS = ["Time", "Key", "Alias", "Provider / model", "Kind", "API", "⚡", "Stream", "In", "Cache r", "Cache w", "Out", "Reasoning", "Cost", "TTFT", "Tok/s", "Duration", "Status"];
 const NUMERIC = new Set(["In", "Cache r", "Cache w", "Out", "Reasoning", "Cost", "TTFT", "Tok/s", "Duration"]);
 
 /** One table row for a usage row (or a running request, from request_started). */
@@ -54,10 +54,13 @@ export function logRow(r, running = false) {
   h("td", {}, r.key || "–"),
   h("td", {}, r.alias || "–"),
   h("td", {}, r.provider ? `${r.provider} / ${r.model || "?"}` : "–"),
+  h("td", { class: "kind" }, r.kind === "embeddings" ? h("span", { class: "badge kind" }, "embeddings") : r.kind || "chat"),
   h("td", {}, r.target_api ? `${r.client_api} → ${r.target_api}` : r.client_api || "–"),
   h("td", { title: r.passthrough ? "passthrough: the body was not translated" : "" }, r.passthrough ? h("span", { class: "pt" }, "⚡") : ""),
   h("td", { title: r.streamed ? "streamed" : "unary" }, r.streamed ? "≋" : ""),
-  ...[t.input, t.cache_read, t.cache_write, t.output, t.reasoning].map((v) => h("td", { class: "num" }, running ? "" : num(v))),
+  h("td", { class: "num", title: r.tokens_estimated ? "estimated: the upstream reported no count" : "" },
+    running ? "" : (r.tokens_estimated ? "~" : "") + num(t.input)),
+  ...[t.cache_read, t.cache_write, t.output, t.reasoning].map((v) => h("td", { class: "num" }, running ? "" : num(v))),
   h("td", { class: "num" }, running ? "" : usd(r.cost ? r.cost.total : null)),
   h("td", { class: "num" }, running ? "" : ms(r.ttft_ms)),
   h("td", { class: "num" }, running ? "" : tps(r.tokens_per_second)),
@@ -173,11 +176,13 @@ async function renderDetail(view, id) {
         kv("Started", time(r.started_at)), kv("Status", statusBadge(r.status, r.http_status)),
         kv("Key", r.key || "–"), kv("Alias", r.alias || "–"),
         kv("Provider / model", r.provider ? `${r.provider} / ${r.model}` : "–"),
+        kv("Kind", r.kind || "chat"),
         kv("Protocols", `${r.client_api} → ${r.target_api || "–"}`), kv("Passthrough", r.passthrough ? "⚡ yes" : "no"),
         kv("Streamed", r.streamed ? "yes" : "no"), kv("Stop reason", r.stop_reason || "–"),
         r.error ? kv("Error", h("span", { class: "error-text" }, r.error)) : null)),
       h("div", { class: "card" }, h("dl", { class: "kv" },
-        kv("Tokens in", num(t.input)), kv("Cache read", num(t.cache_read)), kv("Cache write", num(t.cache_write)),
+        kv("Tokens in", r.tokens_estimated ? `~${num(t.input)} (estimated: the upstream reported no count)` : num(t.input)),
+        kv("Cache read", num(t.cache_read)), kv("Cache write", num(t.cache_write)),
         kv("Tokens out", num(t.output)), kv("Reasoning", num(t.reasoning)),
         kv("Cost", c ? `${usd(c.total)} (in ${usd(c.input)}, out ${usd(c.output)}, cache ${usd(c.cache_read + c.cache_write)})` : "unknown (no pricing)"),
         kv("TTFT", ms(r.ttft_ms)), kv("Tokens/s", tps(r.tokens_per_second)), kv("Duration", ms(r.duration_ms))))),
