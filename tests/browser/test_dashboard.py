@@ -233,14 +233,21 @@ def test_provider_create_disable_delete(driver, gateway):
     set_value(driver, row.find_element(By.CSS_SELECTOR, "select[aria-label=Pricing]"), "simple")
     set_value(driver, row.find_element(By.CSS_SELECTOR, "input[aria-label='input price']"), "0.5")
     set_value(driver, row.find_element(By.CSS_SELECTOR, "input[aria-label='output price']"), "1.5")
+    set_value(driver, css(driver, "input[name=url-embeddings]"), "mock://")
+    css(driver, "#add-model").click()
+    embedder = driver.find_elements(By.CSS_SELECTOR, "input[name=model-name]")[-1]
+    set_value(driver, embedder, "demo-embed")
+    set_value(driver, embedder.find_element(By.XPATH, "./..").find_element(By.CSS_SELECTOR, "select[aria-label='Model type']"),
+              "embeddings")
     shot(driver, "provider-editor")
     driver.find_element(By.ID, "provider-save").click()
     css(driver, 'table[aria-label="Providers"] tr[data-name="browser-prov"]')
     text = wait_file(gateway, lambda t: "browser-prov" in t)
     assert "${BROWSER_KEY}" in text and KEY not in text  # the reference is written, never the secret
     saved = gateway.admin("/providers/browser-prov")
-    assert saved["api_base_url"] == {"chat": "mock://", "messages": "mock://"}
+    assert saved["api_base_url"] == {"chat": "mock://", "messages": "mock://", "embeddings": "mock://"}
     assert saved["models"]["demo-fast"]["pricing"]["input"] == 0.5
+    assert "type" not in saved["models"]["demo-fast"] and saved["models"]["demo-embed"]["type"] == "embeddings"
     css(driver, 'tr[data-name="browser-prov"] button[data-action=toggle]').click()
     wait(driver).until(lambda d: gateway.admin("/providers/browser-prov").get("enabled") is False)
     css(driver, 'tr[data-name="browser-prov"] .badge.off')

@@ -3,7 +3,7 @@ import { api, seg } from "../api.js";
 import { h, empty, errorBox, field, toast, confirmDialog } from "../dom.js";
 import { rowList, numberOrUndefined, jsonField, compactObject, formError } from "../forms.js";
 
-const PROTOCOLS = ["chat", "messages", "gemini"];
+const PROTOCOLS = ["chat", "messages", "gemini", "embeddings"];
 
 export async function render(view, args) {
   if (args[0]) return renderEditor(view, args[0] === "new" ? null : args[0]);
@@ -111,10 +111,14 @@ function modelRow(item = { name: "", settings: {} }) {
   source.addEventListener("change", drawPrices);
   drawPrices();
   const via = PROTOCOLS.map((p) => h("input", { type: "checkbox", value: p, checked: (s.access_via || []).includes(p), "aria-label": `access via ${p}` }));
+  const type = h("select", { "aria-label": "Model type" }, [["chat", "chat"], ["embeddings", "embeddings"]]
+    .map(([v, l]) => h("option", { value: v, selected: (s.type || "chat") === v }, l)));
   const value = () => {
     const out = { ...s };
     delete out.pricing;
     delete out.access_via;
+    delete out.type;
+    if (type.value === "embeddings") out.type = "embeddings";
     const kind = source.value;
     if (kind) {
       const p = kind === "simple" ? {} : { source: kind };
@@ -131,7 +135,7 @@ function modelRow(item = { name: "", settings: {} }) {
     return { name: name.value.trim(), settings: out };
   };
   return {
-    el: h("div", { class: "row" }, name, source, priceBox,
+    el: h("div", { class: "row" }, name, type, source, priceBox,
       h("span", { class: "muted" }, "access via:"), PROTOCOLS.map((p, i) => h("label", { class: "muted" }, via[i], " " + p))),
     value,
   };
