@@ -13,6 +13,7 @@ extension SQLiteUsageStore {
         filter.equal("status", query.outcome?.rawValue)
         filter.equal("streamed", query.streamed)
         filter.equal("passthrough", query.passthrough)
+        filter.equal("kind", query.kind?.rawValue)
         try filter.before(query.cursor.map(PageCursor.init(encoded:)), time: "started_at", tie: "request_id")
         let limit = PageLimit.clamp(query.limit)
         // One extra row says whether another page follows.

@@ -1,4 +1,5 @@
 import Foundation
+import PlexusCore
 
 /// Filters and paging for the usage list (`GET /usage`); nil filters match everything.
 public struct UsageQuery: Sendable, Equatable {
@@ -14,6 +15,8 @@ public struct UsageQuery: Sendable, Equatable {
     public var outcome: UsageRecord.Outcome?
     public var streamed: Bool?
     public var passthrough: Bool?
+    /// Chat (generation) or embeddings requests.
+    public var kind: RequestKind?
     /// Page size, clamped to 1...500.
     public var limit: Int
     /// `nextCursor` of the previous page; nil for the first page.
@@ -22,7 +25,7 @@ public struct UsageQuery: Sendable, Equatable {
     public init(
         from: Date? = nil, to: Date? = nil, key: String? = nil, alias: String? = nil, provider: String? = nil,
         model: String? = nil, outcome: UsageRecord.Outcome? = nil, streamed: Bool? = nil, passthrough: Bool? = nil,
-        limit: Int = 50, cursor: String? = nil
+        kind: RequestKind? = nil, limit: Int = 50, cursor: String? = nil
     ) {
         self.from = from
         self.to = to
@@ -33,6 +36,7 @@ public struct UsageQuery: Sendable, Equatable {
         self.outcome = outcome
         self.streamed = streamed
         self.passthrough = passthrough
+        self.kind = kind
         self.limit = limit
         self.cursor = cursor
     }

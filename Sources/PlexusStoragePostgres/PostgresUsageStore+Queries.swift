@@ -13,6 +13,7 @@ extension PostgresUsageStore {
         statement.equal("status", query.outcome?.rawValue)
         statement.equal("streamed", query.streamed)
         statement.equal("passthrough", query.passthrough)
+        statement.equal("kind", query.kind?.rawValue)
         try statement.before(query.cursor, time: "started_at", tie: "request_id")
         let limit = StorageSupport.clampLimit(query.limit)
         // One extra row says whether another page follows.

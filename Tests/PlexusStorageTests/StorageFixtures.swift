@@ -47,12 +47,14 @@ enum StorageFixtures {
     private static func variedRow(_ i: Int) -> UsageRecord {
         let outcomes: [UsageRecord.Outcome] = [.success, .error, .success, .cancelled, .success, .success, .error]
         let seconds: Double = 1_700_000_000.123456789 + Double(i / 3) * 0.37
-        return UsageRecord(
+        var row = UsageRecord(
             requestID: String(format: "req-%03d", (i * 37) % 137), startedAt: Date(timeIntervalSince1970: seconds),
             keyName: ["k1", "k2", "k3"][i % 3], alias: ["a", "b"][i % 2], provider: ["p1", "p2", "p3", "p4"][i % 4],
             upstreamModel: ["m1", "m2", "m3", "m4", "m5"][i % 5], clientProtocol: .chat, targetProtocol: .messages,
             passthrough: i % 5 == 0, streamed: i % 3 == 0, outcome: outcomes[i % 7], httpStatus: 200,
             tokens: .init(input: i, output: 2 * i), durationMs: Double(i))
+        if i % 6 == 1 { row.kind = .embeddings }
+        return row
     }
 
     static func row(_ id: String, at iso: String, model: String? = "A", provider: String? = "P", key: String? = "k1",

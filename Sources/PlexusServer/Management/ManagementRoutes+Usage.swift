@@ -101,6 +101,12 @@ extension ManagementRoutes {
         }
         query.streamed = try bool(q, "streamed")
         query.passthrough = try bool(q, "passthrough")
+        if let kind = q["kind"] {
+            guard let parsed = RequestKind(rawValue: String(kind)) else {
+                throw ManagementError(.invalidRequest, "kind must be chat or embeddings")
+            }
+            query.kind = parsed
+        }
         return query
     }
 

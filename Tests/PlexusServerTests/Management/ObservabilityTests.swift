@@ -34,6 +34,12 @@ struct ObservabilityTests {
             #expect(clientEvents.count > 2)
             let listed = try await gw.admin(.GET, "/v0/management/usage").json
             #expect(listed["items"]?[0]?["has_trace"]?.boolValue == true)
+            // The kind filter: this chat row is listed as chat, not as embeddings; an unknown kind is a 400.
+            let chats = try await gw.admin(.GET, "/v0/management/usage?kind=chat").json["items"]?.arrayValue ?? []
+            #expect(chats.count == 1)
+            let vectors = try await gw.admin(.GET, "/v0/management/usage?kind=embeddings").json["items"]?.arrayValue
+            #expect(vectors?.isEmpty == true)
+            #expect(try await gw.admin(.GET, "/v0/management/usage?kind=images").status == 400)
         }
     }
 
