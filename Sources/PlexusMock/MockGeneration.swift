@@ -54,7 +54,7 @@ extension MockScript {
     private mutating func sign(request: MockGeneration, behavior: MockBehavior, signer: MockSigner) {
         let nonce = UInt32(truncatingIfNeeded: seed >> 16)
         switch request.proto {
-        case .chat, .embeddings:
+        case .chat, .embeddings, .responses:
             break
         case .messages:
             if !thinking.isEmpty { signature = signer.mint(.anthropicThinking, content: thinkingText, nonce: nonce) }
@@ -75,7 +75,7 @@ extension MockScript {
     private static func toolCall(index: Int, request: MockGeneration) -> MockToolCall {
         let seed = MockHash.combine(request.digest, UInt64(index) &+ 0x700C)
         let id: String = switch request.proto {
-        case .chat, .embeddings: "call_" + MockHash.token(seed, length: 24)
+        case .chat, .embeddings, .responses: "call_" + MockHash.token(seed, length: 24)
         case .messages: "toolu_01" + MockHash.token(seed, length: 22)
         case .gemini: ""
         }

@@ -52,7 +52,7 @@ extension MockUpstream {
     /// (the turn a tool loop continues), so a gateway that drops them fails instead of passing unnoticed.
     private func verifySignatures(_ proto: APIProtocol, _ body: JSONValue, thinks: Bool) -> PlexusError? {
         switch proto {
-        case .chat, .embeddings:
+        case .chat, .embeddings, .responses:
             nil
         case .messages:
             MockAnthropic.verifySignatures(in: body, signer: signer) ?? (thinks ? MockAnthropic.missingThinking(in: body) : nil)
@@ -82,7 +82,7 @@ extension MockUpstream {
         let pacing = MockPacing(behavior: behavior)
         try await waitOrRecordCancel(pacing.ttft + pacing.perToken * tokens)
         let body: [UInt8] = switch gen.proto {
-        case .chat, .embeddings: MockOpenAI.unaryBody(script)
+        case .chat, .embeddings, .responses: MockOpenAI.unaryBody(script)
         case .messages: MockAnthropic.unaryBody(script)
         case .gemini: MockGemini.unaryBody(script)
         }
@@ -109,7 +109,7 @@ extension MockUpstream {
                                 fault: MockBehavior.Fault?, framing: MockFraming) async throws -> MockResponse {
         if let early = try await applyHeadFault(fault, gen.proto, behavior) { return early }
         let encoder: any MockStreamEncoding = switch gen.proto {
-        case .chat, .embeddings: MockOpenAI.StreamEncoder(script: script, includeUsage: gen.includeUsage)
+        case .chat, .embeddings, .responses: MockOpenAI.StreamEncoder(script: script, includeUsage: gen.includeUsage)
         case .messages: MockAnthropic.StreamEncoder(script: script, ping: behavior.ping)
         case .gemini: MockGemini.StreamEncoder(script: script)
         }
@@ -158,7 +158,7 @@ extension MockUpstream {
     private func requestIDHeader(_ proto: APIProtocol, _ script: MockScript) -> [(String, String)] {
         let id = "req_" + MockHash.token(script.seed ^ 0x5EED, length: 24)
         return switch proto {
-        case .chat, .embeddings: [("x-request-id", id)]
+        case .chat, .embeddings, .responses: [("x-request-id", id)]
         case .messages: [("request-id", id)]
         case .gemini: []
         }

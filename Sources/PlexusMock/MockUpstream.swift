@@ -67,7 +67,7 @@ public struct MockUpstream: Sendable {
 
     private func modelList(_ proto: APIProtocol) -> [UInt8] {
         switch proto {
-        case .chat, .embeddings: MockOpenAI.modelList(MockModels.names)
+        case .chat, .embeddings, .responses: MockOpenAI.modelList(MockModels.names)
         case .messages: MockAnthropic.modelList(MockModels.names)
         case .gemini: MockGemini.modelList(MockModels.names)
         }
@@ -86,7 +86,7 @@ public struct MockUpstream: Sendable {
                 stats.recordRequest(model: gen.model, body: request.body)
                 return Self.json(200, MockAnthropic.countTokensBody(gen.inputTokens))
             } catch { return Self.error(error, proto) }
-        case .gemini, .chat, .embeddings:
+        case .gemini, .chat, .embeddings, .responses:
             stats.recordRequest(model: model, body: request.body)
             // countTokens takes `contents` or a whole `generateContentRequest`.
             let inner = MockGemini.field(body, "generateContentRequest", "generate_content_request") ?? body

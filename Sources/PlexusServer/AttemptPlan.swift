@@ -100,6 +100,7 @@ enum CandidateSlot {
         case .messages: 1
         case .gemini: 2
         case .embeddings: 3
+        case .responses: 4
         }
     }
 }

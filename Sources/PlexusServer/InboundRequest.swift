@@ -40,6 +40,12 @@ struct InboundRequest: Sendable {
             }
             model = m
             stream = members["stream"]?.boolValue ?? false
+        case .responses:
+            guard let m = members["model"]?.stringValue, !m.isEmpty else {
+                throw PlexusError(.invalidRequest, "missing required field 'model'", param: "model")
+            }
+            model = m
+            stream = members["stream"]?.boolValue ?? false
         case .gemini:
             guard let m = pathModel, !m.isEmpty else {
                 throw PlexusError(.invalidRequest, "missing model in the request path")

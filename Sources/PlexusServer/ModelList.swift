@@ -38,7 +38,7 @@ struct ModelList {
 
     static func body(_ cards: [ModelCard], proto: APIProtocol, created: Int) -> JSONValue {
         switch proto {
-        case .chat, .embeddings:
+        case .chat, .embeddings, .responses:
             return ["object": "list", "data": .array(cards.map { openAI($0, created: created) })]
         case .messages:
             let date = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(created)))

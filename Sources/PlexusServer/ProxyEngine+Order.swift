@@ -52,6 +52,10 @@ extension InboundRequest {
         case .gemini:
             guard let contents = json["contents"]?.arrayValue, let first = contents.first else { return nil }
             opening = [json["systemInstruction"] ?? .null, first]
+        case .responses:
+            // `instructions` and the first input item (a plain string input is the whole opening).
+            guard let input = json["input"] else { return nil }
+            opening = [json["instructions"] ?? .null, input.arrayValue?.first ?? input]
         case .embeddings:
             return nil
         }

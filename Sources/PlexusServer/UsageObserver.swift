@@ -42,6 +42,9 @@ struct UsageObserver: Sendable {
             return event.event != "content_block_delta"
         case .gemini:
             return true
+        case .responses:
+            // Usage and errors ride on `response.completed` / `incomplete` / `failed` and `error`, never on deltas.
+            return !(event.event?.hasSuffix(".delta") ?? false)
         }
     }
 

@@ -25,6 +25,7 @@ public struct Endpoint: Sendable, Equatable {
         switch proto {
         case .chat: return base(proto) + "/chat/completions"
         case .messages: return base(proto) + "/messages"
+        case .responses: return base(proto) + "/responses"
         case .gemini:
             return base(proto) + "/models/\(Self.escaped(model))" + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent")
         case .embeddings: return embeddingsURL(for: proto, model: model)
@@ -35,7 +36,7 @@ public struct Endpoint: Sendable, Equatable {
     /// `models/M:countTokens`; nil for OpenAI, which counts nothing server-side.
     public func countTokensURL(for proto: APIProtocol, model: String) -> String? {
         switch proto {
-        case .chat, .embeddings: return nil
+        case .chat, .embeddings, .responses: return nil
         case .messages: return url(for: .messages, model: model, stream: false) + "/count_tokens"
         case .gemini:
             let generate = url(for: .gemini, model: model, stream: false)
@@ -48,7 +49,7 @@ public struct Endpoint: Sendable, Equatable {
     public func embeddingsURL(for proto: APIProtocol, model: String) -> String {
         switch proto {
         case .gemini: base(proto) + "/models/\(Self.escaped(model)):batchEmbedContents"
-        case .chat, .messages, .embeddings: base(proto) + "/embeddings"
+        case .chat, .messages, .embeddings, .responses: base(proto) + "/embeddings"
         }
     }
 
@@ -65,7 +66,7 @@ public struct Endpoint: Sendable, Equatable {
 
     private func mockBase(_ proto: APIProtocol) -> String {
         switch proto {
-        case .chat, .messages, .embeddings: "mock://local/v1"
+        case .chat, .messages, .embeddings, .responses: "mock://local/v1"
         case .gemini: "mock://local/v1beta"
         }
     }
@@ -74,7 +75,7 @@ public struct Endpoint: Sendable, Equatable {
     public func headers(for proto: APIProtocol, passing clientHeaders: [(String, String)] = []) -> [(String, String)] {
         var h: [(String, String)] = [("content-type", "application/json")]
         switch proto {
-        case .chat, .embeddings:
+        case .chat, .embeddings, .responses:
             if let apiKey { h.append(("authorization", "Bearer \(apiKey)")) }
         case .messages:
             if let apiKey { h.append(("x-api-key", apiKey)) }

@@ -8,7 +8,7 @@ import Testing
     static func followUp(_ answer: JSONValue, client: APIProtocol, calls: [IR.ToolCall]) -> JSONValue {
         let names = Array(Set(calls.map(\.name))).sorted()
         switch client {
-        case .chat, .embeddings:
+        case .chat, .embeddings, .responses:
             var messages: [JSONValue] = [["role": "user", "content": "hi"], answer["choices"]?.at(0)?["message"] ?? .null]
             for c in answer["choices"]?.at(0)?["message"]?["tool_calls"]?.arrayValue ?? [] {
                 messages.append(["role": "tool", "tool_call_id": c["id"] ?? .null, "content": "ok"])
@@ -54,7 +54,7 @@ import Testing
                     if let s = p["thoughtSignature"]?.stringValue, s != Gemini.skipSignature { sigs.append("gemini:" + s) }
                 }
             }
-        case .chat, .embeddings:
+        case .chat, .embeddings, .responses:
             break
         }
         return (sigs.sorted(), redacted)

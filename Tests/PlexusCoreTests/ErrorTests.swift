@@ -69,7 +69,7 @@ import Testing
         bytes += enc.finish()
         let events = RawStreamExpectations.events(bytes)
         switch client {
-        case .chat, .embeddings:
+        case .chat, .embeddings, .responses:
             #expect(events.last?.data == "[DONE]")
             let err = try JSONValue(parsing: events[events.count - 2].data)
             #expect(err["error"]?["message"]?.stringValue == "Upstream overloaded")

@@ -71,7 +71,7 @@ struct Essentials: Equatable, CustomStringConvertible {
         switch (proto, s) {
         case (.messages, _): s
         case (.chat, .stopSequence), (.chat, .paused): .endTurn
-        case (.chat, _), (.embeddings, _): s
+        case (.chat, _), (.embeddings, _), (.responses, _): s
         case (.gemini, .maxTokens): .maxTokens
         case (.gemini, .refusal): .refusal
         case (.gemini, _): hasCalls ? .toolUse : .endTurn
@@ -82,7 +82,7 @@ struct Essentials: Equatable, CustomStringConvertible {
     static func usageSeenThrough(_ u: IR.Usage, _ proto: APIProtocol) -> IR.Usage {
         switch proto {
         case .messages: IR.Usage(input: u.input, cacheRead: u.cacheRead, cacheWrite: u.cacheWrite, output: u.output + u.reasoning)
-        case .chat, .gemini, .embeddings: IR.Usage(input: u.input + u.cacheWrite, cacheRead: u.cacheRead, output: u.output, reasoning: u.reasoning)
+        case .chat, .gemini, .embeddings, .responses: IR.Usage(input: u.input + u.cacheWrite, cacheRead: u.cacheRead, output: u.output, reasoning: u.reasoning)
         }
     }
 }

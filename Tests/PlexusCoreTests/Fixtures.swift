@@ -27,6 +27,7 @@ enum Fixtures {
         case .messages: "anthropic"
         case .gemini: "gemini"
         case .embeddings: "embeddings"
+        case .responses: "responses"
         }
     }
 

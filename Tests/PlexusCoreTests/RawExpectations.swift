@@ -69,7 +69,7 @@ enum RawExpectations {
         let j = f.json
         var e = Essentials()
         switch f.proto {
-        case .chat, .embeddings:
+        case .chat, .embeddings, .responses:
             let m = j["choices"]?.at(0)?["message"]
             e.text = m?["content"]?.stringValue ?? ""
             e.thinking = m?["reasoning_content"]?.stringValue ?? ""

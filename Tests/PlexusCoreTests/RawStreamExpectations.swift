@@ -11,7 +11,7 @@ enum RawStreamExpectations {
         let evs = events(f.bytes).filter { $0.data != "[DONE]" }.compactMap { try? JSONValue(parsing: $0.data) }
         var e: Essentials
         switch f.proto {
-        case .chat, .embeddings: e = openAI(evs)
+        case .chat, .embeddings, .responses: e = openAI(evs)
         case .messages: e = anthropic(evs)
         case .gemini: e = gemini(evs)
         }

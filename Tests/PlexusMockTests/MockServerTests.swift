@@ -39,7 +39,7 @@ struct MockServerTests {
     @Test("unary and stream per protocol", arguments: APIProtocol.generative, [false, true])
     func basics(proto: APIProtocol, stream: Bool) async throws {
         let (path, body): (String, String) = switch proto {
-        case .chat, .embeddings: ("/v1/chat/completions", #"{"model":"demo-tools","stream":\#(stream),"messages":[{"role":"user","content":"hi"}]}"#)
+        case .chat, .embeddings, .responses: ("/v1/chat/completions", #"{"model":"demo-tools","stream":\#(stream),"messages":[{"role":"user","content":"hi"}]}"#)
         case .messages: ("/v1/messages", #"{"model":"demo-tools","stream":\#(stream),"max_tokens":9,"messages":[{"role":"user","content":"hi"}]}"#)
         case .gemini: ("/v1beta/models/demo-tools:\(stream ? "streamGenerateContent?alt=sse" : "generateContent")",
                        #"{"contents":[{"parts":[{"text":"hi"}]}]}"#)

@@ -15,7 +15,7 @@ struct PresetAndFaultTests {
     func presets(model: String, proto: APIProtocol) async throws {
         let upstream = MockUpstream(secret: "p")
         let (path, body): (String, String) = switch proto {
-        case .chat, .embeddings: ("/v1/chat/completions", #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#)
+        case .chat, .embeddings, .responses: ("/v1/chat/completions", #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#)
         case .messages: ("/v1/messages", #"{"model":"\#(model)","max_tokens":99,"messages":[{"role":"user","content":"hi"}]}"#)
         case .gemini: ("/v1beta/models/\(model):generateContent", #"{"contents":[{"parts":[{"text":"hi"}]}]}"#)
         }

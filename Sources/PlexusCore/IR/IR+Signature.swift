@@ -34,6 +34,7 @@ public enum SignatureTag {
         case .messages: "anthropic"
         case .gemini: "gemini"
         case .chat, .embeddings: "openai"
+        case .responses: "responses"
         }
     }
 
@@ -42,6 +43,7 @@ public enum SignatureTag {
         case "anthropic": .messages
         case "gemini": .gemini
         case "openai": .chat
+        case "responses": .responses
         default: nil
         }
     }

@@ -6,6 +6,8 @@ public enum APIProtocol: String, Sendable, Hashable, CaseIterable, Codable {
     case messages
     /// Google Gemini generateContent (and, for embedding models, `batchEmbedContents`).
     case gemini
+    /// OpenAI Responses (`{base}/responses`).
+    case responses
     /// OpenAI-shaped embeddings (`{base}/embeddings`).
     case embeddings
 

@@ -93,7 +93,7 @@ extension PlexusError {
     /// The error document in the client's protocol (API.md "Errors always come in the client's protocol").
     public func json(for proto: APIProtocol) -> JSONValue {
         switch proto {
-        case .chat, .embeddings:
+        case .chat, .embeddings, .responses:
             let code: JSONValue = kind == .notFound ? "model_not_found" : .string(kind.rawValue)
             return ["error": ["message": .string(message), "type": .string(kind.openAIType),
                               "param": param.map { .string($0) } ?? .null, "code": code]]
@@ -112,7 +112,7 @@ extension PlexusError {
     public func streamEvent(for proto: APIProtocol) -> [UInt8] {
         var out: [UInt8] = []
         switch proto {
-        case .chat, .embeddings:
+        case .chat, .embeddings, .responses:
             SSEWriter.append(event: nil, json: body(for: .chat), into: &out)
             SSEWriter.append(event: nil, data: "[DONE]", into: &out)
         case .messages:

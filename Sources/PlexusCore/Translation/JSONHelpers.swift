@@ -123,6 +123,7 @@ extension PlexusError {
         case .messages: "Anthropic Messages"
         case .gemini: "Gemini"
         case .embeddings: "OpenAI Embeddings"
+        case .responses: "OpenAI Responses"
         }
         let extra = detail.isEmpty ? "" : " (\(detail))"
         return PlexusError(.invalidRequest, "'\(param)' cannot be expressed in the \(name) API\(extra).", param: param)

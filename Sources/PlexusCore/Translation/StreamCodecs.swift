@@ -17,7 +17,7 @@ public enum StreamCodecs {
     public static func decoder(for proto: APIProtocol) -> any StreamDecoding {
         switch proto {
         // Embeddings are unary; OpenAI's codec is the nearest for the exhaustive switch.
-        case .chat, .embeddings: OpenAI.StreamDecoder()
+        case .chat, .embeddings, .responses: OpenAI.StreamDecoder()
         case .messages: Anthropic.StreamDecoder()
         case .gemini: Gemini.StreamDecoder()
         }
@@ -33,7 +33,7 @@ public enum StreamCodecs {
     public static func encoder(for proto: APIProtocol, clientModel: String, includeUsage: Bool, geminiJSONArray: Bool,
                                created: Int?) -> any StreamEncoding {
         switch proto {
-        case .chat, .embeddings: OpenAI.StreamEncoder(model: clientModel, includeUsage: includeUsage, created: created)
+        case .chat, .embeddings, .responses: OpenAI.StreamEncoder(model: clientModel, includeUsage: includeUsage, created: created)
         case .messages: Anthropic.StreamEncoder(model: clientModel)
         case .gemini: Gemini.StreamEncoder(model: clientModel, jsonArray: geminiJSONArray)
         }

@@ -21,7 +21,7 @@ public enum TokenCountRequest {
         throws(PlexusError) -> [UInt8]?
     {
         switch target {
-        case .chat, .embeddings:
+        case .chat, .embeddings, .responses:
             return nil
         case .messages:
             let full = try Translator.encodeRequest(request, to: .messages, upstreamModel: upstreamModel)
@@ -40,7 +40,7 @@ public enum TokenCountRequest {
     public static func count(in body: [UInt8], from proto: APIProtocol) -> Int? {
         guard let json = try? JSONValue(parsing: body) else { return nil }
         switch proto {
-        case .chat, .embeddings: return nil
+        case .chat, .embeddings, .responses: return nil
         case .messages: return json["input_tokens"]?.intValue
         case .gemini: return json["totalTokens"]?.intValue
         }

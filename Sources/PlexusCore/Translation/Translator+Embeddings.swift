@@ -15,7 +15,7 @@ public enum EmbeddingsCall: String, Sendable, Hashable, CaseIterable {
         switch proto {
         case .embeddings: .openAI
         case .gemini: .geminiBatch
-        case .chat, .messages: nil
+        case .chat, .messages, .responses: nil
         }
     }
 }

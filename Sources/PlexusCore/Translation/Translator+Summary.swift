@@ -22,7 +22,7 @@ extension Translator {
                 switch proto {
                 case .chat: return try scanChatSummary(bytes)
                 case .messages: return try scanMessagesSummary(bytes)
-                case .embeddings: return nil
+                case .embeddings, .responses: return nil
                 case .gemini:
                     let sawCall = ByteSearch.contains(bytes, #""functionCall":"#)
                     let finish = try member(#""finishReason":"#, in: bytes)?.stringValue

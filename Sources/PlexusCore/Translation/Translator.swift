@@ -7,6 +7,7 @@ public enum Translator {
         case .messages: try Anthropic.RequestDecoder.decode(body)
         case .gemini: try Gemini.RequestDecoder.decode(body, model: model)
         case .embeddings: throw notGenerative
+        case .responses: throw responsesPending
         }
     }
 
@@ -18,6 +19,7 @@ public enum Translator {
         case .messages: try Anthropic.RequestEncoder.encode(request, model: upstreamModel)
         case .gemini: try Gemini.RequestEncoder.encode(request)
         case .embeddings: throw notGenerative
+        case .responses: throw responsesPending
         }
         return JSONValue.object(o).serialized()
     }
@@ -29,6 +31,7 @@ public enum Translator {
         case .messages: try Anthropic.ResponseDecoder.decode(body)
         case .gemini: try Gemini.ResponseDecoder.decode(body)
         case .embeddings: throw notGenerative
+        case .responses: throw responsesPending
         }
     }
 
@@ -36,7 +39,7 @@ public enum Translator {
     public static func encodeResponse(_ response: IR.Response, to proto: APIProtocol, clientModel: String) -> [UInt8] {
         let o: JSONObject = switch proto {
         // Embeddings calls never take the chat path; OpenAI's is the nearest shape for the exhaustive switch.
-        case .chat, .embeddings: OpenAI.ResponseEncoder.encode(response, model: clientModel)
+        case .chat, .embeddings, .responses: OpenAI.ResponseEncoder.encode(response, model: clientModel)
         case .messages: Anthropic.ResponseEncoder.encode(response, model: clientModel)
         case .gemini: Gemini.ResponseEncoder.encode(response, model: clientModel)
         }
@@ -44,6 +47,9 @@ public enum Translator {
     }
 
     /// The chat path's answer to the embeddings protocol (the server routes embeddings elsewhere).
+    /// Until the Responses codecs land (issue 19) the protocol is refused by the config and by the routes.
+    static let responsesPending = PlexusError(.invalidRequest, "The OpenAI Responses API is not served yet.")
+
     static let notGenerative = PlexusError(.invalidRequest, "The embeddings API does not generate text.")
 
     /// Maps an upstream error status and body (any protocol's shape) to the gateway's error.

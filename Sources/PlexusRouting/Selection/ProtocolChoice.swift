@@ -15,6 +15,7 @@ public enum ProtocolChoice {
         case .messages: [.messages, .chat, .gemini]
         case .chat: [.chat, .messages, .gemini]
         case .gemini: [.gemini, .chat, .messages]
+        case .responses: [.responses, .chat, .messages, .gemini]
         case .embeddings: [.embeddings, .gemini]
         }
     }
