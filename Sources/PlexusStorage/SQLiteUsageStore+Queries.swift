@@ -14,6 +14,8 @@ extension SQLiteUsageStore {
         filter.equal("streamed", query.streamed)
         filter.equal("passthrough", query.passthrough)
         filter.equal("kind", query.kind?.rawValue)
+        filter.equal("client_protocol", query.clientProtocol?.rawValue)
+        filter.equal("target_protocol", query.targetProtocol?.rawValue)
         try filter.before(query.cursor.map(PageCursor.init(encoded:)), time: "started_at", tie: "request_id")
         let limit = PageLimit.clamp(query.limit)
         // One extra row says whether another page follows.

@@ -17,6 +17,9 @@ public struct UsageQuery: Sendable, Equatable {
     public var passthrough: Bool?
     /// Chat (generation) or embeddings requests.
     public var kind: RequestKind?
+    /// The protocol the client spoke (`client_api`) and the one the upstream was called in (`target_api`).
+    public var clientProtocol: APIProtocol?
+    public var targetProtocol: APIProtocol?
     /// Page size, clamped to 1...500.
     public var limit: Int
     /// `nextCursor` of the previous page; nil for the first page.
@@ -25,7 +28,8 @@ public struct UsageQuery: Sendable, Equatable {
     public init(
         from: Date? = nil, to: Date? = nil, key: String? = nil, alias: String? = nil, provider: String? = nil,
         model: String? = nil, outcome: UsageRecord.Outcome? = nil, streamed: Bool? = nil, passthrough: Bool? = nil,
-        kind: RequestKind? = nil, limit: Int = 50, cursor: String? = nil
+        kind: RequestKind? = nil, clientProtocol: APIProtocol? = nil, targetProtocol: APIProtocol? = nil,
+        limit: Int = 50, cursor: String? = nil
     ) {
         self.from = from
         self.to = to
@@ -37,6 +41,8 @@ public struct UsageQuery: Sendable, Equatable {
         self.streamed = streamed
         self.passthrough = passthrough
         self.kind = kind
+        self.clientProtocol = clientProtocol
+        self.targetProtocol = targetProtocol
         self.limit = limit
         self.cursor = cursor
     }

@@ -14,6 +14,8 @@ extension PostgresUsageStore {
         statement.equal("streamed", query.streamed)
         statement.equal("passthrough", query.passthrough)
         statement.equal("kind", query.kind?.rawValue)
+        statement.equal("client_protocol", query.clientProtocol?.rawValue)
+        statement.equal("target_protocol", query.targetProtocol?.rawValue)
         try statement.before(query.cursor, time: "started_at", tie: "request_id")
         let limit = StorageSupport.clampLimit(query.limit)
         // One extra row says whether another page follows.

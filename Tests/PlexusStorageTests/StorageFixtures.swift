@@ -50,7 +50,8 @@ enum StorageFixtures {
         var row = UsageRecord(
             requestID: String(format: "req-%03d", (i * 37) % 137), startedAt: Date(timeIntervalSince1970: seconds),
             keyName: ["k1", "k2", "k3"][i % 3], alias: ["a", "b"][i % 2], provider: ["p1", "p2", "p3", "p4"][i % 4],
-            upstreamModel: ["m1", "m2", "m3", "m4", "m5"][i % 5], clientProtocol: .chat, targetProtocol: .messages,
+            upstreamModel: ["m1", "m2", "m3", "m4", "m5"][i % 5],
+            clientProtocol: [.chat, .messages, .gemini, .responses][i % 4], targetProtocol: [.messages, .chat, .responses][i % 3],
             passthrough: i % 5 == 0, streamed: i % 3 == 0, outcome: outcomes[i % 7], httpStatus: 200,
             tokens: .init(input: i, output: 2 * i), durationMs: Double(i))
         if i % 6 == 1 { row.kind = .embeddings }

@@ -29,6 +29,8 @@ struct UsageQueryTests {
         .init(name: "streamed", query: UsageQuery(streamed: true, limit: 8)) { $0.streamed },
         .init(name: "passthrough false", query: UsageQuery(passthrough: false, limit: 10)) { !$0.passthrough },
         .init(name: "kind", query: UsageQuery(kind: .embeddings, limit: 6)) { $0.kind == .embeddings },
+        .init(name: "client api", query: UsageQuery(clientProtocol: .responses, limit: 7)) { $0.clientProtocol == .responses },
+        .init(name: "target api", query: UsageQuery(targetProtocol: .chat, limit: 7)) { $0.targetProtocol == .chat },
         .init(name: "combined", query: UsageQuery(from: Date(timeIntervalSince1970: base + 5), provider: "p1",
                                                   streamed: true, limit: 2)) {
             $0.startedAt.timeIntervalSince1970 >= base + 5 && $0.provider == "p1" && $0.streamed

@@ -84,6 +84,16 @@ extension ManagementRoutes {
         }
     }
 
+    /// A protocol filter (`chat`, `messages`, `gemini`, `responses`, `embeddings`); anything else is a 400.
+    static func apiProtocol(_ q: Parameters, _ name: String) throws(ManagementError) -> APIProtocol? {
+        guard let value = q[Substring(name)] else { return nil }
+        guard let proto = APIProtocol(rawValue: String(value)) else {
+            let names = APIProtocol.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ManagementError(.invalidRequest, "\(name) must be one of: \(names)")
+        }
+        return proto
+    }
+
     static func usageQuery(_ q: Parameters) throws(ManagementError) -> UsageQuery {
         var query = UsageQuery(limit: try limit(q))
         query.from = try date(q, "from")
@@ -107,6 +117,8 @@ extension ManagementRoutes {
             }
             query.kind = parsed
         }
+        query.clientProtocol = try apiProtocol(q, "client_api")
+        query.targetProtocol = try apiProtocol(q, "target_api")
         return query
     }
 

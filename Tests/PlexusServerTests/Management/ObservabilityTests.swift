@@ -40,6 +40,12 @@ struct ObservabilityTests {
             let vectors = try await gw.admin(.GET, "/v0/management/usage?kind=embeddings").json["items"]?.arrayValue
             #expect(vectors?.isEmpty == true)
             #expect(try await gw.admin(.GET, "/v0/management/usage?kind=images").status == 400)
+            // The protocol filters: a chat client reached a messages target.
+            let byTarget = try await gw.admin(.GET, "/v0/management/usage?client_api=chat&target_api=messages").json
+            #expect(byTarget["items"]?.arrayValue?.count == 1)
+            let otherClient = try await gw.admin(.GET, "/v0/management/usage?client_api=gemini").json
+            #expect(otherClient["items"]?.arrayValue?.isEmpty == true)
+            #expect(try await gw.admin(.GET, "/v0/management/usage?target_api=soap").status == 400)
         }
     }
 

@@ -4,13 +4,15 @@ import { h, clear, empty, errorBox, field, num, usd, ms, tps, time, statusBadge,
 import { onLive, recent, inflight, whenFinished } from "../live.js";
 import { traceView } from "./debug.js";
 
-const FILTERS = ["key", "alias", "provider", "model", "status", "streamed", "passthrough"];
+const FILTERS = ["key", "alias", "provider", "model", "status", "streamed", "passthrough", "client_api", "target_api"];
 const state = { filters: {}, limit: 50, cursors: [], cursor: null };
 
 export async function render(view, args) {
   if (args[0]) return renderDetail(view, args[0]);
   return renderList(view);
 }
+
+const API_CHOICES = [["", "any"], ["chat", "chat"], ["messages", "messages"], ["gemini", "gemini"], ["responses", "responses"], ["embeddings", "embeddings"]];
 
 function filterForm(reload) {
   const f = state.filters;
@@ -22,6 +24,7 @@ function filterForm(reload) {
     choice("status", "Status", [["", "any"], ["success", "success"], ["error", "error"], ["cancelled", "cancelled"]]),
     choice("streamed", "Stream", [["", "any"], ["true", "streamed"], ["false", "unary"]]),
     choice("passthrough", "Passthrough", [["", "any"], ["true", "⚡ yes"], ["false", "no"]]),
+    choice("client_api", "Client API", API_CHOICES), choice("target_api", "Target API", API_CHOICES),
     choice("limit", "Per page", [["25", "25"], ["50", "50"], ["100", "100"], ["200", "200"]]),
     h("button", { type: "submit", class: "primary" }, "Apply"),
     h("button", { type: "button", onclick: () => { state.filters = {}; state.cursors = []; state.cursor = null; reload(true); } }, "Reset"));
@@ -78,7 +81,7 @@ export function logTable(rows) {
 /** Whether a live row passes the filters in use (so the live view matches what a reload would show). */
 function matches(r) {
   const f = state.filters;
-  for (const k of ["key", "alias", "provider", "model", "status"]) if (f[k] && r[k] !== f[k]) return false;
+  for (const k of ["key", "alias", "provider", "model", "status", "client_api", "target_api"]) if (f[k] && r[k] !== f[k]) return false;
   if (f.streamed && String(!!r.streamed) !== f.streamed) return false;
   if (f.passthrough && String(!!r.passthrough) !== f.passthrough) return false;
   return true;
