@@ -36,7 +36,7 @@ extension SQLiteUsageStore {
     }
 
     /// Counts, then deletes: `changes()` could be another statement's on this shared connection.
-    private func delete(from table: String, column: String, before: Date) async throws -> Int {
+    func delete(from table: String, column: String, before: Date) async throws -> Int {
         let cutoff = SQLiteData.float(before.timeIntervalSince1970)
         let count = try await connection.query("SELECT COUNT(*) AS n FROM \(table) WHERE \(column) < ?", [cutoff])
             .first?.column("n")?.integer ?? 0

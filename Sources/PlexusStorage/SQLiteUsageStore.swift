@@ -141,5 +141,16 @@ enum SQLiteMigrations {
             "ALTER TABLE usage ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat'",
             "ALTER TABLE usage ADD COLUMN tokens_estimated INTEGER NOT NULL DEFAULT 0",
         ],
+        [
+            // Stored OpenAI Responses; the JSON columns last, so the short ones stay on the row's first page.
+            """
+            CREATE TABLE responses (
+                id TEXT PRIMARY KEY, key_name TEXT NOT NULL, created_at REAL NOT NULL, model TEXT NOT NULL,
+                previous_response_id TEXT, conversation_id TEXT NOT NULL, request_id TEXT NOT NULL,
+                input TEXT NOT NULL, response TEXT NOT NULL)
+            """,
+            "CREATE INDEX responses_created_at ON responses (created_at)",
+            "CREATE INDEX responses_key ON responses (key_name, created_at)",
+        ],
     ]
 }

@@ -10,6 +10,8 @@ package enum StorageSupport {
     package static var traceColumns: [String] { SQLiteUsageStore.traceColumns }
     /// The errors table's columns (without the row id), in bind order.
     package static var errorColumns: [String] { SQLiteUsageStore.errorColumns }
+    /// The responses table's columns, in bind order.
+    package static var responseColumns: [String] { SQLiteUsageStore.responseColumns }
 
     /// A page size clamped to 1...500.
     package static func clampLimit(_ limit: Int) -> Int { PageLimit.clamp(limit) }

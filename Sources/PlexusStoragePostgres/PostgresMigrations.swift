@@ -48,6 +48,17 @@ enum PostgresMigrations {
             "ALTER TABLE usage ADD COLUMN kind TEXT NOT NULL DEFAULT 'chat'",
             "ALTER TABLE usage ADD COLUMN tokens_estimated BOOLEAN NOT NULL DEFAULT FALSE",
         ],
+        [
+            // Stored OpenAI Responses; the JSON columns are TOASTed (compressed, out of line) when large.
+            """
+            CREATE TABLE responses (
+                id TEXT COLLATE "C" PRIMARY KEY, key_name TEXT COLLATE "C" NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL, model TEXT NOT NULL, previous_response_id TEXT,
+                conversation_id TEXT NOT NULL, request_id TEXT NOT NULL, input TEXT NOT NULL, response TEXT NOT NULL)
+            """,
+            "CREATE INDEX responses_created_at ON responses (created_at)",
+            "CREATE INDEX responses_key ON responses (key_name, created_at)",
+        ],
     ]
 
     /// Brings the schema `search_path` names (`schema`, created if missing) up to date in one transaction.

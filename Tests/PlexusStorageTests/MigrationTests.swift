@@ -46,11 +46,14 @@ struct MigrationTests {
         try await store.insertErrors([ErrorRecord(requestID: "old", at: Date(), message: "boom")])
         #expect(try await store.hasTrace(ids: ["old"]) == ["old"])
         #expect(try await store.errors(query: PageQuery()).items.count == 1)
+        try await store.insertResponse(StoredResponse(id: "resp_old", keyName: "k", createdAt: Date(), model: "m",
+                                                      input: "[]", response: "{}", requestID: "old"))
         try await store.close()
 
         // Reopening runs nothing twice.
         let again = try await SQLiteUsageStore.open(path: path, logger: Logger(label: "test"))
         #expect(try await again.trace(id: "old")?.body == "{}")
+        #expect(try await again.storedResponse(id: "resp_old")?.response == "{}")
         try await again.close()
     }
 

@@ -30,7 +30,7 @@ enum PostgresTestDatabase {
     }
 
     /// Opens a store in a fresh schema, runs its pool around `body`, then closes it and drops the schema.
-    static func withStore<T>(_ body: (any UsageStore) async throws -> T) async throws -> T {
+    static func withStore<T>(_ body: (any UsageStore & ResponseStore) async throws -> T) async throws -> T {
         try await withSchema { url, schema in
             let store = try await PostgresUsageStore.open(url: url, schema: schema, logger: logger)
             return try await running(store) { try await body($0) }

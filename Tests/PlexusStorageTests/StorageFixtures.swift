@@ -25,7 +25,8 @@ enum StorageFixtures {
     }
 
     @discardableResult
-    static func withStore<T>(_ backend: StoreBackend, _ body: (any UsageStore) async throws -> T) async throws -> T {
+    static func withStore<T>(_ backend: StoreBackend,
+                             _ body: (any UsageStore & ResponseStore) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite:
             return try await closing(try await openStore(), body)

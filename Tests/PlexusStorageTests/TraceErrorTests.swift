@@ -110,7 +110,7 @@ struct TraceErrorTests {
             let service = RetentionService(store: store, policy: { RetentionPolicy(usageDays: 7, traceDays: 3) },
                                            logger: Logger(label: "test"), now: { now })
             let deleted = try await service.runOnce()
-            #expect(deleted == (1, 1, 0))
+            #expect(deleted == (1, 1, 0, 0))
             #expect(try await store.hasTrace(ids: ["old", "new"]) == ["new"])
             #expect(try await store.record(id: "old") == nil)
             #expect(try await store.record(id: "new") != nil)
