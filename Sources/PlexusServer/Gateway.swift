@@ -110,7 +110,8 @@ public final class Gateway: Sendable {
         let router = Router(context: BasicRequestContext.self)
         let engine = ProxyEngine(
             state: stateBox, transports: transports, usage: usageWriter, routing: routing, events: events,
-            capture: capture, metrics: metrics, inFlight: inFlight, logger: logger)
+            capture: capture, metrics: metrics, inFlight: inFlight,
+            responses: StoredResponses(store: store as? any ResponseStore, logger: logger), logger: logger)
         let inference = InferenceRoutes(engine: engine)
         inference.register(on: router)
         HealthRoutes().register(on: router)

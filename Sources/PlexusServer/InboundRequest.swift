@@ -16,6 +16,8 @@ struct InboundRequest: Sendable {
     var geminiJSONArray = false
     /// Set for an embeddings call: its form and canonical request (decoded once, for every attempt).
     var embeddings: EmbeddingsInbound?
+    /// Set for a Responses call: its history and how its answer is stored.
+    var responsesTurn: ResponsesTurn?
 
     static let routingMembers = JSONPickMembers(["model", "stream", "stream_options"])
 

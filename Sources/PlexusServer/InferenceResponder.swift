@@ -67,6 +67,7 @@ struct InferenceResponder: GatewayResponder, HTTPResponder {
             switch path {
             case "/v1/chat/completions": return await engine.handle(call(), proto: .chat)
             case "/v1/messages": return await engine.handle(call(), proto: .messages)
+            case "/v1/responses", "/v1/codex/responses": return await engine.handle(call(), proto: .responses)
             case "/v1/embeddings": return await engine.handle(call(), proto: .embeddings, embeddings: .openAI)
             default:
                 if let action = Self.geminiAction(path) { return await routes.gemini(call(), action: action) }

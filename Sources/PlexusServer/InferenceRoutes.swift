@@ -16,6 +16,12 @@ struct InferenceRoutes {
         router.post("/v1/messages") { request, _ in
             await engine.handle(ClientCall(request), proto: .messages).routerResponse()
         }
+        for path in ["/v1/responses", "/v1/codex/responses"] {
+            router.post(RouterPath(path)) { request, _ in
+                await engine.handle(ClientCall(request), proto: .responses).routerResponse()
+            }
+        }
+        ResponsesRoutes(engine: engine).register(on: router)
         router.post("/v1/embeddings") { request, _ in
             await engine.handle(ClientCall(request), proto: .embeddings, embeddings: .openAI).routerResponse()
         }

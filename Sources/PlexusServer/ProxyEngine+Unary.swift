@@ -22,14 +22,16 @@ extension ProxyEngine {
             // The upstream's own buffer goes out unchanged; its usage is read after it left.
             let later = UnaryBookkeeping(
                 engine: self, record: record, context: context, forwarded: buffer, readyAt: readyAt)
+            await remember(answer: buffer.readableBytesView, turn: context.inbound.responsesTurn, requestID: record.id)
             return .done(.json(routed(record, plan, buffer), then: later))
         }
         let upstreamBytes = Array(buffer.readableBytesView)
         record.trace?.upstreamResponse(status: response.status, headers: response.headers, body: upstreamBytes)
         // Decoded once: for the usage row and, when translating, for the client's body.
+        let turn = context.inbound.responsesTurn
         let decoded = Result { () throws(PlexusError) in
             try Translator.decodeResponse(upstreamBytes, from: plan.targetProtocol)
-        }
+        }.identified(by: plan.passthrough ? nil : turn)
         var observer = UsageObserver(proto: plan.targetProtocol)
         if case .success(let response) = decoded { observer.observe(response) }
         let clientBytes: [UInt8]
@@ -41,6 +43,7 @@ extension ProxyEngine {
         }
         record.row.tokens = observer.tokens
         record.row.stopReason = observer.stopReason
+        await remember(answer: clientBytes, turn: turn, requestID: record.id)
         let answer = routed(record, plan, ByteBuffer(bytes: clientBytes))
         let translatedAt = ContinuousClock.now  // the duration includes the translation
         guard let trace = record.trace else {

@@ -18,11 +18,14 @@ final class ProxyEngine: Sendable {
     let capture: CaptureSettings
     let metrics: GatewayMetrics
     let inFlight: InFlightTable
+    let responses: StoredResponses
     let logger: Logger
 
     init(state: GatewayStateBox, transports: Transports, usage: UsageWriter, routing: RoutingState, events: EventHub,
-         capture: CaptureSettings, metrics: GatewayMetrics, inFlight: InFlightTable, logger: Logger) {
+         capture: CaptureSettings, metrics: GatewayMetrics, inFlight: InFlightTable, responses: StoredResponses,
+         logger: Logger) {
         self.inFlight = inFlight
+        self.responses = responses
         self.state = state
         self.routing = routing
         self.events = events
@@ -44,9 +47,15 @@ final class ProxyEngine: Sendable {
         do {
             let key = try authenticate(call, snapshot: snapshot)
             record.row.keyName = key.name
-            let bytes = Array(try await call.collectBody(upTo: snapshot.config.server.maxBodyBytes).readableBytesView)
+            var bytes = Array(try await call.collectBody(upTo: snapshot.config.server.maxBodyBytes).readableBytesView)
+            var turn: ResponsesTurn?
+            if proto == .responses {
+                (turn, bytes) = try await ResponsesTurn.prepare(
+                    bytes, requestID: record.id, keyName: key.name, responses: responses)
+            }
             var inbound = try Self.inbound(bytes, proto: proto, pathModel: pathModel, pathStream: pathStream,
                                            embeddings: embeddings)
+            inbound.responsesTurn = turn
             inbound.geminiJSONArray = geminiArray
             record.row.streamed = inbound.stream
             let groups = try resolve(inbound.model, kind: record.row.kind, key: key, snapshot: snapshot, record: &record)
@@ -108,7 +117,7 @@ final class ProxyEngine: Sendable {
         case none, invalid, key(KeyConfig)
     }
 
-    private func authenticate(_ call: ClientCall, snapshot: GatewayState) throws(PlexusError) -> KeyConfig {
+    func authenticate(_ call: ClientCall, snapshot: GatewayState) throws(PlexusError) -> KeyConfig {
         let now = Date()
         let proof = ClientCredentials.withSecret(from: call) { secret -> Proof in
             guard let secret else { return .none }

@@ -64,26 +64,28 @@ struct StreamRelay: Sendable {
                 for: plan.clientProtocol, clientModel: model, includeUsage: includeUsage, geminiJSONArray: array)
         }
         let translating = encoder != nil
+        var capture = ResponsesCapture(context.inbound.responsesTurn)
         var ending = Ending.completed
         do {
-            try await write(opening.events, decoded: opening.decoded, raw: opening.raw, encoder: &encoder, writer: &writer)
+            try await write(opening.events, decoded: opening.decoded, raw: opening.raw, encoder: &encoder, capture: &capture, writer: &writer)
             if let failure = opening.failure { throw RelayError.upstream(failure) }
             if var iterator = box.take() {
                 while let chunk = try await nextChunk(&iterator) {
                     let decoded = Self.decode(
                         parser.feed(chunk.readableBytesView), translating: translating, sentAt: sentAt,
                         observer: &observer, record: &record)
-                    try await write(decoded.events, decoded: decoded.ir, raw: [chunk], encoder: &encoder, writer: &writer)
+                    try await write(decoded.events, decoded: decoded.ir, raw: [chunk], encoder: &encoder, capture: &capture, writer: &writer)
                     if let failure = decoded.failure { throw RelayError.upstream(failure) }
                 }
             }
             let decoded = Self.decode(
                 parser.finish(), translating: translating, sentAt: sentAt, observer: &observer, record: &record)
-            try await write(decoded.events, decoded: decoded.ir, raw: [], encoder: &encoder, writer: &writer)
+            try await write(decoded.events, decoded: decoded.ir, raw: [], encoder: &encoder, capture: &capture, writer: &writer)
             if let failure = decoded.failure { throw RelayError.upstream(failure) }
-            try await write([], decoded: observer.finish(), raw: [], encoder: &encoder, writer: &writer)
+            try await write([], decoded: observer.finish(), raw: [], encoder: &encoder, capture: &capture, writer: &writer)
             if var e = encoder {
                 let tail = e.finish()
+                await store(tail, capture: &capture)
                 if !tail.isEmpty { try await writer.write(ByteBuffer(bytes: tail)) }
             }
             if let error = observer.errorEvent { ending = .errorEvent(error) }
@@ -92,6 +94,7 @@ struct StreamRelay: Sendable {
             case .upstream(let e):
                 ending = .broke(e)
                 let bytes = encoder.map { c in var c = c; return c.encode(.error(e)) + c.finish() }
+                if let bytes { await store(bytes, capture: &capture) }
                 try? await writer.write(ByteBuffer(bytes: bytes ?? e.streamEvent(for: plan.clientProtocol)))
             }
         } catch {
@@ -188,12 +191,15 @@ struct StreamRelay: Sendable {
 
     @concurrent private func write(
         _ events: [SSEEvent], decoded: [IR.StreamEvent], raw: [ByteBuffer], encoder: inout (any StreamEncoding)?,
-        writer: inout any ResponseBodyWriter
+        capture: inout ResponsesCapture?, writer: inout any ResponseBodyWriter
     ) async throws {
         var out: [UInt8] = []
         if let trace = record.trace { trace.upstreamEvents(events, decoded: decoded) }
         switch mode {
         case .raw:
+            if capture != nil, let response = capture?.response(in: events) {
+                await engine.remember(response: response, turn: capture!.turn, requestID: record.id)
+            }
             for buffer in raw where buffer.readableBytes > 0 {
                 record.trace?.clientBytes(Array(buffer.readableBytesView))
                 try await writer.write(buffer)
@@ -204,12 +210,20 @@ struct StreamRelay: Sendable {
                 SSEWriter.append(event: event.event, data: event.data, into: &out)
             }
         case .translate:
-            for event in decoded { out += encoder!.encode(event) }
+            let turn = capture?.turn
+            for event in decoded { out += encoder!.encode(event.identified(by: turn)) }
         }
+        await store(out, capture: &capture)
         if !out.isEmpty {
             record.trace?.clientBytes(out)
             try await writer.write(ByteBuffer(bytes: out))
         }
+    }
+
+    /// Stores the response when `bytes`, about to be written, end it.
+    private func store(_ bytes: [UInt8], capture: inout ResponsesCapture?) async {
+        guard capture != nil, let response = capture?.response(inBytes: bytes) else { return }
+        await engine.remember(response: response, turn: capture!.turn, requestID: record.id)
     }
 
     /// OpenAI's trailing `choices: []` chunk that only carries usage (a byte search: it runs on every event).
