@@ -63,6 +63,14 @@ enum MockRoute: Equatable {
         }
     }
 
+    /// Whether the answer is an OpenAI Responses one (its routes, and unknown paths under `/v1/responses`).
+    var isResponses: Bool {
+        switch self {
+        case .responses, .responsesInputTokens, .storedResponse, .notFound(.responses): true
+        default: false
+        }
+    }
+
     /// `/v1/responses/{id}` (GET, DELETE), `/v1/responses/{id}/input_items` (GET), `/v1/responses/{id}/cancel` (POST).
     private static func storedResponse(method: String, path: String) -> MockRoute? {
         let prefix = "/v1/responses/"

@@ -20,7 +20,17 @@ public struct MockUpstream: Sendable {
 
     /// Answers one request; see `MockError` for the two transport instructions it may throw.
     public func handle(_ request: MockRequest) async throws -> MockResponse {
-        switch MockRoute(method: request.method, target: request.path, headers: request) {
+        let route = MockRoute(method: request.method, target: request.path, headers: request)
+        var response = try await dispatch(route, request)
+        // OpenAI names every Responses answer, refusals included (generation names its own from the script).
+        if route.isResponses, response.header("x-request-id") == nil {
+            response.headers.append(("x-request-id", "req_" + MockHash.token(MockHash.hash64(request.body) ^ 0x5EED, length: 24)))
+        }
+        return response
+    }
+
+    private func dispatch(_ route: MockRoute, _ request: MockRequest) async throws -> MockResponse {
+        switch route {
         case .chatCompletions:
             return try await generate(request) { body throws(PlexusError) in try MockOpenAI.generation(from: body) }
         case .messages:

@@ -140,6 +140,7 @@ struct ResponsesBehaviorTests {
             let request = try Support.fixtureJSON("responses/" + capture)
             let (response, bytes, _) = try await Responses.call(upstream, request.serialized())
             #expect(response.status == 400)
+            #expect(response.header("x-request-id") != nil)
             let id = try #require(request["previous_response_id"]?.stringValue)
             #expect(try JSONValue(parsing: bytes) == ["error": [
                 "message": .string("Previous response with id '\(id)' not found."), "type": "invalid_request_error",
@@ -155,6 +156,7 @@ struct ResponsesBehaviorTests {
                                ("GET", "/v1/responses/resp_abc/input_items"), ("POST", "/v1/responses/resp_abc/cancel")] {
             let response = try await upstream.handle(MockRequest(method: method, path: path))
             #expect(response.status == 404, "\(method) \(path)")
+            #expect(response.header("x-request-id")?.hasPrefix("req_") == true)
             let error = try JSONValue(parsing: try await Support.collect(response.body).bytes)["error"]
             #expect(error?["message"]?.stringValue == "Response with id 'resp_abc' not found.")
             #expect(error?["type"]?.stringValue == "invalid_request_error")
