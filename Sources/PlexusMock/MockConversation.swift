@@ -128,7 +128,7 @@ extension MockConversation {
     }
 
     /// A `data:TYPE;base64,DATA` URL as inline bytes, anything else as a URL.
-    private static func image(dataURL url: String) -> MockImage {
+    static func image(dataURL url: String) -> MockImage {
         guard url.hasPrefix("data:"), let comma = url.firstIndex(of: ","),
               url[..<comma].hasSuffix(";base64") else { return MockImage(mediaType: nil, url: url) }
         let type = url.dropFirst(5).prefix { $0 != ";" && $0 != "," }

@@ -16,6 +16,8 @@ struct MockGeneration: Sendable {
     var conversation = MockConversation()
     /// Hash of the body: seeds ids and words.
     var digest: UInt64
+    /// Responses: what the answer echoes of the request, and what it asked to include.
+    var responses: MockResponses.Echo?
 }
 
 /// A tool the client declared.
@@ -54,8 +56,13 @@ extension MockScript {
     private mutating func sign(request: MockGeneration, behavior: MockBehavior, signer: MockSigner) {
         let nonce = UInt32(truncatingIfNeeded: seed >> 16)
         switch request.proto {
-        case .chat, .embeddings, .responses:
+        case .chat, .embeddings:
             break
+        case .responses:
+            // Encrypted content of the reasoning item, minted whether or not `include` asks to show it.
+            guard !thinking.isEmpty else { return }
+            signature = MockResponses.encryptedContent(signer, final: true, nonce: nonce)
+            signatureInProgress = MockResponses.encryptedContent(signer, final: false, nonce: nonce)
         case .messages:
             if !thinking.isEmpty { signature = signer.mint(.anthropicThinking, content: thinkingText, nonce: nonce) }
             if behavior.redactedThinking {

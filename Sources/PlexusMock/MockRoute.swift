@@ -9,6 +9,12 @@ enum MockRoute: Equatable {
     case geminiStream(model: String, sse: Bool)
     case geminiCountTokens(model: String)
     case embeddings
+    /// `POST /v1/responses`.
+    case responses
+    /// `POST /v1/responses/input_tokens`.
+    case responsesInputTokens
+    /// `GET` / `DELETE /v1/responses/{id}`, its `input_items`, `POST …/cancel`: the mock stores no response.
+    case storedResponse(id: String)
     case geminiEmbed(model: String, batch: Bool)
     case listModels(APIProtocol)
     case health
@@ -25,6 +31,8 @@ enum MockRoute: Equatable {
         case ("POST", "/v1/messages"): self = .messages
         case ("POST", "/v1/messages/count_tokens"): self = .messagesCountTokens
         case ("POST", "/v1/embeddings"): self = .embeddings
+        case ("POST", "/v1/responses"): self = .responses
+        case ("POST", "/v1/responses/input_tokens"): self = .responsesInputTokens
         case ("GET", "/v1/models"):
             self = .listModels(headers.header("anthropic-version") != nil ? .messages : .chat)
         case ("GET", "/v1beta/models"): self = .listModels(.gemini)
@@ -32,7 +40,8 @@ enum MockRoute: Equatable {
         case ("GET", "/mock/stats"): self = .stats
         case ("POST", "/mock/stats/reset"): self = .statsReset
         default:
-            self = Self.gemini(method: method, path: path, query: query) ?? .notFound(Self.guessProtocol(path, headers))
+            self = Self.gemini(method: method, path: path, query: query) ?? Self.storedResponse(method: method, path: path)
+                ?? .notFound(Self.guessProtocol(path, headers))
         }
     }
 
@@ -54,10 +63,33 @@ enum MockRoute: Equatable {
         }
     }
 
+    /// Whether the answer is an OpenAI Responses one (its routes, and unknown paths under `/v1/responses`).
+    var isResponses: Bool {
+        switch self {
+        case .responses, .responsesInputTokens, .storedResponse, .notFound(.responses): true
+        default: false
+        }
+    }
+
+    /// `/v1/responses/{id}` (GET, DELETE), `/v1/responses/{id}/input_items` (GET), `/v1/responses/{id}/cancel` (POST).
+    private static func storedResponse(method: String, path: String) -> MockRoute? {
+        let prefix = "/v1/responses/"
+        guard path.hasPrefix(prefix) else { return nil }
+        let rest = path.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false)
+        guard let id = rest.first, !id.isEmpty else { return nil }
+        switch (method, rest.count, rest.last ?? "") {
+        case ("GET", 1, _), ("DELETE", 1, _), ("GET", 2, "input_items"), ("POST", 2, "cancel"):
+            return .storedResponse(id: percentDecoded(String(id)))
+        default:
+            return nil
+        }
+    }
+
     /// The protocol whose error shape an unknown route gets.
     private static func guessProtocol(_ path: String, _ request: MockRequest) -> APIProtocol {
         if path.hasPrefix("/v1beta") { return .gemini }
         if path.hasPrefix("/v1/messages") || request.header("anthropic-version") != nil { return .messages }
+        if path.hasPrefix("/v1/responses") { return .responses }
         return .chat
     }
 

@@ -9,8 +9,12 @@ struct MockScript: Sendable {
     var model: String
     /// Thinking pieces, one token each.
     var thinking: [String] = []
-    /// Signature of the thinking (Anthropic) or of the first answer part (Gemini).
+    /// Signature of the thinking (Anthropic), of the first answer part (Gemini), or the encrypted content of the
+    /// finished reasoning item (Responses).
     var signature: String?
+    /// Responses: the encrypted content an in-progress reasoning item carries in `output_item.added`; minted here
+    /// but not for finished reasoning, so a client that keeps it instead of the final one is refused.
+    var signatureInProgress: String?
     /// Opaque data of an Anthropic `redacted_thinking` block.
     var redactedData: String?
     /// Visible text pieces, one token each.
@@ -103,4 +107,7 @@ struct MockFrame: Sendable {
     var data: [UInt8]
     /// Output tokens this frame carries, for pacing.
     var tokens: Int = 0
+    /// Tokens generated unseen before this frame (Responses reasoning without a summary), paced like `tokens`
+    /// and counted before the first-token delay ends.
+    var leadTokens: Int = 0
 }

@@ -13,6 +13,8 @@ public struct MockSigner: Sendable {
         case anthropicRedacted = 2
         /// Gemini `thoughtSignature`, bound to the part (function name, or "text").
         case geminiPart = 3
+        /// OpenAI Responses reasoning `encrypted_content`, bound to whether the item was finished (see `MockResponses`).
+        case responsesReasoning = 4
     }
 
     /// Result of checking one signature.

@@ -3,6 +3,13 @@ import PlexusCore
 /// A protocol's stream encoder: a state machine from neutral events to wire frames.
 protocol MockStreamEncoding: Sendable {
     mutating func encode(_ event: MockEvent) -> [MockFrame]
+    /// The producer dropped the last `count` frames this encoder returned without sending them (an injected
+    /// error event cut in first); an encoder that numbers its frames resumes after the last one sent.
+    mutating func discardUnsent(_ count: Int)
+}
+
+extension MockStreamEncoding {
+    mutating func discardUnsent(_ count: Int) {}
 }
 
 /// Fixed facts shared by every answer.

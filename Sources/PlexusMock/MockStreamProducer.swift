@@ -150,6 +150,8 @@ final class MockStreamProducer: Sendable {
             return .stall
         case .errorEvent(let k, let error) where s.yielded >= k:
             s.faultDone = true
+            let unsent = s.queue.count - s.queueHead
+            if unsent > 0 { s.encoder.discardUnsent(unsent) }
             s.queue = s.encoder.encode(.error(error)).map { ($0, .zero) }
             s.queueHead = 0
             s.nextEvent = s.events.count
@@ -170,11 +172,11 @@ final class MockStreamProducer: Sendable {
             if case .finish = event { isFinish = true }
             for frame in s.encoder.encode(event) {
                 var delay = Duration.zero
-                if s.ttftPending, frame.tokens > 0 || isFinish {
-                    delay = pacing.ttft
+                if s.ttftPending, frame.tokens > 0 || frame.leadTokens > 0 || isFinish {
+                    delay = pacing.ttft + pacing.perToken * frame.leadTokens
                     s.ttftPending = false
-                } else if frame.tokens > 0 {
-                    delay = pacing.perToken * frame.tokens
+                } else if frame.tokens + frame.leadTokens > 0 {
+                    delay = pacing.perToken * (frame.tokens + frame.leadTokens)
                 }
                 s.queue.append((frame, delay))
             }

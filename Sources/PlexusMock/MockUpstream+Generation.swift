@@ -32,7 +32,7 @@ extension MockUpstream {
 
     private func answer(_ gen: MockGeneration, _ proto: APIProtocol, _ body: JSONValue, _ behavior: MockBehavior,
                         key: String, framing: MockFraming) async throws -> MockResponse {
-        if let bad = verifySignatures(proto, body, thinks: behavior.thinkingTokens > 0) { return Self.error(bad, proto) }
+        if let refusal = refusal(proto, body, thinks: behavior.thinkingTokens > 0) { return refusal }
         let fault = activeFault(behavior, key: key)
         let script = MockScript(request: gen, behavior: behavior, signer: signer)
         if gen.stream {
@@ -45,13 +45,19 @@ extension MockUpstream {
     static func protocolOf(path: String) -> APIProtocol {
         if path.hasPrefix("/v1beta/") { return .gemini }
         if path.hasPrefix("/v1/messages") { return .messages }
+        if path.hasPrefix("/v1/responses") { return .responses }
         return .chat
     }
 
-    /// Signatures present must be minted here; a thinking model also requires them where the real API does
-    /// (the turn a tool loop continues), so a gateway that drops them fails instead of passing unnoticed.
-    private func verifySignatures(_ proto: APIProtocol, _ body: JSONValue, thinks: Bool) -> PlexusError? {
-        switch proto {
+    /// What the real API refuses in a well-formed request. Signatures present must be minted here; a thinking
+    /// model also requires them where the real API does (the turn a tool loop continues), so a gateway that drops
+    /// them fails instead of passing unnoticed. Responses also refuses state the mock never stored and
+    /// reasoning items or function calls out of place (`MockResponses.validate`).
+    private func refusal(_ proto: APIProtocol, _ body: JSONValue, thinks: Bool) -> MockResponse? {
+        if proto == .responses {
+            return MockResponses.validate(body, signer: signer).map { Self.json($0.status, $0.json.serialized()) }
+        }
+        let bad: PlexusError? = switch proto {
         case .chat, .embeddings, .responses:
             nil
         case .messages:
@@ -59,6 +65,7 @@ extension MockUpstream {
         case .gemini:
             MockGemini.verifySignatures(in: body, signer: signer) ?? (thinks ? MockGemini.missingSignature(in: body) : nil)
         }
+        return bad.map { Self.error($0, proto) }
     }
 
     /// The fault for this request, after `fail_first` / `fail_rate` gating (counted per model + header).
@@ -82,7 +89,8 @@ extension MockUpstream {
         let pacing = MockPacing(behavior: behavior)
         try await waitOrRecordCancel(pacing.ttft + pacing.perToken * tokens)
         let body: [UInt8] = switch gen.proto {
-        case .chat, .embeddings, .responses: MockOpenAI.unaryBody(script)
+        case .chat, .embeddings: MockOpenAI.unaryBody(script)
+        case .responses: MockResponses.unaryBody(script, gen.responses ?? MockResponses.Echo())
         case .messages: MockAnthropic.unaryBody(script)
         case .gemini: MockGemini.unaryBody(script)
         }
@@ -109,7 +117,8 @@ extension MockUpstream {
                                 fault: MockBehavior.Fault?, framing: MockFraming) async throws -> MockResponse {
         if let early = try await applyHeadFault(fault, gen.proto, behavior) { return early }
         let encoder: any MockStreamEncoding = switch gen.proto {
-        case .chat, .embeddings, .responses: MockOpenAI.StreamEncoder(script: script, includeUsage: gen.includeUsage)
+        case .chat, .embeddings: MockOpenAI.StreamEncoder(script: script, includeUsage: gen.includeUsage)
+        case .responses: MockResponses.StreamEncoder(script: script, echo: gen.responses ?? MockResponses.Echo())
         case .messages: MockAnthropic.StreamEncoder(script: script, ping: behavior.ping)
         case .gemini: MockGemini.StreamEncoder(script: script)
         }

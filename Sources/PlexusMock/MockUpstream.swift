@@ -1,6 +1,7 @@
 import PlexusCore
 
-/// A fake LLM provider speaking OpenAI Chat Completions, Anthropic Messages and Gemini, transport-free; it embeds
+/// A fake LLM provider speaking OpenAI Chat Completions, OpenAI Responses, Anthropic Messages and Gemini,
+/// transport-free; it embeds
 /// too (OpenAI `/embeddings`, Gemini `:embedContent` / `:batchEmbedContents`, see `MockEmbeddings`).
 ///
 /// Behaviour comes from the model name and the `x-mock-behavior` header (see `MockBehavior.parse`).
@@ -19,11 +20,29 @@ public struct MockUpstream: Sendable {
 
     /// Answers one request; see `MockError` for the two transport instructions it may throw.
     public func handle(_ request: MockRequest) async throws -> MockResponse {
-        switch MockRoute(method: request.method, target: request.path, headers: request) {
+        let route = MockRoute(method: request.method, target: request.path, headers: request)
+        var response = try await dispatch(route, request)
+        // OpenAI names every Responses answer, refusals included (generation names its own from the script).
+        if route.isResponses, response.header("x-request-id") == nil {
+            response.headers.append(("x-request-id", "req_" + MockHash.token(MockHash.hash64(request.body) ^ 0x5EED, length: 24)))
+        }
+        return response
+    }
+
+    private func dispatch(_ route: MockRoute, _ request: MockRequest) async throws -> MockResponse {
+        switch route {
         case .chatCompletions:
             return try await generate(request) { body throws(PlexusError) in try MockOpenAI.generation(from: body) }
         case .messages:
             return try await generate(request) { body throws(PlexusError) in try MockAnthropic.generation(from: body) }
+        case .responses:
+            return try await generate(request) { body throws(PlexusError) in try MockResponses.generation(from: body) }
+        case .responsesInputTokens:
+            return countTokens(request, proto: .responses)
+        case .storedResponse(let id):
+            stats.recordRequest(model: nil, body: [])
+            let refusal = MockResponses.Refusal(status: 404, message: "Response with id '\(id)' not found.", param: nil, code: nil)
+            return Self.json(refusal.status, refusal.json.serialized())
         case .geminiGenerate(let model):
             return try await generate(request, framing: .jsonArray) { body throws(PlexusError) in
                 try MockGemini.generation(from: body, model: model, stream: false)
@@ -58,9 +77,11 @@ public struct MockUpstream: Sendable {
         }
     }
 
-    /// True when this instance minted `signature` (of any kind) and its bytes are unaltered.
+    /// True when this instance minted `signature` (of any kind: Anthropic, Gemini, a Responses reasoning item's
+    /// final `encrypted_content`) and its bytes are unaltered.
     public func verifySignature(_ signature: String) -> Bool {
-        [MockSigner.Purpose.anthropicThinking, .anthropicRedacted, .geminiPart].contains {
+        if MockResponses.verifyEncrypted(signature, signer: signer) == .valid { return true }
+        return [MockSigner.Purpose.anthropicThinking, .anthropicRedacted, .geminiPart].contains {
             signer.verify(signature, purpose: $0, content: nil) == .valid
         }
     }
@@ -73,7 +94,8 @@ public struct MockUpstream: Sendable {
         }
     }
 
-    /// Anthropic `count_tokens` and Gemini `countTokens`, with the same estimate generation reports.
+    /// Anthropic `count_tokens`, Gemini `countTokens` and Responses `input_tokens`, with the same estimate
+    /// generation reports.
     private func countTokens(_ request: MockRequest, proto: APIProtocol, model: String? = nil) -> MockResponse {
         let body: JSONValue
         do { body = try JSONValue(parsing: request.body) } catch {
@@ -86,7 +108,13 @@ public struct MockUpstream: Sendable {
                 stats.recordRequest(model: gen.model, body: request.body)
                 return Self.json(200, MockAnthropic.countTokensBody(gen.inputTokens))
             } catch { return Self.error(error, proto) }
-        case .gemini, .chat, .embeddings, .responses:
+        case .responses:
+            do {
+                let gen = try MockResponses.generation(from: body)
+                stats.recordRequest(model: gen.model, body: request.body)
+                return Self.json(200, MockResponses.inputTokensBody(gen.inputTokens))
+            } catch { return Self.error(error, proto) }
+        case .gemini, .chat, .embeddings:
             stats.recordRequest(model: model, body: request.body)
             // countTokens takes `contents` or a whole `generateContentRequest`.
             let inner = MockGemini.field(body, "generateContentRequest", "generate_content_request") ?? body
@@ -98,9 +126,12 @@ public struct MockUpstream: Sendable {
         MockResponse(status: status, headers: [("content-type", "application/json")] + extra, body: .bytes(body))
     }
 
-    /// An error in the protocol's own shape.
+    /// An error in the protocol's own shape (Responses: written by `MockResponses`, not PlexusCore).
     static func error(_ error: PlexusError, _ proto: APIProtocol, code: String? = nil,
                       extra: [(String, String)] = []) -> MockResponse {
+        if proto == .responses {
+            return Self.json(error.httpStatus, MockResponses.errorJSON(error, code: code).serialized(), extra: extra)
+        }
         var json = error.json(for: proto)
         if let code, proto == .chat, case .object(var outer) = json, case .object(var inner)? = outer["error"] {
             inner["code"] = .string(code)

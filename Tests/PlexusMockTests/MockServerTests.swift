@@ -36,10 +36,11 @@ struct MockServerTests {
 
     static func events(_ response: RawHTTP.Response?) -> [SSEEvent] { Support.sse(response?.body ?? []) }
 
-    @Test("unary and stream per protocol", arguments: APIProtocol.generative, [false, true])
+    @Test("unary and stream per protocol", arguments: [APIProtocol.chat, .messages, .gemini, .responses], [false, true])
     func basics(proto: APIProtocol, stream: Bool) async throws {
         let (path, body): (String, String) = switch proto {
-        case .chat, .embeddings, .responses: ("/v1/chat/completions", #"{"model":"demo-tools","stream":\#(stream),"messages":[{"role":"user","content":"hi"}]}"#)
+        case .chat, .embeddings: ("/v1/chat/completions", #"{"model":"demo-tools","stream":\#(stream),"messages":[{"role":"user","content":"hi"}]}"#)
+        case .responses: ("/v1/responses", #"{"model":"demo-tools","stream":\#(stream),"input":"hi"}"#)
         case .messages: ("/v1/messages", #"{"model":"demo-tools","stream":\#(stream),"max_tokens":9,"messages":[{"role":"user","content":"hi"}]}"#)
         case .gemini: ("/v1beta/models/demo-tools:\(stream ? "streamGenerateContent?alt=sse" : "generateContent")",
                        #"{"contents":[{"parts":[{"text":"hi"}]}]}"#)

@@ -11,11 +11,14 @@ struct PresetAndFaultTests {
             .replacingOccurrences(of: "STREAM", with: stream ? "true" : "false"))
     }
 
-    @Test("presets over all three protocols", arguments: ["demo-fast", "demo-tools", "demo-thinking"], APIProtocol.generative)
+    @Test("presets over all four protocols", arguments: ["demo-fast", "demo-tools", "demo-thinking"],
+          [APIProtocol.chat, .messages, .gemini, .responses])
     func presets(model: String, proto: APIProtocol) async throws {
         let upstream = MockUpstream(secret: "p")
         let (path, body): (String, String) = switch proto {
-        case .chat, .embeddings, .responses: ("/v1/chat/completions", #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#)
+        case .chat, .embeddings: ("/v1/chat/completions", #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#)
+        // Responses shows reasoning text only as a summary, when asked for one.
+        case .responses: ("/v1/responses", #"{"model":"\#(model)","input":"hi","reasoning":{"summary":"auto"}}"#)
         case .messages: ("/v1/messages", #"{"model":"\#(model)","max_tokens":99,"messages":[{"role":"user","content":"hi"}]}"#)
         case .gemini: ("/v1beta/models/\(model):generateContent", #"{"contents":[{"parts":[{"text":"hi"}]}]}"#)
         }
@@ -91,6 +94,8 @@ struct PresetAndFaultTests {
 
     @Test("failure statuses in each protocol's shape", arguments: [
         (429, "/v1/chat/completions", "rate_limit_error"),
+        (429, "/v1/responses", "rate_limit_error"),
+        (503, "/v1/responses", "service_unavailable_error"),
         (500, "/v1/chat/completions", "api_error"),
         (429, "/v1/messages", "rate_limit_error"),
         (529, "/v1/messages", "overloaded_error"),
@@ -100,7 +105,7 @@ struct PresetAndFaultTests {
     ])
     func failureShapes(status: Int, path: String, type: String) async throws {
         let upstream = MockUpstream()
-        let body = Support.json(#"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"contents":[{"parts":[{"text":"x"}]}]}"#)
+        let body = Support.json(#"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"contents":[{"parts":[{"text":"x"}]}],"input":"x"}"#)
         let response = try await upstream.handle(Support.post(path, body, headers: [("x-mock-behavior", "fail=\(status),retry_after=7")]))
         #expect(response.status == status)
         #expect(response.header("retry-after") == "7")
@@ -165,6 +170,8 @@ struct PresetAndFaultTests {
             (MockRequest(method: "POST", path: "/v1/nope"), 404, "unknown_url"),
             (MockRequest(method: "GET", path: "/v1beta/nothing"), 404, "NOT_FOUND"),
             (MockRequest(method: "POST", path: "/v1/messages/batches"), 404, "not_found_error"),
+            (MockRequest(method: "POST", path: "/v1/responses/compact"), 404, "unknown_url"),
+            (MockRequest(method: "GET", path: "/v1/responses/resp_1"), 404, "Response with id 'resp_1' not found."),
             (MockRequest(method: "GET", path: "/v1/models"), 200, "\"object\":\"list\""),
             (MockRequest(method: "GET", path: "/v1/models", headers: [("anthropic-version", "2023-06-01")]), 200, "\"has_more\":false"),
             (MockRequest(method: "GET", path: "/v1beta/models?key=x"), 200, "models/demo-slow"),
