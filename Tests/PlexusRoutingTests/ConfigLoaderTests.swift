@@ -56,7 +56,7 @@ import PlexusRouting
         #expect(hub.model(named: "glm-4.6")?.pricing == .openRouter(slug: "z-ai/glm-4.6", discount: nil))
 
         let demo = try #require(config.provider(named: "demo"))
-        #expect(demo.protocols == [.chat, .messages, .gemini, .embeddings])
+        #expect(demo.protocols == APIProtocol.allCases)
         #expect(demo.isMock)
         #expect(demo.apiKey == nil)
     }

@@ -30,6 +30,8 @@ providers:
     api_base_url: {{ gemini: "mock://" }}
   only-embeddings:
     api_base_url: {{ embeddings: "mock://" }}
+  only-responses:
+    api_base_url: {{ responses: "mock://" }}
 models:
   via-chat:
     targets:
@@ -40,6 +42,9 @@ models:
   via-gemini:
     targets:
       - {{ provider: only-gemini, model: demo-fast }}
+  via-responses:
+    targets:
+      - {{ provider: only-responses, model: demo-fast }}
   tools-chat:
     targets:
       - {{ provider: only-chat, model: "mock:tools=1" }}
@@ -49,6 +54,9 @@ models:
   tools-gemini:
     targets:
       - {{ provider: only-gemini, model: "mock:tools=1" }}
+  tools-responses:
+    targets:
+      - {{ provider: only-responses, model: "mock:tools=1" }}
   parallel-chat:
     targets:
       - {{ provider: only-chat, model: "mock:tools=2" }}
@@ -58,6 +66,9 @@ models:
   parallel-gemini:
     targets:
       - {{ provider: only-gemini, model: "mock:tools=2" }}
+  parallel-responses:
+    targets:
+      - {{ provider: only-responses, model: "mock:tools=2" }}
   thinking-chat:
     targets:
       - {{ provider: only-chat, model: "mock:thinking,tools=1" }}
@@ -67,6 +78,9 @@ models:
   thinking-gemini:
     targets:
       - {{ provider: only-gemini, model: "mock:thinking,tools=1" }}
+  thinking-responses:
+    targets:
+      - {{ provider: only-responses, model: "mock:thinking,tools=1" }}
   embed-openai-shaped:
     targets:
       - {{ provider: only-embeddings, model: demo-embed }}

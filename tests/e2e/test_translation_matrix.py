@@ -44,8 +44,8 @@ from google.genai import types as gtypes
 
 from conftest import KEY
 
-UPSTREAMS = ["chat", "messages", "gemini"]
-SDKS = ["openai", "anthropic", "google-genai"]
+UPSTREAMS = ["chat", "messages", "gemini", "responses"]
+SDKS = ["openai", "anthropic", "google-genai", "openai-responses"]
 MODES = ["unary", "stream"]
 CASES = ["text", "tool", "parallel", "thinking", "image"]
 ALIAS = {"text": "via", "tool": "tools", "parallel": "parallel", "thinking": "thinking", "image": "via"}
@@ -233,7 +233,59 @@ class GenAIClient:
             id=i, name=n, response=RESULT_FOR[n])) for i, n, _ in reply.calls])]
 
 
-CLIENTS = {"openai": OpenAIClient, "anthropic": AnthropicClient, "google-genai": GenAIClient}
+class ResponsesClient:
+    """The openai SDK's Responses API, as Codex CLI uses it: `store: false`, encrypted reasoning included, and every
+    output item resent as input on the next turn."""
+    TOOL_STOP, TEXT_STOP = "function_call", "completed"
+
+    def __init__(self, gw, alias):
+        self.c = openai.OpenAI(base_url=gw.base + "/v1", api_key=KEY, max_retries=0, timeout=30)
+        self.alias = alias
+
+    def user(self, text, image=False):
+        if not image:
+            return {"role": "user", "content": text}
+        return {"role": "user", "content": [{"type": "input_text", "text": text}, {
+            "type": "input_image", "image_url": "data:image/png;base64," + PNG_B64}]}
+
+    def send(self, history, stream, tools, thinking, **extra):
+        kw = dict(model=self.alias, input=history, store=False)
+        kw.update(extra)
+        if tools:
+            kw["tools"] = [{"type": "function", **t} for t in TOOLS]
+        if thinking:
+            kw["reasoning"] = {"effort": "low", "summary": "auto"}
+            kw["include"] = ["reasoning.encrypted_content"]
+        if stream:  # the SDK's own accumulator
+            with self.c.responses.stream(**kw) as s:
+                for _ in s:
+                    pass
+                response = s.get_final_response()
+        else:
+            response = self.c.responses.create(**kw)
+        self.last_id = response.id
+        return self.reply(response), [i.to_dict(exclude_none=True) for i in response.output]
+
+    @classmethod
+    def reply(cls, response):
+        r = Reply(text=response.output_text or "")
+        for item in response.output:
+            if item.type == "reasoning":
+                r.reasoning += "".join(s.text for s in item.summary or [])
+                if item.encrypted_content:
+                    r.signatures.append(item.encrypted_content)
+            elif item.type == "function_call":
+                r.calls.append((item.call_id, item.name, json.loads(item.arguments)))
+        r.finish = cls.TOOL_STOP if r.calls else response.status
+        return r
+
+    def results(self, reply):
+        return [{"type": "function_call_output", "call_id": i, "output": json.dumps(RESULT_FOR[n])}
+                for i, n, _ in reply.calls]
+
+
+CLIENTS = {"openai": OpenAIClient, "anthropic": AnthropicClient, "google-genai": GenAIClient,
+           "openai-responses": ResponsesClient}
 
 
 def run_case(client, case, stream):
@@ -244,11 +296,11 @@ def run_case(client, case, stream):
     first, turn = client.send(history, stream, tools, thinking)
     replies = [first]
     if case in ("parallel", "thinking"):
-        history += [turn] + client.results(first)
+        history += (turn if isinstance(turn, list) else [turn]) + client.results(first)
         second, turn = client.send(history, stream, tools, thinking)
         replies.append(second)
     if case == "thinking":
-        history += [turn, client.user("Thanks. And tomorrow?")]
+        history += (turn if isinstance(turn, list) else [turn]) + [client.user("Thanks. And tomorrow?")]
         replies.append(client.send(history, stream, tools, thinking)[0])
     return replies
 
@@ -325,11 +377,11 @@ def test_n_above_one_toward_anthropic_is_a_clear_400(gateway):
 
 def pytest_sessionfinish_table():
     width = max(len(c) for c in CASES) + 2
-    rows = [f"{'client SDK':<14}{'upstream':<10}{'mode':<8}" + "".join(f"{c:<{width}}" for c in CASES)]
+    rows = [f"{'client SDK':<18}{'upstream':<11}{'mode':<8}" + "".join(f"{c:<{width}}" for c in CASES)]
     for sdk in SDKS:
         for up in UPSTREAMS:
             for mode in MODES:
-                rows.append(f"{sdk:<14}{up:<10}{mode:<8}" + "".join(
+                rows.append(f"{sdk:<18}{up:<11}{mode:<8}" + "".join(
                     f"{RESULTS.get((sdk, up, mode, c), '-'):<{width}}" for c in CASES))
     passed = sum(v == "pass" for v in RESULTS.values())
     rows.append(f"{passed} of {len(RESULTS)} cells pass")

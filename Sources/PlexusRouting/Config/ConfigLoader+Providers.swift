@@ -70,7 +70,7 @@ extension ConfigLoader {
             var urls: [APIProtocol: String] = [:]
             for entry in m.entries {
                 guard let url = m.string(entry.key) else { continue }
-                guard let proto = APIProtocol.configurable(entry.key) else {
+                guard let proto = APIProtocol(rawValue: entry.key) else {
                     decoder.report(
                         "unknown protocol '\(entry.key)' (expected one of: \(protocolChoices))",
                         at: m.childPath(entry.key), node: entry.keyNode)
@@ -87,7 +87,7 @@ extension ConfigLoader {
         return (Dictionary(uniqueKeysWithValues: pairs), true)
     }
 
-    static var protocolChoices: String { APIProtocol.configurableCases.map(\.rawValue).joined(separator: ", ") }
+    static var protocolChoices: String { APIProtocol.allCases.map(\.rawValue).joined(separator: ", ") }
 
     /// Checks the scheme and drops trailing slashes so paths can be appended.
     static func checkedBaseURL(_ url: String, at path: String, _ decoder: ConfigDecoder) -> String {
@@ -149,7 +149,7 @@ extension ConfigLoader {
 
     static func decodeProtocols(_ names: [String], at path: String, _ decoder: ConfigDecoder) -> [APIProtocol] {
         names.enumerated().compactMap { index, name in
-            if let proto = APIProtocol.configurable(name) { return proto }
+            if let proto = APIProtocol(rawValue: name) { return proto }
             decoder.report("unknown protocol '\(name)' (expected one of: \(protocolChoices))", at: "\(path)[\(index)]")
             return nil
         }

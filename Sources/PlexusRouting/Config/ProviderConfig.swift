@@ -81,7 +81,7 @@ public struct ProviderConfig: Sendable, Equatable {
     /// Infers the protocols of a single `api_base_url` string: `anthropic.com` hosts are `messages`,
     /// `generativelanguage.googleapis.com` is `gemini`, `mock://` is every protocol, anything else `chat`.
     public static func inferProtocols(baseURL: String) -> [APIProtocol] {
-        if baseURL.lowercased().hasPrefix("mock://") { return APIProtocol.configurableCases }
+        if baseURL.lowercased().hasPrefix("mock://") { return APIProtocol.allCases }
         let host = URLComponents(string: baseURL)?.host?.lowercased() ?? ""
         if host == "anthropic.com" || host.hasSuffix(".anthropic.com") { return [.messages] }
         if host == "generativelanguage.googleapis.com" { return [.gemini] }
@@ -115,11 +115,3 @@ public struct ProviderModel: Sendable, Equatable {
     }
 }
 
-extension APIProtocol {
-    /// The protocols `plexus.yaml` may name; `responses` joins when its codecs and routes land (issue 19).
-    static let configurableCases: [APIProtocol] = allCases.filter { $0 != .responses }
-
-    static func configurable(_ name: String) -> APIProtocol? {
-        APIProtocol(rawValue: name).flatMap { configurableCases.contains($0) ? $0 : nil }
-    }
-}
