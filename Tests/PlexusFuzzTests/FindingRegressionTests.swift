@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import PlexusCore
@@ -60,6 +61,23 @@ struct FindingRegressionTests {
         let cut = ToolIDs.openAISafe(id)
         #expect(cut.utf8.count <= 40)
         #expect(ToolIDs.openAISafe(cut) == cut)
+    }
+
+    @Test("a request that did not settle now does", arguments: [
+        "finding-empty-system-instruction", "finding-include-thoughts-false",
+    ])
+    func settles(_ name: String) throws {
+        let url = CorpusReplayTests.corpus.appendingPathComponent("requests/" + name)
+        #expect(RequestDecoderCheck.check(Array(try Data(contentsOf: url))) == nil)
+    }
+
+    @Test("an empty system text is not sent to Anthropic, declined thoughts are said to Gemini")
+    func emptySystemAndDeclinedThoughts() throws {
+        var r = IR.Request(model: "m", system: [.text(IR.Text(""))], messages: [IR.Message(role: .user, parts: [.text(IR.Text("hi"))])])
+        #expect(try JSONValue(parsing: Translator.encodeRequest(r, to: .messages, upstreamModel: "m"))["system"] == nil)
+        r.reasoning = IR.Reasoning(mode: .budget(2048), includeThoughts: false)
+        let gemini = try JSONValue(parsing: Translator.encodeRequest(r, to: .gemini, upstreamModel: "g"))
+        #expect(gemini["generationConfig"]?["thinkingConfig"] == ["thinkingBudget": 2048, "includeThoughts": false])
     }
 
     @Test("each check can fail")
