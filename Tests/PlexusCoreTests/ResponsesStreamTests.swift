@@ -30,6 +30,7 @@ import Testing
         let bytes = Self.encode(Self.mixed)
         #expect(StreamValidators.validate(bytes, proto: .responses, includeUsage: true) == [])
         let types = RawStreamExpectations.events(bytes).map { $0.event ?? "" }
+        #expect(Self.json(bytes).filter { $0["type"] == "response.function_call_arguments.done" }.allSatisfy { $0["name"] == "f" })
         #expect(types.prefix(2) == ["response.created", "response.in_progress"])
         #expect(types.last == "response.completed")
         #expect(!String(decoding: bytes, as: UTF8.self).contains("[DONE]"))
@@ -43,6 +44,12 @@ import Testing
         #expect(output[4]["arguments"] == #"{"a":1}"# && output[4]["call_id"] == "c1")
         #expect(output[5]["content"]?.at(0)?["text"] == " again")
         #expect(final["usage"]?["total_tokens"] == 9)
+    }
+
+    /// The validator holds OpenAI's own streams to the same grammar.
+    @Test(arguments: Fixtures.streams.filter { $0.proto == .responses })
+    func capturesFollowTheGrammar(_ f: Fixture) {
+        #expect(StreamValidators.validate(f.bytes, proto: .responses, includeUsage: true) == [])
     }
 
     /// Decoded back, the stream gives the same answer (the late text is its own message).

@@ -57,7 +57,6 @@ struct ResponsesStreamValidator {
         case "response.function_call_arguments.done":
             named(j, type)
             if j["arguments"]?.stringValue != itemText { problems.append("arguments.done differs from its deltas") }
-            if j["name"]?.stringValue == nil { problems.append("arguments.done without a name") }
         case "response.output_item.done": itemDone(j)
         case "response.completed", "response.incomplete", "response.failed": end(j, type)
         default: break

@@ -61,8 +61,11 @@ extension Responses.RequestDecoder {
             r.messages.append(IR.Message(role: .user, parts: content))
         case "assistant"?:
             let id = item["id"]?.stringValue
-            for part in content {
-                guard case .text(var t) = part else { append(part, role: .assistant, into: &r); continue }
+            for (j, part) in content.enumerated() {
+                guard case .text(var t) = part else {
+                    let param = "\(param).content[\(j)]"
+                    throw PlexusError.invalid("'\(param)' must be output_text or refusal in an assistant message.", param: param)
+                }
                 t.itemID = id
                 append(.text(t), role: .assistant, into: &r)
             }
@@ -100,6 +103,7 @@ extension Responses.RequestDecoder {
     }
 
     static func contentPart(_ item: JSONValue, param: String) throws(PlexusError) -> IR.Part {
+        guard case .object = item else { throw PlexusError.invalid("'\(param)' must be an object.", param: param) }
         switch item["type"]?.stringValue {
         case "input_text"?, "output_text"?, "text"?:
             return .text(IR.Text(item["text"]?.stringValue ?? ""))

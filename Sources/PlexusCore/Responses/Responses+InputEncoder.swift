@@ -54,7 +54,8 @@ extension Responses.RequestEncoder {
         return ["type": "function_call_output", "call_id": .string(ToolIDs.openAISafe(r.callID)), "output": output]
     }
 
-    /// The assistant's items in order; neighbouring texts of one message item stay one item.
+    /// The assistant's items in order; neighbouring texts of one message item (by its id) stay one item, texts
+    /// without an id are an item each.
     static func assistantItems(_ parts: [IR.Part], param: String, into out: inout [JSONValue]) throws(PlexusError) {
         var texts: [IR.Text] = []
         func flush() {
@@ -64,7 +65,7 @@ extension Responses.RequestEncoder {
         }
         for (j, part) in parts.enumerated() {
             if case .text(let t) = part {
-                if let last = texts.last, last.itemID != t.itemID { flush() }
+                if let last = texts.last, last.itemID == nil || last.itemID != t.itemID { flush() }
                 if !t.text.isEmpty { texts.append(t) }
                 continue
             }

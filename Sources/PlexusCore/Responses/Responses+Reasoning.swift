@@ -33,7 +33,9 @@ extension Responses {
     static func reasoningContent(id: String?, encrypted: String?) -> IR.SignatureContent? {
         guard let encrypted, !encrypted.isEmpty else { return nil }
         if encrypted.hasPrefix(responsesTag) {
-            return .signature(IR.Signature(String(encrypted.dropFirst(responsesTag.count)), origin: .responses))
+            let packed = String(encrypted.dropFirst(responsesTag.count))
+            guard unpackReasoning(packed).encrypted != nil else { return nil }
+            return .signature(IR.Signature(packed, origin: .responses))
         }
         switch SignatureTag.decode(encrypted, native: .responses) {
         case .signature(let s)? where s.origin == .responses:

@@ -50,7 +50,7 @@ extension Responses {
         /// One text part is `instructions`; anything else is a leading `system` message that keeps the parts apart.
         static func system(_ parts: [IR.Part]) throws(PlexusError) -> (instructions: String?, items: [JSONValue]) {
             if parts.isEmpty { return (nil, []) }
-            if parts.count == 1, case .text(let t) = parts[0] { return (t.text, []) }
+            if parts.count == 1, case .text(let t) = parts[0] { return (t.text.isEmpty ? nil : t.text, []) }
             let content = try contentParts(parts, param: "system")
             return (nil, [["type": "message", "role": "system", "content": .array(content)]])
         }
