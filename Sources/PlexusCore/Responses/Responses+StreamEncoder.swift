@@ -128,7 +128,8 @@ extension Responses {
         }
 
         mutating func delta(_ index: Int, _ delta: IR.Delta, into out: inout [UInt8]) {
-            guard var o = open, o.block == index else { return late(index, delta, into: &out) }
+            if open?.block != index, !reopen(index, delta, into: &out) { return }
+            guard var o = open else { return }
             switch (delta, o.kind) {
             case (.text(let s), .message):
                 writeDelta("response.output_text.delta", o, part: ("content_index", 0), delta: s, into: &out)
@@ -146,31 +147,36 @@ extension Responses {
             case (.arguments(let s), .call):
                 writeDelta("response.function_call_arguments.delta", o, part: nil, delta: s, into: &out)
                 o.text += s
-            default:
+            case (.text, _), (.thinking, _), (.signature, _), (.arguments, _):
                 return  // a delta that does not fit its block changes nothing, as in the accumulator
             }
             open = o
         }
 
-        /// A delta for a block whose item closed: text and thinking continue in a fresh item, a signature goes in a
-        /// reasoning item of its own; arguments of a finished call have nowhere to go.
-        mutating func late(_ index: Int, _ delta: IR.Delta, into out: inout [UInt8]) {
+        /// A delta for a block whose item is not open: text and thinking continue in a fresh item (true: apply the
+        /// delta there), a signature goes in a reasoning item of its own; arguments of a finished call have nowhere
+        /// to go.
+        mutating func reopen(_ index: Int, _ delta: IR.Delta, into out: inout [UInt8]) -> Bool {
             let kind = kinds[index]
             switch delta {
-            case .text(let s) where !s.isEmpty && (kind ?? .message) == .message:
+            case .text(let s):
+                guard !s.isEmpty, (kind ?? .message) == .message else { return false }
                 closeOpen(into: &out)
                 openItem(.message, block: index, prefix: "msg", into: &out)
-            case .thinking(let s) where !s.isEmpty && (kind ?? .reasoning) == .reasoning:
+                return true
+            case .thinking(let s):
+                guard !s.isEmpty, (kind ?? .reasoning) == .reasoning else { return false }
                 closeOpen(into: &out)
                 openItem(.reasoning, block: index, prefix: "rs", into: &out)
-            case .signature(let s) where kind != .whole:
+                return true
+            case .signature(let s):
+                guard kind != .whole else { return false }
                 closeOpen(into: &out)
                 wholeReasoning(s, into: &out)
-                return
-            default:
-                return
+                return false
+            case .arguments:
+                return false
             }
-            self.delta(index, delta, into: &out)
         }
     }
 }
