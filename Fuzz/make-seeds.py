@@ -11,7 +11,7 @@ import pathlib
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 CORPUS = ROOT / "Fuzz" / "Corpus"
-PROTOCOLS = {"openai": 0, "anthropic": 1, "gemini": 2}  # the first byte of a `requests` input: APIProtocol's order
+PROTOCOLS = {"openai": 0, "anthropic": 1, "gemini": 2, "responses": 3}  # the first byte of a `requests` input: APIProtocol.generative's order
 
 HTTP = [
     b"GET / HTTP/1.1\r\nHost: a\r\n\r\n",

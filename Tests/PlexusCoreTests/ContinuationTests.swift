@@ -8,7 +8,16 @@ import Testing
     static func followUp(_ answer: JSONValue, client: APIProtocol, calls: [IR.ToolCall]) -> JSONValue {
         let names = Array(Set(calls.map(\.name))).sorted()
         switch client {
-        case .chat, .embeddings, .responses:
+        case .responses:
+            // As the openai SDK's docs show: the output items resent as they came, then the call outputs.
+            let output = answer["output"]?.arrayValue ?? []
+            var input: [JSONValue] = [["role": "user", "content": "hi"]] + output
+            for item in output where item["type"]?.stringValue == "function_call" {
+                input.append(["type": "function_call_output", "call_id": item["call_id"] ?? .null, "output": "ok"])
+            }
+            let tools: [JSONValue] = names.map { ["type": "function", "name": .string($0), "parameters": ["type": "object"]] }
+            return ["model": "m", "input": .array(input), "tools": .array(tools)]
+        case .chat, .embeddings:
             var messages: [JSONValue] = [["role": "user", "content": "hi"], answer["choices"]?.at(0)?["message"] ?? .null]
             for c in answer["choices"]?.at(0)?["message"]?["tool_calls"]?.arrayValue ?? [] {
                 messages.append(["role": "tool", "tool_call_id": c["id"] ?? .null, "content": "ok"])
@@ -54,7 +63,12 @@ import Testing
                     if let s = p["thoughtSignature"]?.stringValue, s != Gemini.skipSignature { sigs.append("gemini:" + s) }
                 }
             }
-        case .chat, .embeddings, .responses:
+        case .responses:
+            for item in body["input"]?.arrayValue ?? [] where item["type"]?.stringValue == "reasoning" {
+                let id = item["id"]?.stringValue ?? "", enc = item["encrypted_content"]?.stringValue ?? ""
+                if !enc.isEmpty { sigs.append("responses:\(id):\(enc)") }
+            }
+        case .chat, .embeddings:
             break
         }
         return (sigs.sorted(), redacted)

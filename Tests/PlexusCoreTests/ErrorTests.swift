@@ -46,6 +46,9 @@ import Testing
         (.chat, SSEEvent(data: #"{"error":{"message":"boom","type":"server_error"}}"#), .upstream),
         (.messages, SSEEvent(event: "error", data: #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#), .overloaded),
         (.gemini, SSEEvent(data: #"{"error":{"code":503,"message":"busy","status":"UNAVAILABLE"}}"#), .unavailable),
+        (.responses, SSEEvent(event: "error", data: #"{"type":"error","code":"rate_limit_exceeded","message":"slow down","param":null,"sequence_number":3}"#), .rateLimited),
+        (.responses, SSEEvent(event: "error", data: #"{"type":"error","sequence_number":2,"error":{"type":"invalid_request_error","code":"context_length_exceeded","message":"too long","param":"input"}}"#), .invalidRequest),
+        (.responses, SSEEvent(event: "response.failed", data: #"{"type":"response.failed","sequence_number":4,"response":{"id":"resp_1","status":"failed","error":{"code":"server_error","message":"boom"},"output":[]}}"#), .upstream),
     ]
 
     @Test(arguments: streamErrors)
@@ -69,7 +72,14 @@ import Testing
         bytes += enc.finish()
         let events = RawStreamExpectations.events(bytes)
         switch client {
-        case .chat, .embeddings, .responses:
+        case .responses:
+            // The open item is closed, then `response.failed` carries the error and the answer so far.
+            #expect(ResponsesStreamValidator.validate(events) == [])
+            #expect(events.last?.event == "response.failed")
+            let failed = try JSONValue(parsing: events.last!.data)["response"]
+            #expect(failed?["error"]?["message"]?.stringValue == "Upstream overloaded")
+            #expect(failed?["output"]?.at(0)?["content"]?.at(0)?["text"]?.stringValue == "partial")
+        case .chat, .embeddings:
             #expect(events.last?.data == "[DONE]")
             let err = try JSONValue(parsing: events[events.count - 2].data)
             #expect(err["error"]?["message"]?.stringValue == "Upstream overloaded")
@@ -106,7 +116,7 @@ import Testing
             Issue.record("accepted a body without messages")
         } catch {
             #expect(error.kind == .invalidRequest)
-            #expect(error.param == (proto == .gemini ? "contents" : "messages"))
+            #expect(error.param == (proto == .gemini ? "contents" : proto == .responses ? "input" : "messages"))
         }
     }
 }

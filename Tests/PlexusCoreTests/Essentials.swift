@@ -71,7 +71,11 @@ struct Essentials: Equatable, CustomStringConvertible {
         switch (proto, s) {
         case (.messages, _): s
         case (.chat, .stopSequence), (.chat, .paused): .endTurn
-        case (.chat, _), (.embeddings, _), (.responses, _): s
+        case (.chat, _), (.embeddings, _): s
+        // Responses says only completed / incomplete (max_output_tokens, content_filter); calls are output items.
+        case (.responses, .maxTokens): .maxTokens
+        case (.responses, .refusal): .refusal
+        case (.responses, _): hasCalls ? .toolUse : .endTurn
         case (.gemini, .maxTokens): .maxTokens
         case (.gemini, .refusal): .refusal
         case (.gemini, _): hasCalls ? .toolUse : .endTurn
@@ -82,7 +86,8 @@ struct Essentials: Equatable, CustomStringConvertible {
     static func usageSeenThrough(_ u: IR.Usage, _ proto: APIProtocol) -> IR.Usage {
         switch proto {
         case .messages: IR.Usage(input: u.input, cacheRead: u.cacheRead, cacheWrite: u.cacheWrite, output: u.output + u.reasoning)
-        case .chat, .gemini, .embeddings, .responses: IR.Usage(input: u.input + u.cacheWrite, cacheRead: u.cacheRead, output: u.output, reasoning: u.reasoning)
+        case .chat, .gemini, .embeddings: IR.Usage(input: u.input + u.cacheWrite, cacheRead: u.cacheRead, output: u.output, reasoning: u.reasoning)
+        case .responses: IR.Usage(input: u.input, cacheRead: u.cacheRead, cacheWrite: u.cacheWrite, output: u.output, reasoning: u.reasoning)
         }
     }
 }

@@ -14,7 +14,47 @@ import Testing
         "gemini/implicit-cache-video.request.json>messages": "messages[0].content[1]",
         "openai/error-400-web-search-unsupported.request.json>messages": "web_search_options",
         "openai/error-400-web-search-unsupported.request.json>gemini": "web_search_options",
+        // Responses has no stop sequences and no video input; built-in tools and Gemini caches stay home.
+        "anthropic/pause-turn-stream.request.json>responses": "tools[web_search]",
+        "anthropic/stop-sequence-nonstream.request.json>responses": "stop",
+        "anthropic/stop-sequence-stream.request.json>responses": "stop",
+        "gemini/cached-content-tokens.request.json>responses": "cachedContent",
+        "gemini/implicit-cache-video.request.json>responses": "messages[0].content[1]",
+        "gemini/stop-sequence.request.json>responses": "stop",
+        "openai/error-400-web-search-unsupported.request.json>responses": "web_search_options",
+        "openai/stop-sequence.request.json>responses": "stop",
+        // A continuation needs the stored history, which the server expands first.
+        "responses/previous-response-id.request.json>chat": "previous_response_id",
+        "responses/previous-response-id.request.json>messages": "previous_response_id",
+        "responses/previous-response-id.request.json>gemini": "previous_response_id",
+        "responses/previous-response-id-stream.request.json>chat": "previous_response_id",
+        "responses/previous-response-id-stream.request.json>messages": "previous_response_id",
+        "responses/previous-response-id-stream.request.json>gemini": "previous_response_id",
     ]
+
+    /// The history's thinking as a target receives it (TRANSLATION.md, Signatures): Anthropic and Responses keep
+    /// what they signed, Gemini every thought (dropping only empty ones it did not sign); elsewhere thinking is
+    /// plain context text, and empty thinking nothing.
+    static func thinkingKept(by target: APIProtocol, _ r: IR.Request) -> IR.Request {
+        var r = r
+        for i in r.messages.indices where r.messages[i].role == .assistant {
+            r.messages[i].parts = r.messages[i].parts.compactMap { p in
+                switch p {
+                case .thinking(let t) where target == .gemini:
+                    return t.text.isEmpty && t.signature?.origin != .gemini ? nil : p
+                case .thinking(let t) where t.signature?.origin == target && target != .chat:
+                    return p
+                case .thinking(let t):
+                    return t.text.isEmpty ? nil : .text(IR.Text("<thinking>\n\(t.text)\n</thinking>\n"))
+                case .redactedThinking:
+                    return target == .messages ? p : nil
+                default:
+                    return p
+                }
+            }
+        }
+        return r
+    }
 
     static func decode(_ f: Fixture) throws -> IR.Request {
         try Translator.decodeRequest(f.bytes, from: f.proto, model: f.proto == .gemini ? "gemini-test" : nil)
@@ -48,12 +88,15 @@ import Testing
         if target == .chat && r.stream { #expect(json["stream_options"]?["include_usage"]?.boolValue == true) }
         let back = try Translator.decodeRequest(body, from: target, model: "upstream-model")
         let noMax = target == .messages && r.maxOutputTokens == nil
-        var expected = RequestEssentials(r, defaultMaxTokens: noMax)
+        var expected = RequestEssentials(Self.thinkingKept(by: target, r), defaultMaxTokens: noMax)
         if target == .gemini {
             // Gemini streams by URL (streamGenerateContent), not by a body field.
             expected.sampling = expected.sampling.replacingOccurrences(of: "stream=true", with: "stream=false")
         }
-        if target == .chat && expected.reasoning == "dynamic" { expected.reasoning = "-" }  // OpenAI's default is the provider's choice
+        // OpenAI's default is the provider's choice; Responses still says it when thought text is asked for.
+        if expected.reasoning == "dynamic" && (target == .chat || target == .responses && r.reasoning?.includeThoughts != true) {
+            expected.reasoning = "-"
+        }
         #expect(RequestEssentials(back, defaultMaxTokens: noMax) == expected)
     }
 }

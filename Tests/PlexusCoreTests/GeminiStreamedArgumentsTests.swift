@@ -225,7 +225,7 @@ struct StreamedArgsFixture: CustomTestStringConvertible, Sendable {
         return counts.keys.sorted().map { counts[$0]! }
     }
 
-    /// How many argument fragments each call got in an OpenAI or Anthropic client stream (streamed, not buffered).
+    /// How many argument fragments each call got in an OpenAI, Anthropic or Responses client stream (streamed, not buffered).
     static func fragmentsPerCall(_ bytes: [UInt8], _ client: APIProtocol) -> [Int] {
         var counts: [Int: Int] = [:]
         for e in RawStreamExpectations.events(bytes) {
@@ -235,6 +235,10 @@ struct StreamedArgsFixture: CustomTestStringConvertible, Sendable {
                     let k = tc["index"]?.intValue ?? -1
                     if let a = tc["function"]?["arguments"]?.stringValue, !a.isEmpty { counts[k, default: 0] += 1 } else { counts[k, default: 0] += 0 }
                 }
+            } else if j["type"]?.stringValue == "response.output_item.added", j["item"]?["type"]?.stringValue == "function_call" {
+                counts[j["output_index"]?.intValue ?? -1] = 0
+            } else if j["type"]?.stringValue == "response.function_call_arguments.delta" {
+                counts[j["output_index"]?.intValue ?? -1, default: 0] += 1
             } else if j["type"]?.stringValue == "content_block_start", j["content_block"]?["type"]?.stringValue == "tool_use" {
                 counts[j["index"]?.intValue ?? -1] = 0
             } else if j["delta"]?["type"]?.stringValue == "input_json_delta" {

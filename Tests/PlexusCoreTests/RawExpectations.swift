@@ -30,6 +30,16 @@ enum RawExpectations {
                         output: int(u["candidatesTokenCount"]), reasoning: int(u["thoughtsTokenCount"]))
     }
 
+    /// Responses: `input_tokens` includes cached and cache-write tokens, `output_tokens` reasoning tokens.
+    static func responsesUsage(_ u: JSONValue?) -> IR.Usage? {
+        guard let u, case .object = u else { return nil }
+        let cached = int(u["input_tokens_details"]?["cached_tokens"])
+        let written = int(u["input_tokens_details"]?["cache_write_tokens"])
+        let reasoning = int(u["output_tokens_details"]?["reasoning_tokens"])
+        return IR.Usage(input: int(u["input_tokens"]) - cached - written, cacheRead: cached, cacheWrite: written,
+                        output: int(u["output_tokens"]) - reasoning, reasoning: reasoning)
+    }
+
     // MARK: stop reason tables
 
     static func openAIStop(_ s: String?) -> IR.StopReason? {
@@ -63,13 +73,48 @@ enum RawExpectations {
         }
     }
 
+    /// Responses: `completed` (a call makes it tool use, a refusal part a refusal) or `incomplete` with its reason.
+    static func responsesStop(_ response: JSONValue?, hasCalls: Bool, hasRefusal: Bool) -> IR.StopReason? {
+        switch response?["status"]?.stringValue {
+        case "completed": hasRefusal ? .refusal : hasCalls ? .toolUse : .endTurn
+        case "incomplete": response?["incomplete_details"]?["reason"]?.stringValue == "content_filter" ? .refusal : .maxTokens
+        default: nil
+        }
+    }
+
+    /// Essentials of Responses output items; a reasoning item's id and encrypted content are one signature.
+    static func responsesItem(_ item: JSONValue, into e: inout Essentials) -> Bool {
+        var refusal = false
+        switch item["type"]?.stringValue {
+        case "message":
+            for c in item["content"]?.arrayValue ?? [] {
+                e.text += c["text"]?.stringValue ?? c["refusal"]?.stringValue ?? ""
+                refusal = refusal || c["type"]?.stringValue == "refusal"
+            }
+        case "reasoning":
+            e.thinking += (item["summary"]?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined(separator: "\n\n")
+            let id = item["id"]?.stringValue ?? "", enc = item["encrypted_content"]?.stringValue ?? ""
+            if !enc.isEmpty { e.signatures.append("responses:\(id):\(enc)") }
+        case "function_call":
+            e.calls.append(.init(id: item["call_id"]?.stringValue, name: item["name"]?.stringValue ?? "",
+                                 arguments: Essentials.args(item["arguments"]?.stringValue ?? "")))
+        default: break
+        }
+        return refusal
+    }
+
     // MARK: unary
 
     static func unary(_ f: Fixture) -> Essentials {
         let j = f.json
         var e = Essentials()
         switch f.proto {
-        case .chat, .embeddings, .responses:
+        case .responses:
+            var refusal = false
+            for item in j["output"]?.arrayValue ?? [] { refusal = responsesItem(item, into: &e) || refusal }
+            e.usage = responsesUsage(j["usage"])
+            e.stop = responsesStop(j, hasCalls: !e.calls.isEmpty, hasRefusal: refusal)
+        case .chat, .embeddings:
             let m = j["choices"]?.at(0)?["message"]
             e.text = m?["content"]?.stringValue ?? ""
             e.thinking = m?["reasoning_content"]?.stringValue ?? ""

@@ -11,7 +11,8 @@ enum RawStreamExpectations {
         let evs = events(f.bytes).filter { $0.data != "[DONE]" }.compactMap { try? JSONValue(parsing: $0.data) }
         var e: Essentials
         switch f.proto {
-        case .chat, .embeddings, .responses: e = openAI(evs)
+        case .chat, .embeddings: e = openAI(evs)
+        case .responses: e = responses(evs)
         case .messages: e = anthropic(evs)
         case .gemini: e = gemini(evs)
         }
@@ -40,6 +41,38 @@ enum RawStreamExpectations {
             if let u = RawExpectations.openAIUsage(c["usage"]) { e.usage = u }
         }
         e.calls = calls.keys.sorted().map { .init(id: calls[$0]!.id, name: calls[$0]!.name, arguments: Essentials.args(calls[$0]!.args)) }
+        return e
+    }
+
+    /// Text and summaries from their deltas (summary parts of an item joined by a blank line), calls and reasoning
+    /// identities from `output_item.done`, usage and status from the last event.
+    static func responses(_ evs: [JSONValue]) -> Essentials {
+        var e = Essentials()
+        var part: (item: String, index: Int)?
+        var refusal = false
+        for ev in evs {
+            switch ev["type"]?.stringValue {
+            case "response.output_text.delta": e.text += ev["delta"]?.stringValue ?? ""
+            case "response.refusal.delta":
+                e.text += ev["delta"]?.stringValue ?? ""
+                refusal = true
+            case "response.reasoning_summary_text.delta":
+                let here = (ev["item_id"]?.stringValue ?? "", ev["summary_index"]?.intValue ?? 0)
+                if let p = part, p.item == here.0, p.index != here.1 { e.thinking += "\n\n" }
+                part = here
+                e.thinking += ev["delta"]?.stringValue ?? ""
+            case "response.output_item.done":
+                guard let item = ev["item"] else { break }
+                var whole = Essentials()
+                refusal = RawExpectations.responsesItem(item, into: &whole) || refusal
+                e.calls += whole.calls
+                e.signatures += whole.signatures
+            case "response.completed", "response.incomplete":
+                e.usage = RawExpectations.responsesUsage(ev["response"]?["usage"])
+                e.stop = RawExpectations.responsesStop(ev["response"], hasCalls: !e.calls.isEmpty, hasRefusal: refusal)
+            default: break
+            }
+        }
         return e
     }
 

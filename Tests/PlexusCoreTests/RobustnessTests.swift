@@ -24,7 +24,7 @@ import Testing
                 outcomes += 1
             }
         }
-        #expect(outcomes == variants.count * 3)
+        #expect(outcomes == variants.count * APIProtocol.generative.count)
     }
 
     static let oddShapes: [String] = [

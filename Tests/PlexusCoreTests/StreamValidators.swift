@@ -7,7 +7,8 @@ enum StreamValidators {
         let events = RawStreamExpectations.events(bytes)
         if events.isEmpty { return ["no events"] }
         switch proto {
-        case .chat, .embeddings, .responses: return openAI(events, includeUsage: includeUsage)
+        case .chat, .embeddings: return openAI(events, includeUsage: includeUsage)
+        case .responses: return ResponsesStreamValidator.validate(events)
         case .messages: return anthropic(events)
         case .gemini: return geminiSSE(events.map(\.data))
         }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP1
 import PlexusCore
@@ -60,6 +61,40 @@ struct FindingRegressionTests {
         let cut = ToolIDs.openAISafe(id)
         #expect(cut.utf8.count <= 40)
         #expect(ToolIDs.openAISafe(cut) == cut)
+    }
+
+    @Test("a request that did not settle now does", arguments: [
+        "finding-responses-assistant-texts-without-ids", "finding-empty-system-instruction",
+        "finding-responses-assistant-content-not-object", "finding-include-thoughts-false",
+    ])
+    func settles(_ name: String) throws {
+        let url = CorpusReplayTests.corpus.appendingPathComponent("requests/" + name)
+        #expect(RequestDecoderCheck.check(Array(try Data(contentsOf: url))) == nil)
+    }
+
+    @Test("assistant texts without an item id are Responses items of their own")
+    func textsWithoutItemIDs() throws {
+        let r = IR.Request(model: "m", messages: [
+            IR.Message(role: .assistant, parts: [.text(IR.Text("a")), .text(IR.Text("b")), .text(IR.Text("c", itemID: "msg_1")),
+                                                 .text(IR.Text("d", itemID: "msg_1"))]),
+        ])
+        let body = try JSONValue(parsing: Translator.encodeRequest(r, to: .responses, upstreamModel: "m"))
+        #expect(body["input"]?.arrayValue?.map { $0["content"]?.arrayValue?.count ?? 0 } == [1, 1, 2])
+    }
+
+    @Test("an empty system text is not sent to Anthropic, declined thoughts are said to Gemini")
+    func emptySystemAndDeclinedThoughts() throws {
+        var r = IR.Request(model: "m", system: [.text(IR.Text(""))], messages: [IR.Message(role: .user, parts: [.text(IR.Text("hi"))])])
+        #expect(try JSONValue(parsing: Translator.encodeRequest(r, to: .messages, upstreamModel: "m"))["system"] == nil)
+        r.reasoning = IR.Reasoning(mode: .budget(2048), includeThoughts: false)
+        let gemini = try JSONValue(parsing: Translator.encodeRequest(r, to: .gemini, upstreamModel: "g"))
+        #expect(gemini["generationConfig"]?["thinkingConfig"] == ["thinkingBudget": 2048, "includeThoughts": false])
+    }
+
+    @Test("an assistant message's parts are objects")
+    func assistantPartsAreObjects() {
+        let body = #"{"model":"m","input":[{"role":"assistant","content":["x"]}]}"#
+        #expect(throws: PlexusError.self) { try Translator.decodeRequest(Array(body.utf8), from: .responses, model: nil) }
     }
 
     @Test("each check can fail")

@@ -7,7 +7,8 @@ extension Anthropic {
             var o = JSONObject()
             o["model"] = .string(model)
             o["messages"] = .array(try messages(r.messages))
-            if !r.system.isEmpty { o["system"] = try system(r.system) }
+            // An empty system text says nothing (Anthropic's decoder drops one), so it is not sent.
+            if !r.system.isEmpty, case let s = try system(r.system), s != "" { o["system"] = s }
             let thinking = self.thinking(r)
             var maxTokens = r.maxOutputTokens ?? defaultMaxTokens
             if let budget = thinking?["budget_tokens"]?.looseInt, budget >= maxTokens { maxTokens = budget + defaultMaxTokens }

@@ -33,9 +33,10 @@ extension Gemini.RequestEncoder {
         case .disabled, .effort, .budget: budget = reasoning.budget ?? 0
         }
         t["thinkingBudget"] = .number(Double(budget))
-        // Clients of other protocols that ask for reasoning see it (as thinking blocks / reasoning_content).
+        // Clients of other protocols that ask for reasoning see it (as thinking blocks / reasoning_content); one that
+        // said no is written out, as the decoder reads an absent flag as yes.
         let include = reasoning.includeThoughts ?? (budget != 0)
-        if include && budget != 0 { t["includeThoughts"] = true }
+        if budget != 0 && (include || reasoning.includeThoughts == false) { t["includeThoughts"] = .bool(include) }
         return .object(t)
     }
 }

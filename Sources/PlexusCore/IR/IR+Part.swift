@@ -20,10 +20,14 @@ extension IR {
     public struct Text: Sendable, Hashable {
         public var text: String
         public var cacheControl: JSONValue?
+        /// The OpenAI Responses `message` item (`msg_…`) an assistant text came in, resent to a Responses target
+        /// (which pairs stored reasoning with the item after it by id); no other protocol has a place for it.
+        public var itemID: String?
 
-        public init(_ text: String, cacheControl: JSONValue? = nil) {
+        public init(_ text: String, cacheControl: JSONValue? = nil, itemID: String? = nil) {
             self.text = text
             self.cacheControl = cacheControl
+            self.itemID = itemID
         }
     }
 
@@ -85,12 +89,16 @@ extension IR {
         public var arguments: String
         /// Gemini thought signature attached to the call.
         public var signature: Signature?
+        /// The OpenAI Responses `function_call` item id (`fc_…`; `id` is its `call_id`), resent to a Responses
+        /// target; no other protocol has a place for it.
+        public var itemID: String?
 
-        public init(id: String, name: String, arguments: String, signature: Signature? = nil) {
+        public init(id: String, name: String, arguments: String, signature: Signature? = nil, itemID: String? = nil) {
             self.id = id
             self.name = name
             self.arguments = arguments
             self.signature = signature
+            self.itemID = itemID
         }
     }
 

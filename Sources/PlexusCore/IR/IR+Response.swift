@@ -76,7 +76,8 @@ extension IR.StopReason {
     /// The name a protocol gives this stop reason on the wire (`stop`, `end_turn`, `STOP`…).
     public func wireName(in proto: APIProtocol) -> String {
         switch proto {
-        case .chat, .embeddings, .responses: OpenAI.finishReason(self)
+        case .chat, .embeddings: OpenAI.finishReason(self)
+        case .responses: Responses.statusName(self)
         case .messages: Anthropic.stopReasonName(self)
         case .gemini: Gemini.finishReason(self)
         }

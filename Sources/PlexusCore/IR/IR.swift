@@ -62,6 +62,13 @@ extension IR {
             origin == target ? fields : JSONObject()
         }
 
+        /// Forgets a field, for a server that has carried out what it asked (a Responses `previous_response_id`
+        /// once the stored history is expanded into the request).
+        public mutating func remove(_ name: String) {
+            fields[name] = nil
+            required.removeAll { $0 == name }
+        }
+
         /// Throws when `target` would have to drop a field that matters.
         public func check(target: APIProtocol) throws(PlexusError) {
             guard let origin, origin != target, let first = required.first else { return }

@@ -12,7 +12,7 @@ public enum APIProtocol: String, Sendable, Hashable, CaseIterable, Codable {
     case embeddings
 
     /// The protocols that generate text: every one but `embeddings`.
-    public static let generative: [APIProtocol] = [.chat, .messages, .gemini]
+    public static let generative: [APIProtocol] = [.chat, .messages, .gemini, .responses]
 }
 
 /// What an inference request asks for, and so what a model serves (`type` on a provider's model).

@@ -94,9 +94,8 @@ extension PlexusError {
     public func json(for proto: APIProtocol) -> JSONValue {
         switch proto {
         case .chat, .embeddings, .responses:
-            let code: JSONValue = kind == .notFound ? "model_not_found" : .string(kind.rawValue)
             return ["error": ["message": .string(message), "type": .string(kind.openAIType),
-                              "param": param.map { .string($0) } ?? .null, "code": code]]
+                              "param": param.map { .string($0) } ?? .null, "code": .string(openAICode)]]
         case .messages:
             return ["type": "error", "error": ["type": .string(kind.anthropicType), "message": .string(message)]]
         case .gemini:
@@ -108,13 +107,22 @@ extension PlexusError {
     /// The error body in the client's protocol.
     public func body(for proto: APIProtocol) -> [UInt8] { json(for: proto).serialized() }
 
-    /// The mid-stream error event of the client's protocol (OpenAI adds the closing `[DONE]`).
+    /// OpenAI's `error.code`.
+    var openAICode: String { kind == .notFound ? "model_not_found" : kind.rawValue }
+
+    /// The mid-stream error event of the client's protocol (OpenAI adds the closing `[DONE]`). For a Responses
+    /// client it is the API's `error` event (`{type: error, code, message, param}`): a stream that can still say
+    /// more ends with `response.failed` instead (`Responses.StreamEncoder`).
     public func streamEvent(for proto: APIProtocol) -> [UInt8] {
         var out: [UInt8] = []
         switch proto {
-        case .chat, .embeddings, .responses:
+        case .chat, .embeddings:
             SSEWriter.append(event: nil, json: body(for: .chat), into: &out)
             SSEWriter.append(event: nil, data: "[DONE]", into: &out)
+        case .responses:
+            let event: JSONValue = ["type": "error", "code": .string(openAICode), "message": .string(message),
+                                    "param": param.map { .string($0) } ?? .null]
+            SSEWriter.append(event: "error", json: event.serialized(), into: &out)
         case .messages:
             SSEWriter.append(event: "error", json: body(for: .messages), into: &out)
         case .gemini:

@@ -7,14 +7,15 @@ enum ContentPolicy {
     }
 
     /// Rewrites an assistant turn's parts for a target: foreign signatures and blocks go, thinking text stays as context.
-    /// Gemini keeps all thinking (its encoder writes `thought` parts and keeps only Gemini signatures).
+    /// Gemini keeps all thinking (its encoder writes `thought` parts and keeps only Gemini signatures); Anthropic and
+    /// Responses keep the thinking they signed (as thinking blocks, as `reasoning` items).
     static func assistantParts(_ parts: [IR.Part], for target: APIProtocol) -> [IR.Part] {
         var out: [IR.Part] = []
         out.reserveCapacity(parts.count)
         for part in parts {
             switch part {
             case .thinking(let t):
-                if target == .gemini || t.signature?.origin == target && target == .messages {
+                if target == .gemini || t.signature?.origin == target && (target == .messages || target == .responses) {
                     out.append(part)
                 } else if let text = contextText(t) {
                     out.append(text)

@@ -1,4 +1,5 @@
-/// Maps upstream error bodies (any of the three shapes) and statuses to `PlexusError`.
+/// Maps upstream error bodies (OpenAI's shape, which Responses shares, Anthropic's and Gemini's) and statuses to
+/// `PlexusError`.
 enum ErrorCodec {
     static func decode(status: Int, body: [UInt8]) -> PlexusError {
         if let json = try? JSONValue(parsing: body) { return decode(status: status, json: json) }
@@ -42,7 +43,8 @@ enum ErrorCodec {
     /// Anthropic `error.type`, Gemini `error.status` and OpenAI `error.type`/`code` names.
     static func kind(type: String) -> PlexusError.Kind? {
         switch type {
-        case "invalid_request_error", "INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE", "invalid_request":
+        case "invalid_request_error", "INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE", "invalid_request",
+             "invalid_prompt", "context_length_exceeded":
             .invalidRequest
         case "authentication_error", "UNAUTHENTICATED", "invalid_api_key": .authentication
         case "permission_error", "PERMISSION_DENIED": .permission

@@ -17,7 +17,8 @@ public enum StreamCodecs {
     public static func decoder(for proto: APIProtocol) -> any StreamDecoding {
         switch proto {
         // Embeddings are unary; OpenAI's codec is the nearest for the exhaustive switch.
-        case .chat, .embeddings, .responses: OpenAI.StreamDecoder()
+        case .chat, .embeddings: OpenAI.StreamDecoder()
+        case .responses: Responses.StreamDecoder()
         case .messages: Anthropic.StreamDecoder()
         case .gemini: Gemini.StreamDecoder()
         }
@@ -29,11 +30,15 @@ public enum StreamCodecs {
         encoder(for: proto, clientModel: clientModel, includeUsage: includeUsage, geminiJSONArray: geminiJSONArray, created: nil)
     }
 
-    /// As above; `created` (Unix seconds from the server's clock) fills OpenAI's `created` when the upstream gave none.
+    /// As above; `created` (Unix seconds from the server's clock) fills OpenAI's `created` and Responses'
+    /// `created_at` when the upstream gave none. A Responses client's encoder built here uses the upstream's id
+    /// (as `resp_…`) and echoes no request parameters; `Responses.StreamEncoder(model:responseID:created:echo:)`
+    /// takes the server's own id and the client's request.
     public static func encoder(for proto: APIProtocol, clientModel: String, includeUsage: Bool, geminiJSONArray: Bool,
                                created: Int?) -> any StreamEncoding {
         switch proto {
-        case .chat, .embeddings, .responses: OpenAI.StreamEncoder(model: clientModel, includeUsage: includeUsage, created: created)
+        case .chat, .embeddings: OpenAI.StreamEncoder(model: clientModel, includeUsage: includeUsage, created: created)
+        case .responses: Responses.StreamEncoder(model: clientModel, created: created)
         case .messages: Anthropic.StreamEncoder(model: clientModel)
         case .gemini: Gemini.StreamEncoder(model: clientModel, jsonArray: geminiJSONArray)
         }

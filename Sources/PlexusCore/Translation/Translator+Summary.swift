@@ -12,8 +12,8 @@ public struct ResponseSummary: Sendable, Equatable {
 extension Translator {
     /// Usage and stop reason of an upstream's unary answer in `proto`, for a passthrough that forwards the bytes
     /// as they are, without decoding the answer (that was the largest cost of a passthrough request).
-    /// Chat and Messages answers are walked member by member (`Translator+SummaryScan`): checked whole, nothing
-    /// built. Gemini's (camel or snake case, maybe inside an array) are found by key, and when
+    /// Chat, Messages and Responses answers are walked member by member (`Translator+SummaryScan`,
+    /// `Translator+ResponsesScan`): checked whole, nothing built. Gemini's (camel or snake case, maybe inside an array) are found by key, and when
     /// a key occurs more than once (a tool's JSON input could hold one) this gives up. Nil means: decode the
     /// answer instead. Agrees with `decodeResponse` on every fixture (tested).
     public static func summary(ofResponse body: [UInt8], from proto: APIProtocol) -> ResponseSummary? {
@@ -22,7 +22,8 @@ extension Translator {
                 switch proto {
                 case .chat: return try scanChatSummary(bytes)
                 case .messages: return try scanMessagesSummary(bytes)
-                case .embeddings, .responses: return nil
+                case .responses: return try scanResponsesSummary(bytes)
+                case .embeddings: return nil
                 case .gemini:
                     let sawCall = ByteSearch.contains(bytes, #""functionCall":"#)
                     let finish = try member(#""finishReason":"#, in: bytes)?.stringValue

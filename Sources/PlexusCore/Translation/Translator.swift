@@ -6,8 +6,8 @@ public enum Translator {
         case .chat: try OpenAI.RequestDecoder.decode(body)
         case .messages: try Anthropic.RequestDecoder.decode(body)
         case .gemini: try Gemini.RequestDecoder.decode(body, model: model)
+        case .responses: try Responses.RequestDecoder.decode(body)
         case .embeddings: throw notGenerative
-        case .responses: throw responsesPending
         }
     }
 
@@ -18,8 +18,8 @@ public enum Translator {
         case .chat: try OpenAI.RequestEncoder.encode(request, model: upstreamModel)
         case .messages: try Anthropic.RequestEncoder.encode(request, model: upstreamModel)
         case .gemini: try Gemini.RequestEncoder.encode(request)
+        case .responses: try Responses.RequestEncoder.encode(request, model: upstreamModel)
         case .embeddings: throw notGenerative
-        case .responses: throw responsesPending
         }
         return JSONValue.object(o).serialized()
     }
@@ -30,16 +30,18 @@ public enum Translator {
         case .chat: try OpenAI.ResponseDecoder.decode(body)
         case .messages: try Anthropic.ResponseDecoder.decode(body)
         case .gemini: try Gemini.ResponseDecoder.decode(body)
+        case .responses: try Responses.ResponseDecoder.decode(body)
         case .embeddings: throw notGenerative
-        case .responses: throw responsesPending
         }
     }
 
-    /// Encodes a unary response for a client; `clientModel` is the model name the client asked for.
+    /// Encodes a unary response for a client; `clientModel` is the model name the client asked for. A Responses
+    /// client's answer repeats no request parameters here; `Responses.ResponseEncoder.encode(_:model:echo:)` does.
     public static func encodeResponse(_ response: IR.Response, to proto: APIProtocol, clientModel: String) -> [UInt8] {
         let o: JSONObject = switch proto {
         // Embeddings calls never take the chat path; OpenAI's is the nearest shape for the exhaustive switch.
-        case .chat, .embeddings, .responses: OpenAI.ResponseEncoder.encode(response, model: clientModel)
+        case .chat, .embeddings: OpenAI.ResponseEncoder.encode(response, model: clientModel)
+        case .responses: Responses.ResponseEncoder.encode(response, model: clientModel)
         case .messages: Anthropic.ResponseEncoder.encode(response, model: clientModel)
         case .gemini: Gemini.ResponseEncoder.encode(response, model: clientModel)
         }
@@ -47,9 +49,6 @@ public enum Translator {
     }
 
     /// The chat path's answer to the embeddings protocol (the server routes embeddings elsewhere).
-    /// Until the Responses codecs land (issue 19) the protocol is refused by the config and by the routes.
-    static let responsesPending = PlexusError(.invalidRequest, "The OpenAI Responses API is not served yet.")
-
     static let notGenerative = PlexusError(.invalidRequest, "The embeddings API does not generate text.")
 
     /// Maps an upstream error status and body (any protocol's shape) to the gateway's error.
