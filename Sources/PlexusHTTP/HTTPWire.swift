@@ -232,6 +232,8 @@ public struct HTTPFramingHeaders: Sendable {
     public var chunked = false
     public var close = false
     public var keepAlive = false
+    /// Whether any `Transfer-Encoding` field so far named chunked.
+    var sawChunked = false
 
     public init() {}
 
@@ -240,6 +242,14 @@ public struct HTTPFramingHeaders: Sendable {
         if HTTPWire.named(name, "content-length") {
             length = try HTTPWire.contentLength(value, previous: length)
         } else if HTTPWire.named(name, "transfer-encoding") {
+            // RFC 9112 section 6.1: chunked is applied at most once (`chunked, chunked`, or two fields that each
+            // say chunked, is a framing llhttp refuses and a smuggling vector).
+            var chunkings = 0
+            HTTPWire.forEachToken(value) { if HTTPWire.named($0, "chunked") { chunkings += 1 } }
+            if chunkings > 1 || (chunkings == 1 && sawChunked) {
+                throw HTTPWireError("Transfer-Encoding applies chunked more than once")
+            }
+            sawChunked = sawChunked || chunkings > 0
             coded = true
             chunked = HTTPWire.lastTokenIs(value, "chunked")
         } else if HTTPWire.named(name, "connection") {

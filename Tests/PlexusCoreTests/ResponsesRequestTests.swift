@@ -107,7 +107,7 @@ import Testing
         let out = try T.translate(chat, from: .chat, to: .responses)
         #expect(out["store"] == false)
         #expect(out["include"] == ["reasoning.encrypted_content"])
-        #expect(out["reasoning"] == ["effort": "low"])
+        #expect(out["reasoning"] == ["effort": "low", "summary": "auto"])
         #expect(out["instructions"] == "s")
         // Responses makes functions strict by default; a Chat tool is not.
         #expect(out["tools"]?.at(0) == ["type": "function", "name": "f", "parameters": ["type": "object", "properties": ["x": ["type": "string"]]], "strict": false])

@@ -28,6 +28,10 @@ struct FindingRegressionTests {
         "GEP / HTTP/1.1\r\nHost: a\r\n\r\n",  // a method llhttp does not know
         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc",  // repeated length
         "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\n\r\nabc",  // a list of lengths
+        // chunked applied twice: in two fields, in one list, and around another coding
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     ])
     func refused(_ head: String) {
         guard case .failure = Self.parse(head) else {

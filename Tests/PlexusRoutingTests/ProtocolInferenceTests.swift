@@ -10,7 +10,7 @@ import PlexusRouting
         ("https://api.anthropic.com/v1", [APIProtocol.messages], [APIProtocol.messages]),
         ("https://eu.api.anthropic.com", [.messages], [.messages]),
         ("https://generativelanguage.googleapis.com/v1beta", [.gemini], [.gemini]),
-        ("mock://", [.chat, .messages, .gemini, .embeddings], [.chat, .messages, .gemini, .embeddings]),
+        ("mock://", [.chat, .messages, .gemini, .responses, .embeddings], [.chat, .messages, .gemini, .responses, .embeddings]),
         ("https://api.openai.com/v1", [.chat], [.chat, .embeddings]),
         ("https://openrouter.ai/api/v1", [.chat], [.chat, .embeddings]),
         ("http://localhost:11434/v1", [.chat], [.chat, .embeddings]),
@@ -52,7 +52,7 @@ import PlexusRouting
         let hub = try #require(config.provider(named: "hub"))
         #expect(hub.protocols(forModel: "glm-4.6") == [.chat, .messages])
         let demo = try #require(config.provider(named: "demo"))
-        #expect(demo.protocols(forModel: "demo-fast") == [.chat, .messages, .gemini, .embeddings])
+        #expect(demo.protocols(forModel: "demo-fast") == [.chat, .messages, .gemini, .responses, .embeddings])
     }
 
     /// The client's own embeddings form when the target has it, else the other; none where nothing embeds.

@@ -33,9 +33,24 @@ extension Responses {
             if !native {
                 o["store"] = false
                 if r.reasoning != nil { o["include"] = ["reasoning.encrypted_content"] }
+                o["input"] = .array(withoutItemIDs(o["input"]?.arrayValue ?? []))
             }
             for (k, v) in r.extensions.fields(for: .responses).pairs { o[k] = v }
             return o
+        }
+
+        /// Items resent with `store: false` go without their ids: OpenAI looks an id up among stored items ("Item with
+        /// id 'rs_…' not found. Items are not persisted when `store` is set to false") and checks a reasoning item's
+        /// id against the item after it, which a Chat, Anthropic or Gemini client cannot name. The encrypted
+        /// content alone carries the reasoning, as stateless clients send it.
+        static func withoutItemIDs(_ items: [JSONValue]) -> [JSONValue] {
+            items.map { item in
+                guard case .object(var o) = item, o["id"] != nil,
+                      ["reasoning", "function_call", "message"].contains(o["type"]?.stringValue ?? "") else { return item }
+                o["id"] = nil
+                if o["type"]?.stringValue != "function_call" { o["status"] = nil }
+                return .object(o)
+            }
         }
 
         static func refuseInexpressible(_ r: IR.Request) throws(PlexusError) {
@@ -55,12 +70,13 @@ extension Responses {
             return (nil, [["type": "message", "role": "system", "content": .array(content)]])
         }
 
-        /// Effort by the reasoning table (a provider-decided mode names none); thought text asked for is a summary.
+        /// Effort by the reasoning table (a provider-decided mode names none); thought text is a summary, asked for
+        /// unless declined, as toward Gemini: Chat clients of a thinking model read it as `reasoning_content`.
         static func reasoning(_ reasoning: IR.Reasoning?) -> JSONValue? {
             guard let reasoning else { return nil }
             var o = JSONObject()
             if reasoning.mode != .dynamic { o.set("effort", reasoning.effort?.rawValue) }
-            if reasoning.includeThoughts == true { o["summary"] = "auto" }
+            if reasoning.includeThoughts ?? (reasoning.budget != 0) { o["summary"] = "auto" }
             return o.isEmpty ? nil : .object(o)
         }
 
