@@ -148,6 +148,29 @@ def test_logs_list_embeddings_with_their_kind(driver, gateway):
     assert "Kind\nembeddings" in details or "Kind embeddings" in details
 
 
+def test_logs_filter_by_client_protocol(driver, gateway):
+    """A Responses request is listed as `responses → responses`; the Client API filter keeps it and drops chat rows."""
+    client = sdk(gateway)
+    resp = client.responses.with_raw_response.create(model="demo", input="hello there")
+    assert resp.parse().output_text
+    rid = resp.headers["x-request-id"]
+    chat = client.chat.completions.with_raw_response.create(model="demo", messages=[{"role": "user", "content": "hi"}])
+    chat_id = chat.headers["x-request-id"]
+    login(driver, gateway)
+    go(driver, gateway, "logs")
+    row = css(driver, f'#logs-list tr[data-id="{rid}"]:not(.running)')
+    assert "responses → responses" in row.text
+    css(driver, f'#logs-list tr[data-id="{chat_id}"]')
+    set_value(driver, css(driver, 'select[name="client_api"]'), "responses")
+    driver.find_element(By.CSS_SELECTOR, 'form[role="search"] button[type="submit"]').click()
+    gone(driver, f'#logs-list tr[data-id="{chat_id}"]')
+    css(driver, f'#logs-list tr[data-id="{rid}"]')
+    shot(driver, "logs-responses-filter")
+    # Reset, so later tests see every row again (the page keeps its filters while the app stays loaded).
+    driver.find_element(By.XPATH, '//form[@role="search"]//button[text()="Reset"]').click()
+    css(driver, f'#logs-list tr[data-id="{chat_id}"]')
+
+
 def test_trace_capture(driver, gateway):
     login(driver, gateway)
     go(driver, gateway, "debug")

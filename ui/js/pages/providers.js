@@ -3,7 +3,7 @@ import { api, seg } from "../api.js";
 import { h, empty, errorBox, field, toast, confirmDialog } from "../dom.js";
 import { rowList, numberOrUndefined, jsonField, compactObject, formError } from "../forms.js";
 
-const PROTOCOLS = ["chat", "messages", "gemini", "embeddings"];
+const PROTOCOLS = ["chat", "messages", "gemini", "responses", "embeddings"];
 
 export async function render(view, args) {
   if (args[0]) return renderEditor(view, args[0] === "new" ? null : args[0]);
