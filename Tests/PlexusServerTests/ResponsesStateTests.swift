@@ -19,8 +19,11 @@ struct ResponsesStateTests {
           oa:
             api_base_url: { responses: "http://127.0.0.1:\(port)/v1" }
             models: { demo-fast: {}, demo-thinking: {}, demo-tools: {} }
+          cc:
+            api_base_url: { chat: "http://127.0.0.1:\(port)/v1" }
         models:
           fast: { targets: [{ provider: oa, model: demo-fast }] }
+          via-chat: { targets: [{ provider: cc, model: demo-thinking }] }
           thinker: { targets: [{ provider: oa, model: demo-thinking }] }
         keys:
           tester: { secret: "${TEST_KEY}" }
@@ -101,6 +104,28 @@ struct ResponsesStateTests {
         }
     }
 
+    /// A Responses client of a Chat target: the answer is translated, carries the gateway's id (`resp_` and the
+    /// request id), is stored under it, and its usage row has the Chat upstream's tokens.
+    @Test(arguments: [false, true])
+    func aTranslatedTurnIsStoredUnderTheGatewaysID(stream: Bool) async throws {
+        try await withMockServer { port, _ in
+            try await TestGateway.with(yaml: Self.yaml(port: port)) { gw in
+                let body = #"{"model":"via-chat","input":"Think it over","stream":\#(stream),"reasoning":{"effort":"low"}}"#
+                let (status, text) = try await Self.send(gw, body)
+                #expect(status == 200, "\(text)")
+                let answer = stream ? try Self.completed(text) : try JSONValue(parsing: text)
+                let id = try #require(answer["id"]?.stringValue)
+                let row = try #require(try await gw.rows().first)
+                #expect(id == "resp_" + row.requestID.dropFirst(4))
+                #expect(row.clientProtocol == .responses && row.targetProtocol == .chat && !row.passthrough)
+                #expect((row.tokens.input ?? 0) > 0 && (row.tokens.output ?? 0) > 0 && (row.tokens.reasoning ?? 0) > 0)
+                #expect(answer["usage"]?["output_tokens_details"]?["reasoning_tokens"]?.intValue == row.tokens.reasoning)
+                let (got, stored) = try await Self.call(gw, .GET, "/v1/responses/\(id)")
+                #expect(got == 200 && stored?["output"] == answer["output"])
+            }
+        }
+    }
+
     @Test func storeFalseKeepsNothing() async throws {
         try await withMockServer { port, _ in
             try await TestGateway.with(yaml: Self.yaml(port: port)) { gw in
@@ -138,7 +163,14 @@ struct ResponsesStateTests {
                     """#
                 let (status2, stream2) = try await Self.send(gw, next)
                 #expect(status2 == 200, "\(stream2)")
-                #expect(try Self.completed(stream2)["status"]?.stringValue == "completed")
+                let second = try Self.completed(stream2)
+                #expect(second["status"]?.stringValue == "completed")
+                // The usage rows carry the streams' usage, reasoning tokens split out as the upstream reported them.
+                let rows = try await gw.rows().filter { $0.clientProtocol == .responses }
+                let reported = [final, second].map { $0["usage"]?["output_tokens_details"]?["reasoning_tokens"]?.intValue }
+                #expect(rows.count == 2 && reported.allSatisfy { ($0 ?? 0) > 0 })
+                #expect(Set(rows.map(\.tokens.reasoning)) == Set(reported))
+                #expect(rows.allSatisfy { ($0.tokens.input ?? 0) > 0 && $0.passthrough && $0.targetProtocol == .responses })
             }
         }
     }
