@@ -117,6 +117,7 @@ struct ResponsesStateTests {
                 let id = try #require(answer["id"]?.stringValue)
                 let row = try #require(try await gw.rows().first)
                 #expect(id == "resp_" + row.requestID.dropFirst(4))
+                #expect((answer["created_at"]?.intValue ?? 0) > 1_600_000_000)  // the upstream's, or the server's clock
                 #expect(row.clientProtocol == .responses && row.targetProtocol == .chat && !row.passthrough)
                 #expect((row.tokens.input ?? 0) > 0 && (row.tokens.output ?? 0) > 0 && (row.tokens.reasoning ?? 0) > 0)
                 #expect(answer["usage"]?["output_tokens_details"]?["reasoning_tokens"]?.intValue == row.tokens.reasoning)

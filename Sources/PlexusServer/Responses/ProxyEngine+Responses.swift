@@ -1,3 +1,4 @@
+import Foundation
 import PlexusCore
 
 extension ProxyEngine {
@@ -15,12 +16,14 @@ extension ProxyEngine {
 }
 
 extension Result where Success == IR.Response, Failure == PlexusError {
-    /// A translated answer for a Responses client carries the gateway's id, the one it is stored under.
-    func identified(by turn: ResponsesTurn?) -> Self {
+    /// A translated answer for a Responses client carries the gateway's id, the one it is stored under, and a
+    /// `created_at` from the server's clock when the upstream gave none.
+    func identified(by turn: ResponsesTurn?, now: Date = Date()) -> Self {
         guard let turn else { return self }
         return map { response in
             var response = response
             response.id = turn.id
+            if response.created == nil { response.created = Int(now.timeIntervalSince1970) }
             return response
         }
     }
