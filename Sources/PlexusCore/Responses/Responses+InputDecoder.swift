@@ -124,18 +124,25 @@ extension Responses.RequestDecoder {
         }
     }
 
-    /// `input_file`: inline data (a data URL) or a URL; a file id only OpenAI resolves.
+    /// `input_file`: inline data (a data URL) or a URL; a file id only OpenAI resolves. A file stays a file (or a
+    /// document) even when its type says image, so it goes back as `input_file` (fuzzing found a Gemini file with a
+    /// `.png` URL that came back as `input_image`).
     static func file(_ item: JSONValue) -> IR.Part {
         let name = item["filename"]?.stringValue
         if let data = item["file_data"]?.stringValue {
             let source: IR.MediaSource = MediaHelpers.parseDataURL(data).map { .base64(mediaType: $0.mediaType, data: $0.data) }
                 ?? .base64(mediaType: "application/pdf", data: data)
-            return MediaHelpers.part(for: IR.Media(source: source, title: name))
+            return notImage(MediaHelpers.part(for: IR.Media(source: source, title: name)))
         }
         if let url = item["file_url"]?.stringValue {
             let type = MediaHelpers.guessMediaType(url: url) ?? name.flatMap { MediaHelpers.guessMediaType(url: $0) }
-            return MediaHelpers.part(for: IR.Media(source: .url(url, mediaType: type), title: name))
+            return notImage(MediaHelpers.part(for: IR.Media(source: .url(url, mediaType: type), title: name)))
         }
         return .opaque(IR.Opaque(origin: .responses, value: item))
+    }
+
+    static func notImage(_ part: IR.Part) -> IR.Part {
+        if case .image(let media) = part { return .file(media) }
+        return part
     }
 }
