@@ -43,15 +43,8 @@ public final class UsageJournal: Sendable {
         }
     }
 
-    /// One encoder for every line (it holds no state between calls; one was made per request before).
-    private static let encoder = JSONEncoder()
-
-    /// One row as its journal line.
-    public static func line(_ row: UsageRecord) -> [UInt8] {
-        var bytes = (try? [UInt8](encoder.encode(row))) ?? []
-        bytes.append(UInt8(ascii: "\n"))
-        return bytes
-    }
+    /// One row as its journal line (`UsageRecord.journalLine`).
+    public static func line(_ row: UsageRecord) -> [UInt8] { row.journalLine }
 
     /// Starts a new file; the rows appended so far are the batch being stored.
     public func rotate() {

@@ -1,4 +1,5 @@
 import Foundation
+import PlexusCore
 import Testing
 @testable import PlexusStorage
 
@@ -31,5 +32,44 @@ struct UsageJournalTests {
         let next = try UsageJournal(directory: dir)  // a new process starts a later file
         next.append(UsageJournal.line(rows[0]))
         #expect(UsageJournal.recover(directory: dir).rows.count == 3)
+    }
+
+    /// Rows with every member set, odd strings and fractional numbers, and the varied log.
+    static var lineRows: [UsageRecord] {
+        var full = UsageRecord(
+            requestID: "req_0123", startedAt: Date(timeIntervalSince1970: 1_765_000_000.123_456_7), keyName: "k\"1\\",
+            alias: "a\u{1F600}\n", provider: "p", upstreamModel: "m/x", clientProtocol: .responses, targetProtocol: .gemini,
+            passthrough: true, streamed: true, outcome: .error, httpStatus: 502,
+            tokens: .init(input: 1, cacheRead: 2, cacheWrite: 3, output: 4, reasoning: 5), ttftMs: 0.1 + 0.2,
+            durationMs: 1e-7, outputTokensPerSecond: 123.456, stopReason: "toolUse", errorText: "tab\there\u{0}")
+        full.attempts = [
+            .init(provider: "p", model: "m", api: "chat", status: nil, error: "connect timeout", durationMs: 30.25, passthrough: false),
+            .init(provider: "q", model: "n", api: "responses", status: 200, error: nil, durationMs: 2, passthrough: true),
+        ]
+        full.cost = .init(input: 1e-6, cacheRead: 0, cacheWrite: 0.5, output: 3.3, reasoning: 0, total: 3.800001)
+        full.kind = .embeddings
+        full.tokensEstimated = true
+        return [full] + StorageFixtures.varied
+    }
+
+    /// The hand-written line reads back (with `JSONDecoder`, as recovery does) to the same row, and says what
+    /// Foundation's encoder of the synthesized form says.
+    @Test func theHandWrittenLineIsTheCodableForm() throws {
+        for row in Self.lineRows {
+            let line = row.journalLine
+            #expect(line.last == UInt8(ascii: "\n"))
+            #expect(try JSONDecoder().decode(UsageRecord.self, from: Data(line.dropLast())) == row)
+            // Foundation's key order is a dictionary's: compare with keys sorted.
+            let foundation = Self.sorted(try JSONValue(parsing: Array(JSONEncoder().encode(row))))
+            #expect(Self.sorted(try JSONValue(parsing: Array(line.dropLast()))) == foundation)
+        }
+    }
+
+    static func sorted(_ v: JSONValue) -> JSONValue {
+        switch v {
+        case .object(let o): .object(JSONObject(o.pairs.sorted { $0.key < $1.key }.map { ($0.key, sorted($0.value)) }))
+        case .array(let a): .array(a.map(sorted))
+        default: v
+        }
     }
 }
