@@ -32,6 +32,18 @@ extension Gemini {
             }
         }
 
+        /// Thoughts after an unsigned one join it, as Gemini's decoder joins them (a stream splits thoughts into
+        /// pieces): written apart, two thinking parts would read back as one, and a resent request would change.
+        mutating func mergeThought(_ text: String, signature: String?) -> Bool {
+            guard pending == nil, case .object(var last)? = parts.last, last["thought"] == .bool(true),
+                  last["thoughtSignature"] == nil, let previous = last["text"]?.stringValue, !previous.isEmpty
+            else { return false }
+            last["text"] = .string(previous + text)
+            last.set("thoughtSignature", signature)
+            parts[parts.count - 1] = .object(last)
+            return true
+        }
+
         func signatureText(_ s: IR.Signature?) -> String? {
             guard let s else { return nil }
             if forRequest { return s.origin == .gemini ? s.value : nil }
@@ -51,6 +63,7 @@ extension Gemini {
                     pending = sig
                     return
                 }
+                if mergeThought(t.text, signature: sig) { return }
                 var o = JSONObject.make(["text": .string(t.text), "thought": true])
                 o.set("thoughtSignature", sig)
                 append(.object(o))
