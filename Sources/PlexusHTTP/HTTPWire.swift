@@ -215,10 +215,11 @@ public enum HTTPWire {
         return found
     }
 
-    /// Whether the last comma-separated token of `value` is `lowercase` (chunked must come last).
+    /// Whether the last comma-separated token of `value` is `lowercase` (chunked must come last). An empty last
+    /// element counts: `chunked,` does not end in chunked, as llhttp reads it (fuzzing found the difference).
     public static func lastTokenIs(_ value: UnsafeRawBufferPointer, _ lowercase: StaticString) -> Bool {
         var last: UnsafeRawBufferPointer?
-        forEachToken(value) { last = $0 }
+        forEachToken(value, keepEmpty: true) { last = $0 }
         return last.map { named($0, lowercase) } ?? false
     }
 }
