@@ -34,7 +34,7 @@ struct ResponsesRoutes {
         do {
             let key = try engine.authenticate(ClientCall(request), snapshot: engine.state.current)
             let stored = try await engine.responses.lookup(id ?? "", key: key.name)
-            if deleting { try await engine.responses.delete(stored.id, key: key.name) }
+            if deleting { try await engine.responses.delete(stored) }
             return HTTPResponses.json(body(stored), status: 200, headers: [HTTPResponses.requestID: requestID])
         } catch {
             return HTTPResponses.error(error, for: .responses, requestID: requestID)

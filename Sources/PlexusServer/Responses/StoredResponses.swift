@@ -20,10 +20,9 @@ struct StoredResponses: Sendable {
         return found
     }
 
-    /// Deletes `id` when the caller's key created it.
-    func delete(_ id: String, key: String) async throws(PlexusError) {
-        _ = try await lookup(id, key: key)
-        do { _ = try await store?.deleteResponse(id: id) } catch {
+    /// Deletes a response `lookup` found for the caller's key.
+    func delete(_ response: StoredResponse) async throws(PlexusError) {
+        do { _ = try await store?.deleteResponse(id: response.id) } catch {
             throw PlexusError(.unavailable, "stored responses cannot be changed right now")
         }
     }
