@@ -1,15 +1,8 @@
 extension Anthropic.RequestDecoder {
     /// Content: a string or an array of typed blocks.
     static func blocks(_ v: JSONValue?, param: String) throws(PlexusError) -> [IR.Part] {
-        switch v {
-        case nil, .null?: return []
-        case .string(let s)?: return [.text(IR.Text(s))]
-        case .array(let items)?:
-            var parts: [IR.Part] = []
-            for (j, b) in items.enumerated() { parts.append(try block(b, param: "\(param)[\(j)]")) }
-            return parts
-        default:
-            throw PlexusError.invalid("'\(param)' must be a string or an array of content blocks.", param: param)
+        try JSONInput.content(v, param: param, what: "an array of content blocks") { (b, path) throws(PlexusError) in
+            try block(b, param: path)
         }
     }
 

@@ -90,16 +90,7 @@ extension Responses.RequestDecoder {
 
     /// Message content (or a call output): a string, null, or a list of typed parts.
     static func contentParts(_ v: JSONValue?, param: String) throws(PlexusError) -> [IR.Part] {
-        switch v {
-        case nil, .null?: return []
-        case .string(let s)?: return [.text(IR.Text(s))]
-        case .array(let items)?:
-            var parts: [IR.Part] = []
-            for (j, item) in items.enumerated() { parts.append(try contentPart(item, param: "\(param)[\(j)]")) }
-            return parts
-        default:
-            throw PlexusError.invalid("'\(param)' must be a string or an array.", param: param)
-        }
+        try JSONInput.content(v, param: param) { (item, path) throws(PlexusError) in try contentPart(item, param: path) }
     }
 
     static func contentPart(_ item: JSONValue, param: String) throws(PlexusError) -> IR.Part {

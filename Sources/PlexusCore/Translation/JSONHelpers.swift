@@ -89,6 +89,24 @@ enum GeminiKey {
 
 /// Parsing helpers that turn JSON errors into the gateway's error.
 enum JSONInput {
+    /// Message content in the form Chat, Responses and Anthropic share: a string is one text part, null none, and
+    /// an array is read part by part by `part` (given the part's `param` path); `what` names the array form.
+    static func content(
+        _ v: JSONValue?, param: String, what: String = "an array",
+        part: (JSONValue, String) throws(PlexusError) -> IR.Part
+    ) throws(PlexusError) -> [IR.Part] {
+        switch v {
+        case nil, .null?: return []
+        case .string(let s)?: return [.text(IR.Text(s))]
+        case .array(let items)?:
+            var parts: [IR.Part] = []
+            for (j, item) in items.enumerated() { parts.append(try part(item, "\(param)[\(j)]")) }
+            return parts
+        default:
+            throw PlexusError.invalid("'\(param)' must be a string or \(what).", param: param)
+        }
+    }
+
     static func parse(_ body: [UInt8]) throws(PlexusError) -> JSONValue {
         do {
             return try JSONValue(parsing: body)
