@@ -150,14 +150,17 @@ def test_logs_list_embeddings_with_their_kind(driver, gateway):
 
 def test_logs_filter_by_client_protocol(driver, gateway):
     """A Responses request is listed as `responses → responses`; the Client API filter keeps it and drops chat rows."""
+    # The page first, as in test_logs_update_live: rows of requests sent before it loaded reach the list only once
+    # the usage writer flushed them, and their live events went by before the page listened.
+    login(driver, gateway)
+    go(driver, gateway, "logs")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#logs-list table, #logs-empty"))
     client = sdk(gateway)
     resp = client.responses.with_raw_response.create(model="demo", input="hello there")
     assert resp.parse().output_text
     rid = resp.headers["x-request-id"]
     chat = client.chat.completions.with_raw_response.create(model="demo", messages=[{"role": "user", "content": "hi"}])
     chat_id = chat.headers["x-request-id"]
-    login(driver, gateway)
-    go(driver, gateway, "logs")
     row = css(driver, f'#logs-list tr[data-id="{rid}"]:not(.running)')
     assert "responses → responses" in row.text
     css(driver, f'#logs-list tr[data-id="{chat_id}"]')
