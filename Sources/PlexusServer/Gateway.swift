@@ -27,6 +27,8 @@ public final class Gateway: Sendable {
     let configManager: ConfigManager
     let retention: RetentionService
     let pricing: OpenRouterPricing
+    /// Where key limits are counted: in memory, or in PostgreSQL for every instance.
+    let ledger: any LimitLedger
     let logger: Logger
 
     /// Opens the store named by the config (`configFolder` anchors relative SQLite paths). With `configPath`, the
@@ -75,8 +77,23 @@ public final class Gateway: Sendable {
             let storage = stateBox.current.config.storage
             return RetentionPolicy(usageDays: storage.retentionDays, traceDays: storage.debugRetentionDays)
         }, logger: logger)
+        ledger = Self.limitLedger(store: store, logger: logger)
         if config.server.allowAnonymous {
             logger.warning("server.allow_anonymous is on: inference routes accept requests without a key")
+        }
+    }
+
+    /// Key limits shared through the database when it can share them, else in memory with budgets read from the log.
+    static func limitLedger(store: any UsageStore, logger: Logger) -> any LimitLedger {
+        if let shared = store as? any SharedLimitStore { return SharedLimitLedger(store: shared, logger: logger) }
+        let spend = store as? any SpendStore
+        return MemoryLimitLedger { key, since in
+            do {
+                return try await spend?.spend(key: key, since: since) ?? (0, 0)
+            } catch {
+                logger.error("key budget: spend so far unreadable, counted from 0", metadata: ["error.message": "\(error)"])
+                return (0, 0)
+            }
         }
     }
 
@@ -96,7 +113,7 @@ public final class Gateway: Sendable {
     /// in reverse order, and closing the event streams first lets the app drain its connections.
     public func services(around app: any Service) -> [any Service] {
         // The store's pool first: it stops last, after the writer's final flush.
-        [storeService].compactMap { $0 } + [
+        [storeService, ledger as? any Service].compactMap { $0 } + [
             usageWriter, persistence, retention, pricing, ConfigWatcher(manager: configManager, interval: .seconds(1)),
             HeapTrimmer(inFlight: inFlight, interval: .seconds(2)), app, EventHeartbeat(hub: events),
         ]
@@ -111,13 +128,15 @@ public final class Gateway: Sendable {
         let engine = ProxyEngine(
             state: stateBox, transports: transports, usage: usageWriter, routing: routing, events: events,
             capture: capture, metrics: metrics, inFlight: inFlight,
-            responses: StoredResponses(store: store as? any ResponseStore, logger: logger), logger: logger)
+            responses: StoredResponses(store: store as? any ResponseStore, logger: logger), ledger: ledger,
+            logger: logger)
         let inference = InferenceRoutes(engine: engine)
         inference.register(on: router)
         HealthRoutes().register(on: router)
         let management = ManagementContext(
             stateBox: stateBox, config: configManager, sessions: sessions, events: events, routing: routing,
-            store: store, writer: usageWriter, capture: capture, metrics: metrics, inFlight: inFlight)
+            store: store, writer: usageWriter, capture: capture, metrics: metrics, inFlight: inFlight,
+            ledger: ledger)
         ManagementRoutes(context: management).register(on: router)
         DashboardRoutes().register(on: router)
         let responder = InferenceResponder(routes: inference, router: router.buildResponder())

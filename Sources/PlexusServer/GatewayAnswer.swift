@@ -36,11 +36,14 @@ struct RoutedJSON: Sendable {
     let fixedFields: RoutingFields?
     /// The answer's token counts are the gateway's estimate (`x-plexus-token-estimate: true`).
     var tokenEstimate = false
+    /// More fields for this answer alone (a limited key's `x-plexus-limit-*`).
+    var extraFields: [HTTPField] = []
 
     var response: Response {
         var headers = HTTPResponses.routing(
             id: requestID, provider: provider, model: model, api: api, passthrough: passthrough)
         if tokenEstimate { headers[HTTPResponses.tokenEstimate] = "true" }
+        headers.append(contentsOf: extraFields)
         return HTTPResponses.json(body, status: 200, headers: headers)
     }
 
@@ -48,12 +51,20 @@ struct RoutedJSON: Sendable {
     /// instructions per answer between building and encoding them).
     var encoded: EncodedAnswer {
         let fixed = fixedFields ?? Self.fields(provider: provider, model: model, api: api, passthrough: passthrough)
-        let size = 64 + requestID.utf8.count + fixed.bytes.count
+        let extra = extraFields.reduce(0) { $0 + $1.name.rawName.utf8.count + $1.value.utf8.count + 4 }
+        let size = 64 + requestID.utf8.count + fixed.bytes.count + extra
         let fields = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
             var w = RawByteWriter(UnsafeMutableRawBufferPointer(buffer))
             w.writeField("x-request-id: ", requestID)
             fixed.bytes.withUnsafeBytes { w.write($0) }
             if tokenEstimate { w.write("x-plexus-token-estimate: true\r\n") }
+            for field in extraFields {
+                // Names and values were validated by `HTTPField`.
+                w.write(utf8: field.name.rawName)
+                w.write(": ")
+                w.write(utf8: field.value)
+                w.write("\r\n")
+            }
             initialized = w.count
         }
         return EncodedAnswer(status: .ok, fields: fields, body: body)

@@ -7,6 +7,7 @@ extension ProxyEngine {
     /// Ends a request's bookkeeping, once: cost, usage row, error row, trace, metrics and the live event.
     func commit(_ record: inout RequestRecord) {
         if let candidate = record.candidate { record.row.cost = cost(of: record.row.tokens, on: candidate) }
+        releaseLimits(&record)
         let row = record.row
         if row.outcome == .error {
             usage.error(ErrorRecord(

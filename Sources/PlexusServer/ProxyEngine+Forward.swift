@@ -24,12 +24,20 @@ extension ProxyEngine {
         let limit = failover.enabled ? max(1, failover.maxAttempts) : 1
         let deadline = ContinuousClock.now + snapshot.requestTimeout
         var lastError = PlexusError(.unavailable, "no target could serve the request")
-        attempts: for candidate in candidates.prefix(limit) {
+        var tried = 0, full = 0
+        attempts: for candidate in candidates where tried < limit {
             if Task.isCancelled {
                 return .response(cancelled(proto: proto, record: &record))
             }
+            // A target at its max_concurrency is passed over, as a cooling one would be, and costs no attempt.
+            guard acquireSlot(candidate, record: &record) else {
+                full += 1
+                continue
+            }
+            tried += 1
             let remaining = deadline - .now
             guard remaining > .zero else {
+                releaseSlot(&record)
                 lastError = Self.deadlinePassed(failover.requestTimeoutSeconds)
                 break attempts
             }
@@ -53,6 +61,7 @@ extension ProxyEngine {
             case .done(let answer):
                 return answer
             case .retry(let failure):
+                releaseSlot(&record)
                 if Task.isCancelled {
                     // The client left while this attempt ran: its failure is the client's leaving, not the target's.
                     record.addAttempt(plan, status: nil, error: "client disconnected", since: context.started)
@@ -67,6 +76,10 @@ extension ProxyEngine {
                     break attempts
                 }
             }
+        }
+        if tried == 0, full > 0 {
+            let error = Self.everyTargetFull(record.row.alias)
+            return .response(limitedResponse(error, proto: proto, retryAfter: 1, record: &record))
         }
         return .response(fail(lastError, proto: proto, record: &record))
     }

@@ -19,11 +19,13 @@ final class ProxyEngine: Sendable {
     let metrics: GatewayMetrics
     let inFlight: InFlightTable
     let responses: StoredResponses
+    let ledger: any LimitLedger
     let logger: Logger
 
     init(state: GatewayStateBox, transports: Transports, usage: UsageWriter, routing: RoutingState, events: EventHub,
          capture: CaptureSettings, metrics: GatewayMetrics, inFlight: InFlightTable, responses: StoredResponses,
-         logger: Logger) {
+         ledger: any LimitLedger, logger: Logger) {
+        self.ledger = ledger
         self.inFlight = inFlight
         self.responses = responses
         self.state = state
@@ -65,6 +67,7 @@ final class ProxyEngine: Sendable {
                 trace.clientRequest(headers: call.headerFields, body: inbound.bytes)
                 record.trace = trace
             }
+            if let refusal = await admit(key, proto: proto, record: &record) { return .response(refusal) }
             let entry = record.inFlightEntry
             inFlight.add(entry)
             if events.hasSubscribers { events.publish(.requestStarted(entry.json)) }
@@ -74,8 +77,11 @@ final class ProxyEngine: Sendable {
             let candidates = order(groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
             // A client that leaves cancels this task (`GatewayHTTP1Channel`), and so the upstream call.
             let forwarded = call.headers(named: Self.anthropicBeta).map { ("anthropic-beta", $0) }
-            return await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
-                                 forwardedHeaders: forwarded, conversation: conversation, record: &record)
+            let admission = record.admission
+            let answer = await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
+                                       forwardedHeaders: forwarded, conversation: conversation, record: &record)
+            guard let admission else { return answer }
+            return answer.adding(LimitHeaders.fields(admission.limits, admission.standing))
         } catch {
             return .response(fail(error, proto: proto, record: &record))
         }

@@ -21,6 +21,10 @@ struct RequestRecord: Sendable {
     var upstreamBody: ByteBuffer?
     /// The start of the upstream's error answer, for the errors list.
     var errorExcerpt: String?
+    /// Set while the request counts against its key's limits (ended by `ProxyEngine.releaseLimits`).
+    var admission: LimitAdmission?
+    /// The target whose `max_concurrency` slot this request holds.
+    var slot: Candidate?
 
     init(id: String, clientProtocol: APIProtocol) {
         self.id = id

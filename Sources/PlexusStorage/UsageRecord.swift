@@ -8,6 +8,8 @@ public struct UsageRecord: Sendable, Equatable, Codable {
         case success
         case error
         case cancelled
+        /// Refused by the gateway's own limits (a key's limits, or every target at its `max_concurrency`).
+        case limited
     }
 
     /// Token counts by kind; nil where the upstream did not say.

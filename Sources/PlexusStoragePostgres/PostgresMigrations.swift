@@ -59,6 +59,22 @@ enum PostgresMigrations {
             "CREATE INDEX responses_created_at ON responses (created_at)",
             "CREATE INDEX responses_key ON responses (key_name, created_at)",
         ],
+        [
+            // Key limits shared by every instance: one row per recent or unfinished request of a limited key, and
+            // each key's spend per budget period.
+            """
+            CREATE TABLE limit_requests (
+                request_id TEXT COLLATE "C" PRIMARY KEY, key_name TEXT COLLATE "C" NOT NULL,
+                admitted_at DOUBLE PRECISION NOT NULL, finished_at DOUBLE PRECISION, tokens BIGINT NOT NULL DEFAULT 0)
+            """,
+            "CREATE INDEX limit_requests_key ON limit_requests (key_name, admitted_at)",
+            """
+            CREATE TABLE limit_spend (
+                key_name TEXT COLLATE "C" NOT NULL, period TEXT NOT NULL, period_start DOUBLE PRECISION NOT NULL,
+                usd DOUBLE PRECISION NOT NULL DEFAULT 0, unpriced BIGINT NOT NULL DEFAULT 0,
+                PRIMARY KEY (key_name, period, period_start))
+            """,
+        ],
     ]
 
     /// Brings the schema `search_path` names (`schema`, created if missing) up to date in one transaction.

@@ -44,6 +44,7 @@ extension ConfigLoader {
             decodeKeySecret(&key, &m)
             key.comment = m.string("comment")
             key.allowedModels = m.stringList("allowed_models")
+            if let node = m.value("limits") { key.limits = decodeLimits(node, at: m.childPath("limits"), m.decoder) }
             if let text = m.string("expires_at") {
                 key.expiresAt = parseTimestamp(text)
                 if key.expiresAt == nil {
@@ -54,6 +55,27 @@ extension ConfigLoader {
             m.rejectUnknownKeys()
             return key
         }
+    }
+
+    /// `limits: {requests_per_minute, tokens_per_minute, concurrent_requests, budget: {usd, period}}`.
+    static func decodeLimits(_ node: Node, at path: String, _ decoder: ConfigDecoder) -> KeyLimits? {
+        guard var m = MappingReader(node, at: path, decoder: decoder) else { return nil }
+        var limits = KeyLimits()
+        limits.requestsPerMinute = positiveInteger(&m, "requests_per_minute")
+        limits.tokensPerMinute = positiveInteger(&m, "tokens_per_minute")
+        limits.concurrentRequests = positiveInteger(&m, "concurrent_requests")
+        if let node = m.value("budget"), var b = MappingReader(node, at: m.childPath("budget"), decoder: decoder) {
+            let has = { (key: String) in b.entries.contains { $0.key == key } }
+            if !has("usd") { b.reportMissing("usd") }
+            if !has("period") { b.reportMissing("period") }
+            let usd = b.number("usd")
+            let period: BudgetPeriod? = decodeEnum(&b, "period", what: "budget period")
+            if let usd, usd < 0 { decoder.report("must be 0 or more", at: b.childPath("usd")) }
+            b.rejectUnknownKeys()
+            if let usd, usd >= 0, let period { limits.budget = KeyLimits.Budget(usd: usd, period: period) }
+        }
+        m.rejectUnknownKeys()
+        return limits.isEmpty ? nil : limits
     }
 
     /// `secret` or `secret_sha256`, exactly one of them.

@@ -55,6 +55,7 @@ extension ConfigLoader {
         provider.timeoutSeconds = m.number("timeout_seconds") ?? provider.timeoutSeconds
         provider.proxy = m.string("proxy")
         provider.discount = m.number("discount") ?? provider.discount
+        provider.maxConcurrency = positiveInteger(&m, "max_concurrency")
         if let node = m.take("models") {
             provider.models = decodeProviderModels(node, at: m.childPath("models"), m.decoder)
         }
@@ -132,6 +133,7 @@ extension ConfigLoader {
             model.contextLength = positiveInteger(&m, "context_length")
             model.maxOutputTokens = positiveInteger(&m, "max_output_tokens")
             model.type = decodeEnum(&m, "type", what: "model type") ?? .chat
+            model.maxConcurrency = positiveInteger(&m, "max_concurrency")
             m.rejectUnknownKeys()
             return model
         }

@@ -14,6 +14,8 @@ public struct KeyConfig: Sendable, Equatable {
     /// `nil` means everything.
     public var allowedModels: [String]?
     public var expiresAt: Date?
+    /// Spend controls; nil when the key has none.
+    public var limits: KeyLimits?
 
     public init(
         name: String, secret: String, secretReference: String? = nil, secretDigest: [UInt8]? = nil,

@@ -24,6 +24,8 @@ public struct ProviderConfig: Sendable, Equatable {
     public var proxy: String?
     /// 0...1, applied to computed cost.
     public var discount: Double
+    /// Requests in flight to this provider at most; a full provider is passed over without a cooldown.
+    public var maxConcurrency: Int?
     /// Models the provider offers, in file order; empty means "any model name".
     public var models: [ProviderModel]
 
@@ -101,6 +103,8 @@ public struct ProviderModel: Sendable, Equatable {
     public var maxOutputTokens: Int?
     /// What the model serves (`type`): chat (the default) or embeddings.
     public var type: RequestKind
+    /// Requests in flight to this model at most; a full model is passed over without a cooldown.
+    public var maxConcurrency: Int?
 
     public init(
         name: String, pricing: ModelPricing? = nil, accessVia: [APIProtocol]? = nil, contextLength: Int? = nil,

@@ -17,6 +17,8 @@ public struct Candidate: Sendable, Equatable {
         @usableFromInline let isMock: Bool
         /// The model's `type`; nil when the provider does not list it (then it may serve either kind).
         @usableFromInline let kind: RequestKind?
+        /// The model's `max_concurrency`, when it has one.
+        @usableFromInline let modelMaxConcurrency: Int?
         /// What the layers above worked out once for this candidate (see `memoized`).
         let memo = Mutex<[(any AnyObject & Sendable)?]>([])
 
@@ -33,6 +35,7 @@ public struct Candidate: Sendable, Equatable {
             self.pricing = listed?.pricing
             self.isMock = provider.isMock
             self.kind = listed?.type
+            self.modelMaxConcurrency = listed?.maxConcurrency
         }
     }
 
@@ -69,6 +72,9 @@ public struct Candidate: Sendable, Equatable {
         }
         return made
     }
+
+    /// The model's `max_concurrency` (the provider's is `provider.maxConcurrency`).
+    @inlinable public var modelMaxConcurrency: Int? { storage.modelMaxConcurrency }
 
     /// The model's `type`; nil when the provider does not list the model.
     @inlinable public var kind: RequestKind? { storage.kind }

@@ -17,6 +17,7 @@ struct ManagementContext: Sendable {
     let capture: CaptureSettings
     let metrics: GatewayMetrics
     let inFlight: InFlightTable
+    let ledger: any LimitLedger
 }
 
 /// `/v0/auth/…` and `/v0/management/…` (docs/api.md).
@@ -31,6 +32,7 @@ struct ManagementRoutes {
         registerEntities(on: group)
         registerState(on: group)
         registerUsage(on: group)
+        registerLimits(on: group)
         let auth = AdminAuth(state: context.stateBox, sessions: context.sessions)
         group.get("metrics") { _, _ in metricsResponse() }
         router.get("/metrics") { request, _ in

@@ -21,6 +21,9 @@ final class RoutingState: Sendable {
     /// Prices by OpenRouter slug, swapped in by the pricing refresher.
     let openRouterPrices = Mutex<[String: TokenPrices]>([:])
 
+    /// Requests in flight per capped provider and model (`max_concurrency`); its own lock, off the order path.
+    let slots = Mutex(TargetConcurrency())
+
     /// The performance window, in seconds.
     let window: Double
 

@@ -1,0 +1,198 @@
+import Foundation
+
+/// The per-key counts behind `keys.NAME.limits`, in memory: a pure state machine over an injected clock.
+///
+/// Requests per minute count admissions in a sliding 60-second window (refused requests do not count); tokens per
+/// minute count the tokens of requests that finished in that window; spend is the cost of requests that finished
+/// in the budget's current calendar period. A budget's spend so far must be seeded from the usage log once per
+/// period (`needsSpend` / `seed`), since a restart forgets it.
+public struct KeyLimiter: Sendable {
+    public static let window: Double = 60
+
+    struct Account: Sendable {
+        var admissions = TimeWindow<Void>()
+        var finished = TimeWindow<Int>()
+        var concurrent = 0
+        var period: DateInterval?
+        var spend = 0.0
+        var unpriced = 0
+    }
+
+    private var accounts: [String: Account] = [:]
+
+    public init() {}
+
+    /// Whether `key`'s spend in the period containing `now` must be read from the log before `admit`.
+    public func needsSpend(key: String, limits: KeyLimits, now: Date) -> BudgetPeriod? {
+        guard let budget = limits.budget else { return nil }
+        guard let period = accounts[key]?.period else { return budget.period }
+        let interval = budget.period.interval(containing: now)
+        if period == interval { return nil }
+        // The next period of the same kind starts empty; anything else is read from the log again.
+        let rolls = budget.period.interval(containing: period.start) == period && now >= period.end
+        return rolls ? nil : budget.period
+    }
+
+    /// Sets `key`'s spend so far in `period` (read from the usage log).
+    public mutating func seed(key: String, period: DateInterval, spendUSD: Double, unpricedRequests: Int) {
+        accounts[key, default: Account()].period = period
+        accounts[key, default: Account()].spend = spendUSD
+        accounts[key, default: Account()].unpriced = unpricedRequests
+    }
+
+    /// Admits a request of `key` or says which limit refuses it; an admitted request must later `finish`.
+    public mutating func admit(key: String, limits: KeyLimits, now: Date) -> LimitVerdict {
+        let t = now.timeIntervalSince1970
+        var account = accounts[key] ?? Account()
+        account.prune(before: t - Self.window)
+        account.roll(to: now, budget: limits.budget)
+        var standing = account.standing
+        if let (reason, wait) = account.refusal(limits, at: t) {
+            accounts[key] = account
+            return .limited(reason, retryAfter: wait, standing)
+        }
+        account.admissions.append(t, ())
+        account.concurrent += 1
+        standing.requests += 1
+        standing.concurrent += 1
+        accounts[key] = account
+        return .admitted(standing)
+    }
+
+    /// Ends an admitted request: frees its concurrency slot and counts its tokens and cost (nil: unknown, counted 0).
+    public mutating func finish(key: String, limits: KeyLimits, tokens: Int, costUSD: Double?, now: Date) {
+        guard var account = accounts[key] else { return }
+        let t = now.timeIntervalSince1970
+        account.concurrent = max(0, account.concurrent - 1)
+        account.prune(before: t - Self.window)
+        if tokens > 0 { account.finished.append(t, tokens) }
+        account.roll(to: now, budget: limits.budget)
+        if let costUSD { account.spend += costUSD } else { account.unpriced += 1 }
+        accounts[key] = account
+    }
+
+    /// What `key` has used at `now`, without admitting anything.
+    public mutating func standing(key: String, limits: KeyLimits, now: Date) -> LimitStanding {
+        guard var account = accounts[key] else { return LimitStanding() }
+        account.prune(before: now.timeIntervalSince1970 - Self.window)
+        account.roll(to: now, budget: limits.budget)
+        accounts[key] = account
+        return account.standing
+    }
+}
+
+extension KeyLimiter.Account {
+    var standing: LimitStanding {
+        LimitStanding(requests: admissions.count, tokens: finished.total, concurrent: concurrent, spendUSD: spend,
+                      unpricedRequests: unpriced)
+    }
+
+    mutating func prune(before cutoff: Double) {
+        admissions.drop(before: cutoff)
+        finished.drop(before: cutoff)
+    }
+
+    /// Starts a new, empty period once `now` has left the current one (what finished since is all of its spend);
+    /// a budget whose period kind changed forgets its spend, to be seeded again from the log.
+    mutating func roll(to now: Date, budget: KeyLimits.Budget?) {
+        guard let budget, let current = period else { return }
+        let interval = budget.period.interval(containing: now)
+        guard interval != current else { return }
+        let sameKind = budget.period.interval(containing: current.start) == current
+        period = sameKind && now >= current.end ? interval : nil
+        spend = 0
+        unpriced = 0
+    }
+
+    /// The limit that refuses a request at `t`, if any.
+    func refusal(_ limits: KeyLimits, at t: Double) -> (LimitReason, Int)? {
+        let edges = LimitEdges(
+            requests: limits.requestsPerMinute.flatMap { cap in
+                admissions.count >= cap ? admissions.time(at: admissions.count - cap) : nil
+            },
+            tokens: limits.tokensPerMinute.flatMap { finished.timeBelow($0) },
+            periodEnd: period?.end.timeIntervalSince1970)
+        return KeyLimiter.refusal(limits, standing: standing, edges: edges, at: t)
+    }
+}
+
+/// When each full window frees: the instants (epoch seconds) whose entries' leaving brings a count under its cap.
+public struct LimitEdges: Sendable, Equatable {
+    /// The admission that keeps the requests window full (it frees 60 s after it).
+    public var requests: Double?
+    /// The finish whose tokens keep the tokens window full.
+    public var tokens: Double?
+    /// The end of the budget's current period.
+    public var periodEnd: Double?
+
+    public init(requests: Double? = nil, tokens: Double? = nil, periodEnd: Double? = nil) {
+        self.requests = requests
+        self.tokens = tokens
+        self.periodEnd = periodEnd
+    }
+}
+
+extension KeyLimiter {
+    /// The limit that refuses a request at `t` with the longest wait (the client needs all of them free), and
+    /// that wait in whole seconds; nil admits. Shared by every ledger, so all refuse alike.
+    public static func refusal(
+        _ limits: KeyLimits, standing: LimitStanding, edges: LimitEdges, at t: Double
+    ) -> (LimitReason, Int)? {
+        var worst: (LimitReason, Double)?
+        func consider(_ reason: LimitReason, _ wait: Double) {
+            if let w = worst, w.1 >= wait { return }
+            worst = (reason, wait)
+        }
+        if let cap = limits.concurrentRequests, standing.concurrent >= cap { consider(.concurrentRequests, 1) }
+        if let cap = limits.requestsPerMinute, standing.requests >= cap {
+            consider(.requestsPerMinute, (edges.requests ?? t) + window - t)
+        }
+        if let cap = limits.tokensPerMinute, standing.tokens >= cap {
+            consider(.tokensPerMinute, (edges.tokens ?? t) + window - t)
+        }
+        if let budget = limits.budget, standing.spendUSD >= budget.usd, let end = edges.periodEnd {
+            consider(.budget, end - t)
+        }
+        return worst.map { ($0.0, max(1, Int($0.1.rounded(.up)))) }
+    }
+}
+
+/// Timestamped entries in arrival order, dropped from the front as they age out.
+struct TimeWindow<Value: Sendable>: Sendable {
+    private var times: [Double] = []
+    private var values: [Value] = []
+    private var head = 0
+
+    var count: Int { times.count - head }
+
+    mutating func append(_ time: Double, _ value: Value) {
+        times.append(time)
+        values.append(value)
+    }
+
+    func time(at offset: Int) -> Double { times[head + offset] }
+
+    mutating func drop(before cutoff: Double) {
+        while head < times.count, times[head] <= cutoff { head += 1 }
+        // Compact once half the storage is dead, so appends stay amortised O(1).
+        if head > 32, head * 2 > times.count {
+            times.removeFirst(head)
+            values.removeFirst(head)
+            head = 0
+        }
+    }
+}
+
+extension TimeWindow where Value == Int {
+    var total: Int { values[head...].reduce(0, +) }
+
+    /// The time of the entry whose leaving brings the total below `cap`.
+    func timeBelow(_ cap: Int) -> Double? {
+        var remaining = total
+        for i in head..<times.count {
+            remaining -= values[i]
+            if remaining < cap { return times[i] }
+        }
+        return nil
+    }
+}
