@@ -7,7 +7,10 @@ Both gateways (usage logging on, SQLite each in its own temp folder) run at once
 nginx; each round measures direct, nginx, new and old for `--seconds` each, in alternating order, once at the
 benchmark's fixed rate (50 connections, ~1,000 req/s) and once with one connection in a closed loop. It prints
 the medians over rounds and, per round, new minus old: on a host whose speed drifts minute to minute, the paired
-difference is the figure to read. NEW_BINARY defaults to the release build."""
+difference is the figure to read. NEW_BINARY defaults to the release build.
+
+    scripts/bench.d/ab.py BIN BIN --new-key limited   # one binary; "new" sends a key with (unreached) limits
+"""
 
 import argparse
 import os
@@ -66,11 +69,13 @@ def main():
     p.add_argument("new", nargs="?", default=os.path.join(ROOT, ".build", "release", "plexus"))
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--seconds", type=float, default=2)
+    p.add_argument("--new-key", default="bench", choices=sorted(stack.KEYS),
+                   help="the key the new gateway's requests send: 'limited' has limits it never reaches")
     args = p.parse_args()
     d = tempfile.mkdtemp(prefix="plexus-ab-")
     wrk, ports, procs = stack.start(args.new, {"new": args.new, "old": args.old}, d)
     try:
-        measure_both(wrk, stack.passthrough_targets(ports, d, ["new", "old"]), args.rounds, args.seconds, show)
+        measure_both(wrk, stack.passthrough_targets(ports, d, ["new", "old"], {"new": args.new_key}), args.rounds, args.seconds, show)
     finally:
         stack.stop(procs)
 

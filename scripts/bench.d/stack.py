@@ -8,6 +8,8 @@ import report
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KEY = "sk-bench-" + "0" * 24
+LIMITED_KEY = "sk-bench-limited-" + "0" * 16
+KEYS = {"bench": KEY, "limited": LIMITED_KEY}
 
 
 def start(mock_binary, gateways, d):
@@ -19,7 +21,7 @@ def start(mock_binary, gateways, d):
     procs = {"mock": B.Proc("mock", [mock_binary, "mock", "--port", str(ports["mock"])], d)}
     try:
         B.wait_listening(ports["mock"], procs["mock"])
-        env = dict(os.environ, PLEXUS_BENCH_KEY=KEY)
+        env = dict(os.environ, PLEXUS_BENCH_KEY=KEY, PLEXUS_BENCH_LIMITED_KEY=LIMITED_KEY)
         for name, binary in gateways.items():
             folder = os.path.join(d, name)
             os.makedirs(folder)
@@ -40,8 +42,9 @@ def start(mock_binary, gateways, d):
     return wrk, ports, procs
 
 
-def passthrough_targets(ports, d, gateways):
-    """The passthrough scenario against the mock directly, through nginx and through each gateway, checked."""
+def passthrough_targets(ports, d, gateways, keys=None):
+    """The passthrough scenario against the mock directly, through nginx and through each gateway, checked.
+    `keys` names the configured key (`bench` or `limited`) each gateway's requests send (default `bench`)."""
     bodies = {"direct": B.chat_body("mock"), "routed": B.chat_body("bench-chat")}
     for name, body in bodies.items():
         with open(os.path.join(d, name + ".json"), "wb") as f:
@@ -54,7 +57,8 @@ def passthrough_targets(ports, d, gateways):
         "nginx": B.Target(url.format(ports["nginx"]), direct, auth),
     }
     for name in gateways:
-        targets[name] = B.Target(url.format(ports[name]), os.path.join(d, "routed.json"), auth)
+        key = KEYS[(keys or {}).get(name, "bench")]
+        targets[name] = B.Target(url.format(ports[name]), os.path.join(d, "routed.json"), [f"Authorization: Bearer {key}"])
     for t in targets.values():
         t.check()
     return targets
