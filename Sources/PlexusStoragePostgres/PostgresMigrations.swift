@@ -59,6 +59,11 @@ enum PostgresMigrations {
             "CREATE INDEX responses_created_at ON responses (created_at)",
             "CREATE INDEX responses_key ON responses (key_name, created_at)",
         ],
+        [
+            // The label of a `SECRET:label` token, for per-user reports; groups sort in byte order as in SQLite.
+            "ALTER TABLE usage ADD COLUMN attribution TEXT COLLATE \"C\"",
+            "CREATE INDEX usage_attribution ON usage (attribution, started_at)",
+        ],
     ]
 
     /// Brings the schema `search_path` names (`schema`, created if missing) up to date in one transaction.
