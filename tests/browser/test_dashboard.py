@@ -171,6 +171,7 @@ def test_logs_filter_by_client_protocol(driver, gateway):
     row = css(driver, f'#logs-list tr[data-id="{rid}"]:not(.running)')
     assert "responses → responses" in row.text
     css(driver, f'#logs-list tr[data-id="{chat_id}"]')
+    stored(gateway, rid, chat_id)
     set_value(driver, css(driver, 'select[name="client_api"]'), "responses")
     driver.find_element(By.CSS_SELECTOR, 'form[role="search"] button[type="submit"]').click()
     gone(driver, f'#logs-list tr[data-id="{chat_id}"]')
