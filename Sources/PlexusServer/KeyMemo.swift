@@ -2,32 +2,32 @@ import Foundation
 import PlexusRouting
 import Synchronization
 
-/// The key a connection's client proved last. A keep-alive client sends the same key with every request: with the
-/// same secret (compared in constant time) under the same config, the next request skips the SHA-256 digest and
-/// the pass over every configured key (about 5k instructions). Whether a request hits or misses says only whether
-/// its secret is the one sent before on the same connection, which that client knows; any other secret goes
-/// through `KeyTable` as before.
+/// The identity a connection's client proved last. A keep-alive client sends the same token with every request:
+/// with the same token (compared whole, in constant time, label included) under the same config, the next request
+/// skips the SHA-256 digest and the pass over every configured key (about 5k instructions). Whether a request hits
+/// or misses says only whether its token is the one sent before on the same connection, which that client knows;
+/// any other token goes through `KeyTable` as before.
 final class KeyMemo: Sendable {
     private struct Entry: Sendable {
-        let secret: [UInt8]
+        let token: [UInt8]
         let state: GatewayState
-        let key: KeyConfig
+        let identity: ClientIdentity
     }
 
     private let entry = Mutex<Entry?>(nil)
 
-    /// The remembered key when `secret` is the remembered secret under `state` and the key has not expired.
-    func key(forSecret secret: some Collection<UInt8>, in state: GatewayState, now: Date) -> KeyConfig? {
-        let found = entry.withLock { e -> KeyConfig? in
-            guard let e, e.state === state, KeyTable.constantTimeEquals(e.secret, secret) else { return nil }
-            return e.key
+    /// The remembered identity when `token` is the remembered token under `state` and its key has not expired.
+    func identity(forToken token: some Collection<UInt8>, in state: GatewayState, now: Date) -> ClientIdentity? {
+        let found = entry.withLock { e -> ClientIdentity? in
+            guard let e, e.state === state, KeyTable.constantTimeEquals(e.token, token) else { return nil }
+            return e.identity
         }
-        guard let found, !found.isExpired(at: now) else { return nil }
+        guard let found, !found.key.isExpired(at: now) else { return nil }
         return found
     }
 
-    /// Remembers the key `secret` proved under `state`.
-    func remember(secret: some Collection<UInt8>, in state: GatewayState, key: KeyConfig) {
-        entry.withLock { $0 = Entry(secret: Array(secret), state: state, key: key) }
+    /// Remembers the identity `token` proved under `state`.
+    func remember(token: some Collection<UInt8>, in state: GatewayState, identity: ClientIdentity) {
+        entry.withLock { $0 = Entry(token: Array(token), state: state, identity: identity) }
     }
 }

@@ -15,8 +15,9 @@ struct ModelList {
     func response(_ request: Request, proto: APIProtocol) -> Response {
         let snapshot = engine.state.current
         let id = ProxyEngine.newRequestID()
+        // A `SECRET:label` token works here too; no usage row is written, so the label goes unused.
         guard let secret = ClientCredentials.secret(from: request),
-              let key = snapshot.keys.key(forSecret: secret, now: Date())
+              let key = snapshot.keys.key(forToken: secret, now: Date())?.key
         else {
             return HTTPResponses.error(PlexusError(.authentication, "missing or invalid API key"), for: proto, requestID: id)
         }

@@ -47,8 +47,9 @@ final class ProxyEngine: Sendable {
         let snapshot = state.current
         metrics.started()
         do {
-            let key = try authenticate(call, snapshot: snapshot)
+            let client = try authenticate(call, snapshot: snapshot), key = client.key
             record.row.keyName = key.name
+            record.row.attribution = client.attribution
             var bytes = Array(try await call.collectBody(upTo: snapshot.config.server.maxBodyBytes).readableBytesView)
             var turn: ResponsesTurn?
             if proto == .responses {
@@ -120,28 +121,39 @@ final class ProxyEngine: Sendable {
 
     /// What the client's credentials proved.
     private enum Proof {
-        case none, invalid, key(KeyConfig)
+        case none, invalid, refused(PlexusError), identity(ClientIdentity)
     }
 
-    func authenticate(_ call: ClientCall, snapshot: GatewayState) throws(PlexusError) -> KeyConfig {
+    /// The key the client's token proves and the attribution it carries (`ClientIdentity`); the connection's memo
+    /// answers for a token it sent before.
+    func authenticate(_ call: ClientCall, snapshot: GatewayState) throws(PlexusError) -> ClientIdentity {
         let now = Date()
-        let proof = ClientCredentials.withSecret(from: call) { secret -> Proof in
-            guard let secret else { return .none }
-            if let key = call.keyMemo?.key(forSecret: secret, in: snapshot, now: now) { return .key(key) }
-            guard let key = snapshot.keys.key(forSecret: String(decoding: secret, as: UTF8.self), now: now) else {
-                return .invalid
+        let proof = ClientCredentials.withSecret(from: call) { token -> Proof in
+            guard let token else { return .none }
+            if let known = call.keyMemo?.identity(forToken: token, in: snapshot, now: now) { return .identity(known) }
+            do throws(PlexusError) {
+                let text = String(decoding: token, as: UTF8.self)
+                guard let identity = try ClientIdentity.identify(text, keys: snapshot.keys, now: now) else {
+                    return .invalid
+                }
+                call.keyMemo?.remember(token: token, in: snapshot, identity: identity)
+                return .identity(identity)
+            } catch {
+                return .refused(error)
             }
-            call.keyMemo?.remember(secret: secret, in: snapshot, key: key)
-            return .key(key)
         }
         switch proof {
-        case .key(let key):
-            return key
+        case .identity(let identity):
+            return identity
         case .none:
-            if snapshot.config.server.allowAnonymous { return KeyConfig(name: "anonymous", secret: "") }
+            if snapshot.config.server.allowAnonymous {
+                return ClientIdentity(key: KeyConfig(name: "anonymous", secret: ""))
+            }
             throw PlexusError(.authentication, "missing API key: send it as 'Authorization: Bearer KEY'")
         case .invalid:
             throw PlexusError(.authentication, "invalid API key")
+        case .refused(let error):
+            throw error
         }
     }
 

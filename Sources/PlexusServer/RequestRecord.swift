@@ -70,6 +70,6 @@ extension RequestRecord {
     var inFlightEntry: InFlightTable.Entry {
         InFlightTable.Entry(
             id: id, startedAt: row.startedAt, key: row.keyName, alias: row.alias, clientAPI: row.clientProtocol,
-            streamed: row.streamed, kind: row.kind)
+            streamed: row.streamed, kind: row.kind, attribution: row.attribution)
     }
 }

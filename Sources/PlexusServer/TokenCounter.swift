@@ -42,8 +42,9 @@ struct TokenCounter {
     private func count(
         _ call: ClientCall, proto: APIProtocol, pathModel: String?, snapshot: GatewayState
     ) async throws(PlexusError) -> Count {
+        // A `SECRET:label` token works here too; no usage row is written, so the label goes unused.
         guard let secret = ClientCredentials.secret(from: call),
-              let key = snapshot.keys.key(forSecret: secret, now: Date())
+              let key = snapshot.keys.key(forToken: secret, now: Date())?.key
         else { throw PlexusError(.authentication, "missing or invalid API key") }
         let buffer = try await call.collectBody(upTo: snapshot.config.server.maxBodyBytes)
         let body = Array(buffer.readableBytesView)

@@ -7,6 +7,7 @@ extension SQLiteUsageStore {
         var filter = SQLFilter()
         filter.range("started_at", from: query.from, to: query.to)
         filter.equal("key_name", query.key)
+        filter.equal("attribution", query.attribution)
         filter.equal("alias", query.alias)
         filter.equal("provider", query.provider)
         filter.equal("upstream_model", query.model)
@@ -54,6 +55,7 @@ extension SQLiteUsageStore {
         case .model: "upstream_model"
         case .provider: "provider"
         case .key: "key_name"
+        case .attribution: "attribution"
         case .none: "NULL"
         }
     }

@@ -17,7 +17,7 @@ public final class SQLiteUsageStore: UsageStore {
         "target_protocol", "passthrough", "streamed", "status", "http_status", "input_tokens", "cache_read_tokens",
         "cache_write_tokens", "output_tokens", "reasoning_tokens", "ttft_ms", "duration_ms", "output_tokens_per_second",
         "stop_reason", "error_text", "attempts", "cost_input", "cost_cache_read", "cost_cache_write", "cost_output",
-        "cost_reasoning", "cost_total", "kind", "tokens_estimated",
+        "cost_reasoning", "cost_total", "kind", "tokens_estimated", "attribution",
     ]
 
     private init(connection: SQLiteConnection, inserter: SQLiteRowInserter, logger: Logger) {
@@ -151,6 +151,11 @@ enum SQLiteMigrations {
             """,
             "CREATE INDEX responses_created_at ON responses (created_at)",
             "CREATE INDEX responses_key ON responses (key_name, created_at)",
+        ],
+        [
+            // The label of a `SECRET:label` token, for per-user reports; older rows have none.
+            "ALTER TABLE usage ADD COLUMN attribution TEXT",
+            "CREATE INDEX usage_attribution ON usage (attribution, started_at)",
         ],
     ]
 }

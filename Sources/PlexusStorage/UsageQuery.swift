@@ -8,6 +8,8 @@ public struct UsageQuery: Sendable, Equatable {
     /// Rows started before this time (exclusive).
     public var to: Date?
     public var key: String?
+    /// The label of a `SECRET:label` token.
+    public var attribution: String?
     public var alias: String?
     public var provider: String?
     /// The upstream model.
@@ -29,7 +31,7 @@ public struct UsageQuery: Sendable, Equatable {
         from: Date? = nil, to: Date? = nil, key: String? = nil, alias: String? = nil, provider: String? = nil,
         model: String? = nil, outcome: UsageRecord.Outcome? = nil, streamed: Bool? = nil, passthrough: Bool? = nil,
         kind: RequestKind? = nil, clientProtocol: APIProtocol? = nil, targetProtocol: APIProtocol? = nil,
-        limit: Int = 50, cursor: String? = nil
+        limit: Int = 50, cursor: String? = nil, attribution: String? = nil
     ) {
         self.from = from
         self.to = to
@@ -45,6 +47,7 @@ public struct UsageQuery: Sendable, Equatable {
         self.targetProtocol = targetProtocol
         self.limit = limit
         self.cursor = cursor
+        self.attribution = attribution
     }
 }
 

@@ -8,6 +8,7 @@ extension UsageRecord {
             ("request_id", .string(requestID)),
             ("started_at", .string(ISOTime.string(startedAt))),
             ("key", .optional(keyName)),
+            ("attribution", .optional(attribution)),
             ("alias", .optional(alias)),
             ("provider", .optional(provider)),
             ("model", .optional(upstreamModel)),

@@ -36,6 +36,7 @@ extension UsageRecord {
         if let cost { w.object("cost") { cost.write(into: &$0) } }
         w.string("kind", kind.rawValue)
         w.bool("tokensEstimated", tokensEstimated)
+        w.string("attribution", attribution)
         return w.finish()
     }
 }

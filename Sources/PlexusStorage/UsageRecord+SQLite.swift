@@ -15,6 +15,7 @@ extension UsageRecord {
         row.text(22, Self.encode(attempts)); row.double(23, cost?.input); row.double(24, cost?.cacheRead)
         row.double(25, cost?.cacheWrite); row.double(26, cost?.output); row.double(27, cost?.reasoning)
         row.double(28, cost?.total); row.text(29, kind.rawValue); row.integer(30, tokensEstimated ? 1 : 0)
+        row.text(31, attribution)
     }
 
     /// The attempts as a JSON array, in the shape `Attempt`'s `Codable` reads back (absent optionals omitted).
@@ -79,6 +80,7 @@ extension UsageRecord {
         attempts = Self.decodeAttempts(text("attempts"))
         kind = text("kind").flatMap(RequestKind.init(rawValue:)) ?? .chat
         tokensEstimated = int("tokens_estimated") == 1
+        attribution = text("attribution")
         if let total = double("cost_total") {
             cost = Cost(input: double("cost_input") ?? 0, cacheRead: double("cost_cache_read") ?? 0,
                         cacheWrite: double("cost_cache_write") ?? 0, output: double("cost_output") ?? 0,

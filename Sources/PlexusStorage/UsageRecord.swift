@@ -98,6 +98,8 @@ public struct UsageRecord: Sendable, Equatable, Codable {
     public var kind: RequestKind = .chat
     /// The token counts are the gateway's estimate, not the upstream's (Gemini reports none for embeddings).
     public var tokensEstimated = false
+    /// The label of the client's `SECRET:label` token, for per-user reports; nil without one.
+    public var attribution: String?
 
     public init(
         requestID: String, startedAt: Date, keyName: String? = nil, alias: String? = nil, provider: String? = nil,
@@ -128,8 +130,9 @@ public struct UsageRecord: Sendable, Equatable, Codable {
 }
 
 extension UsageRecord {
-    /// Decodes a journal line. `kind` and `tokensEstimated` came later: a line without them is a chat row with the
-    /// upstream's own counts (the synthesized decoder would have refused it, and a recovered row been lost).
+    /// Decodes a journal line. `kind`, `tokensEstimated` and `attribution` came later: a line without them is a chat
+    /// row with the upstream's own counts and no label (the synthesized decoder would have refused it, and a
+    /// recovered row been lost).
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -151,6 +154,7 @@ extension UsageRecord {
         cost = try c.decodeIfPresent(Cost.self, forKey: .cost)
         kind = try c.decodeIfPresent(RequestKind.self, forKey: .kind) ?? .chat
         tokensEstimated = try c.decodeIfPresent(Bool.self, forKey: .tokensEstimated) ?? false
+        attribution = try c.decodeIfPresent(String.self, forKey: .attribution)
     }
 }
 

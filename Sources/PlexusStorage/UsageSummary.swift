@@ -23,6 +23,8 @@ public struct UsageSummaryQuery: Sendable, Equatable {
         case model
         case provider
         case key
+        /// The label of a `SECRET:label` token (rows without one make the nil group).
+        case attribution
         case none
     }
 
@@ -118,7 +120,7 @@ public struct SummaryStats: Sendable, Equatable {
 @dynamicMemberLookup
 public struct SummaryBucket: Sendable, Equatable {
     public var start: Date
-    /// The model, provider or key name; nil without grouping (or when the rows had none).
+    /// The model, provider, key name or attribution; nil without grouping (or when the rows had none).
     public var group: String?
     public var stats: SummaryStats
 

@@ -75,6 +75,11 @@ enum PostgresMigrations {
                 PRIMARY KEY (key_name, period, period_start))
             """,
         ],
+        [
+            // The label of a `SECRET:label` token, for per-user reports; groups sort in byte order as in SQLite.
+            "ALTER TABLE usage ADD COLUMN attribution TEXT COLLATE \"C\"",
+            "CREATE INDEX usage_attribution ON usage (attribution, started_at)",
+        ],
     ]
 
     /// Brings the schema `search_path` names (`schema`, created if missing) up to date in one transaction.

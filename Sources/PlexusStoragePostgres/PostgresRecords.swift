@@ -29,6 +29,7 @@ extension UsageRecord {
         }
         _ = statement.bind(kind.rawValue)
         _ = statement.bind(tokensEstimated)
+        _ = statement.bind(attribution)
     }
 
     init?(postgres row: PostgresColumns) {
@@ -51,6 +52,7 @@ extension UsageRecord {
         attempts = StorageSupport.decodeAttempts(row.text("attempts"))
         kind = row.text("kind").flatMap(RequestKind.init(rawValue:)) ?? .chat
         tokensEstimated = row.bool("tokens_estimated") ?? false
+        attribution = row.text("attribution")
         if let total = row.double("cost_total") {
             cost = Cost(input: row.double("cost_input") ?? 0, cacheRead: row.double("cost_cache_read") ?? 0,
                         cacheWrite: row.double("cost_cache_write") ?? 0, output: row.double("cost_output") ?? 0,

@@ -7,6 +7,7 @@ extension PostgresUsageStore {
         var statement = PostgresStatement()
         statement.range("started_at", from: query.from, to: query.to)
         statement.equal("key_name", query.key)
+        statement.equal("attribution", query.attribution)
         statement.equal("alias", query.alias)
         statement.equal("provider", query.provider)
         statement.equal("upstream_model", query.model)

@@ -6,14 +6,16 @@ import PlexusRouting
 @Suite struct KeyTableTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func table() -> KeyTable {
-        KeyTable(keys: [
+    var allKeys: [KeyConfig] {
+        [
             KeyConfig(name: "laptop", secret: "sk-laptop"),
             KeyConfig(name: "old", secret: "sk-old", expiresAt: now.addingTimeInterval(-1)),
             KeyConfig(name: "soon", secret: "sk-soon", expiresAt: now.addingTimeInterval(60)),
             KeyConfig(name: "exact", secret: "sk-exact", expiresAt: now),
-        ], digest: testDigest)
+        ]
     }
+
+    func table() -> KeyTable { KeyTable(keys: allKeys, digest: testDigest) }
 
     @Test(arguments: [
         ("sk-laptop", "valid:laptop"),
@@ -38,6 +40,27 @@ import PlexusRouting
         #expect(table().key(forSecret: "sk-laptop", now: now)?.name == "laptop")
         #expect(table().key(forSecret: "sk-old", now: now) == nil)
         #expect(table().key(forSecret: "sk-old", now: now.addingTimeInterval(-10))?.name == "old")
+    }
+
+    /// `SECRET:label`: the whole token first (a secret may hold a colon), then the part before the first colon.
+    @Test(arguments: [
+        ("sk-laptop:alice", "laptop alice"),
+        ("sk-laptop:", "laptop -"),
+        ("sk-laptop:a:b", "laptop a:b"),
+        ("sk-laptop:ünï cödé", "laptop ünï cödé"),
+        ("sk:colon", "colon -"),
+        ("sk:colon:bob", "nil"),
+        ("sk:bob", "nil"),
+        ("sk-nobody:alice", "nil"),
+        ("sk-old:alice", "nil"),
+        (":alice", "nil"),
+        ("sk-laptop", "laptop -"),
+    ])
+    func keyForToken(token: String, expected: String) {
+        let table = KeyTable(keys: allKeys + [KeyConfig(name: "colon", secret: "sk:colon")],
+                             digest: testDigest)
+        let found = table.key(forToken: token, now: now)
+        #expect(found.map { "\($0.key.name) \($0.label.map(String.init) ?? "-")" } ?? "nil" == expected)
     }
 
     @Test func emptyTable() {

@@ -39,6 +39,7 @@ struct MigrationTests {
             #expect(old?.tokens.input == 42)
             #expect(old?.cost == nil)
             #expect(old?.attempts == [])
+            #expect(old?.attribution == nil)
             #expect(try await store.usage(query: UsageQuery(streamed: true)).items.map(\.requestID) == ["old"])
         }
         // The new tables work on the upgraded file.

@@ -27,15 +27,18 @@ struct RequestKindStorageTests {
         }
     }
 
-    /// A journal line written before `kind` and `tokens_estimated` existed is still recovered.
+    /// A journal line written before `kind`, `tokens_estimated` and `attribution` existed is still recovered.
     @Test func journalLinesWithoutTheNewFieldsAreChatRows() throws {
-        let row = StorageFixtures.row("old", at: "2026-11-25T12:00:00Z")
+        let row = StorageFixtures.row("old", at: "2026-11-25T12:00:00Z", attribution: "alice")
         var json = try #require(try JSONSerialization.jsonObject(with: Data(UsageJournal.line(row))) as? [String: Any])
         #expect(json.removeValue(forKey: "kind") as? String == "chat")
         #expect(json.removeValue(forKey: "tokensEstimated") as? Bool == false)
+        #expect(json.removeValue(forKey: "attribution") as? String == "alice")
         let old = try JSONSerialization.data(withJSONObject: json)
         let decoded = try JSONDecoder().decode(UsageRecord.self, from: old)
-        #expect(decoded == row)
+        var unlabelled = row
+        unlabelled.attribution = nil
+        #expect(decoded == unlabelled)
         let embedded = Self.embeddingsRow("new", estimated: true)
         #expect(try JSONDecoder().decode(UsageRecord.self, from: Data(UsageJournal.line(embedded))) == embedded)
     }

@@ -56,18 +56,21 @@ enum StorageFixtures {
             passthrough: i % 5 == 0, streamed: i % 3 == 0, outcome: outcomes[i % 7], httpStatus: 200,
             tokens: .init(input: i, output: 2 * i), durationMs: Double(i))
         if i % 6 == 1 { row.kind = .embeddings }
+        if i % 4 != 3 { row.attribution = ["alice", "bob"][i % 2] }
         return row
     }
 
     static func row(_ id: String, at iso: String, model: String? = "A", provider: String? = "P", key: String? = "k1",
                     outcome: UsageRecord.Outcome = .success, tokens: UsageRecord.Tokens = .init(),
-                    cost: Double? = nil, ttft: Double? = nil, tps: Double? = nil) -> UsageRecord {
+                    cost: Double? = nil, ttft: Double? = nil, tps: Double? = nil,
+                    attribution: String? = nil) -> UsageRecord {
         var row = UsageRecord(
             requestID: id, startedAt: date(iso), keyName: key, alias: "alias", provider: provider,
             upstreamModel: model, clientProtocol: .chat, targetProtocol: .chat, outcome: outcome,
             httpStatus: outcome == .error ? 500 : 200, tokens: tokens, ttftMs: ttft, durationMs: 1000,
             outputTokensPerSecond: tps)
         row.cost = cost.map { UsageRecord.Cost(input: $0 / 2, output: $0 / 2, total: $0) }
+        row.attribution = attribution
         return row
     }
 }

@@ -12,6 +12,7 @@ struct StorageJSONTests {
         row.targetProtocol = .messages
         row.streamed = true
         row.stopReason = "end_turn"
+        row.attribution = "alice"
         row.tokens = .init(input: 10, cacheRead: 2, output: 5)
         row.cost = .init(input: 0.001, cacheRead: 0.0001, output: 0.002, total: 0.0031)
         row.attempts = [
@@ -21,7 +22,8 @@ struct StorageJSONTests {
                   passthrough: true),
         ]
         let golden = try Self.parsed("""
-            {"request_id": "req-1", "started_at": "2026-11-25T12:00:00.250Z", "key": "k1", "alias": "alias",
+            {"request_id": "req-1", "started_at": "2026-11-25T12:00:00.250Z", "key": "k1", "attribution": "alice",
+             "alias": "alias",
              "provider": "P", "model": "A", "kind": "chat", "client_api": "chat", "target_api": "messages",
              "passthrough": false, "streamed": true, "status": "success", "http_status": 200,
              "tokens": {"input": 10, "cache_read": 2, "cache_write": null, "output": 5, "reasoning": null},
@@ -47,6 +49,7 @@ struct StorageJSONTests {
         #expect(json["next_cursor"] == "abc")
         #expect(json["items"]?.arrayValue?.map { $0["has_trace"] } == [false, true])
         #expect(json["items"]?.arrayValue?.first?["cost"] == .null)
+        #expect(json["items"]?.arrayValue?.first?["attribution"] == .null, "no label: null, not left out")
         let empty = try Self.parsed(#"{"items":[],"next_cursor":null}"#)
         #expect(UsagePage(items: [], nextCursor: nil).json(traced: []) == empty)
     }

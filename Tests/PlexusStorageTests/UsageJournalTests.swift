@@ -49,6 +49,7 @@ struct UsageJournalTests {
         full.cost = .init(input: 1e-6, cacheRead: 0, cacheWrite: 0.5, output: 3.3, reasoning: 0, total: 3.800001)
         full.kind = .embeddings
         full.tokensEstimated = true
+        full.attribution = "ali\"ce é"
         return [full] + StorageFixtures.varied
     }
 

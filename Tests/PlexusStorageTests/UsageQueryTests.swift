@@ -22,6 +22,7 @@ struct UsageQueryTests {
             $0.startedAt.timeIntervalSince1970 >= base + 3.7 && $0.startedAt.timeIntervalSince1970 < base + 11.1
         },
         .init(name: "key", query: UsageQuery(key: "k2", limit: 5)) { $0.keyName == "k2" },
+        .init(name: "attribution", query: UsageQuery(limit: 6, attribution: "bob")) { $0.attribution == "bob" },
         .init(name: "alias", query: UsageQuery(alias: "b", limit: 9)) { $0.alias == "b" },
         .init(name: "provider", query: UsageQuery(provider: "p3", limit: 3)) { $0.provider == "p3" },
         .init(name: "model", query: UsageQuery(model: "m4", limit: 4)) { $0.upstreamModel == "m4" },
@@ -64,7 +65,8 @@ struct UsageQueryTests {
     @Test(arguments: StoreBackend.allCases)
     func rowsComeBackWhole(backend: StoreBackend) async throws {
         try await StorageFixtures.withStore(backend) { store async throws in
-            var row = StorageFixtures.row("whole", at: "2026-11-25T12:00:00.250Z", cost: 0.5, ttft: 12, tps: 40)
+            var row = StorageFixtures.row("whole", at: "2026-11-25T12:00:00.250Z", cost: 0.5, ttft: 12, tps: 40,
+                                          attribution: "alice")
             row.attempts = [.init(provider: "p", model: "m", api: "chat", status: 529, error: "overloaded",
                                   durationMs: 5, passthrough: true)]
             try await store.insert([row])

@@ -45,19 +45,22 @@ struct SummaryCase: Sendable, CustomTestStringConvertible {
 
 @Suite("Usage summary buckets", .timeLimit(.minutes(2)))
 struct UsageSummaryTests {
-    /// Six rows over two hours of one day and one hour of the next; costs unknown on r2, r4 and r6.
+    /// Six rows over two hours of one day and one hour of the next; costs unknown on r2, r4 and r6; r4 and r6
+    /// carry no attribution.
     static let rows: [UsageRecord] = [
         StorageFixtures.row("r1", at: "2026-11-25T12:05:00.000Z", model: "A", provider: "P", key: "k1",
                             tokens: .init(input: 100, cacheRead: 10, cacheWrite: 5, output: 50, reasoning: 7),
-                            cost: 0.5, ttft: 100, tps: 20),
+                            cost: 0.5, ttft: 100, tps: 20, attribution: "alice"),
         StorageFixtures.row("r2", at: "2026-11-25T12:30:00.000Z", model: "A", provider: "P", key: "k2",
-                            outcome: .error, tokens: .init(input: 40)),
+                            outcome: .error, tokens: .init(input: 40), attribution: "bob"),
         StorageFixtures.row("r3", at: "2026-11-25T12:59:59.999Z", model: "B", provider: "Q", key: "k1",
-                            tokens: .init(input: 200, output: 80), cost: 1.25, ttft: 300, tps: 40),
+                            tokens: .init(input: 200, output: 80), cost: 1.25, ttft: 300, tps: 40,
+                            attribution: "alice"),
         StorageFixtures.row("r4", at: "2026-11-25T13:00:00.000Z", model: "A", provider: "P", key: "k1",
                             outcome: .cancelled, tokens: .init(input: 10, output: 5), ttft: 50, tps: 10),
         StorageFixtures.row("r5", at: "2026-11-25T13:10:00.000Z", model: "B", provider: "Q", key: "k2",
-                            tokens: .init(input: 20, output: 30, reasoning: 3), cost: 0.25, ttft: 200, tps: 30),
+                            tokens: .init(input: 20, output: 30, reasoning: 3), cost: 0.25, ttft: 200, tps: 30,
+                            attribution: "bob"),
         StorageFixtures.row("r6", at: "2026-11-26T01:00:00.000Z", model: "A", provider: "Q", key: "k1",
                             tokens: .init(input: 1, output: 2), ttft: 400, tps: 50),
     ]
@@ -98,6 +101,13 @@ struct UsageSummaryTests {
             .init(d25, "k1", requests: 3, cancelled: 1, tokens: [310, 10, 5, 135, 7], cost: 1.75),
             .init(d25, "k2", requests: 2, errors: 1, tokens: [60, 0, 0, 30, 3], cost: 0.25),
             .init(d26, "k1", requests: 1, tokens: [1, 0, 0, 2, 0], cost: nil),
+        ]),
+        // Rows without a label make the nil group, which sorts first.
+        SummaryCase(query: .init(bucket: .day, groupBy: .attribution), buckets: [
+            .init(d25, nil, requests: 1, cancelled: 1, tokens: [10, 0, 0, 5, 0], cost: nil),
+            .init(d25, "alice", requests: 2, tokens: [300, 10, 5, 130, 7], cost: 1.75),
+            .init(d25, "bob", requests: 2, errors: 1, tokens: [60, 0, 0, 30, 3], cost: 0.25),
+            .init(d26, nil, requests: 1, tokens: [1, 0, 0, 2, 0], cost: nil),
         ]),
         // The range is [from, to): r4 at exactly 13:00 is out.
         SummaryCase(query: .init(from: StorageFixtures.date(h12), to: StorageFixtures.date(h13), bucket: .minute),

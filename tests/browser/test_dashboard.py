@@ -67,6 +67,13 @@ def set_value(driver, element, value):
         "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", element, value)
 
 
+def stored(gateway, *request_ids):
+    """Waits until the rows are in the store: a filtered list reads the store, and the usage writer stores rows in
+    batches, so a row shown live may not be listed yet (a lookup by id flushes the writer's pending batch)."""
+    for rid in request_ids:
+        gateway.admin("/usage/" + rid)
+
+
 def wait_file(gateway, predicate, timeout=WAIT):
     deadline = time.time() + timeout
     while time.time() < deadline:
@@ -164,6 +171,7 @@ def test_logs_filter_by_client_protocol(driver, gateway):
     row = css(driver, f'#logs-list tr[data-id="{rid}"]:not(.running)')
     assert "responses → responses" in row.text
     css(driver, f'#logs-list tr[data-id="{chat_id}"]')
+    stored(gateway, rid, chat_id)
     set_value(driver, css(driver, 'select[name="client_api"]'), "responses")
     driver.find_element(By.CSS_SELECTOR, 'form[role="search"] button[type="submit"]').click()
     gone(driver, f'#logs-list tr[data-id="{chat_id}"]')
@@ -172,6 +180,40 @@ def test_logs_filter_by_client_protocol(driver, gateway):
     # Reset, so later tests see every row again (the page keeps its filters while the app stays loaded).
     driver.find_element(By.XPATH, '//form[@role="search"]//button[text()="Reset"]').click()
     css(driver, f'#logs-list tr[data-id="{chat_id}"]')
+
+
+def test_logs_show_and_filter_attribution(driver, gateway):
+    """A `SECRET:label` key: the row shows the label in its User column and the User filter keeps only its rows."""
+    login(driver, gateway)
+    go(driver, gateway, "logs")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#logs-list table, #logs-empty"))
+    labelled = sdk(gateway, key=KEY + ":alice").chat.completions.with_raw_response.create(
+        model="demo", messages=[{"role": "user", "content": "hi"}])
+    rid = labelled.headers["x-request-id"]
+    plain = sdk(gateway).chat.completions.with_raw_response.create(model="demo", messages=[{"role": "user", "content": "hi"}])
+    plain_id = plain.headers["x-request-id"]
+    row = css(driver, f'#logs-list tr[data-id="{rid}"]:not(.running)')
+    assert row.find_element(By.CSS_SELECTOR, "td.attribution").text == "alice"
+    css(driver, f'#logs-list tr[data-id="{plain_id}"]:not(.running)')
+    stored(gateway, rid, plain_id)
+    set_value(driver, css(driver, 'input[name="attribution"]'), "alice")
+    driver.find_element(By.CSS_SELECTOR, 'form[role="search"] button[type="submit"]').click()
+    gone(driver, f'#logs-list tr[data-id="{plain_id}"]')
+    css(driver, f'#logs-list tr[data-id="{rid}"]')
+    shot(driver, "logs-attribution")
+    driver.find_element(By.XPATH, '//form[@role="search"]//button[text()="Reset"]').click()
+    css(driver, f'#logs-list tr[data-id="{plain_id}"]')
+    css(driver, f'#logs-list tr[data-id="{rid}"]').click()
+    text_in(driver, "#view h1", rid)
+    details = driver.find_element(By.CSS_SELECTOR, "#view .kv").text
+    assert "User\nalice" in details or "User alice" in details
+    # The usage page groups by it; set back to model after, since the page keeps its choice while the app is loaded.
+    go(driver, gateway, "usage")
+    group_by = driver.find_elements(By.CSS_SELECTOR, "#view .toolbar select")[1]
+    set_value(driver, group_by, "attribution")
+    text_in(driver, 'table[aria-label="Usage breakdown"]', "alice")
+    set_value(driver, group_by, "model")
+    text_in(driver, "#view .card h3", "by model")
 
 
 def test_trace_capture(driver, gateway):

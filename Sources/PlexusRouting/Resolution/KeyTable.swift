@@ -57,6 +57,24 @@ public struct KeyTable: Sendable {
         return nil
     }
 
+    /// The valid key a client's token proves, and the label it carries (`SECRET:label`, CONFIG.md "Keys"). The whole
+    /// token is tried first, so a secret may itself contain a colon; failing that, the part before the first colon
+    /// is the secret and the rest the label (nil when empty). An unknown token costs two passes instead of one, which
+    /// says only that it did not match whole. The label comes back unchecked: what a usage row takes is the
+    /// server's call.
+    public func key(forToken token: String, now: Date) -> (key: KeyConfig, label: Substring?)? {
+        switch lookup(secret: token, now: now) {
+        case .valid(let key): return (key, nil)
+        case .expired: return nil
+        case .unknown: break
+        }
+        guard let colon = token.utf8.firstIndex(of: UInt8(ascii: ":")),
+              let key = key(forSecret: String(token[..<colon]), now: now)
+        else { return nil }
+        let label = token[token.utf8.index(after: colon)...]
+        return (key, label.isEmpty ? nil : label)
+    }
+
     /// Compares without an early exit once the lengths agree, so timing does not reveal how many leading bytes
     /// matched. Inlinable: callers in other modules get it specialised for their collections.
     @inlinable

@@ -20,7 +20,7 @@ extension ManagementRoutes {
                     throw ManagementError(.invalidRequest, "bucket must be minute, hour or day")
                 }
                 guard let groupBy = UsageSummaryQuery.GroupBy(rawValue: q["group_by"].map(String.init) ?? "none") else {
-                    throw ManagementError(.invalidRequest, "group_by must be model, provider, key or none")
+                    throw ManagementError(.invalidRequest, "group_by must be model, provider, key, attribution or none")
                 }
                 let query = UsageSummaryQuery(
                     from: try Self.date(q, "from"), to: try Self.date(q, "to"), bucket: bucket, groupBy: groupBy)
@@ -99,6 +99,7 @@ extension ManagementRoutes {
         query.from = try date(q, "from")
         query.to = try date(q, "to")
         query.key = q["key"].map(String.init)
+        query.attribution = q["attribution"].map(String.init)
         query.alias = q["alias"].map(String.init)
         query.provider = q["provider"].map(String.init)
         query.model = q["model"].map(String.init)

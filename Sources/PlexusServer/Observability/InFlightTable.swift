@@ -15,11 +15,14 @@ final class InFlightTable: Sendable {
         var clientAPI: APIProtocol
         var streamed: Bool
         var kind: RequestKind = .chat
+        /// The label of a `SECRET:label` token.
+        var attribution: String?
 
         var json: JSONValue {
             [
                 "request_id": .string(id), "started_at": .string(ISOTime.string(startedAt)),
                 "key": key.map(JSONValue.string) ?? .null, "alias": alias.map(JSONValue.string) ?? .null,
+                "attribution": attribution.map(JSONValue.string) ?? .null,
                 "kind": .string(kind.rawValue), "client_api": .string(clientAPI.rawValue), "streamed": .bool(streamed),
             ]
         }

@@ -32,7 +32,7 @@ struct ResponsesRoutes {
     ) async -> Response {
         let requestID = ProxyEngine.newRequestID()
         do {
-            let key = try engine.authenticate(ClientCall(request), snapshot: engine.state.current)
+            let key = try engine.authenticate(ClientCall(request), snapshot: engine.state.current).key
             let stored = try await engine.responses.lookup(id ?? "", key: key.name)
             if deleting { try await engine.responses.delete(stored) }
             return HTTPResponses.json(body(stored), status: 200, headers: [HTTPResponses.requestID: requestID])

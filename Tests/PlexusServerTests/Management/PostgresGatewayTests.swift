@@ -31,6 +31,15 @@ struct PostgresGatewayTests {
             #expect(listed.allSatisfy { $0["has_trace"]?.boolValue == true })
             let summary = try await gw.admin(.GET, "/v0/management/usage/summary?bucket=day").json
             #expect(summary["totals"]?["requests"]?.intValue == 2)
+            // A `SECRET:label` token: the label is stored, filtered and grouped by in PostgreSQL too.
+            let body = #"{"model":"demo","messages":[{"role":"user","content":"hi"}]}"#
+            let labelled = try await gw.send("/v1/chat/completions", body: body, key: "\(TestGateway.key):alice")
+            #expect(labelled.status == 200)
+            #expect(try await gw.rowsWhenWritten(3).first?.attribution == "alice")
+            let alice = try await gw.admin(.GET, "/v0/management/usage?attribution=alice").json["items"]?.arrayValue
+            #expect(alice?.map { $0["attribution"]?.stringValue } == ["alice"])
+            let byUser = try await gw.admin(.GET, "/v0/management/usage/summary?bucket=day&group_by=attribution").json
+            #expect(byUser["buckets"]?.arrayValue?.map { $0["group"]?.stringValue } == [nil, "alice"])
             return try #require(rows.first?.requestID)
         }
         try await TestGateway.with(yaml: yaml, folder: folder) { gw in

@@ -4,7 +4,7 @@ import { h, clear, empty, errorBox, field, num, usd, ms, tps, time, statusBadge,
 import { onLive, recent, inflight, whenFinished } from "../live.js";
 import { traceView } from "./debug.js";
 
-const FILTERS = ["key", "alias", "provider", "model", "status", "streamed", "passthrough", "client_api", "target_api"];
+const FILTERS = ["key", "attribution", "alias", "provider", "model", "status", "streamed", "passthrough", "client_api", "target_api"];
 const state = { filters: {}, limit: 50, cursors: [], cursor: null };
 
 export async function render(view, args) {
@@ -20,7 +20,7 @@ function filterForm(reload) {
   const choice = (name, label, options) => field(label, h("select", { name },
     options.map(([v, l]) => h("option", { value: v, selected: (f[name] || "") === v }, l))));
   const form = h("form", { class: "toolbar", role: "search", "aria-label": "Filter requests" },
-    text("key", "Key"), text("alias", "Alias"), text("provider", "Provider"), text("model", "Model"),
+    text("key", "Key"), text("attribution", "User"), text("alias", "Alias"), text("provider", "Provider"), text("model", "Model"),
     choice("status", "Status", [["", "any"], ["success", "success"], ["error", "error"], ["cancelled", "cancelled"]]),
     choice("streamed", "Stream", [["", "any"], ["true", "streamed"], ["false", "unary"]]),
     choice("passthrough", "Passthrough", [["", "any"], ["true", "⚡ yes"], ["false", "no"]]),
@@ -42,7 +42,7 @@ function filterForm(reload) {
   return form;
 }
 
-const COLUMNS = ["Time", "Key", "Alias", "Provider / model", "Kind", "API", "⚡", "Stream", "In", "Cache r", "Cache w", "Out", "Reasoning", "Cost", "TTFT", "Tok/s", "Duration", "Status"];
+const COLUMNS = ["Time", "Key", "User", "Alias", "Provider / model", "Kind", "API", "⚡", "Stream", "In", "Cache r", "Cache w", "Out", "Reasoning", "Cost", "TTFT", "Tok/s", "Duration", "Status"];
 const NUMERIC = new Set(["In", "Cache r", "Cache w", "Out", "Reasoning", "Cost", "TTFT", "Tok/s", "Duration"]);
 
 /** One table row for a usage row (or a running request, from request_started). */
@@ -55,6 +55,7 @@ export function logRow(r, running = false) {
   },
   h("td", { title: r.started_at }, time(r.started_at)),
   h("td", {}, r.key || "–"),
+  h("td", { class: "attribution", title: "the label after the key (SECRET:label)" }, r.attribution || "–"),
   h("td", {}, r.alias || "–"),
   h("td", {}, r.provider ? `${r.provider} / ${r.model || "?"}` : "–"),
   h("td", { class: "kind" }, r.kind === "embeddings" ? h("span", { class: "badge kind" }, "embeddings") : r.kind || "chat"),
@@ -81,7 +82,7 @@ export function logTable(rows) {
 /** Whether a live row passes the filters in use (so the live view matches what a reload would show). */
 function matches(r) {
   const f = state.filters;
-  for (const k of ["key", "alias", "provider", "model", "status", "client_api", "target_api"]) if (f[k] && r[k] !== f[k]) return false;
+  for (const k of ["key", "attribution", "alias", "provider", "model", "status", "client_api", "target_api"]) if (f[k] && r[k] !== f[k]) return false;
   if (f.streamed && String(!!r.streamed) !== f.streamed) return false;
   if (f.passthrough && String(!!r.passthrough) !== f.passthrough) return false;
   return true;
@@ -177,7 +178,7 @@ async function renderDetail(view, id) {
     h("div", { class: "grid2" },
       h("div", { class: "card" }, h("dl", { class: "kv" },
         kv("Started", time(r.started_at)), kv("Status", statusBadge(r.status, r.http_status)),
-        kv("Key", r.key || "–"), kv("Alias", r.alias || "–"),
+        kv("Key", r.key || "–"), kv("User", r.attribution || "–"), kv("Alias", r.alias || "–"),
         kv("Provider / model", r.provider ? `${r.provider} / ${r.model}` : "–"),
         kv("Kind", r.kind || "chat"),
         kv("Protocols", `${r.client_api} → ${r.target_api || "–"}`), kv("Passthrough", r.passthrough ? "⚡ yes" : "no"),

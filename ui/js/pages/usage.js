@@ -1,4 +1,4 @@
-// Usage: charts over time grouped by model, provider or key; a breakdown table; CSV export built in the page.
+// Usage: charts over time grouped by model, provider, key or user (attribution); a breakdown table; CSV export built in the page.
 import { api, query } from "../api.js";
 import { h, empty, errorBox, field, num, compact, usd, usdAxis, rangeSelect, RANGES, sumTokens } from "../dom.js";
 import { timeChart } from "../chart.js";
@@ -23,7 +23,7 @@ export async function render(view) {
   view.append(h("div", { class: "page-head" }, h("h1", {}, "Usage")),
     h("div", { class: "toolbar" },
       field("Range", rangeSelect(state.range, (v) => { state.range = v; load(body); })),
-      select("Group by", "groupBy", [["model", "Model"], ["provider", "Provider"], ["key", "Key"]]),
+      select("Group by", "groupBy", [["model", "Model"], ["provider", "Provider"], ["key", "Key"], ["attribution", "User"]]),
       select("Chart", "metric", METRICS.map(([id, label]) => [id, label]))),
     body);
   await load(body);
