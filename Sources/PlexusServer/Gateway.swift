@@ -29,6 +29,8 @@ public final class Gateway: Sendable {
     let pricing: OpenRouterPricing
     /// Where key limits are counted: in memory, or in PostgreSQL for every instance.
     let ledger: any LimitLedger
+    /// Several instances on PostgreSQL: shared config versions, cooldowns and live events; nil on SQLite.
+    let cluster: ClusterSync?
     let logger: Logger
 
     /// Opens the store named by the config (`configFolder` anchors relative SQLite paths). With `configPath`, the
@@ -78,6 +80,11 @@ public final class Gateway: Sendable {
             return RetentionPolicy(usageDays: storage.retentionDays, traceDays: storage.debugRetentionDays)
         }, logger: logger)
         ledger = Self.limitLedger(store: store, logger: logger)
+        if let shared = store as? any ClusterStore {
+            cluster = ClusterSync(store: shared, config: configManager, routing: routing, events: events, logger: logger)
+        } else {
+            cluster = nil
+        }
         if config.server.allowAnonymous {
             logger.warning("server.allow_anonymous is on: inference routes accept requests without a key")
         }
@@ -113,9 +120,11 @@ public final class Gateway: Sendable {
     /// in reverse order, and closing the event streams first lets the app drain its connections.
     public func services(around app: any Service) -> [any Service] {
         // The store's pool first: it stops last, after the writer's final flush.
-        [storeService, ledger as? any Service].compactMap { $0 } + [
+        [storeService, ledger as? any Service, cluster].compactMap { $0 } + [
             usageWriter, persistence, retention, pricing, ConfigWatcher(manager: configManager, interval: .seconds(1)),
-            HeapTrimmer(inFlight: inFlight, interval: .seconds(2)), app, EventHeartbeat(hub: events),
+            HeapTrimmer(inFlight: inFlight, interval: .seconds(2)),
+            // With several instances, the app listens once the database's config is in (the pool runs by then).
+            cluster.map { StartAfter(app, gate: $0.ready) } ?? app, EventHeartbeat(hub: events),
         ]
     }
 

@@ -68,7 +68,9 @@ final class ProxyEngine: Sendable {
                 trace.clientRequest(headers: call.headerFields, body: inbound.bytes)
                 record.trace = trace
             }
-            if let refusal = await admit(key, proto: proto, record: &record) { return .response(refusal) }
+            if key.limits != nil, let refusal = await admit(key, proto: proto, record: &record) {
+                return .response(refusal)
+            }
             let entry = record.inFlightEntry
             inFlight.add(entry)
             if events.hasSubscribers { events.publish(.requestStarted(entry.json)) }

@@ -80,6 +80,19 @@ enum PostgresMigrations {
             "ALTER TABLE usage ADD COLUMN attribution TEXT COLLATE \"C\"",
             "CREATE INDEX usage_attribution ON usage (attribution, started_at)",
         ],
+        [
+            // Several instances: the config as versioned YAML, and the cooldowns every instance applies.
+            """
+            CREATE TABLE config_versions (
+                version BIGINT PRIMARY KEY, text TEXT NOT NULL, created_at DOUBLE PRECISION NOT NULL,
+                source TEXT NOT NULL, instance TEXT NOT NULL)
+            """,
+            """
+            CREATE TABLE cooldowns (
+                provider TEXT COLLATE "C" NOT NULL, model TEXT COLLATE "C" NOT NULL, entry TEXT NOT NULL,
+                PRIMARY KEY (provider, model))
+            """,
+        ],
     ]
 
     /// Brings the schema `search_path` names (`schema`, created if missing) up to date in one transaction.

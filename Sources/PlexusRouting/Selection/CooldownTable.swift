@@ -82,6 +82,13 @@ public struct CooldownTable: Sendable, Equatable {
         failureCounts.removeAll()
     }
 
+    /// Takes an entry another gateway set (several instances share cooldowns): it replaces this target's entry,
+    /// and its failure count carries on from the larger of the two.
+    public mutating func adopt(_ entry: CooldownEntry) {
+        table[entry.target] = entry
+        failureCounts[entry.target] = max(failureCounts[entry.target] ?? 0, entry.failures)
+    }
+
     /// Restores a failure count without an entry (decoding).
     mutating func setFailureCount(_ failures: Int, for target: TargetID) {
         failureCounts[target] = failures > 0 ? failures : nil

@@ -38,6 +38,17 @@ final class EventHub: Sendable {
             }
         }
 
+        /// An event another instance sent as `name` and `data`; nil for names this instance does not relay.
+        static func remote(name: String, data: JSONValue) -> Event? {
+            switch name {
+            case "request_started": .requestStarted(data)
+            case "request_finished": .requestFinished(data)
+            case "cooldown_set": .cooldownSet(data)
+            case "cooldown_cleared": .cooldownCleared(data)
+            default: nil
+            }
+        }
+
         /// The SSE frame.
         var frame: [UInt8] {
             if case .keepAlive = self { return Array(": keep-alive\n\n".utf8) }
@@ -46,13 +57,38 @@ final class EventHub: Sendable {
     }
 
     private let subscribers = Mutex<[UUID: AsyncStream<Event>.Continuation]>([:])
+    /// Set while another instance's dashboard watches (several instances): local events then go `outbound` too.
+    private let forwarding = Atomic<Bool>(false)
+    private let outbound = Mutex<AsyncStream<Event>.Continuation?>(nil)
 
-    /// Whether anyone listens; publishers skip building events when nobody does.
-    var hasSubscribers: Bool { subscribers.withLock { !$0.isEmpty } }
+    /// Whether anyone listens, here or on another instance; publishers skip building events when nobody does.
+    var hasSubscribers: Bool { forwarding.load(ordering: .relaxed) || hasLocalSubscribers }
 
+    /// Whether a dashboard watches this instance.
+    var hasLocalSubscribers: Bool { subscribers.withLock { !$0.isEmpty } }
+
+    /// Publishes an event of this instance: to its subscribers, and to other instances while they watch.
     func publish(_ event: Event) {
+        deliver(event)
+        if forwarding.load(ordering: .relaxed) { outbound.withLock { $0 }?.yield(event) }
+    }
+
+    /// Publishes an event another instance sent, here only.
+    func publishRemote(_ event: Event) { deliver(event) }
+
+    private func deliver(_ event: Event) {
         for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(event) }
     }
+
+    /// Local events for other instances, from now on (`ClusterSync` sends them on while `forward` is set).
+    func outboundEvents() -> AsyncStream<Event> {
+        let (stream, continuation) = AsyncStream<Event>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        outbound.withLock { $0 = continuation }
+        return stream
+    }
+
+    /// Whether another instance's dashboard watches.
+    func forward(_ on: Bool) { forwarding.store(on, ordering: .relaxed) }
 
     /// Ends every subscriber's stream (graceful shutdown), so open `/events` responses finish.
     func close() {

@@ -15,7 +15,7 @@ extension ManagementRoutes {
         group.put("config") { request, _ in
             await managed { () throws(ManagementError) in
                 var request = request
-                let version = try context.config.replace(with: try await request.text())
+                let version = try await context.config.replace(with: try await request.text())
                 return ManagementResponses.json(["status": "applied", "version": .string(version)])
             }
         }
@@ -29,6 +29,7 @@ extension ManagementRoutes {
                 }
             }
         }
+        registerVersions(on: group)
         group.get("config/status") { _, _ in
             let status = context.config.currentStatus
             var lastError: JSONValue = .null
@@ -40,6 +41,7 @@ extension ManagementRoutes {
             }
             return ManagementResponses.json([
                 "version": .string(status.version), "loaded_at": .string(ISOTime.string(status.loadedAt)),
+                "shared_version": status.shared.map { .number(Double($0)) } ?? .null,
                 "path": context.config.path.map(JSONValue.string) ?? .null, "last_error": lastError,
             ])
         }
@@ -69,14 +71,14 @@ extension ManagementRoutes {
             group.put(RouterPath("\(plural)/:name")) { request, ctx in
                 await managed { () throws(ManagementError) in
                     var request = request
-                    return try put(section, name: Self.parameter(ctx, "name"), body: try await request.jsonObject())
+                    return try await put(section, name: Self.parameter(ctx, "name"), body: try await request.jsonObject())
                 }
             }
             group.delete(RouterPath("\(plural)/:name")) { _, ctx in
                 await managed { () throws(ManagementError) in
                     let name = Self.parameter(ctx, "name")
                     var found = false
-                    _ = try context.config.edit { (document: inout ConfigDocument) throws(ManagementError) in
+                    _ = try await context.config.edit { (document: inout ConfigDocument) throws(ManagementError) in
                         found = document.removeEntity(section, name)
                         if !found { throw ManagementError(.notFound, "no \(section.singular) '\(name)'") }
                     }
@@ -86,7 +88,9 @@ extension ManagementRoutes {
         }
     }
 
-    private func put(_ section: ConfigSection, name: String, body: JSONObject) throws(ManagementError) -> Response {
+    private func put(
+        _ section: ConfigSection, name: String, body: JSONObject
+    ) async throws(ManagementError) -> Response {
         guard !name.isEmpty else { throw ManagementError(.invalidRequest, "a name is required") }
         var settings = body
         settings["name"] = nil
@@ -100,7 +104,7 @@ extension ManagementRoutes {
             let field = existing["secret_sha256"] != nil ? "secret_sha256" : "secret"
             if existing[field] != nil { settings[field] = .string(ConfigDocument.maskedSecret) }
         }
-        _ = try context.config.edit { (document: inout ConfigDocument) throws(ManagementError) in
+        _ = try await context.config.edit { (document: inout ConfigDocument) throws(ManagementError) in
             do {
                 try document.setEntity(section, name, .object(settings))
             } catch {

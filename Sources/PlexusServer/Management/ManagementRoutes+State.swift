@@ -50,7 +50,7 @@ extension ManagementRoutes {
                     }
                 }
                 if before.capture != after.capture || before.captureOnError != after.captureOnError {
-                    _ = try? context.config.edit { (document: inout ConfigDocument) throws(ManagementError) in
+                    _ = try? await context.config.edit { (document: inout ConfigDocument) throws(ManagementError) in
                         document.set(["debug", "capture"], .bool(after.capture))
                         document.set(["debug", "capture_on_error"], .bool(after.captureOnError))
                     }

@@ -17,7 +17,16 @@ final class RoutingState: Sendable {
         var dirty = false
     }
 
+    /// A cooldown set or cleared here, for the other instances (`ClusterSync`).
+    enum CooldownChange: Sendable {
+        case set(CooldownEntry)
+        /// One target, or every target when nil.
+        case cleared(TargetID?)
+    }
+
     private let inner: Mutex<Inner>
+    /// Local cooldown changes, while `ClusterSync` shares them; nil on a single instance.
+    private let changes = Mutex<AsyncStream<CooldownChange>.Continuation?>(nil)
     /// Prices by OpenRouter slug, swapped in by the pricing refresher.
     let openRouterPrices = Mutex<[String: TokenPrices]>([:])
 
@@ -34,6 +43,33 @@ final class RoutingState: Sendable {
 
     static func now() -> Double { Date().timeIntervalSince1970 }
 
+    /// Local cooldown changes from now on (the first call starts recording them).
+    func cooldownChanges() -> AsyncStream<CooldownChange> {
+        let (stream, continuation) = AsyncStream<CooldownChange>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        changes.withLock { $0 = continuation }
+        return stream
+    }
+
+    private func announce(_ change: CooldownChange) {
+        changes.withLock { $0 }?.yield(change)
+    }
+
+    /// Applies a cooldown another instance set; not announced again.
+    func adopt(_ entry: CooldownEntry) {
+        inner.withLock { s in
+            s.cooldowns.adopt(entry)
+            s.dirty = true
+        }
+    }
+
+    /// Applies a clear another instance made; not announced again.
+    func adoptClear(_ target: TargetID?) {
+        inner.withLock { s in
+            s.dirty = true
+            if let target { s.cooldowns.clear(target) } else { s.cooldowns.clearAll() }
+        }
+    }
+
     /// The candidates in the order they should be tried (selector, api_match, sticky, cooling last).
     func order(_ candidates: [Candidate], input: SelectionInput) -> [Candidate] {
         let prices = openRouterPrices.withLock { $0 }
@@ -48,27 +84,32 @@ final class RoutingState: Sendable {
     @discardableResult
     func failed(_ target: TargetID, reason: CooldownReason, status: Int? = nil, retryAfter: Double?,
                 config: CooldownConfig, sample: PerformanceSample) -> CooldownEntry {
-        inner.withLock { s in
+        let (entry, isNew) = inner.withLock { s -> (CooldownEntry, Bool) in
             s.performance.record(target, sample)
             // Requests that were already in flight when the target started cooling do not double it again.
-            if let entry = s.cooldowns.entry(for: target), entry.isActive(now: sample.at) { return entry }
+            if let entry = s.cooldowns.entry(for: target), entry.isActive(now: sample.at) { return (entry, false) }
             s.dirty = true
-            return s.cooldowns.recordFailure(
+            let entry = s.cooldowns.recordFailure(
                 target, reason: reason, status: status, retryAfter: retryAfter, now: sample.at, config: config)
+            return (entry, true)
         }
+        if isNew { announce(.set(entry)) }
+        return entry
     }
 
     /// A served request: clears the target's cooldown, adds its sample and remembers the conversation; true when a
     /// cooldown was cleared.
     @discardableResult
     func succeeded(_ target: TargetID, sample: PerformanceSample, conversation: UInt64?) -> Bool {
-        inner.withLock { s in
+        let cleared = inner.withLock { s in
             let cleared = s.cooldowns.recordSuccess(target)
             if cleared { s.dirty = true }
             s.performance.record(target, sample)
             if let conversation { s.sticky.remember(conversation, target: target, now: sample.at) }
             return cleared
         }
+        if cleared { announce(.cleared(target)) }
+        return cleared
     }
 
     func cooldowns(now: Double) -> [CooldownEntry] { inner.withLock { $0.cooldowns.active(now: now) } }
@@ -78,7 +119,7 @@ final class RoutingState: Sendable {
     /// Clears one target's cooldown, or all when `target` is nil; true when something was cleared.
     @discardableResult
     func clearCooldown(_ target: TargetID?) -> Bool {
-        inner.withLock { s in
+        let cleared = inner.withLock { s in
             s.dirty = true
             guard let target else {
                 let had = !s.cooldowns.entries.isEmpty
@@ -87,6 +128,8 @@ final class RoutingState: Sendable {
             }
             return s.cooldowns.clear(target)
         }
+        announce(.cleared(target))
+        return cleared
     }
 
     func performance(now: Double) -> [TargetID: TargetStats] { inner.withLock { $0.performance.allStats(now: now) } }
