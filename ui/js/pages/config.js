@@ -2,6 +2,7 @@
 import { api } from "../api.js";
 import { h, errorBox, time, toast } from "../dom.js";
 import { onLive } from "../live.js";
+import { versionsPanel } from "./config-versions.js";
 
 export async function render(view) {
   let text, status;
@@ -98,6 +99,11 @@ export async function render(view) {
     status.last_error ? h("div", { class: "alert error" }, `The file on disk was refused at ${time(status.last_error.at)}; the previous configuration is still running: ${status.last_error.message}`) : "",
     message, problemsList, editor);
   drawGutter();
+  const versions = await versionsPanel(() => {
+    view.replaceChildren();
+    render(view);
+  });
+  if (versions) view.append(versions);
   let loaded = text;
   // A hand edit (or another dashboard) changed the file: follow it unless there are unsaved edits here.
   return onLive("config_reloaded", async (event) => {
