@@ -21,7 +21,7 @@ function filterForm(reload) {
     options.map(([v, l]) => h("option", { value: v, selected: (f[name] || "") === v }, l))));
   const form = h("form", { class: "toolbar", role: "search", "aria-label": "Filter requests" },
     text("key", "Key"), text("attribution", "User"), text("alias", "Alias"), text("provider", "Provider"), text("model", "Model"),
-    choice("status", "Status", [["", "any"], ["success", "success"], ["error", "error"], ["cancelled", "cancelled"]]),
+    choice("status", "Status", [["", "any"], ["success", "success"], ["error", "error"], ["cancelled", "cancelled"], ["limited", "limited"]]),
     choice("streamed", "Stream", [["", "any"], ["true", "streamed"], ["false", "unary"]]),
     choice("passthrough", "Passthrough", [["", "any"], ["true", "⚡ yes"], ["false", "no"]]),
     choice("client_api", "Client API", API_CHOICES), choice("target_api", "Target API", API_CHOICES),
