@@ -10,8 +10,8 @@ public struct KeyLimiter: Sendable {
     public static let window: Double = 60
 
     struct Account: Sendable {
-        var admissions = TimeWindow<Void>()
-        var finished = TimeWindow<Int>()
+        var admissions = TimeWindow()
+        var finished = TimeWindow()
         var concurrent = 0
         var period: DateInterval?
         var spend = 0.0
@@ -43,41 +43,47 @@ public struct KeyLimiter: Sendable {
     /// Admits a request of `key` or says which limit refuses it; an admitted request must later `finish`.
     public mutating func admit(key: String, limits: KeyLimits, now: Date) -> LimitVerdict {
         let t = now.timeIntervalSince1970
-        var account = accounts[key] ?? Account()
-        account.prune(before: t - Self.window)
-        account.roll(to: now, budget: limits.budget)
-        var standing = account.standing
-        if let (reason, wait) = account.refusal(limits, at: t) {
-            accounts[key] = account
-            return .limited(reason, retryAfter: wait, standing)
+        // In place: a copy of the account would copy its windows (a minute of timestamps) on every request.
+        return modify(key) { account in
+            account.prune(before: t - Self.window)
+            account.roll(to: now, budget: limits.budget)
+            var standing = account.standing
+            if let (reason, wait) = account.refusal(limits, at: t) {
+                return .limited(reason, retryAfter: wait, standing)
+            }
+            account.admissions.append(t, 1)
+            account.concurrent += 1
+            standing.requests += 1
+            standing.concurrent += 1
+            return .admitted(standing)
         }
-        account.admissions.append(t, ())
-        account.concurrent += 1
-        standing.requests += 1
-        standing.concurrent += 1
-        accounts[key] = account
-        return .admitted(standing)
     }
 
     /// Ends an admitted request: frees its concurrency slot and counts its tokens and cost (nil: unknown, counted 0).
     public mutating func finish(key: String, limits: KeyLimits, tokens: Int, costUSD: Double?, now: Date) {
-        guard var account = accounts[key] else { return }
+        guard accounts[key] != nil else { return }
         let t = now.timeIntervalSince1970
-        account.concurrent = max(0, account.concurrent - 1)
-        account.prune(before: t - Self.window)
-        if tokens > 0 { account.finished.append(t, tokens) }
-        account.roll(to: now, budget: limits.budget)
-        if let costUSD { account.spend += costUSD } else { account.unpriced += 1 }
-        accounts[key] = account
+        modify(key) { account in
+            account.concurrent = max(0, account.concurrent - 1)
+            account.prune(before: t - Self.window)
+            if tokens > 0 { account.finished.append(t, tokens) }
+            account.roll(to: now, budget: limits.budget)
+            if let costUSD { account.spend += costUSD } else if tokens > 0 { account.unpriced += 1 }
+        }
     }
 
     /// What `key` has used at `now`, without admitting anything.
     public mutating func standing(key: String, limits: KeyLimits, now: Date) -> LimitStanding {
-        guard var account = accounts[key] else { return LimitStanding() }
-        account.prune(before: now.timeIntervalSince1970 - Self.window)
-        account.roll(to: now, budget: limits.budget)
-        accounts[key] = account
-        return account.standing
+        guard accounts[key] != nil else { return LimitStanding() }
+        return modify(key) { account in
+            account.prune(before: now.timeIntervalSince1970 - Self.window)
+            account.roll(to: now, budget: limits.budget)
+            return account.standing
+        }
+    }
+
+    private mutating func modify<R>(_ key: String, _ body: (inout Account) -> R) -> R {
+        body(&accounts[key, default: Account()])
     }
 }
 
@@ -110,7 +116,7 @@ extension KeyLimiter.Account {
             requests: limits.requestsPerMinute.flatMap { cap in
                 admissions.count >= cap ? admissions.time(at: admissions.count - cap) : nil
             },
-            tokens: limits.tokensPerMinute.flatMap { finished.timeBelow($0) },
+            tokens: limits.tokensPerMinute.flatMap { cap in finished.total >= cap ? finished.timeBelow(cap) : nil },
             periodEnd: period?.end.timeIntervalSince1970)
         return KeyLimiter.refusal(limits, standing: standing, edges: edges, at: t)
     }
@@ -158,22 +164,28 @@ extension KeyLimiter {
 }
 
 /// Timestamped entries in arrival order, dropped from the front as they age out.
-struct TimeWindow<Value: Sendable>: Sendable {
+struct TimeWindow: Sendable {
     private var times: [Double] = []
-    private var values: [Value] = []
+    private var values: [Int] = []
     private var head = 0
+    /// The sum of the values in the window, kept as entries come and go.
+    private(set) var sum = 0
 
     var count: Int { times.count - head }
 
-    mutating func append(_ time: Double, _ value: Value) {
+    mutating func append(_ time: Double, _ value: Int) {
         times.append(time)
         values.append(value)
+        sum += value
     }
 
     func time(at offset: Int) -> Double { times[head + offset] }
 
     mutating func drop(before cutoff: Double) {
-        while head < times.count, times[head] <= cutoff { head += 1 }
+        while head < times.count, times[head] <= cutoff {
+            sum -= values[head]
+            head += 1
+        }
         // Compact once half the storage is dead, so appends stay amortised O(1).
         if head > 32, head * 2 > times.count {
             times.removeFirst(head)
@@ -183,8 +195,8 @@ struct TimeWindow<Value: Sendable>: Sendable {
     }
 }
 
-extension TimeWindow where Value == Int {
-    var total: Int { values[head...].reduce(0, +) }
+extension TimeWindow {
+    var total: Int { sum }
 
     /// The time of the entry whose leaving brings the total below `cap`.
     func timeBelow(_ cap: Int) -> Double? {
