@@ -361,6 +361,107 @@ def test_create_key_and_use_it(driver, gateway):
     shot(driver, "keys")
 
 
+def key_block(text, name):
+    """The lines of `keys.NAME` in plexus.yaml (up to the next entry at its indentation)."""
+    lines = text.split("\n")
+    start = next(i for i, l in enumerate(lines) if l.strip() == f"{name}:")
+    indent = len(lines[start]) - len(lines[start].lstrip())
+    end = next((i for i in range(start + 1, len(lines))
+                if lines[i].strip() and len(lines[i]) - len(lines[i].lstrip()) <= indent), len(lines))
+    return "\n".join(lines[start:end])
+
+
+def use_line(driver, key, field):
+    return css(driver, f'table[aria-label="Keys"] tr[data-name="{key}"] [data-field="{field}"]')
+
+
+def test_key_limits_edit_and_use(driver, gateway):
+    """Limits set in the key editor reach plexus.yaml; the list shows this minute's use and spend against them."""
+    login(driver, gateway)
+    secret = gateway.admin("/keys/browser-limited", "PUT", {"comment": "limits test", "generate_secret": True})["secret"]
+    go(driver, gateway, "keys/browser-limited")
+    css(driver, "#key-limits")
+    assert css(driver, "#key-rpm").get_attribute("value") == ""
+    set_value(driver, css(driver, "#key-rpm"), "5")
+    set_value(driver, css(driver, "#key-budget-usd"), "1")
+    set_value(driver, css(driver, "#key-budget-period"), "day")
+    shot(driver, "key-limits-editor")
+    driver.find_element(By.ID, "key-save").click()
+    css(driver, 'table[aria-label="Keys"] tr[data-name="browser-limited"]')
+    text = wait_file(gateway, lambda t: "requests_per_minute" in t)
+    block = key_block(text, "browser-limited")
+    assert re.search(r"\n\s+limits:\s*\n\s+requests_per_minute: 5\s*\n", block), block
+    assert re.search(r"\n\s+budget:\s*\n\s+(usd: 1(\.0)?\s*\n\s+period: day|period: day\s*\n\s+usd: 1(\.0)?)\b", block), block
+    assert "tokens_per_minute" not in block and "concurrent_requests" not in block
+    saved = gateway.admin("/keys/browser-limited")
+    assert saved["limits"] == {"requests_per_minute": 5, "budget": {"usd": 1, "period": "day"}}
+    assert saved["comment"] == "limits test" and "secret_sha256" in saved  # the rest of the key is kept
+
+    # Two priced requests and one to a target without pricing (it counts $0, and the page says so).
+    client = sdk(gateway, key=secret)
+    for model in ("demo", "demo", "direct/demo/demo-slow"):
+        assert client.chat.completions.create(model=model, messages=[{"role": "user", "content": "hi"}]).choices
+    deadline = time.time() + WAIT
+    while True:
+        use = gateway.admin("/limits?key=browser-limited")["keys"][0]
+        if use["today_unpriced_requests"] == 1 and use["today_spend_usd"] > 0 and use["budget"]["unpriced_requests"] == 1:
+            break
+        assert time.time() < deadline, use
+        time.sleep(0.1)
+    assert use["requests_this_minute"] == 3 and use["budget"]["spent_usd"] > 0
+
+    go(driver, gateway, "keys")
+    requests_line = use_line(driver, "browser-limited", "requests")
+    assert (requests_line.get_attribute("data-used"), requests_line.get_attribute("data-limit")) == ("3", "5")
+    assert "3 / 5" in requests_line.text
+    row = driver.find_element(By.CSS_SELECTOR, 'tr[data-name="browser-limited"]')
+    assert not row.find_elements(By.CSS_SELECTOR, '[data-field="tokens"], [data-field="concurrent"], [data-field="no-limits"]')
+    today = use_line(driver, "browser-limited", "today")
+    assert float(today.get_attribute("data-usd")) == pytest.approx(use["today_spend_usd"])
+    assert today.find_element(By.CSS_SELECTOR, ".use-amount").text.startswith("$0.")  # fractions of a cent here
+    budget = use_line(driver, "browser-limited", "budget")
+    assert budget.get_attribute("data-period") == "day" and budget.get_attribute("data-limit") == "1"
+    assert float(budget.get_attribute("data-usd")) == pytest.approx(use["budget"]["spent_usd"])
+    assert "Budget (day)" in budget.text and "of $1" in budget.text
+    assert float(budget.find_element(By.TAG_NAME, "progress").get_attribute("value")) == pytest.approx(use["budget"]["spent_usd"])
+    note = use_line(driver, "browser-limited", "today-unpriced")
+    assert note.text == "1 request with unknown cost today counted as $0"
+    assert not row.find_elements(By.CSS_SELECTOR, '[data-field="budget-unpriced"]')  # a daily budget: said once
+    # A key without limits: "no limits", and still today's spend.
+    assert use_line(driver, "browser", "no-limits").text == "no limits"
+    plain = gateway.admin("/limits?key=browser")["keys"][0]
+    assert plain["limits"] is None and "requests_this_minute" not in plain
+    assert float(use_line(driver, "browser", "today").get_attribute("data-usd")) == pytest.approx(plain["today_spend_usd"])
+    shot(driver, "keys-limits")
+
+    # The server's validation error is shown in the form (the browser's own check is taken away first).
+    go(driver, gateway, "keys/browser-limited")
+    rpm = css(driver, "#key-rpm")
+    assert rpm.get_attribute("value") == "5"
+    assert css(driver, "#key-budget-usd").get_attribute("value") == "1"
+    assert css(driver, "#key-budget-period").get_attribute("value") == "day"
+    before = gateway.config_path.read_text()
+    driver.execute_script("arguments[0].removeAttribute('min')", rpm)
+    set_value(driver, rpm, "0")
+    driver.find_element(By.ID, "key-save").click()
+    problem = css(driver, "#key-form .alert.error")
+    assert "requests_per_minute" in problem.text and "above 0" in problem.text, problem.text
+    assert gateway.config_path.read_text() == before
+    # The browser logs the refused PUT as a console error: that one is expected (any other fails the test).
+    severe = [e["message"] for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+    assert all("/keys/browser-limited" in m and "422" in m for m in severe), severe
+
+    # All fields emptied: the limits are removed from plexus.yaml.
+    for selector in ("#key-rpm", "#key-budget-usd"):
+        set_value(driver, css(driver, selector), "")
+    driver.find_element(By.ID, "key-save").click()
+    css(driver, 'table[aria-label="Keys"] tr[data-name="browser-limited"]')
+    text = wait_file(gateway, lambda t: "limits:" not in key_block(t, "browser-limited"))
+    assert "requests_per_minute" not in text
+    assert "limits" not in gateway.admin("/keys/browser-limited")
+    text_in(driver, 'tr[data-name="browser-limited"] [data-field="no-limits"]', "no limits")
+
+
 def test_config_error_shows_its_line(driver, gateway):
     login(driver, gateway)
     go(driver, gateway, "config")
