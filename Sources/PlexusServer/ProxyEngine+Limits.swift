@@ -88,12 +88,15 @@ enum LimitHeaders {
         return fields
     }
 
-    /// USD to six decimals without exponent notation, trailing zeros dropped (`12.5`, `0.000125`).
+    /// USD to six decimals without exponent notation, trailing zeros dropped (`12.5`, `0.000125`); by hand, since
+    /// `String(format:)` costs microseconds on every answer to a key with a budget.
     static func usdText(_ usd: Double) -> String {
-        var text = String(format: "%.6f", usd)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        let micros = Int64((max(0, usd) * 1_000_000).rounded())
+        var fraction = String(micros % 1_000_000)
+        fraction = String(repeating: "0", count: 6 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        let whole = String(micros / 1_000_000)
+        return fraction.isEmpty ? whole : whole + "." + fraction
     }
 }
 

@@ -67,7 +67,7 @@ struct KeyLimiterTests {
         let limits = KeyLimits(budget: .init(usd: 1.0, period: .day))
         #expect(limiter.needsSpend(key: "k", limits: limits, now: at(0)) == .day)
         let day = BudgetPeriod.day.interval(containing: at(0))
-        limiter.seed(key: "k", period: day, spendUSD: 0.9, unpricedRequests: 2)
+        limiter.seed(key: "k", kind: .day, period: day, spendUSD: 0.9, unpricedRequests: 2)
         #expect(limiter.needsSpend(key: "k", limits: limits, now: at(0)) == nil)
         let standing = try #require(admitted(limiter.admit(key: "k", limits: limits, now: at(0))))
         #expect(abs((standing.budgetRemaining(limits) ?? 0) - 0.1) < 1e-9)
@@ -88,7 +88,7 @@ struct KeyLimiterTests {
     @Test func aChangedBudgetPeriodIsReadFromTheLogAgain() {
         var limiter = KeyLimiter()
         let daily = KeyLimits(budget: .init(usd: 1, period: .day))
-        limiter.seed(key: "k", period: BudgetPeriod.day.interval(containing: at(0)), spendUSD: 0.5, unpricedRequests: 0)
+        limiter.seed(key: "k", kind: .day, period: BudgetPeriod.day.interval(containing: at(0)), spendUSD: 0.5, unpricedRequests: 0)
         let monthly = KeyLimits(budget: .init(usd: 10, period: .month))
         #expect(limiter.needsSpend(key: "k", limits: daily, now: at(0)) == nil)
         #expect(limiter.needsSpend(key: "k", limits: monthly, now: at(0)) == .month)

@@ -14,6 +14,8 @@ public struct KeyLimiter: Sendable {
         var finished = TimeWindow()
         var concurrent = 0
         var period: DateInterval?
+        /// The kind of `period` (a budget's period may be changed in the config).
+        var kind: BudgetPeriod?
         var spend = 0.0
         var unpriced = 0
     }
@@ -25,19 +27,23 @@ public struct KeyLimiter: Sendable {
     /// Whether `key`'s spend in the period containing `now` must be read from the log before `admit`.
     public func needsSpend(key: String, limits: KeyLimits, now: Date) -> BudgetPeriod? {
         guard let budget = limits.budget else { return nil }
-        guard let period = accounts[key]?.period else { return budget.period }
-        let interval = budget.period.interval(containing: now)
-        if period == interval { return nil }
-        // The next period of the same kind starts empty; anything else is read from the log again.
-        let rolls = budget.period.interval(containing: period.start) == period && now >= period.end
-        return rolls ? nil : budget.period
+        guard let account = accounts[key], let period = account.period, account.kind == budget.period,
+              now >= period.start
+        else { return budget.period }
+        // Within the period, or past it: the next period of the same kind starts empty (`roll`).
+        return nil
     }
 
-    /// Sets `key`'s spend so far in `period` (read from the usage log).
-    public mutating func seed(key: String, period: DateInterval, spendUSD: Double, unpricedRequests: Int) {
-        accounts[key, default: Account()].period = period
-        accounts[key, default: Account()].spend = spendUSD
-        accounts[key, default: Account()].unpriced = unpricedRequests
+    /// Sets `key`'s spend so far in `period`, a period of `kind` (read from the usage log).
+    public mutating func seed(
+        key: String, kind: BudgetPeriod, period: DateInterval, spendUSD: Double, unpricedRequests: Int
+    ) {
+        modify(key) { account in
+            account.kind = kind
+            account.period = period
+            account.spend = spendUSD
+            account.unpriced = unpricedRequests
+        }
     }
 
     /// Admits a request of `key` or says which limit refuses it; an admitted request must later `finish`.
@@ -99,15 +105,19 @@ extension KeyLimiter.Account {
     }
 
     /// Starts a new, empty period once `now` has left the current one (what finished since is all of its spend);
-    /// a budget whose period kind changed forgets its spend, to be seeded again from the log.
+    /// a budget whose period kind changed forgets its spend, to be seeded again from the log. Calendar arithmetic
+    /// only when a period ends: it costs microseconds, and this runs for every request of a limited key.
     mutating func roll(to now: Date, budget: KeyLimits.Budget?) {
         guard let budget, let current = period else { return }
-        let interval = budget.period.interval(containing: now)
-        guard interval != current else { return }
-        let sameKind = budget.period.interval(containing: current.start) == current
-        period = sameKind && now >= current.end ? interval : nil
+        if kind == budget.period, now >= current.start, now < current.end { return }
         spend = 0
         unpriced = 0
+        if kind == budget.period, now >= current.end {
+            period = budget.period.interval(containing: now)
+        } else {
+            period = nil
+            kind = nil
+        }
     }
 
     /// The limit that refuses a request at `t`, if any.

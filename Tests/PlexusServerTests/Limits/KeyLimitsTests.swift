@@ -183,3 +183,12 @@ struct KeyLimitsTests {
         }
     }
 }
+
+@Suite("x-plexus-limit-budget-remaining-usd")
+struct LimitHeaderTextTests {
+    @Test(arguments: [(12.5, "12.5"), (0.000125, "0.000125"), (0, "0"), (1_000_000_000, "1000000000"),
+                      (0.1234567, "0.123457"), (-3, "0"), (49.99, "49.99")])
+    func usdIsPlainDecimal(usd: Double, text: String) {
+        #expect(LimitHeaders.usdText(usd) == text)
+    }
+}
