@@ -30,7 +30,8 @@ callgrind_gateway() {
   "$BIN" mock --port "$mp" >"$D/mock.log" 2>&1 & PIDS="$!"
   sed -e "s#@DIR@#$D#g; s#@PORT@#$GP#g; s#@MOCK_PORT@#$mp#g" "$HERE/plexus.yaml.tmpl" >"$D/plexus.yaml"
   KEY=sk-bench-profile-000000000000000
-  H="Authorization: Bearer $KEY"
+  # PROFILE_AUTH_KEY sends another configured key (the bench config's `limited`: what counting limits costs).
+  H="Authorization: Bearer ${PROFILE_AUTH_KEY:-$KEY}"
   PLEXUS_BENCH_KEY=$KEY LD_PRELOAD="$D/shim.so" valgrind --tool=callgrind --callgrind-out-file="$D/cg.out" "$@" \
     "$D/plexus" serve --config "$D/plexus.yaml" >"$D/gateway.log" 2>&1 & VG=$!; PIDS="$PIDS $VG"
   for _ in $(seq 300); do curl -sf -o /dev/null "http://127.0.0.1:$GP/health" && break; sleep 0.2; done
