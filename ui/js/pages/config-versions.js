@@ -2,13 +2,13 @@
 import { api } from "../api.js";
 import { h, errorBox, time, toast, confirmDialog } from "../dom.js";
 
-/** The versions panel, or nothing when the gateway keeps no versions (SQLite: the API answers 404). */
+/** The versions panel (PostgreSQL storage: the config page asks only when `/config/status` has a shared version). */
 export async function versionsPanel(onRestored) {
   let answer;
   try {
     answer = await api.get("/config/versions?limit=20");
   } catch (e) {
-    return e.status === 404 ? "" : errorBox(e, "Could not load the config versions");
+    return errorBox(e, "Could not load the config versions");
   }
   const preview = h("pre", { class: "json", id: "config-version-text", hidden: true });
   const rows = answer.versions.map((v) => h("tr", { "data-version": v.version },

@@ -99,11 +99,13 @@ export async function render(view) {
     status.last_error ? h("div", { class: "alert error" }, `The file on disk was refused at ${time(status.last_error.at)}; the previous configuration is still running: ${status.last_error.message}`) : "",
     message, problemsList, editor);
   drawGutter();
-  const versions = await versionsPanel(() => {
-    view.replaceChildren();
-    render(view);
-  });
-  if (versions) view.append(versions);
+  // Versions are kept with PostgreSQL storage only (several instances); a SQLite gateway has none to list.
+  if (status.shared_version != null) {
+    view.append(await versionsPanel(() => {
+      view.replaceChildren();
+      render(view);
+    }));
+  }
   let loaded = text;
   // A hand edit (or another dashboard) changed the file: follow it unless there are unsaved edits here.
   return onLive("config_reloaded", async (event) => {
