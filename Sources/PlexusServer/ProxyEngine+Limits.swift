@@ -15,8 +15,9 @@ struct LimitAdmission: Sendable {
 extension ProxyEngine {
     /// Counts a request of a key with limits, or answers 429 in the client's protocol (the row says `limited`).
     /// Keys without limits never reach the ledger.
-    func admit(_ key: KeyConfig, proto: APIProtocol, record: inout RequestRecord) async -> Response? {
-        guard let limits = key.limits else { return nil }
+    func admit(
+        _ key: KeyConfig, limits: KeyLimits, proto: APIProtocol, record: inout RequestRecord
+    ) async -> Response? {
         switch await ledger.admit(key: key.name, limits: limits, requestID: record.id, now: Date()) {
         case .admitted(let standing):
             record.admission = LimitAdmission(key: key.name, limits: limits, standing: standing)

@@ -68,7 +68,7 @@ final class ProxyEngine: Sendable {
                 trace.clientRequest(headers: call.headerFields, body: inbound.bytes)
                 record.trace = trace
             }
-            if key.limits != nil, let refusal = await admit(key, proto: proto, record: &record) {
+            if let limits = key.limits, let refusal = await admit(key, limits: limits, proto: proto, record: &record) {
                 return .response(refusal)
             }
             let entry = record.inFlightEntry

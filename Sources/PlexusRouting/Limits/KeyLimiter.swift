@@ -179,21 +179,21 @@ struct TimeWindow: Sendable {
     private var values: [Int] = []
     private var head = 0
     /// The sum of the values in the window, kept as entries come and go.
-    private(set) var sum = 0
+    private(set) var total = 0
 
     var count: Int { times.count - head }
 
     mutating func append(_ time: Double, _ value: Int) {
         times.append(time)
         values.append(value)
-        sum += value
+        total += value
     }
 
     func time(at offset: Int) -> Double { times[head + offset] }
 
     mutating func drop(before cutoff: Double) {
         while head < times.count, times[head] <= cutoff {
-            sum -= values[head]
+            total -= values[head]
             head += 1
         }
         // Compact once half the storage is dead, so appends stay amortised O(1).
@@ -206,8 +206,6 @@ struct TimeWindow: Sendable {
 }
 
 extension TimeWindow {
-    var total: Int { sum }
-
     /// The time of the entry whose leaving brings the total below `cap`.
     func timeBelow(_ cap: Int) -> Double? {
         var remaining = total

@@ -73,9 +73,13 @@ extension ClusterSync {
         }
     }
 
-    /// Queues a local event for the instances that watch (`EventHub` sends them here only while some do).
+    /// Queues a local request event for the instances that watch (`EventHub` sends them here only while some do).
+    /// Cooldown events are not: every cooldown travels in its own message, which the receiver announces.
     func queue(_ event: EventHub.Event) {
-        guard EventHub.Event.remote(name: event.name, data: .null) != nil else { return }
+        switch event {
+        case .requestStarted, .requestFinished: break
+        case .cooldownSet, .cooldownCleared, .configReloaded, .keepAlive: return
+        }
         var data = event.data
         if case .object(var object) = data {
             object["instance"] = .string(instance)

@@ -38,13 +38,11 @@ final class EventHub: Sendable {
             }
         }
 
-        /// An event another instance sent as `name` and `data`; nil for names this instance does not relay.
+        /// A request event another instance sent as `name` and `data`; nil for any other name.
         static func remote(name: String, data: JSONValue) -> Event? {
             switch name {
             case "request_started": .requestStarted(data)
             case "request_finished": .requestFinished(data)
-            case "cooldown_set": .cooldownSet(data)
-            case "cooldown_cleared": .cooldownCleared(data)
             default: nil
             }
         }
