@@ -138,7 +138,7 @@ struct MockServerTests {
             #expect(Self.events(exchange.response).count == 2)
             #expect(!exchange.closedByServer)
             // The client has closed; the mock must notice and stop the stalled stream.
-            return await upstream.stats.waitUntil(timeout: .seconds(10)) { $0.streamsCancelled == 1 }
+            return await upstream.stats.waitUntil(timeout: .seconds(30)) { $0.streamsCancelled == 1 }
         }
         let snap = try #require(snapshot)
         #expect(snap.streamsStarted == 1)
@@ -153,9 +153,9 @@ struct MockServerTests {
             try await RawHTTP.withConnection(port: port) { connection in
                 try await connection.send(Self.chatRequest("mock:stall", stream: false))
                 // Leave once the mock has the request.
-                _ = await upstream.stats.waitUntil(timeout: .seconds(10)) { $0.totalRequests == 1 }
+                _ = await upstream.stats.waitUntil(timeout: .seconds(30)) { $0.totalRequests == 1 }
             }
-            return await upstream.stats.waitUntil(timeout: .seconds(10)) { $0.requestsCancelled == 1 }
+            return await upstream.stats.waitUntil(timeout: .seconds(30)) { $0.requestsCancelled == 1 }
         }
         #expect(snapshot != nil)
     }
@@ -166,7 +166,7 @@ struct MockServerTests {
             _ = try await RawHTTP.exchange(port: port, Self.chatRequest("mock:tps=2,tokens=100", stream: true)) { received in
                 Support.sse(RawHTTP.parse(received[...])?.body ?? []).count >= 3
             }
-            return await upstream.stats.waitUntil(timeout: .seconds(10)) { $0.streamsCancelled == 1 }
+            return await upstream.stats.waitUntil(timeout: .seconds(30)) { $0.streamsCancelled == 1 }
         }
         #expect(snapshot?.streamsCompleted == 0)
     }

@@ -43,11 +43,11 @@ struct PresetAndFaultTests {
             for try await _ in stream { count += 1 }
             return count
         }
-        let started = await upstream.stats.waitUntil(timeout: .seconds(5)) { $0.lastChunkAt != nil }
+        let started = await upstream.stats.waitUntil(timeout: .seconds(30)) { $0.lastChunkAt != nil }
         #expect(started != nil)
         task.cancel()
         _ = try? await task.value
-        let snap = await upstream.stats.waitUntil(timeout: .seconds(5)) { $0.streamsCancelled == 1 }
+        let snap = await upstream.stats.waitUntil(timeout: .seconds(30)) { $0.streamsCancelled == 1 }
         #expect(snap?.streamsCompleted == 0)
     }
 
@@ -195,6 +195,6 @@ struct PresetAndFaultTests {
         #expect(snap.streamsCompleted == 1)
         #expect(await upstream.stats.lastRequestJSON(for: "demo-fast")?["stream"]?.boolValue == true)
         // The second demo-fast stream was dropped unread: counted as cancelled.
-        #expect(await upstream.stats.waitUntil(timeout: .seconds(5)) { $0.streamsCancelled == 1 } != nil)
+        #expect(await upstream.stats.waitUntil(timeout: .seconds(30)) { $0.streamsCancelled == 1 } != nil)
     }
 }

@@ -217,7 +217,7 @@ struct ResponsesBehaviorTests {
         try await Task.sleep(for: .milliseconds(50))
         task.cancel()
         _ = try? await task.value
-        #expect(await upstream.stats.waitUntil(timeout: .seconds(5)) { $0.requestsCancelled == 1 } != nil)
+        #expect(await upstream.stats.waitUntil(timeout: .seconds(30)) { $0.requestsCancelled == 1 } != nil)
     }
 
     @Test("reset after K events cuts the stream", arguments: [0, 2, 5])
@@ -236,11 +236,11 @@ struct ResponsesBehaviorTests {
             for try await _ in stream { n += 1 }
             return n
         }
-        #expect(await upstream.stats.waitUntil(timeout: .seconds(5)) { $0.lastChunkAt != nil } != nil)
+        #expect(await upstream.stats.waitUntil(timeout: .seconds(30)) { $0.lastChunkAt != nil } != nil)
         try await Task.sleep(for: .milliseconds(100))
         task.cancel()
         _ = try? await task.value
-        #expect(await upstream.stats.waitUntil(timeout: .seconds(5)) { $0.streamsCancelled == 1 } != nil)
+        #expect(await upstream.stats.waitUntil(timeout: .seconds(30)) { $0.streamsCancelled == 1 } != nil)
     }
 
     @Test("error inside a 200 stream: an error event, or response.failed", arguments: [0, 1, 3, 8])

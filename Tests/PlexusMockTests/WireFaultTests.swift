@@ -177,7 +177,7 @@ struct WireFaultTests {
                 try await connection.send(Server.chatRequest("mock:drip=10", stream: true))
                 return await connection.readToEnd(limit: 21)
             }
-            let snapshot = await upstream.stats.waitUntil(timeout: .seconds(10)) { $0.streamsCancelled == 1 }
+            let snapshot = await upstream.stats.waitUntil(timeout: .seconds(30)) { $0.streamsCancelled == 1 }
             return (received, snapshot)
         }
         #expect(received.ending == .limit)

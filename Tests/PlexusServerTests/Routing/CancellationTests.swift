@@ -44,7 +44,7 @@ struct CancellationTests {
                 var it = firstChunk.makeAsyncIterator()
                 _ = await it.next()
                 reader.cancel()
-                let snapshot = await mock.stats.waitUntil(timeout: .seconds(3)) { $0.streamsCancelled == 1 }
+                let snapshot = await mock.stats.waitUntil(timeout: .seconds(30)) { $0.streamsCancelled == 1 }
                 let written = try await gw.rows()
                 #expect(snapshot != nil, "the mock saw the upstream stream cancelled: \(written)")
                 let rows = try await gw.rowsWhenWritten(1)
@@ -71,7 +71,7 @@ struct CancellationTests {
                 }
                 try await Task.sleep(for: .milliseconds(1500))
                 caller.cancel()
-                let snapshot = await mock.stats.waitUntil(timeout: .seconds(3)) { $0.requestsCancelled == 1 }
+                let snapshot = await mock.stats.waitUntil(timeout: .seconds(30)) { $0.requestsCancelled == 1 }
                 #expect(snapshot != nil, "the mock saw the waiting request cancelled")
                 let row = try #require(try await gw.rowsWhenWritten(1).first)
                 #expect(row.outcome == .cancelled)
@@ -90,7 +90,7 @@ struct CancellationTests {
             try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models), timeout: .seconds(20)) { gw in
                 let closedAt = try await RawHTTPConnection.open(port: gw.port) { connection in
                     try await connection.chat("slow", stream: false)
-                    let seen = await mock.stats.waitUntil(timeout: .seconds(3)) {
+                    let seen = await mock.stats.waitUntil(timeout: .seconds(30)) {
                         $0.requestsByModel["mock:ttft=8000"] == 1
                     }
                     #expect(seen != nil, "the upstream got the request")
@@ -98,7 +98,7 @@ struct CancellationTests {
                 }
                 // The upstream answers after 8 s; seeing it cancelled within the wait proves the gateway noticed the
                 // client leaving rather than finishing the request. No tighter wall-time bound: CI load makes it flaky.
-                let snapshot = await mock.stats.waitUntil(timeout: .seconds(3)) { $0.requestsCancelled == 1 }
+                let snapshot = await mock.stats.waitUntil(timeout: .seconds(30)) { $0.requestsCancelled == 1 }
                 let cancelledAt = try #require(snapshot?.lastCancelledAt, "the mock saw the waiting request cancelled")
                 #expect(cancelledAt - closedAt < .seconds(8), "cancelled before the upstream would have answered")
                 let row = try #require(try await gw.rowsWhenWritten(1).first)
@@ -123,7 +123,7 @@ struct CancellationTests {
             try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models), timeout: .seconds(20)) { gw in
                 _ = try await RawHTTPConnection.open(port: gw.port) { connection in
                     try await connection.chat("only", stream: stream)
-                    let seen = await mock.stats.waitUntil(timeout: .seconds(3)) { $0.requestsByModel["mock:ttft=8000"] == 1 }
+                    let seen = await mock.stats.waitUntil(timeout: .seconds(30)) { $0.requestsByModel["mock:ttft=8000"] == 1 }
                     #expect(seen != nil, "the upstream got the request")
                 }
                 let row = try #require(try await gw.rowsWhenWritten(1).first)
