@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(name: "PlexusCoreTests", dependencies: ["PlexusCore"]),
         .testTarget(name: "PlexusRoutingTests", dependencies: ["PlexusRouting", "PlexusCore"]),
         .testTarget(name: "PlexusUpstreamTests", dependencies: [
-            "PlexusUpstream", "PlexusHTTP",
+            "PlexusUpstream", "PlexusHTTP", "PlexusExecution",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -11,8 +11,6 @@ import Synchronization
 public final class HTTPTransport: UpstreamTransport {
     private let clients: UpstreamClients
     private let pool: Mutex<UpstreamPoolSettings>
-    /// The loop for callers that are not on one: a fixed one, so that their requests share connections.
-    private let defaultLoop: any EventLoop
 
     /// - Parameter tlsConfiguration: trust settings for `https` upstreams (the system's roots by default).
     public init(
@@ -20,7 +18,6 @@ public final class HTTPTransport: UpstreamTransport {
         tlsConfiguration: TLSConfiguration = .makeClientConfiguration(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
-        defaultLoop = group.next()
         self.pool = Mutex(pool)
         clients = UpstreamClients(tls: tlsConfiguration, group: group)
     }
@@ -36,10 +33,10 @@ public final class HTTPTransport: UpstreamTransport {
         let prepared = try request.target.prepared.get()
         var http = prepared.request
         http.body = .byteBuffer(request.body)
-        let client = clients.client(proxy: prepared.proxy, pool: pool.withLock { $0 })
         // The caller's event loop when it runs on one (the gateway installs NIO as the global executor): the
-        // answer's callbacks then need no hop to reach the task reading them.
-        let loop = MultiThreadedEventLoopGroup.currentEventLoop ?? defaultLoop
+        // connection and the answer's callbacks are then on the loop of the task reading them.
+        let (client, loop) = clients.client(
+            proxy: prepared.proxy, pool: pool.withLock { $0 }, loop: MultiThreadedEventLoopGroup.currentEventLoop)
         var attempt = 0
         while true {
             attempt += 1

@@ -22,38 +22,68 @@ public struct UpstreamPoolSettings: Sendable, Hashable {
     }
 }
 
-/// AsyncHTTPClient clients, one per proxy and pool settings (AsyncHTTPClient configures both per client); a
-/// gateway has one or a few. A client made for settings that a reload replaced keeps serving the requests it
-/// holds and is shut down with the transport.
+/// AsyncHTTPClient clients, one per proxy and pool settings (AsyncHTTPClient configures both per client), and of
+/// those one per event loop: a request started on a loop is sent on a connection of that loop, so its writes and
+/// its answer's callbacks never cross threads (a client over the whole group may lease an idle connection of the
+/// other loop; asking it for the caller's loop instead opens a connection per request). A gateway has one or a
+/// few. A client made for settings that a reload replaced keeps serving the requests it holds and is shut down
+/// with the transport.
 final class UpstreamClients: Sendable {
     struct Key: Hashable {
         var proxy: UpstreamProxy?
         var pool: UpstreamPoolSettings
     }
 
-    private let clients = Mutex<[Key: HTTPClient]>([:])
+    /// The clients of one key: one per loop, or one over the whole group when the connection limit is below the
+    /// number of loops (it could not be split).
+    private struct PerLoop {
+        var clients: [HTTPClient]
+    }
+
+    private let table = Mutex<[Key: PerLoop]>([:])
     private let tls: TLSConfiguration
     private let group: any EventLoopGroup
+    private let loops: [any EventLoop]
 
     init(tls: TLSConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
         self.tls = tls
         self.group = group
+        loops = Array(group.makeIterator())
     }
 
-    func client(proxy: UpstreamProxy?, pool: UpstreamPoolSettings) -> HTTPClient {
+    /// The client for `key` whose connections live on `loop`, and the loop its callbacks must run on: `loop`
+    /// itself when it belongs to the group, else the group's first.
+    func client(
+        proxy: UpstreamProxy?, pool: UpstreamPoolSettings, loop: (any EventLoop)?
+    ) -> (HTTPClient, any EventLoop) {
         let key = Key(proxy: proxy, pool: pool)
-        return clients.withLock { table in
-            if let client = table[key] { return client }
-            let client = HTTPClient(eventLoopGroup: group, configuration: configuration(key))
-            table[key] = client
-            return client
+        let index = loop.flatMap { loop in loops.firstIndex { $0 === loop } } ?? 0
+        let entry = table.withLock { table in
+            if let entry = table[key] { return entry }
+            let entry = makeClients(key)
+            table[key] = entry
+            return entry
         }
+        return (entry.clients[entry.clients.count == 1 ? 0 : index], loops[index])
     }
 
-    private func configuration(_ key: Key) -> HTTPClient.Configuration {
+    private func makeClients(_ key: Key) -> PerLoop {
+        let limit = key.pool.maxConnectionsPerHost
+        guard loops.count > 1, limit >= loops.count else {
+            return PerLoop(clients: [HTTPClient(eventLoopGroup: group, configuration: configuration(key, limit: limit))])
+        }
+        // The per-host limit is split over the loops, the shares adding up to it.
+        return PerLoop(
+            clients: loops.indices.map { i in
+                let share = limit / loops.count + (i < limit % loops.count ? 1 : 0)
+                return HTTPClient(eventLoopGroup: loops[i], configuration: configuration(key, limit: share))
+            })
+    }
+
+    private func configuration(_ key: Key, limit: Int) -> HTTPClient.Configuration {
         var pool = HTTPClient.Configuration.ConnectionPool(
             idleTimeout: .init(key.pool.idleConnectionTimeout),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: key.pool.maxConnectionsPerHost)
+            concurrentHTTP1ConnectionsPerHostSoftLimit: limit)
         // A refused connection fails the attempt at once, so routing fails over instead of waiting out the deadline.
         pool.retryConnectionEstablishment = false
         var configuration = HTTPClient.Configuration(
@@ -66,13 +96,16 @@ final class UpstreamClients: Sendable {
             proxy: key.proxy?.configuration,
             decompression: .disabled)
         configuration.httpVersion = .automatic
+        // The default is the process's global tracer, a no-op one unless bootstrapped: its span per request (named,
+        // attributes set) cost ~29k instructions of a ~414k passthrough request (docs/benchmarks.md).
+        configuration.tracing.tracer = nil
         return configuration
     }
 
     deinit {
         // AsyncHTTPClient traps when a client is released before it was shut down: a transport dropped without
         // `shutdown()` hands its clients to a task that shuts them down (and keeps them alive until then).
-        let leftover = clients.withLock { Array($0.values) }
+        let leftover = table.withLock { $0.values.flatMap(\.clients) }
         if !leftover.isEmpty {
             Task { for client in leftover { try? await client.shutdown() } }
         }
@@ -80,9 +113,9 @@ final class UpstreamClients: Sendable {
 
     /// Shuts every client down (running answers are cancelled).
     func shutdown() async {
-        let all = clients.withLock { table in
+        let all = table.withLock { table in
             defer { table.removeAll() }
-            return Array(table.values)
+            return table.values.flatMap(\.clients)
         }
         for client in all { try? await client.shutdown() }
     }
