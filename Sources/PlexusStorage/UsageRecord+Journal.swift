@@ -78,8 +78,9 @@ private struct JournalLineWriter {
         if !first { out.append(UInt8(ascii: ",")) }
         first = false
         out.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { out.append(contentsOf: $0) }
-        out.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
     }
 
     mutating func string(_ name: StaticString, _ value: String?) {
@@ -107,11 +108,10 @@ private struct JournalLineWriter {
         literal.withUTF8Buffer { out.append(contentsOf: $0) }
     }
 
+    /// A nested object, written in place.
     mutating func object(_ name: StaticString, _ members: (inout JournalLineWriter) -> Void) {
         key(name)
-        var inner = JournalLineWriter()
-        members(&inner)
-        out.append(contentsOf: inner.finish().dropLast())
+        nested(members)
     }
 
     mutating func array<T>(_ name: StaticString, _ items: [T], _ write: (inout JournalLineWriter, T) -> Void) {
@@ -119,16 +119,24 @@ private struct JournalLineWriter {
         out.append(UInt8(ascii: "["))
         for (i, item) in items.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            var inner = JournalLineWriter()
-            write(&inner, item)
-            out.append(contentsOf: inner.finish().dropLast())
+            nested { write(&$0, item) }
         }
         out.append(UInt8(ascii: "]"))
     }
 
+    private mutating func nested(_ members: (inout JournalLineWriter) -> Void) {
+        let outer = first
+        first = true
+        out.append(UInt8(ascii: "{"))
+        members(&self)
+        out.append(UInt8(ascii: "}"))
+        first = outer
+    }
+
     /// The object closed, with the line's newline.
     mutating func finish() -> [UInt8] {
-        out.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
+        out.append(UInt8(ascii: "}"))
+        out.append(UInt8(ascii: "\n"))
         return out
     }
 }
