@@ -45,7 +45,7 @@ let package = Package(
         ]),
         // Network: upstream HTTP on AsyncHTTPClient (pools, TLS, proxies, HTTP/2); timeouts, back-pressure.
         .target(name: "PlexusUpstream", dependencies: [
-            "PlexusCore", "PlexusHTTP", "PlexusMock",
+            "PlexusCore", "PlexusHTTP",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -68,10 +68,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
-        // Network: mock upstream speaking OpenAI, Anthropic and Gemini.
+        // Network: mock upstream speaking OpenAI, Anthropic and Gemini; its in-process transport (`mock://`).
         .target(name: "PlexusMock", dependencies: [
             "PlexusExecution",
-            "PlexusCore",
+            "PlexusCore", "PlexusUpstream",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -79,8 +79,7 @@ let package = Package(
         ]),
         // Network: the Hummingbird application.
         .target(name: "PlexusServer", dependencies: [
-            "PlexusCore", "PlexusRouting", "PlexusHTTP", "PlexusUpstream", "PlexusStorage", "PlexusStoragePostgres",
-            "PlexusMock", "PlexusExecution",
+            "PlexusCore", "PlexusRouting", "PlexusHTTP", "PlexusUpstream", "PlexusStorage", "PlexusExecution",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,8 +88,9 @@ let package = Package(
             .product(name: "Metrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ]),
+        // The concrete parts are chosen here: the PostgreSQL store, the mock transport.
         .executableTarget(name: "plexus", dependencies: [
-            "PlexusServer", "PlexusMock", "PlexusRouting",
+            "PlexusServer", "PlexusMock", "PlexusRouting", "PlexusStorage", "PlexusStoragePostgres", "PlexusUpstream",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -137,7 +137,8 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "PlexusServerTests", dependencies: [
-            "PlexusServer", "PlexusHTTP", "PlexusMock", "PlexusRouting", "PlexusStorage",
+            "PlexusServer", "PlexusHTTP", "PlexusMock", "PlexusRouting", "PlexusStorage", "PlexusStoragePostgres",
+            "PlexusUpstream",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -15,12 +15,17 @@ final class AttemptPlan: Sendable {
     let body: ByteBuffer
     /// Set for an embeddings call: the client's and the upstream's forms.
     let embeddings: EmbeddingsPlan?
+    /// The config snapshot's memo of what is worked out once per candidate.
+    let memo: AttemptMemo
 
     /// No translation: the same protocol (for embeddings, the same call form) on both sides.
     var passthrough: Bool { embeddings.map { $0.client == $0.upstream } ?? (clientProtocol == targetProtocol) }
 
-    init(inbound: InboundRequest, clientProtocol: APIProtocol, candidate: Candidate) throws(PlexusError) {
+    init(
+        inbound: InboundRequest, clientProtocol: APIProtocol, candidate: Candidate, memo: AttemptMemo
+    ) throws(PlexusError) {
         self.candidate = candidate
+        self.memo = memo
         self.clientProtocol = clientProtocol
         stream = inbound.stream
         if let call = inbound.embeddings {
@@ -48,7 +53,7 @@ final class AttemptPlan: Sendable {
 
     /// The routing fields of this attempt's unary answers, encoded once per candidate, protocol and passthrough.
     var routingFields: RoutingFields {
-        candidate.memoized(slot: CandidateSlot.routingFields(targetProtocol, passthrough: passthrough)) {
+        memo.fields.value(for: candidate, slot: CandidateSlot.routingFields(targetProtocol, passthrough: passthrough)) {
             RoutedJSON.fields(provider: candidate.provider.name, model: candidate.target.model, api: targetProtocol,
                               passthrough: passthrough)
         }
@@ -56,13 +61,15 @@ final class AttemptPlan: Sendable {
 
     /// URL and headers for this attempt, checked and encoded; `forwarding` are client headers the target's
     /// protocol may take. Without any that apply, they are the same for every request to this candidate in this
-    /// protocol and mode, so they are worked out once per candidate (`Candidate.memoized`).
+    /// protocol and mode, so they are worked out once per candidate (`AttemptMemo`).
     func upstreamTarget(forwarding: [(String, String)]) -> UpstreamTarget {
         if embeddings != nil {
-            return candidate.memoized(slot: CandidateSlot.embeddingsTarget(targetProtocol)) { makeTarget(forwarding: []) }
+            return memo.targets.value(for: candidate, slot: CandidateSlot.embeddingsTarget(targetProtocol)) {
+                makeTarget(forwarding: [])
+            }
         }
         guard forwarding.isEmpty || targetProtocol != .messages else { return makeTarget(forwarding: forwarding) }
-        return candidate.memoized(slot: CandidateSlot.upstreamTarget(targetProtocol, stream: stream)) {
+        return memo.targets.value(for: candidate, slot: CandidateSlot.upstreamTarget(targetProtocol, stream: stream)) {
             makeTarget(forwarding: [])
         }
     }
@@ -82,6 +89,12 @@ final class AttemptPlan: Sendable {
 
 /// Where the server keeps its per-candidate values (`Candidate.memoized`): two per protocol for each kind, the
 /// upstream targets first, then the routing fields; then the embeddings targets, one per protocol.
+/// The memos of one config snapshot (`GatewayState.memo`).
+struct AttemptMemo: Sendable {
+    let targets = CandidateMemo<UpstreamTarget>()
+    let fields = CandidateMemo<RoutingFields>()
+}
+
 enum CandidateSlot {
     static func upstreamTarget(_ proto: APIProtocol, stream: Bool) -> Int { index(proto) * 2 + (stream ? 1 : 0) }
 

@@ -5,7 +5,6 @@ import NIOCore
 import PlexusCore
 import PlexusRouting
 import PlexusStorage
-import PlexusStoragePostgres
 import PlexusUpstream
 import ServiceLifecycle
 
@@ -34,10 +33,11 @@ public final class Gateway: Sendable {
     let logger: Logger
 
     /// Opens the store named by the config (`configFolder` anchors relative SQLite paths). With `configPath`, the
-    /// management API writes changes back to that file and hand edits are picked up.
+    /// management API writes changes back to that file and hand edits are picked up. The concrete parts the
+    /// executable chooses come in `parts`.
     public init(
         config: PlexusConfig, configFolder: String, configPath: String? = nil,
-        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger
+        environment: [String: String] = ProcessInfo.processInfo.environment, parts: GatewayParts, logger: Logger
     ) async throws {
         self.logger = logger
         switch config.storage.location {
@@ -46,9 +46,7 @@ public final class Gateway: Sendable {
             store = try await SQLiteUsageStore.open(path: path, logger: logger)
             storeService = nil
         case .postgres(let url):
-            let postgres = try await PostgresUsageStore.open(url: url, logger: logger)
-            store = postgres
-            storeService = postgres.service
+            (store, storeService) = try await parts.openPostgres(url, logger)
         }
         // Files the gateway keeps beside the database (cooldowns, the OpenRouter price cache); with PostgreSQL,
         // in `data/` beside the config file.
@@ -62,7 +60,7 @@ public final class Gateway: Sendable {
         let cooldownFile = (dataFolder as NSString).appendingPathComponent("cooldowns.json")
         routing = RoutingState(cooldowns: RoutingPersistence.load(path: cooldownFile))
         persistence = RoutingPersistence(state: routing, path: cooldownFile, logger: logger)
-        let transports = Transports(logger: logger)
+        let transports = Transports(mock: parts.mockTransport)
         self.transports = transports
         let stateBox = GatewayStateBox(GatewayState(config: config)) { state in
             transports.http.configure(UpstreamPoolSettings(state.config.upstream))

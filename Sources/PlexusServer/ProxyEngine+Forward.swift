@@ -43,7 +43,8 @@ extension ProxyEngine {
             }
             let plan: AttemptPlan
             do {
-                plan = try AttemptPlan(inbound: inbound, clientProtocol: proto, candidate: candidate)
+                plan = try AttemptPlan(
+                    inbound: inbound, clientProtocol: proto, candidate: candidate, memo: snapshot.memo)
             } catch {
                 return .response(fail(error, proto: proto, record: &record))
             }

@@ -1,16 +1,15 @@
 import Logging
-import PlexusMock
 import PlexusRouting
 import PlexusUpstream
 
 /// The transports a gateway uses: real HTTP, and the in-process mock for `mock://` providers.
 struct Transports: Sendable {
     let http: HTTPTransport
-    let mock: MockTransport
+    let mock: any UpstreamTransport
 
-    init(logger: Logger) {
+    init(mock: any UpstreamTransport) {
         http = HTTPTransport()
-        mock = MockTransport(upstream: MockUpstream())
+        self.mock = mock
     }
 
     /// The mock for a `mock://` provider (`ProviderConfig.isMock`), else real HTTP.

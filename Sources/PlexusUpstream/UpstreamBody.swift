@@ -19,6 +19,11 @@ public struct UpstreamBody: AsyncSequence, Sendable {
     /// A body that is already complete.
     public static func complete(_ buffer: ByteBuffer) -> UpstreamBody { UpstreamBody(.buffer(buffer)) }
 
+    /// A body produced in process, chunk by chunk (the in-process mock's streams).
+    public static func chunks(_ stream: AsyncThrowingStream<[UInt8], any Error>) -> UpstreamBody {
+        UpstreamBody(.chunks(stream))
+    }
+
     public struct AsyncIterator: AsyncIteratorProtocol {
         enum State {
             case http(ExchangeReader)

@@ -22,7 +22,7 @@ struct Serve: AsyncParsableCommand {
         }
         let folder = URL(fileURLWithPath: options.path).deletingLastPathComponent().path
         let gateway = try await Gateway(
-            config: config, configFolder: folder, configPath: options.path, logger: logger)
+            config: config, configFolder: folder, configPath: options.path, parts: .standard, logger: logger)
         let app = gateway.application(host: host, port: port) { port in
             logger.info("plexus listening", metadata: ["server.port": "\(port)"])
         }

@@ -39,7 +39,8 @@ struct TestGateway {
         }
         logger.logLevel = logs == nil ? .warning : .trace
         let gateway = try await Gateway(
-            config: config, configFolder: folder.path, configPath: configPath, environment: environment, logger: logger)
+            config: config, configFolder: folder.path, configPath: configPath, environment: environment,
+            parts: .forTests, logger: logger)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = gateway.application(host: "127.0.0.1", port: 0) { port in portSink.yield(port) }
         let group = ServiceGroup(configuration: .init(

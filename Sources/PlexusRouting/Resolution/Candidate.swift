@@ -1,5 +1,4 @@
 import PlexusCore
-import Synchronization
 
 /// A target that can serve a request, with everything needed to reach it.
 ///
@@ -19,8 +18,6 @@ public struct Candidate: Sendable, Equatable {
         @usableFromInline let kind: RequestKind?
         /// The model's `max_concurrency`, when it has one.
         @usableFromInline let modelMaxConcurrency: Int?
-        /// What the layers above worked out once for this candidate (see `memoized`).
-        let memo = Mutex<[(any AnyObject & Sendable)?]>([])
 
         init(provider: ProviderConfig, model: String, weight: Double) {
             let protocols = provider.protocols(forModel: model)
@@ -60,18 +57,9 @@ public struct Candidate: Sendable, Equatable {
         storage = Storage(provider: provider, model: model, weight: weight)
     }
 
-    /// The value of `slot` (a small index the caller assigns) for this candidate, such as the fixed part of its
-    /// upstream requests by protocol and mode, made by `make` the first time; a failure is not kept. It lives as
-    /// long as the candidate, which a config snapshot holds for its aliases.
-    public func memoized<T: AnyObject & Sendable, E: Error>(slot: Int, _ make: () throws(E) -> T) throws(E) -> T {
-        if let kept = storage.memo.withLock({ slot < $0.count ? $0[slot] : nil }) as? T { return kept }
-        let made = try make()
-        storage.memo.withLock { memo in
-            if memo.count <= slot { memo += Array(repeating: nil, count: slot + 1 - memo.count) }
-            memo[slot] = made
-        }
-        return made
-    }
+    /// This candidate's identity: equal for its copies, different for a candidate built anew (a config reload
+    /// builds every candidate anew). Layers above key what they work out once per candidate by it.
+    public var identity: ObjectIdentifier { ObjectIdentifier(storage) }
 
     /// The model's `max_concurrency` (the provider's is `provider.maxConcurrency`).
     @inlinable public var modelMaxConcurrency: Int? { storage.modelMaxConcurrency }

@@ -18,6 +18,8 @@ final class GatewayState: Sendable {
     /// When this configuration was applied: `/v1/models`' `created`, stable until the next reload (so is its ETag).
     let appliedAt = Date()
     let firstByteTimeout: Duration
+    /// What attempts work out once per candidate of this snapshot.
+    let memo = AttemptMemo()
 
     init(config: PlexusConfig) {
         self.config = config

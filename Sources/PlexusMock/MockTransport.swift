@@ -1,5 +1,5 @@
 import NIOCore
-import PlexusMock
+import PlexusUpstream
 
 /// Calls the built-in mock upstream in process (`api_base_url: mock://`): same code as `plexus mock`, no socket.
 public struct MockTransport: UpstreamTransport {
@@ -17,7 +17,7 @@ public struct MockTransport: UpstreamTransport {
             let response = try await upstream.handle(mockRequest)
             let body: UpstreamBody = switch response.body {
             case .bytes(let b): .complete(ByteBuffer(bytes: b))
-            case .stream(let s): UpstreamBody(.chunks(s))
+            case .stream(let s): .chunks(s)
             }
             return UpstreamResponse(status: response.status, headers: response.headers, body: body)
         } catch {
@@ -27,5 +27,5 @@ public struct MockTransport: UpstreamTransport {
 }
 
 extension String {
-    func dropPrefix(_ p: String) -> Substring { hasPrefix(p) ? dropFirst(p.count) : self[...] }
+    fileprivate func dropPrefix(_ p: String) -> Substring { hasPrefix(p) ? dropFirst(p.count) : self[...] }
 }
