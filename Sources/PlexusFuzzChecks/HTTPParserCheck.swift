@@ -44,10 +44,12 @@ enum HTTPParserCheck {
         }
         if ours.requests.count > llhttp.requests.count, !llhttp.upgraded {
             let state = llhttp.refused ? "refused" : "did not finish"
-            return "accepted request \(llhttp.requests.count) that llhttp \(state): \(ours.requests[llhttp.requests.count])"
+            return
+                "accepted request \(llhttp.requests.count) that llhttp \(state): \(ours.requests[llhttp.requests.count])"
         }
         if llhttp.requests.count > ours.requests.count, !ours.refused {
-            return "still reading request \(ours.requests.count) that llhttp ended: \(llhttp.requests[ours.requests.count])"
+            return
+                "still reading request \(ours.requests.count) that llhttp ended: \(llhttp.requests[ours.requests.count])"
         }
         return nil
     }
@@ -65,12 +67,15 @@ enum HTTPParserCheck {
                     switch event {
                     case .head(let head, let answer):
                         var fields: [String] = []
+                        // swift-format-ignore: ReplaceForEachWithForLoop
+                        // `HeaderFields.forEach` walks offsets into the head's bytes; it is not a Sequence.
                         head.fields.forEach { name, value in
                             fields.append(lowercased(name) + ": " + String(decoding: value, as: UTF8.self))
                         }
                         if let host = head.authority { fields.append("host: " + host) }
-                        current = Parsed(method: head.method.rawValue, target: head.target, http11: answer.http11,
-                                         fields: fields.sorted(), body: [], keepAlive: !head.closeAfter)
+                        current = Parsed(
+                            method: head.method.rawValue, target: head.target, http11: answer.http11,
+                            fields: fields.sorted(), body: [], keepAlive: !head.closeAfter)
                     case .body(let bytes): current?.body += bytes.readableBytesView
                     case .end:
                         if let done = current { outcome.requests.append(done) }
@@ -87,7 +92,8 @@ enum HTTPParserCheck {
 
     /// NIOHTTP1's request decoder on the whole input.
     static func llhttp(_ input: [UInt8]) -> Outcome {
-        let channel = EmbeddedChannel(handler: ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+        let channel = EmbeddedChannel(
+            handler: ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
         var outcome = Outcome()
         var current: Parsed?
         defer { _ = try? channel.finish(acceptAlreadyClosed: true) }
@@ -101,9 +107,10 @@ enum HTTPParserCheck {
             case .head(let head):
                 // llhttp keeps a value's trailing spaces; RFC 9110 section 5.5 says they are not part of it.
                 let fields = head.headers.map { $0.name.lowercased() + ": " + trimmingTrailingSpace($0.value) }
-                current = Parsed(method: head.method.rawValue, target: HTTPRequestParser.originForm(head.uri),
-                                 http11: head.version.minor != 0, fields: fields.sorted(), body: [],
-                                 keepAlive: head.isKeepAlive)
+                current = Parsed(
+                    method: head.method.rawValue, target: HTTPRequestParser.originForm(head.uri),
+                    http11: head.version.minor != 0, fields: fields.sorted(), body: [],
+                    keepAlive: head.isKeepAlive)
                 let upgrade = head.method == .CONNECT || head.headers.contains(name: "upgrade")
                 if upgrade || !head.isKeepAlive { outcome.upgraded = true }
             case .body(let bytes): current?.body += bytes.readableBytesView

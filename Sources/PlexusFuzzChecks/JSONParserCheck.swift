@@ -10,12 +10,13 @@ enum JSONParserCheck {
         // Differential only where both parsers mean the same thing by the bytes: printable ASCII (no question of
         // invalid UTF-8 or lone surrogates) and shallow nesting (each parser has its own depth limit).
         guard input.allSatisfy({ $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || (0x20..<0x7F).contains($0) }),
-              depth(input) < 100, !input.contains(UInt8(ascii: "\\"))
+            depth(input) < 100, !input.contains(UInt8(ascii: "\\"))
         else { return nil }
         let foundation = try? JSONSerialization.jsonObject(with: Data(input), options: [.fragmentsAllowed])
         switch (parsed, foundation) {
         case (nil, nil): return nil
-        case (.some, nil): return "accepted JSON that Foundation refuses: \(String(decoding: input.prefix(200), as: UTF8.self))"
+        case (.some, nil):
+            return "accepted JSON that Foundation refuses: \(String(decoding: input.prefix(200), as: UTF8.self))"
         case (nil, .some): return nil
         case (.some(let ours), .some(let theirs)):
             guard same(ours, theirs) else { return "parsed \(ours) where Foundation parsed \(theirs)" }
@@ -44,9 +45,13 @@ enum JSONParserCheck {
     }
 
     private static func depth(_ input: [UInt8]) -> Int {
-        var d = 0, most = 0
+        var d = 0
+        var most = 0
         for b in input {
-            if b == UInt8(ascii: "[") || b == UInt8(ascii: "{") { d += 1; most = max(most, d) }
+            if b == UInt8(ascii: "[") || b == UInt8(ascii: "{") {
+                d += 1
+                most = max(most, d)
+            }
             if b == UInt8(ascii: "]") || b == UInt8(ascii: "}") { d -= 1 }
         }
         return most

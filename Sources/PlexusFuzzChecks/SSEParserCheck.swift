@@ -24,12 +24,19 @@ enum SSEParserCheck {
     /// The event-stream interpretation of WHATWG HTML section 9.2.6, one line at a time.
     static func reference(_ input: [UInt8]) -> [SSEEvent] {
         var events: [SSEEvent] = []
-        var data: [UInt8] = [], hasData = false, event: String?, id: String?, sawField = false
+        var data: [UInt8] = []
+        var hasData = false
+        var event: String?
+        var id: String?
+        var sawField = false
         func dispatch() {
             if sawField, hasData || event != nil {
                 events.append(SSEEvent(event: event, data: String(decoding: data, as: UTF8.self), id: id))
             }
-            data = []; hasData = false; event = nil; sawField = false
+            data = []
+            hasData = false
+            event = nil
+            sawField = false
         }
         func line(_ l: ArraySlice<UInt8>) {
             guard let first = l.first else { return dispatch() }
@@ -49,10 +56,14 @@ enum SSEParserCheck {
             default: break
             }
         }
-        var start = 0, i = 0
+        var start = 0
+        var i = 0
         while i < input.count {
             let byte = input[i]
-            guard byte == 0x0A || byte == 0x0D else { i += 1; continue }
+            guard byte == 0x0A || byte == 0x0D else {
+                i += 1
+                continue
+            }
             line(input[start..<i])
             i += byte == 0x0D && i + 1 < input.count && input[i + 1] == 0x0A ? 2 : 1
             start = i

@@ -24,11 +24,12 @@ public struct HTTPBodyReader: Sendable {
     private var state: State
 
     public init(_ framing: Framing) {
-        state = switch framing {
-        case .length(let n): n == 0 ? .done : .fixed(remaining: n)
-        case .chunked: .chunkSize
-        case .untilClose: .untilClose
-        }
+        state =
+            switch framing {
+            case .length(let n): n == 0 ? .done : .fixed(remaining: n)
+            case .chunked: .chunkSize
+            case .untilClose: .untilClose
+            }
     }
 
     /// Whether only the connection's close ends this body.

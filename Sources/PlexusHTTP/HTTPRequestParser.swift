@@ -1,12 +1,13 @@
+import HTTPTypes
+import NIOCore
+import NIOHTTP1
+import PlexusCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import HTTPTypes
-import NIOCore
-import NIOHTTP1
-import PlexusCore
 
 /// An incremental HTTP/1.1 request parser (RFC 9112) for `HTTPServerCodec`: request line and checked header lines
 /// into an `InboundHead` (the `Host` header becomes its authority, as NIO's conversion does), then the body as
@@ -73,7 +74,10 @@ package struct HTTPRequestParser {
             } catch {
                 throw .invalidChunkSize
             }
-            guard ended else { body = reader; return }
+            guard ended else {
+                body = reader
+                return
+            }
             body = nil
             emit(.end)
         }
@@ -114,7 +118,9 @@ private struct RequestHead {
         fields = HeaderFields(bytes: bytes, spans: [])
         var spans: [HeaderFields.Span] = []
         spans.reserveCapacity(12)
-        var first = true, count = 0, framingHeaders = HTTPFramingHeaders()
+        var first = true
+        var count = 0
+        var framingHeaders = HTTPFramingHeaders()
         let base = b.baseAddress!
         do {
             try HTTPWire.forEachLine(b) { line throws(HTTPWireError) in
@@ -133,7 +139,9 @@ private struct RequestHead {
                     return
                 }
                 try framingHeaders.read(name: name, value: value)
-                if HTTPWire.named(name, "expect"), HTTPWire.named(value, "100-continue") { answer.expectsContinue = true }
+                if HTTPWire.named(name, "expect"), HTTPWire.named(value, "100-continue") {
+                    answer.expectsContinue = true
+                }
                 spans.append(HeaderFields.Span(name: name, value: value, in: base))
             }
         } catch {
@@ -159,7 +167,7 @@ private struct RequestHead {
     /// `METHOD target HTTP/1.x`.
     private mutating func requestLine(_ b: UnsafeRawBufferPointer) throws(HTTPWireError) {
         guard let sp1 = ByteSearch.firstOffset(of: 0x20, in: b), sp1 > 0, b[..<sp1].allSatisfy(HTTPWire.isTokenByte),
-              let sp2 = ByteSearch.firstOffset(of: 0x20, in: b, from: sp1 + 1), sp2 > sp1 + 1, b.count - sp2 == 9
+            let sp2 = ByteSearch.firstOffset(of: 0x20, in: b, from: sp1 + 1), sp2 > sp1 + 1, b.count - sp2 == 9
         else { throw HTTPWireError("invalid request line") }
         let version = UnsafeRawBufferPointer(rebasing: b[(sp2 + 1)...])
         // HTTP/1.0 and 1.1 only: llhttp refuses other minor versions, so a parser taking them is a parser disagreeing.
@@ -207,7 +215,8 @@ extension HTTPRequestParser {
     static func isAuthorityByte(_ c: UInt8) -> Bool {
         switch c {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"): true
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
         default: "-._~!$&'()*+,;=:[]%".utf8.contains(c)
         }
     }

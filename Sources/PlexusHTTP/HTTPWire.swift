@@ -25,7 +25,8 @@ public enum HTTPWire {
     /// quoted-string ) ] )`, RFC 9112 section 7.1.1 without the optional spaces (llhttp is as strict).
     static func chunkSize(_ line: ByteBuffer) throws(HTTPWireError) -> Int {
         try line.withUnsafeReadableBytes { b throws(HTTPWireError) in
-            var size = 0, i = 0
+            var size = 0
+            var i = 0
             while i < b.count, let value = hexValue(b[i]) {
                 guard i < 15 else { throw HTTPWireError("chunk size too large") }
                 size = size * 16 + value
@@ -122,14 +123,17 @@ public enum HTTPWire {
     }
 
     /// A header line split into its name and its value (surrounding spaces and tabs trimmed), both checked.
-    public static func header(_ b: UnsafeRawBufferPointer) throws(HTTPWireError) -> (name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+    public static func header(_ b: UnsafeRawBufferPointer) throws(HTTPWireError) -> (
+        name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer
+    ) {
         var colon = 0
         while colon < b.count, b[colon] != UInt8(ascii: ":") {
             guard isTokenByte(b[colon]) else { throw HTTPWireError("invalid header name") }
             colon += 1
         }
         guard colon > 0, colon < b.count else { throw HTTPWireError("invalid header line") }
-        var from = colon + 1, to = b.count
+        var from = colon + 1
+        var to = b.count
         while from < to, b[from] == 0x20 || b[from] == 0x09 { from += 1 }
         while to > from, b[to - 1] == 0x20 || b[to - 1] == 0x09 { to -= 1 }
         guard isFieldValue(UnsafeRawBufferPointer(rebasing: b[from..<to])) else {
@@ -200,7 +204,8 @@ public enum HTTPWire {
         while start <= value.count {
             var end = start
             while end < value.count, value[end] != UInt8(ascii: ",") { end += 1 }
-            var from = start, to = end
+            var from = start
+            var to = end
             while from < to, value[from] == 0x20 || value[from] == 0x09 { from += 1 }
             while to > from, value[to - 1] == 0x20 || value[to - 1] == 0x09 { to -= 1 }
             if keepEmpty || to > from { body(UnsafeRawBufferPointer(rebasing: value[from..<to])) }

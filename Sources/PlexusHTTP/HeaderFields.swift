@@ -16,7 +16,8 @@ public struct HeaderFields: Sendable {
 
         /// The span of `name` and `value`, slices of the head that starts at `head`.
         public init(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, in head: UnsafeRawPointer) {
-            let n = name.baseAddress! - head, v = (value.baseAddress ?? name.baseAddress!) - head
+            let n = name.baseAddress! - head
+            let v = (value.baseAddress ?? name.baseAddress!) - head
             self.init(name: n..<(n + name.count), value: v..<(v + value.count))
         }
     }

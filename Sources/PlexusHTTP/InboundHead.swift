@@ -16,7 +16,8 @@ package final class InboundHead: Sendable {
     /// The other header fields, as offsets into the head's bytes.
     package let fields: HeaderFields
 
-    package init(method: HTTPRequest.Method, target: String, authority: String?, closeAfter: Bool, fields: HeaderFields) {
+    package init(method: HTTPRequest.Method, target: String, authority: String?, closeAfter: Bool, fields: HeaderFields)
+    {
         self.method = method
         self.target = target
         self.authority = authority
@@ -45,6 +46,8 @@ package final class InboundHead: Sendable {
     /// The fields as `HTTPFields` (with `Connection: close` when the connection closes after the answer).
     package var headerFields: HTTPFields {
         var made: [HTTPField] = []
+        // swift-format-ignore: ReplaceForEachWithForLoop
+        // `HeaderFields.forEach` walks offsets into the head's bytes; it is not a Sequence.
         fields.forEach { name, value in
             // Checked as a token when the head was read, so the name is valid.
             guard let fieldName = Self.knownName(name) ?? HTTPField.Name(String(decoding: name, as: UTF8.self))

@@ -34,7 +34,8 @@ extension MockAnthropic {
             case .thinkingSignature(let signature):
                 return [delta(["type": "signature_delta", "signature": .string(signature)])] + closeBlock()
             case .redactedThinking(let data):
-                return closeBlock() + startBlock(["type": "redacted_thinking", "data": .string(data)], as: .other) + closeBlock()
+                return closeBlock() + startBlock(["type": "redacted_thinking", "data": .string(data)], as: .other)
+                    + closeBlock()
             case .text(let text, let tokens):
                 return openBlock(.text, ["type": "text", "text": ""]) + [textDelta(text, tokens: tokens)]
             case .toolCall(_, let call):
@@ -53,8 +54,14 @@ extension MockAnthropic {
 
         private mutating func startBlock(_ block: JSONValue, as kind: OpenBlock) -> [MockFrame] {
             open = kind
-            var frames = [frame("content_block_start", ["type": "content_block_start",
-                                                         "index": .number(Double(nextIndex)), "content_block": block])]
+            var frames = [
+                frame(
+                    "content_block_start",
+                    [
+                        "type": "content_block_start",
+                        "index": .number(Double(nextIndex)), "content_block": block,
+                    ])
+            ]
             if ping, !pinged {
                 pinged = true
                 frames.append(MockFrame(event: "ping", data: Array("{\"type\": \"ping\"}".utf8)))
@@ -72,11 +79,14 @@ extension MockAnthropic {
 
         private mutating func toolUse(_ call: MockToolCall) -> [MockFrame] {
             var frames = closeBlock()
-            frames += startBlock(["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": [:]],
-                                 as: .other)
+            frames += startBlock(
+                ["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": [:]],
+                as: .other)
             for fragment in call.argumentFragments {
-                frames.append(delta(["type": "input_json_delta", "partial_json": .string(fragment)],
-                                    tokens: max(1, call.tokens / 3)))
+                frames.append(
+                    delta(
+                        ["type": "input_json_delta", "partial_json": .string(fragment)],
+                        tokens: max(1, call.tokens / 3)))
             }
             return frames + closeBlock()
         }
@@ -84,20 +94,31 @@ extension MockAnthropic {
         private func finish() -> [MockFrame] {
             let usage: JSONValue = [
                 "input_tokens": .number(Double(script.usage.input)), "cache_creation_input_tokens": 0,
-                "cache_read_input_tokens": 0, "output_tokens": .number(Double(script.usage.output + script.usage.reasoning)),
+                "cache_read_input_tokens": 0,
+                "output_tokens": .number(Double(script.usage.output + script.usage.reasoning)),
             ]
             return [
-                frame("message_delta", ["type": "message_delta",
-                                        "delta": ["stop_reason": .string(MockAnthropic.stopReason(script.stop)),
-                                                  "stop_sequence": nil],
-                                        "usage": usage]),
+                frame(
+                    "message_delta",
+                    [
+                        "type": "message_delta",
+                        "delta": [
+                            "stop_reason": .string(MockAnthropic.stopReason(script.stop)),
+                            "stop_sequence": nil,
+                        ],
+                        "usage": usage,
+                    ]),
                 frame("message_stop", ["type": "message_stop"]),
             ]
         }
 
         private func delta(_ delta: JSONValue, tokens: Int = 0) -> MockFrame {
-            var f = frame("content_block_delta", ["type": "content_block_delta",
-                                                  "index": .number(Double(nextIndex)), "delta": delta])
+            var f = frame(
+                "content_block_delta",
+                [
+                    "type": "content_block_delta",
+                    "index": .number(Double(nextIndex)), "delta": delta,
+                ])
             f.tokens = tokens
             return f
         }

@@ -4,11 +4,15 @@ import PlexusCore
 enum MockAnthropic {
     /// Reads what the mock needs from a `/v1/messages` body (`requireMaxTokens` false for count_tokens).
     static func generation(from body: JSONValue, requireMaxTokens: Bool = true) throws(PlexusError) -> MockGeneration {
-        guard case .object(let o) = body else { throw PlexusError(.invalidRequest, "The request body must be a JSON object.") }
+        guard case .object(let o) = body else {
+            throw PlexusError(.invalidRequest, "The request body must be a JSON object.")
+        }
         guard let model = o["model"]?.stringValue, !model.isEmpty else {
             throw PlexusError(.invalidRequest, "model: Field required")
         }
-        guard let messages = o["messages"]?.arrayValue else { throw PlexusError(.invalidRequest, "messages: Field required") }
+        guard let messages = o["messages"]?.arrayValue else {
+            throw PlexusError(.invalidRequest, "messages: Field required")
+        }
         if requireMaxTokens, o["max_tokens"]?.intValue == nil {
             throw PlexusError(.invalidRequest, "max_tokens: Field required")
         }
@@ -20,8 +24,9 @@ enum MockAnthropic {
                 throw PlexusError(.invalidRequest, "messages.\(i).content: Field required")
             }
         }
-        var gen = MockGeneration(proto: .messages, model: model, stream: o["stream"]?.boolValue ?? false,
-                                 inputTokens: 0, digest: 0)
+        var gen = MockGeneration(
+            proto: .messages, model: model, stream: o["stream"]?.boolValue ?? false,
+            inputTokens: 0, digest: 0)
         (gen.inputTokens, gen.digest) = MockTokenEstimate.scan(body)
         gen.maxTokens = o["max_tokens"]?.intValue
         gen.conversation = .anthropic(messages)
@@ -42,15 +47,20 @@ enum MockAnthropic {
                     guard let signature = block["signature"]?.stringValue, !signature.isEmpty else {
                         return PlexusError(.invalidRequest, "\(place).thinking.signature: Field required")
                     }
-                    let verdict = signer.verify(signature, purpose: .anthropicThinking,
-                                                content: block["thinking"]?.stringValue ?? "")
+                    let verdict = signer.verify(
+                        signature, purpose: .anthropicThinking,
+                        content: block["thinking"]?.stringValue ?? "")
                     if verdict != .valid {
-                        return PlexusError(.invalidRequest, "\(place): Invalid `signature` in `thinking` block: '\(excerpt(signature))'")
+                        return PlexusError(
+                            .invalidRequest,
+                            "\(place): Invalid `signature` in `thinking` block: '\(excerpt(signature))'")
                     }
                 case "redacted_thinking":
                     let data = block["data"]?.stringValue ?? ""
                     if signer.verify(data, purpose: .anthropicRedacted, content: nil) != .valid {
-                        return PlexusError(.invalidRequest, "\(place): Invalid `data` in `redacted_thinking` block: '\(excerpt(data))'")
+                        return PlexusError(
+                            .invalidRequest, "\(place): Invalid `data` in `redacted_thinking` block: '\(excerpt(data))'"
+                        )
                     }
                 default:
                     continue
@@ -64,17 +74,21 @@ enum MockAnthropic {
     static func missingThinking(in body: JSONValue) -> PlexusError? {
         let messages = body["messages"]?.arrayValue ?? []
         guard messages.count >= 2, let last = messages.last, last["role"]?.stringValue == "user",
-              (last["content"]?.arrayValue ?? []).contains(where: { $0["type"]?.stringValue == "tool_result" }) else { return nil }
+            (last["content"]?.arrayValue ?? []).contains(where: { $0["type"]?.stringValue == "tool_result" })
+        else { return nil }
         let index = messages.count - 2
         let assistant = messages[index]
         let blocks = assistant["content"]?.arrayValue ?? []
         guard assistant["role"]?.stringValue == "assistant",
-              blocks.contains(where: { $0["type"]?.stringValue == "tool_use" }) else { return nil }
+            blocks.contains(where: { $0["type"]?.stringValue == "tool_use" })
+        else { return nil }
         let first = blocks.first?["type"]?.stringValue ?? "text"
         guard first != "thinking", first != "redacted_thinking" else { return nil }
-        return PlexusError(.invalidRequest, "messages.\(index).content.0.type: Expected `thinking` or `redacted_thinking`, "
-            + "but found `\(first)`. When `thinking` is enabled, a final `assistant` message must start with a thinking block "
-            + "(preceeding the lastmost set of `tool_use` and `tool_result` blocks).")
+        return PlexusError(
+            .invalidRequest,
+            "messages.\(index).content.0.type: Expected `thinking` or `redacted_thinking`, "
+                + "but found `\(first)`. When `thinking` is enabled, a final `assistant` message must start with a thinking block "
+                + "(preceeding the lastmost set of `tool_use` and `tool_result` blocks).")
     }
 
     /// The start of a signature, enough to name it in an error.
@@ -106,12 +120,16 @@ enum MockAnthropic {
     static func contentBlocks(_ s: MockScript) -> [JSONValue] {
         var blocks: [JSONValue] = []
         if !s.thinking.isEmpty {
-            blocks.append(["type": "thinking", "thinking": .string(s.thinkingText), "signature": .string(s.signature ?? "")])
+            blocks.append([
+                "type": "thinking", "thinking": .string(s.thinkingText), "signature": .string(s.signature ?? ""),
+            ])
         }
         if let data = s.redactedData { blocks.append(["type": "redacted_thinking", "data": .string(data)]) }
         if !s.text.isEmpty { blocks.append(["type": "text", "text": .string(s.fullText)]) }
         for call in s.toolCalls {
-            blocks.append(["type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": call.arguments])
+            blocks.append([
+                "type": "tool_use", "id": .string(call.id), "name": .string(call.name), "input": call.arguments,
+            ])
         }
         return blocks
     }
@@ -134,12 +152,16 @@ enum MockAnthropic {
     /// `GET /v1/models` in Anthropic form (when the request carries `anthropic-version`).
     static func modelList(_ names: [String]) -> [UInt8] {
         let data: [JSONValue] = names.map {
-            ["type": "model", "id": .string($0), "display_name": .string(MockModels.displayName($0)),
-             "created_at": .string(MockConstants.createdISO)]
+            [
+                "type": "model", "id": .string($0), "display_name": .string(MockModels.displayName($0)),
+                "created_at": .string(MockConstants.createdISO),
+            ]
         }
-        let body: JSONValue = ["data": .array(data), "has_more": false,
-                               "first_id": names.first.map { .string($0) } ?? nil,
-                               "last_id": names.last.map { .string($0) } ?? nil]
+        let body: JSONValue = [
+            "data": .array(data), "has_more": false,
+            "first_id": names.first.map { .string($0) } ?? nil,
+            "last_id": names.last.map { .string($0) } ?? nil,
+        ]
         return body.serialized()
     }
 }

@@ -17,7 +17,8 @@ enum MockArguments {
         guard depth < 8, case .object(let s) = schema else { return .string(samples[index % samples.count]) }
         if let first = s["enum"]?.arrayValue?.first { return first }
         if let options = (s["anyOf"] ?? s["oneOf"] ?? s["any_of"])?.arrayValue,
-           let option = options.first(where: { typeName(of: $0) != "null" }) {
+            let option = options.first(where: { typeName(of: $0) != "null" })
+        {
             return value(for: option, index: index, depth: depth + 1)
         }
         switch typeName(of: schema) {

@@ -56,7 +56,10 @@ public struct MockBehavior: Sendable, Equatable {
 
     /// Error kinds that an in-stream error event can carry.
     public enum ErrorKind: String, Sendable, CaseIterable {
-        case overloaded, rateLimited = "rate_limited", `internal`, unavailable, invalidRequest = "invalid_request"
+        case overloaded
+        case rateLimited = "rate_limited"
+        case `internal`, unavailable
+        case invalidRequest = "invalid_request"
     }
 
     /// Text tokens after defaults.

@@ -33,7 +33,9 @@ struct MockConnection: Sendable {
         }
     }
 
-    private func serveRequests(_ inbound: NIOAsyncChannelInboundStream<HTTPServerRequestPart>, _ channel: any Channel) async {
+    private func serveRequests(_ inbound: NIOAsyncChannelInboundStream<HTTPServerRequestPart>, _ channel: any Channel)
+        async
+    {
         var head: HTTPRequestHead?
         var body: [UInt8] = []
         // Requests this connection has carried, for `recycle=N`.
@@ -62,16 +64,20 @@ struct MockConnection: Sendable {
     }
 
     /// Answers one request; false means "the connection is done" (closed or reset, or to be closed now).
-    private func respond(to head: HTTPRequestHead, body: [UInt8], ordinal: Int, _ channel: any Channel) async throws -> Bool {
-        let request = MockRequest(method: head.method.rawValue, path: head.uri,
-                                  headers: head.headers.map { ($0.name, $0.value) }, body: body)
+    private func respond(to head: HTTPRequestHead, body: [UInt8], ordinal: Int, _ channel: any Channel) async throws
+        -> Bool
+    {
+        let request = MockRequest(
+            method: head.method.rawValue, path: head.uri,
+            headers: head.headers.map { ($0.name, $0.value) }, body: body)
         let response: MockResponse
         do {
             response = try await upstream.handle(request)
         } catch MockError.resetBeforeFirstByte {
             return false
         }
-        let plan = MockWirePlan(request: head, wire: response.wire, requestOrdinal: ordinal, streaming: response.body.isStream)
+        let plan = MockWirePlan(
+            request: head, wire: response.wire, requestOrdinal: ordinal, streaming: response.body.isStream)
         var sink = MockWireSink(channel: channel, plan: plan)
         do {
             try await write(response, plan, &sink)
@@ -99,14 +105,16 @@ struct MockConnection: Sendable {
         switch response.body {
         case .bytes(let bytes):
             var out = sink.buffer(capacity: bytes.count + 256)
-            MockResponseEncoder.head(status: response.status, headers: response.headers, plan: plan,
-                                     contentLength: bytes.count, into: &out)
+            MockResponseEncoder.head(
+                status: response.status, headers: response.headers, plan: plan,
+                contentLength: bytes.count, into: &out)
             out.writeBytes(bytes)
             try await sink.send(out)
         case .stream(let chunks):
             var head = sink.buffer(capacity: 256)
-            MockResponseEncoder.head(status: response.status, headers: response.headers, plan: plan,
-                                     contentLength: 0, into: &head)
+            MockResponseEncoder.head(
+                status: response.status, headers: response.headers, plan: plan,
+                contentLength: 0, into: &head)
             try await sink.send(head)
             for try await chunk in chunks {
                 var out = sink.buffer(capacity: chunk.count + 12)

@@ -7,7 +7,9 @@ extension MockConversation {
         var c = MockConversation()
         c.toolResults = items.reversed().prefix { $0["type"]?.stringValue == "function_call_output" }.count
         for item in items {
-            if MockResponses.kind(item) == "reasoning", item["encrypted_content"]?.stringValue != nil { c.signatures += 1 }
+            if MockResponses.kind(item) == "reasoning", item["encrypted_content"]?.stringValue != nil {
+                c.signatures += 1
+            }
             for part in item["content"]?.arrayValue ?? [] where part["type"]?.stringValue == "input_image" {
                 if let url = part["image_url"]?.stringValue {
                     c.images.append(image(dataURL: url))

@@ -59,7 +59,9 @@ struct MockImage: Sendable, Equatable {
         if let url { return [mediaType, "url", url + "."] }
         guard let byteCount, let crc32 else { return [mediaType, "undecodable", "data."] }
         let hex = String(crc32, radix: 16)
-        return [mediaType, String(byteCount), "bytes", "crc32", String(repeating: "0", count: 8 - hex.count) + hex + "."]
+        return [
+            mediaType, String(byteCount), "bytes", "crc32", String(repeating: "0", count: 8 - hex.count) + hex + ".",
+        ]
     }
 }
 
@@ -81,7 +83,8 @@ extension MockConversation {
     static func anthropic(_ messages: [JSONValue]) -> MockConversation {
         var c = MockConversation()
         if let last = messages.last, last["role"]?.stringValue == "user" {
-            c.toolResults = (last["content"]?.arrayValue ?? []).filter { $0["type"]?.stringValue == "tool_result" }.count
+            c.toolResults =
+                (last["content"]?.arrayValue ?? []).filter { $0["type"]?.stringValue == "tool_result" }.count
         }
         for block in messages.flatMap({ $0["content"]?.arrayValue ?? [] }) {
             switch block["type"]?.stringValue {
@@ -94,8 +97,10 @@ extension MockConversation {
                 if let url = source?["url"]?.stringValue {
                     c.images.append(MockImage(mediaType: nil, url: url))
                 } else {
-                    c.images.append(MockImage(mediaType: source?["media_type"]?.stringValue ?? "unknown",
-                                              base64: source?["data"]?.stringValue ?? ""))
+                    c.images.append(
+                        MockImage(
+                            mediaType: source?["media_type"]?.stringValue ?? "unknown",
+                            base64: source?["data"]?.stringValue ?? ""))
                 }
             default:
                 continue
@@ -107,20 +112,27 @@ extension MockConversation {
     /// Gemini: `functionResponse` parts of the last content; `inlineData` / `fileData` parts (either spelling).
     static func gemini(_ contents: [JSONValue]) -> MockConversation {
         var c = MockConversation()
-        c.toolResults = (contents.last?["parts"]?.arrayValue ?? []).filter {
-            MockGemini.field($0, "functionResponse", "function_response") != nil
-        }.count
+        c.toolResults =
+            (contents.last?["parts"]?.arrayValue ?? []).filter {
+                MockGemini.field($0, "functionResponse", "function_response") != nil
+            }.count
         for content in contents {
             for part in content["parts"]?.arrayValue ?? [] {
                 if let signature = MockGemini.field(part, "thoughtSignature", "thought_signature")?.stringValue {
-                    if MockGemini.skipSignatures.contains(signature) { c.skippedSignatures += 1 } else { c.signatures += 1 }
+                    if MockGemini.skipSignatures.contains(signature) {
+                        c.skippedSignatures += 1
+                    } else {
+                        c.signatures += 1
+                    }
                 }
                 if let data = MockGemini.field(part, "inlineData", "inline_data") {
                     let type = MockGemini.field(data, "mimeType", "mime_type")?.stringValue ?? "unknown"
                     c.images.append(MockImage(mediaType: type, base64: data["data"]?.stringValue ?? ""))
                 } else if let file = MockGemini.field(part, "fileData", "file_data") {
-                    c.images.append(MockImage(mediaType: MockGemini.field(file, "mimeType", "mime_type")?.stringValue,
-                                              url: MockGemini.field(file, "fileUri", "file_uri")?.stringValue ?? ""))
+                    c.images.append(
+                        MockImage(
+                            mediaType: MockGemini.field(file, "mimeType", "mime_type")?.stringValue,
+                            url: MockGemini.field(file, "fileUri", "file_uri")?.stringValue ?? ""))
                 }
             }
         }
@@ -130,7 +142,8 @@ extension MockConversation {
     /// A `data:TYPE;base64,DATA` URL as inline bytes, anything else as a URL.
     static func image(dataURL url: String) -> MockImage {
         guard url.hasPrefix("data:"), let comma = url.firstIndex(of: ","),
-              url[..<comma].hasSuffix(";base64") else { return MockImage(mediaType: nil, url: url) }
+            url[..<comma].hasSuffix(";base64")
+        else { return MockImage(mediaType: nil, url: url) }
         let type = url.dropFirst(5).prefix { $0 != ";" && $0 != "," }
         return MockImage(mediaType: String(type), base64: String(url[url.index(after: comma)...]))
     }

@@ -26,7 +26,8 @@ extension MockGemini {
             case .text(let text, let tokens):
                 return hold(MockGemini.textPart(text, signature: takeSignature()), tokens: tokens)
             case .toolCall(_, let call):
-                return hold(MockGemini.callPart(call, signature: call.signature ?? takeSignature()), tokens: call.tokens)
+                return hold(
+                    MockGemini.callPart(call, signature: call.signature ?? takeSignature()), tokens: call.tokens)
             case .finish:
                 let last = pending ?? (MockGemini.textPart("", signature: takeSignature()), 0)
                 pending = nil

@@ -31,7 +31,8 @@ extension MockScript {
     init(request: MockGeneration, behavior: MockBehavior, signer: MockSigner) {
         self.init(seed: request.digest, model: request.model)
         chunkTokens = behavior.chunkTokens
-        thinking = MockWords.pieces(count: behavior.thinkingTokens, seed: request.digest ^ 0x7417_4B1A, opening: "Considering")
+        thinking = MockWords.pieces(
+            count: behavior.thinkingTokens, seed: request.digest ^ 0x7417_4B1A, opening: "Considering")
         let preamble = request.conversation.preambleWords
         // After tool results a model answers in text; acknowledging what arrived lets tests check it.
         let continuesTools = request.conversation.toolResults > 0
@@ -45,10 +46,15 @@ extension MockScript {
         }
         text = MockWords.pieces(count: textCount, seed: request.digest, opening: nil, preamble: preamble)
         toolCalls = (0..<callCount).map { Self.toolCall(index: $0, request: request) }
-        if behavior.forceMaxTokens { stop = .maxTokens } else if !toolCalls.isEmpty, stop != .maxTokens { stop = .toolUse }
-        usage = MockUsage(input: request.inputTokens,
-                          output: text.count + toolCalls.reduce(0) { $0 + $1.tokens },
-                          reasoning: thinking.count)
+        if behavior.forceMaxTokens {
+            stop = .maxTokens
+        } else if !toolCalls.isEmpty, stop != .maxTokens {
+            stop = .toolUse
+        }
+        usage = MockUsage(
+            input: request.inputTokens,
+            output: text.count + toolCalls.reduce(0) { $0 + $1.tokens },
+            reasoning: thinking.count)
         sign(request: request, behavior: behavior, signer: signer)
     }
 
@@ -81,17 +87,20 @@ extension MockScript {
 
     private static func toolCall(index: Int, request: MockGeneration) -> MockToolCall {
         let seed = MockHash.combine(request.digest, UInt64(index) &+ 0x700C)
-        let id: String = switch request.proto {
-        case .chat, .embeddings, .responses: "call_" + MockHash.token(seed, length: 24)
-        case .messages: "toolu_01" + MockHash.token(seed, length: 22)
-        case .gemini: ""
-        }
+        let id: String =
+            switch request.proto {
+            case .chat, .embeddings, .responses: "call_" + MockHash.token(seed, length: 24)
+            case .messages: "toolu_01" + MockHash.token(seed, length: 22)
+            case .gemini: ""
+            }
         guard !request.tools.isEmpty else {
-            return MockToolCall(id: id, name: "get_weather",
-                                arguments: ["city": .string(MockArguments.samples[index % MockArguments.samples.count])])
+            return MockToolCall(
+                id: id, name: "get_weather",
+                arguments: ["city": .string(MockArguments.samples[index % MockArguments.samples.count])])
         }
         let tool = request.tools[index % request.tools.count]
-        return MockToolCall(id: id, name: tool.name, arguments: MockArguments.generate(schema: tool.schema, index: index))
+        return MockToolCall(
+            id: id, name: tool.name, arguments: MockArguments.generate(schema: tool.schema, index: index))
     }
 }
 
@@ -114,7 +123,9 @@ enum MockWords {
         out.reserveCapacity(count)
         let start = Int(seed % UInt64(vocabulary.count))
         for i in 0..<count {
-            var word = i < preamble.count ? preamble[i]
+            var word =
+                i < preamble.count
+                ? preamble[i]
                 : i == 0 ? (opening ?? capitalized(vocabulary[start])) : vocabulary[(start + i * 7) % vocabulary.count]
             if i > 0 { word = " " + word }
             if i == count - 1 { word += "." }

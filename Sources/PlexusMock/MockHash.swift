@@ -15,7 +15,9 @@ enum MockHash {
     static func hash64(_ text: String, seed: UInt64 = 0) -> UInt64 { hash64(text.utf8, seed: seed) }
 
     /// Combines two hashes.
-    static func combine(_ a: UInt64, _ b: UInt64) -> UInt64 { mix(a ^ (b &+ 0x9E37_79B9_7F4A_7C15 &+ (a << 6) &+ (a >> 2))) }
+    static func combine(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        mix(a ^ (b &+ 0x9E37_79B9_7F4A_7C15 &+ (a << 6) &+ (a >> 2)))
+    }
 
     /// murmur3 fmix64.
     static func mix(_ value: UInt64) -> UInt64 {
@@ -52,7 +54,8 @@ enum MockHash {
 
 /// Standard base64 with padding, for signature blobs.
 enum MockBase64 {
-    private static let alphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let alphabet: [UInt8] = Array(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     static func encode(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
@@ -110,7 +113,9 @@ enum MockBase64 {
             default: c
             }
         }
-        if !chars.contains(UInt8(ascii: "=")) { chars += Array(repeating: UInt8(ascii: "="), count: (4 - chars.count % 4) % 4) }
+        if !chars.contains(UInt8(ascii: "=")) {
+            chars += Array(repeating: UInt8(ascii: "="), count: (4 - chars.count % 4) % 4)
+        }
         return decode(String(decoding: chars, as: UTF8.self))
     }
 

@@ -63,15 +63,23 @@ extension MockOpenAI {
                 head["role"] = "assistant"
                 head["content"] = .null
             }
-            head["tool_calls"] = [[
-                "index": .number(Double(index)), "id": .string(call.id), "type": "function",
-                "function": ["name": .string(call.name), "arguments": ""],
-            ]]
+            head["tool_calls"] = [
+                [
+                    "index": .number(Double(index)), "id": .string(call.id), "type": "function",
+                    "function": ["name": .string(call.name), "arguments": ""],
+                ]
+            ]
             if head["role"] != nil { head["refusal"] = .null }
             var frames = [chunk(delta: JSONValue.object(head).serialized(), tokens: 1)]
             for fragment in call.argumentFragments {
-                let delta: JSONValue = ["tool_calls": [["index": .number(Double(index)),
-                                                        "function": ["arguments": .string(fragment)]]]]
+                let delta: JSONValue = [
+                    "tool_calls": [
+                        [
+                            "index": .number(Double(index)),
+                            "function": ["arguments": .string(fragment)],
+                        ]
+                    ]
+                ]
                 frames.append(chunk(delta: delta.serialized(), tokens: max(1, call.tokens / 3)))
             }
             return frames

@@ -12,14 +12,19 @@ enum MockResponseEncoder {
     static let malformedHead: [UInt8] = Array("HTTP/1.1 abc\r\nbroken header line\r\n\r\n".utf8)
 
     /// The answer to a request the decoder could not parse (what NIO's error handler used to send).
-    static let badRequest: [UInt8] = Array("HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".utf8)
+    static let badRequest: [UInt8] = Array(
+        "HTTP/1.1 400 Bad Request\r\ncontent-length: 0\r\nconnection: close\r\n\r\n".utf8)
 
     /// Transport headers the plan decides; any the response carries are dropped.
-    private static let transportHeaders: Set<String> = ["connection", "content-length", "transfer-encoding", "keep-alive"]
+    private static let transportHeaders: Set<String> = [
+        "connection", "content-length", "transfer-encoding", "keep-alive",
+    ]
 
     /// Status line and headers; `contentLength` is the body size for `.contentLength` framing.
-    static func head(status: Int, headers: [(String, String)], plan: MockWirePlan, contentLength: Int,
-                     into buffer: inout ByteBuffer) {
+    static func head(
+        status: Int, headers: [(String, String)], plan: MockWirePlan, contentLength: Int,
+        into buffer: inout ByteBuffer
+    ) {
         buffer.writeString(plan.version.minor == 0 ? "HTTP/1.0 " : "HTTP/1.1 ")
         buffer.writeString(String(status))
         buffer.writeString(" ")

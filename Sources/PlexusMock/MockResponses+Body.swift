@@ -37,7 +37,8 @@ extension MockResponses {
             error = failure
         }
         var r = JSONObject([
-            ("id", .string(responseID(s))), ("object", "response"), ("created_at", .number(Double(MockConstants.created))),
+            ("id", .string(responseID(s))), ("object", "response"),
+            ("created_at", .number(Double(MockConstants.created))),
             ("status", .string(status)), ("background", false),
         ])
         if billing { r["billing"] = ["payer": "developer"] }
@@ -60,7 +61,11 @@ extension MockResponses {
         r["reasoning"] = ["effort": effort, "summary": e.reasoningSummary]
         r["safety_identifier"] = e.safetyIdentifier
         // Like OpenAI: the tier asked for while running (`auto` by default), the one that served once done.
-        if case .done = phase { r["service_tier"] = "default" } else { r["service_tier"] = e.serviceTier.isNull ? "auto" : e.serviceTier }
+        if case .done = phase {
+            r["service_tier"] = "default"
+        } else {
+            r["service_tier"] = e.serviceTier.isNull ? "auto" : e.serviceTier
+        }
         r["store"] = e.store
         r["temperature"] = e.temperature
         r["text"] = e.text
@@ -101,13 +106,19 @@ extension MockResponses {
 
     /// The assistant message; `incomplete` when the cap cut its text.
     static func messageItem(_ s: MockScript, status: String, content: [JSONValue]) -> JSONValue {
-        ["id": .string(messageID(s)), "type": "message", "status": .string(status), "content": .array(content),
-         "role": "assistant"]
+        [
+            "id": .string(messageID(s)), "type": "message", "status": .string(status), "content": .array(content),
+            "role": "assistant",
+        ]
     }
 
-    static func functionCallItem(_ s: MockScript, index: Int, _ call: MockToolCall, status: String, arguments: String) -> JSONValue {
-        ["id": .string(functionCallID(s, index: index)), "type": "function_call", "status": .string(status),
-         "arguments": .string(arguments), "call_id": .string(call.id), "name": .string(call.name)]
+    static func functionCallItem(_ s: MockScript, index: Int, _ call: MockToolCall, status: String, arguments: String)
+        -> JSONValue
+    {
+        [
+            "id": .string(functionCallID(s, index: index)), "type": "function_call", "status": .string(status),
+            "arguments": .string(arguments), "call_id": .string(call.id), "name": .string(call.name),
+        ]
     }
 
     /// The status of a finished message item.
@@ -147,13 +158,18 @@ extension MockResponses {
 
     /// A status error in OpenAI's shape (`fail=`, bad JSON, shape errors); `code` as OpenAI sets it where it does.
     static func errorJSON(_ error: PlexusError, code: String?) -> JSONValue {
-        let fallback: String? = switch error.kind {
-        case .notFound: "model_not_found"
-        case .rateLimited: "rate_limit_exceeded"
-        default: nil
-        }
-        return ["error": ["message": .string(error.message), "type": .string(error.kind.openAIType),
-                          "param": error.param.map { .string($0) } ?? .null,
-                          "code": (code ?? fallback).map { .string($0) } ?? .null]]
+        let fallback: String? =
+            switch error.kind {
+            case .notFound: "model_not_found"
+            case .rateLimited: "rate_limit_exceeded"
+            default: nil
+            }
+        return [
+            "error": [
+                "message": .string(error.message), "type": .string(error.kind.openAIType),
+                "param": error.param.map { .string($0) } ?? .null,
+                "code": (code ?? fallback).map { .string($0) } ?? .null,
+            ]
+        ]
     }
 }

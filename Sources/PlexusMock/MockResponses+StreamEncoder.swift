@@ -40,8 +40,10 @@ extension MockResponses {
             switch event {
             case .start:
                 created = true
-                return [responseEvent("response.created", phase: .inProgress, output: []),
-                        responseEvent("response.in_progress", phase: .inProgress, output: [])]
+                return [
+                    responseEvent("response.created", phase: .inProgress, output: []),
+                    responseEvent("response.in_progress", phase: .inProgress, output: []),
+                ]
             case .thinking(let piece, let tokens):
                 return thinking(piece, tokens: tokens)
             case .thinkingSignature, .redactedThinking:
@@ -56,7 +58,8 @@ extension MockResponses {
                 return close() + functionCall(index: index, call)
             case .finish:
                 var frames = close()
-                let type = MockResponses.finalStatus(script) == "completed" ? "response.completed" : "response.incomplete"
+                let type =
+                    MockResponses.finalStatus(script) == "completed" ? "response.completed" : "response.incomplete"
                 frames.append(responseEvent(type, phase: .done, output: finished.map(\.item)))
                 return frames
             case .error(let error):
@@ -89,7 +92,9 @@ extension MockResponses {
                 frames.append(summaryPartEvent("response.reasoning_summary_part.added", text: ""))
             }
             summary += piece
-            var fields: [(String, JSONValue)] = [("delta", .string(piece)), ("item_id", .string(MockResponses.reasoningID(script)))]
+            var fields: [(String, JSONValue)] = [
+                ("delta", .string(piece)), ("item_id", .string(MockResponses.reasoningID(script))),
+            ]
             fields += obfuscation(piece)
             fields += [("output_index", index), ("summary_index", 0)]
             var delta = event("response.reasoning_summary_text.delta", fields)
@@ -103,13 +108,17 @@ extension MockResponses {
             open = nil
             var frames: [MockFrame] = []
             if started {
-                frames.append(event("response.reasoning_summary_text.done", [
-                    ("item_id", .string(MockResponses.reasoningID(script))), ("output_index", index),
-                    ("summary_index", 0), ("text", .string(summary)),
-                ]))
+                frames.append(
+                    event(
+                        "response.reasoning_summary_text.done",
+                        [
+                            ("item_id", .string(MockResponses.reasoningID(script))), ("output_index", index),
+                            ("summary_index", 0), ("text", .string(summary)),
+                        ]))
                 frames.append(summaryPartEvent("response.reasoning_summary_part.done", text: summary))
             }
-            let item = MockResponses.reasoningItem(script, echo, summary: started ? [summary] : [], encrypted: script.signature)
+            let item = MockResponses.reasoningItem(
+                script, echo, summary: started ? [summary] : [], encrypted: script.signature)
             frames.append(itemDone(item))
             return frames
         }
@@ -117,19 +126,25 @@ extension MockResponses {
         private mutating func openMessage() -> [MockFrame] {
             open = .message
             let item = MockResponses.messageItem(script, status: "in_progress", content: [])
-            return [itemEvent("response.output_item.added", item), contentPartEvent("response.content_part.added", text: "")]
+            return [
+                itemEvent("response.output_item.added", item),
+                contentPartEvent("response.content_part.added", text: ""),
+            ]
         }
 
         private mutating func closeMessage() -> [MockFrame] {
             guard case .message? = open else { return [] }
             open = nil
-            let done = event("response.output_text.done", [
-                ("content_index", 0), ("item_id", .string(MockResponses.messageID(script))), ("logprobs", []),
-                ("output_index", index), ("text", .string(text)),
-            ])
+            let done = event(
+                "response.output_text.done",
+                [
+                    ("content_index", 0), ("item_id", .string(MockResponses.messageID(script))), ("logprobs", []),
+                    ("output_index", index), ("text", .string(text)),
+                ])
             let part = contentPartEvent("response.content_part.done", text: text)
-            let item = MockResponses.messageItem(script, status: MockResponses.messageStatus(script),
-                                                 content: [MockResponses.outputText(text)])
+            let item = MockResponses.messageItem(
+                script, status: MockResponses.messageStatus(script),
+                content: [MockResponses.outputText(text)])
             return [done, part, itemDone(item)]
         }
 
@@ -137,8 +152,9 @@ extension MockResponses {
 
         private mutating func functionCall(index callIndex: Int, _ call: MockToolCall) -> [MockFrame] {
             let id = MockResponses.functionCallID(script, index: callIndex)
-            var added = itemEvent("response.output_item.added",
-                                  MockResponses.functionCallItem(script, index: callIndex, call, status: "in_progress", arguments: ""))
+            var added = itemEvent(
+                "response.output_item.added",
+                MockResponses.functionCallItem(script, index: callIndex, call, status: "in_progress", arguments: ""))
             added.tokens = 1
             var frames = [added]
             for fragment in call.argumentFragments {
@@ -149,11 +165,17 @@ extension MockResponses {
                 delta.tokens = max(1, call.tokens / 3)
                 frames.append(delta)
             }
-            frames.append(event("response.function_call_arguments.done", [
-                ("arguments", .string(call.argumentsText)), ("item_id", .string(id)), ("output_index", index),
-            ]))
-            frames.append(itemDone(MockResponses.functionCallItem(script, index: callIndex, call, status: "completed",
-                                                                  arguments: call.argumentsText)))
+            frames.append(
+                event(
+                    "response.function_call_arguments.done",
+                    [
+                        ("arguments", .string(call.argumentsText)), ("item_id", .string(id)), ("output_index", index),
+                    ]))
+            frames.append(
+                itemDone(
+                    MockResponses.functionCallItem(
+                        script, index: callIndex, call, status: "completed",
+                        arguments: call.argumentsText)))
             return frames
         }
 
@@ -173,17 +195,27 @@ extension MockResponses {
         }
 
         private mutating func summaryPartEvent(_ type: String, text: String) -> MockFrame {
-            event(type, [("item_id", .string(MockResponses.reasoningID(script))), ("output_index", index),
-                         ("part", ["type": "summary_text", "text": .string(text)]), ("summary_index", 0)])
+            event(
+                type,
+                [
+                    ("item_id", .string(MockResponses.reasoningID(script))), ("output_index", index),
+                    ("part", ["type": "summary_text", "text": .string(text)]), ("summary_index", 0),
+                ])
         }
 
         private mutating func contentPartEvent(_ type: String, text: String) -> MockFrame {
-            event(type, [("content_index", 0), ("item_id", .string(MockResponses.messageID(script))),
-                         ("output_index", index), ("part", MockResponses.outputText(text))])
+            event(
+                type,
+                [
+                    ("content_index", 0), ("item_id", .string(MockResponses.messageID(script))),
+                    ("output_index", index), ("part", MockResponses.outputText(text)),
+                ])
         }
 
         private mutating func responseEvent(_ type: String, phase: Phase, output: [JSONValue]) -> MockFrame {
-            event(type, [("response", MockResponses.response(script, echo, phase: phase, output: output, billing: false))])
+            event(
+                type, [("response", MockResponses.response(script, echo, phase: phase, output: output, billing: false))]
+            )
         }
 
         /// `response.failed` once a response exists, else a bare `error` event.
@@ -224,8 +256,10 @@ extension MockResponses {
 
         /// One event: `type` first, the fields, `sequence_number` last (the newest captures' order).
         private mutating func event(_ type: String, _ fields: [(String, JSONValue)]) -> MockFrame {
-            let data = JSONValue.object(JSONObject([("type", .string(type))] + fields
-                                                   + [("sequence_number", .number(Double(sequence)))]))
+            let data = JSONValue.object(
+                JSONObject(
+                    [("type", .string(type))] + fields
+                        + [("sequence_number", .number(Double(sequence)))]))
             return numbered(MockFrame(event: type, data: data.serialized()))
         }
 

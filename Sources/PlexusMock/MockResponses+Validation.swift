@@ -9,8 +9,12 @@ extension MockResponses {
         var code: String?
 
         var json: JSONValue {
-            ["error": ["message": .string(message), "type": "invalid_request_error",
-                       "param": param.map { .string($0) } ?? .null, "code": code.map { .string($0) } ?? .null]]
+            [
+                "error": [
+                    "message": .string(message), "type": "invalid_request_error",
+                    "param": param.map { .string($0) } ?? .null, "code": code.map { .string($0) } ?? .null,
+                ]
+            ]
         }
     }
 
@@ -19,17 +23,20 @@ extension MockResponses {
     /// function calls and outputs that do not pair up. The first problem is the answer.
     static func validate(_ body: JSONValue, signer: MockSigner) -> Refusal? {
         if let id = body["previous_response_id"]?.stringValue {
-            return Refusal(status: 400, message: "Previous response with id '\(id)' not found.",
-                           param: "previous_response_id", code: "previous_response_not_found")
+            return Refusal(
+                status: 400, message: "Previous response with id '\(id)' not found.",
+                param: "previous_response_id", code: "previous_response_not_found")
         }
         if let conversation = body["conversation"], !conversation.isNull {
             let id = conversation.stringValue ?? conversation["id"]?.stringValue ?? ""
-            return Refusal(status: 404, message: "Conversation with id '\(id)' not found.", param: "conversation", code: nil)
+            return Refusal(
+                status: 404, message: "Conversation with id '\(id)' not found.", param: "conversation", code: nil)
         }
-        let items: [JSONValue] = switch body["input"] {
-        case .array(let a)?: a
-        default: []
-        }
+        let items: [JSONValue] =
+            switch body["input"] {
+            case .array(let a)?: a
+            default: []
+            }
         let stored = body["store"]?.boolValue ?? true
         for (i, item) in items.enumerated() {
             switch kind(item) {
@@ -51,8 +58,11 @@ extension MockResponses {
 
     /// OpenAI looks an id it is asked to continue up in its store; the mock has none.
     private static func notFound(_ id: String, stored: Bool) -> Refusal {
-        let suffix = stored ? "" : " Items are not persisted when `store` is set to false. Try again with `store` set to "
-            + "true, or remove this item from your input."
+        let suffix =
+            stored
+            ? ""
+            : " Items are not persisted when `store` is set to false. Try again with `store` set to "
+                + "true, or remove this item from your input."
         return Refusal(status: 404, message: "Item with id '\(id)' not found." + suffix, param: "input", code: nil)
     }
 
@@ -61,9 +71,11 @@ extension MockResponses {
         let id = item["id"]?.stringValue
         if let content = item["encrypted_content"]?.stringValue {
             if verifyEncrypted(content, signer: signer) != .valid {
-                return Refusal(status: 400, message: "The encrypted content \(excerpt(content)) could not be verified. "
-                               + "Reason: Encrypted content could not be decrypted or parsed.",
-                               param: nil, code: "invalid_encrypted_content")
+                return Refusal(
+                    status: 400,
+                    message: "The encrypted content \(excerpt(content)) could not be verified. "
+                        + "Reason: Encrypted content could not be decrypted or parsed.",
+                    param: nil, code: "invalid_encrypted_content")
             }
         } else if let id {
             // Without its encrypted content a reasoning item is a reference to a stored one.
@@ -71,8 +83,9 @@ extension MockResponses {
         }
         guard followedProperly(items, at: i) else {
             let name = id.map { "Item '\($0)'" } ?? "Item 'input[\(i)]'"
-            return Refusal(status: 400, message: "\(name) of type 'reasoning' was provided without its required following item.",
-                           param: "input", code: nil)
+            return Refusal(
+                status: 400, message: "\(name) of type 'reasoning' was provided without its required following item.",
+                param: "input", code: nil)
         }
         return nil
     }
@@ -100,8 +113,9 @@ extension MockResponses {
                 calls.append(callID)
             case "function_call_output":
                 guard calls.contains(callID) else {
-                    return Refusal(status: 400, message: "No tool call found for function call output with call_id \(callID).",
-                                   param: "input", code: nil)
+                    return Refusal(
+                        status: 400, message: "No tool call found for function call output with call_id \(callID).",
+                        param: "input", code: nil)
                 }
                 answered.insert(callID)
             default:
@@ -109,7 +123,8 @@ extension MockResponses {
             }
         }
         if let open = calls.first(where: { !answered.contains($0) }) {
-            return Refusal(status: 400, message: "No tool output found for function call \(open).", param: "input", code: nil)
+            return Refusal(
+                status: 400, message: "No tool output found for function call \(open).", param: "input", code: nil)
         }
         return nil
     }

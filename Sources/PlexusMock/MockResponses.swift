@@ -56,24 +56,31 @@ enum MockResponses {
 
     /// Reads what the mock needs from a `/v1/responses` body; shape errors are OpenAI's 400s.
     static func generation(from body: JSONValue) throws(PlexusError) -> MockGeneration {
-        guard case .object(let o) = body else { throw PlexusError(.invalidRequest, "The request body must be a JSON object.") }
+        guard case .object(let o) = body else {
+            throw PlexusError(.invalidRequest, "The request body must be a JSON object.")
+        }
         guard let model = o["model"]?.stringValue, !model.isEmpty else {
             throw PlexusError(.invalidRequest, "Missing required parameter: 'model'.", param: "model")
         }
         let items = try inputItems(o)
         try checkItems(items)
         let tools = try functionTools(o["tools"])
-        var gen = MockGeneration(proto: .responses, model: model, stream: o["stream"]?.boolValue ?? false,
-                                 inputTokens: 0, digest: 0)
+        var gen = MockGeneration(
+            proto: .responses, model: model, stream: o["stream"]?.boolValue ?? false,
+            inputTokens: 0, digest: 0)
         (gen.inputTokens, gen.digest) = MockTokenEstimate.scan(body)
         if let cap = o["max_output_tokens"], !cap.isNull {
             guard let n = cap.intValue else {
-                throw PlexusError(.invalidRequest, "Invalid type for 'max_output_tokens': expected an integer, but got "
-                                  + "\(typeName(cap)) instead.", param: "max_output_tokens")
+                throw PlexusError(
+                    .invalidRequest,
+                    "Invalid type for 'max_output_tokens': expected an integer, but got "
+                        + "\(typeName(cap)) instead.", param: "max_output_tokens")
             }
             guard n >= 16 else {
-                throw PlexusError(.invalidRequest, "Invalid 'max_output_tokens': integer below minimum value. "
-                                  + "Expected a value >= 16, but got \(n) instead.", param: "max_output_tokens")
+                throw PlexusError(
+                    .invalidRequest,
+                    "Invalid 'max_output_tokens': integer below minimum value. "
+                        + "Expected a value >= 16, but got \(n) instead.", param: "max_output_tokens")
             }
             gen.maxTokens = n
         }
@@ -92,11 +99,15 @@ enum MockResponses {
             return items
         case nil, .null?:
             // Without input only a continuation makes sense; it is refused later, as OpenAI refuses unknown ids.
-            if o["previous_response_id"]?.stringValue != nil || o["conversation"].map({ !$0.isNull }) == true { return [] }
+            if o["previous_response_id"]?.stringValue != nil || o["conversation"].map({ !$0.isNull }) == true {
+                return []
+            }
             throw PlexusError(.invalidRequest, "Missing required parameter: 'input'.", param: "input")
         case let other?:
-            throw PlexusError(.invalidRequest, "Invalid type for 'input': expected one of a string or array of input items, "
-                              + "but got \(typeName(other)) instead.", param: "input")
+            throw PlexusError(
+                .invalidRequest,
+                "Invalid type for 'input': expected one of a string or array of input items, "
+                    + "but got \(typeName(other)) instead.", param: "input")
         }
     }
 
@@ -105,11 +116,16 @@ enum MockResponses {
         for (i, item) in items.enumerated() {
             let place = "input[\(i)]"
             guard case .object(let o) = item else {
-                throw PlexusError(.invalidRequest, "Invalid type for '\(place)': expected an input item, but got "
-                                  + "\(typeName(item)) instead.", param: place)
+                throw PlexusError(
+                    .invalidRequest,
+                    "Invalid type for '\(place)': expected an input item, but got "
+                        + "\(typeName(item)) instead.", param: place)
             }
             let type = o["type"]?.stringValue ?? (o["role"] != nil ? "message" : nil)
-            guard let type else { throw PlexusError(.invalidRequest, "Missing required parameter: '\(place).type'.", param: "\(place).type") }
+            guard let type else {
+                throw PlexusError(
+                    .invalidRequest, "Missing required parameter: '\(place).type'.", param: "\(place).type")
+            }
             switch type {
             case "message":
                 try checkMessage(o, place: place)
@@ -128,8 +144,10 @@ enum MockResponses {
                 if o["id"]?.stringValue == nil { throw missing("\(place).id") }
             default:
                 guard itemTypes.contains(type) else {
-                    throw PlexusError(.invalidRequest, "Invalid value: '\(type)'. Supported values are: "
-                                      + quotedList(itemTypes) + ".", param: "\(place).type")
+                    throw PlexusError(
+                        .invalidRequest,
+                        "Invalid value: '\(type)'. Supported values are: "
+                            + quotedList(itemTypes) + ".", param: "\(place).type")
                 }
             }
         }
@@ -139,22 +157,27 @@ enum MockResponses {
         let roles = ["assistant", "system", "developer", "user"]
         guard let role = o["role"]?.stringValue else { throw missing("\(place).role") }
         guard roles.contains(role) else {
-            throw PlexusError(.invalidRequest, "Invalid value: '\(role)'. Supported values are: \(quotedList(roles)).",
-                              param: "\(place).role")
+            throw PlexusError(
+                .invalidRequest, "Invalid value: '\(role)'. Supported values are: \(quotedList(roles)).",
+                param: "\(place).role")
         }
         guard let content = o["content"] else { throw missing("\(place).content") }
         if content.stringValue != nil { return }
         guard let parts = content.arrayValue else {
-            throw PlexusError(.invalidRequest, "Invalid type for '\(place).content': expected one of a string or array of "
-                              + "input content items, but got \(typeName(content)) instead.", param: "\(place).content")
+            throw PlexusError(
+                .invalidRequest,
+                "Invalid type for '\(place).content': expected one of a string or array of "
+                    + "input content items, but got \(typeName(content)) instead.", param: "\(place).content")
         }
         // Assistant turns hold what the model wrote; user turns what the user sent (OpenAI refuses a mix-up).
         let allowed = role == "assistant" ? assistantParts : userParts
         for (j, part) in parts.enumerated() {
             let type = part["type"]?.stringValue ?? ""
             guard allowed.contains(type) else {
-                throw PlexusError(.invalidRequest, "Invalid value: '\(type)'. Supported values are: "
-                                  + quotedList(allowed.sorted()) + ".", param: "\(place).content[\(j)]")
+                throw PlexusError(
+                    .invalidRequest,
+                    "Invalid value: '\(type)'. Supported values are: "
+                        + quotedList(allowed.sorted()) + ".", param: "\(place).content[\(j)]")
             }
         }
     }
@@ -163,8 +186,9 @@ enum MockResponses {
     private static func functionTools(_ value: JSONValue?) throws(PlexusError) -> [MockToolSpec] {
         guard let value, !value.isNull else { return [] }
         guard let tools = value.arrayValue else {
-            throw PlexusError(.invalidRequest, "Invalid type for 'tools': expected an array, but got \(typeName(value)) instead.",
-                              param: "tools")
+            throw PlexusError(
+                .invalidRequest, "Invalid type for 'tools': expected an array, but got \(typeName(value)) instead.",
+                param: "tools")
         }
         var out: [MockToolSpec] = []
         for (i, tool) in tools.enumerated() {
@@ -206,10 +230,14 @@ enum MockResponses {
             e.reasoningSummary = .string(summary == "auto" ? "detailed" : summary)
         }
         let text = given("text")
-        e.text = ["format": text?["format"].flatMap { $0.isNull ? nil : $0 } ?? ["type": "text"],
-                  "verbosity": text?["verbosity"].flatMap { $0.isNull ? nil : $0 } ?? "medium"]
+        e.text = [
+            "format": text?["format"].flatMap { $0.isNull ? nil : $0 } ?? ["type": "text"],
+            "verbosity": text?["verbosity"].flatMap { $0.isNull ? nil : $0 } ?? "medium",
+        ]
         e.tools = .array((given("tools")?.arrayValue ?? []).map(echoTool))
-        e.includeEncrypted = (given("include")?.arrayValue ?? []).contains { $0.stringValue == "reasoning.encrypted_content" }
+        e.includeEncrypted = (given("include")?.arrayValue ?? []).contains {
+            $0.stringValue == "reasoning.encrypted_content"
+        }
         e.obfuscation = o["stream_options"]?["include_obfuscation"]?.boolValue ?? true
         return e
     }
@@ -224,8 +252,10 @@ enum MockResponses {
             schema["additionalProperties"] = false
             parameters = .object(schema)
         }
-        return ["type": "function", "description": tool["description"] ?? .null, "name": name,
-                "parameters": parameters, "strict": strict]
+        return [
+            "type": "function", "description": tool["description"] ?? .null, "name": name,
+            "parameters": parameters, "strict": strict,
+        ]
     }
 
     static func missing(_ param: String) -> PlexusError {
@@ -279,7 +309,8 @@ extension MockResponses {
     static let partialReasoning = "reasoning:in_progress"
 
     static func encryptedContent(_ signer: MockSigner, final: Bool, nonce: UInt32) -> String {
-        let signature = signer.mint(.responsesReasoning, content: final ? finalReasoning : partialReasoning, nonce: nonce)
+        let signature = signer.mint(
+            .responsesReasoning, content: final ? finalReasoning : partialReasoning, nonce: nonce)
         return encryptedPrefix + String(signature.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
     }
 

@@ -40,7 +40,8 @@ enum MockRoute: Equatable {
         case ("GET", "/mock/stats"): self = .stats
         case ("POST", "/mock/stats/reset"): self = .statsReset
         default:
-            self = Self.gemini(method: method, path: path, query: query) ?? Self.storedResponse(method: method, path: path)
+            self =
+                Self.gemini(method: method, path: path, query: query) ?? Self.storedResponse(method: method, path: path)
                 ?? .notFound(Self.guessProtocol(path, headers))
         }
     }
@@ -105,7 +106,8 @@ enum MockRoute: Equatable {
         var bytes = text.utf8.makeIterator()
         while let b = bytes.next() {
             guard b == UInt8(ascii: "%"), let h = bytes.next(), let l = bytes.next(),
-                  let v = UInt8(String(decoding: [h, l], as: UTF8.self), radix: 16) else {
+                let v = UInt8(String(decoding: [h, l], as: UTF8.self), radix: 16)
+            else {
                 out.append(b)
                 continue
             }

@@ -78,7 +78,8 @@ struct MockToolCall: Sendable {
     var argumentFragments: [String] {
         let chars = Array(argumentsText)
         guard chars.count > 2 else { return [argumentsText] }
-        let cut1 = chars.count / 3, cut2 = 2 * chars.count / 3
+        let cut1 = chars.count / 3
+        let cut2 = 2 * chars.count / 3
         return [String(chars[..<cut1]), String(chars[cut1..<cut2]), String(chars[cut2...])]
     }
 

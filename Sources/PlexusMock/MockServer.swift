@@ -19,9 +19,11 @@ public struct MockServer: Sendable {
     let eventLoopGroup: any EventLoopGroup
 
     /// `port` 0 picks a free port; learn it through `run(onBound:)`.
-    public init(upstream: MockUpstream, host: String = "127.0.0.1", port: Int = 0,
-                logger: Logger = Logger(label: "plexus.mock"),
-                eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public init(
+        upstream: MockUpstream, host: String = "127.0.0.1", port: Int = 0,
+        logger: Logger = Logger(label: "plexus.mock"),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
         self.upstream = upstream
         self.host = host
         self.port = port

@@ -52,7 +52,8 @@ public struct MockSigner: Sendable {
         // Gemini signatures are protobuf `bytes`: clients (google-genai) may send them URL-safe or unpadded.
         let decoded = purpose == .geminiPart ? MockBase64.decodeLenient(signature) : MockBase64.decode(signature)
         guard let bytes = decoded, bytes.count == 32,
-              Array(bytes[0..<3]) == Self.magic else { return .notMinted }
+            Array(bytes[0..<3]) == Self.magic
+        else { return .notMinted }
         let body = Array(bytes[0..<16])
         guard constantTimeEqual(Array(bytes[16...]), mac(body)) else { return .notMinted }
         guard body[3] == purpose.rawValue else { return .wrongContent }

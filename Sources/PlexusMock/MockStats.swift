@@ -118,14 +118,15 @@ extension MockStats.Snapshot {
     /// The counters `GET /mock/stats` serves (bodies and instants stay in process).
     var json: JSONValue {
         let byModel = requestsByModel.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.number(Double($0.value))) }
-        return .object(JSONObject([
-            ("requests_by_model", .object(JSONObject(byModel))),
-            ("total_requests", .number(Double(totalRequests))),
-            ("streams_started", .number(Double(streamsStarted))),
-            ("streams_completed", .number(Double(streamsCompleted))),
-            ("streams_cancelled", .number(Double(streamsCancelled))),
-            ("streams_reset", .number(Double(streamsReset))),
-            ("requests_cancelled", .number(Double(requestsCancelled))),
-        ]))
+        return .object(
+            JSONObject([
+                ("requests_by_model", .object(JSONObject(byModel))),
+                ("total_requests", .number(Double(totalRequests))),
+                ("streams_started", .number(Double(streamsStarted))),
+                ("streams_completed", .number(Double(streamsCompleted))),
+                ("streams_cancelled", .number(Double(streamsCancelled))),
+                ("streams_reset", .number(Double(streamsReset))),
+                ("requests_cancelled", .number(Double(requestsCancelled))),
+            ]))
     }
 }

@@ -61,8 +61,10 @@ final class MockStreamProducer: Sendable {
     private let framing: MockFraming
     private let fault: MockStreamFault?
 
-    init(encoder: any MockStreamEncoding, events: [MockEvent], pacing: MockPacing, framing: MockFraming,
-         fault: MockStreamFault?, stats: MockStats, model: String) {
+    init(
+        encoder: any MockStreamEncoding, events: [MockEvent], pacing: MockPacing, framing: MockFraming,
+        fault: MockStreamFault?, stats: MockStats, model: String
+    ) {
         state = Mutex(State(encoder: encoder, events: events))
         self.pacing = pacing
         self.framing = framing

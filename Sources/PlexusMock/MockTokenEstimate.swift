@@ -28,7 +28,11 @@ enum MockTokenEstimate {
             switch value {
             case .string(let s):
                 if key != "model" {
-                    if key == "data" || s.hasPrefix("data:") || s.utf8.count > 16_384 { media += 1 } else { chars += s.utf8.count }
+                    if key == "data" || s.hasPrefix("data:") || s.utf8.count > 16_384 {
+                        media += 1
+                    } else {
+                        chars += s.utf8.count
+                    }
                 }
                 return MockHash.hash64(s)
             case .array(let items):

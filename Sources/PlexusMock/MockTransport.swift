@@ -7,7 +7,9 @@ public struct MockTransport: UpstreamTransport {
 
     public init(upstream: MockUpstream) { self.upstream = upstream }
 
-    public func send(_ request: UpstreamRequest, timeouts: UpstreamTimeouts) async throws(UpstreamError) -> UpstreamResponse {
+    public func send(_ request: UpstreamRequest, timeouts: UpstreamTimeouts) async throws(UpstreamError)
+        -> UpstreamResponse
+    {
         // mock://local/v1/chat/completions -> /v1/chat/completions
         let path = request.url.dropPrefix("mock://").drop { $0 != "/" }
         let mockRequest = MockRequest(
@@ -15,10 +17,11 @@ public struct MockTransport: UpstreamTransport {
             body: Array(request.body.readableBytesView))
         do {
             let response = try await upstream.handle(mockRequest)
-            let body: UpstreamBody = switch response.body {
-            case .bytes(let b): .complete(ByteBuffer(bytes: b))
-            case .stream(let s): .chunks(s)
-            }
+            let body: UpstreamBody =
+                switch response.body {
+                case .bytes(let b): .complete(ByteBuffer(bytes: b))
+                case .stream(let s): .chunks(s)
+                }
             return UpstreamResponse(status: response.status, headers: response.headers, body: body)
         } catch {
             throw UpstreamError(.reset, "mock: \(error)")

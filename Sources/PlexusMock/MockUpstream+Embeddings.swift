@@ -7,7 +7,7 @@ extension MockUpstream {
     /// `{"model", "input", "dimensions"?, "encoding_format"?}`: vectors in input order, usage in words.
     func openAIEmbeddings(_ request: MockRequest) async throws -> MockResponse {
         guard case .object(let body)? = try? JSONValue(parsing: request.body), let model = body["model"]?.stringValue,
-              let inputs = Self.openAIInputs(body["input"])
+            let inputs = Self.openAIInputs(body["input"])
         else {
             stats.recordRequest(model: nil, body: request.body)
             return Self.error(PlexusError(.invalidRequest, "'input' and 'model' are required", param: "input"), .chat)
@@ -18,7 +18,8 @@ extension MockUpstream {
         let base64 = body["encoding_format"]?.stringValue == "base64"
         let data: [JSONValue] = inputs.enumerated().map { i, text in
             let vector = MockEmbeddings.vector(for: text, dimensions: dimensions)
-            let embedding: JSONValue = base64 ? .string(MockEmbeddings.base64(vector)) : .array(vector.map { .number(Double($0)) })
+            let embedding: JSONValue =
+                base64 ? .string(MockEmbeddings.base64(vector)) : .array(vector.map { .number(Double($0)) })
             return ["object": "embedding", "index": .number(Double(i)), "embedding": embedding]
         }
         let tokens = Double(inputs.reduce(0) { $0 + MockEmbeddings.tokens(of: $1) })
@@ -57,8 +58,9 @@ extension MockUpstream {
         if let early = try await embeddingsFault(request, model: model, proto: .gemini) { return early }
         let vectors: [JSONValue] = entries.map { entry in
             let dimensions = entry["outputDimensionality"]?.intValue ?? MockEmbeddings.defaultDimensions
-            let vector = MockEmbeddings.vector(for: MockEmbeddings.text(ofContent: entry["content"] ?? .null),
-                                               dimensions: dimensions)
+            let vector = MockEmbeddings.vector(
+                for: MockEmbeddings.text(ofContent: entry["content"] ?? .null),
+                dimensions: dimensions)
             return ["values": .array(vector.map { .number(Double($0)) })]
         }
         let answer: JSONValue = batch ? ["embeddings": .array(vectors)] : ["embedding": vectors[0]]
@@ -67,21 +69,27 @@ extension MockUpstream {
 
     /// What Google's API would refuse: no entries, an entry without text, a batch entry for another model.
     static func geminiProblem(_ entries: [JSONValue], model: String, batch: Bool) -> PlexusError? {
-        guard !entries.isEmpty else { return PlexusError(.invalidRequest, "* BatchEmbedContentsRequest.requests: required") }
+        guard !entries.isEmpty else {
+            return PlexusError(.invalidRequest, "* BatchEmbedContentsRequest.requests: required")
+        }
         for (i, entry) in entries.enumerated() {
             if MockEmbeddings.text(ofContent: entry["content"] ?? .null).isEmpty {
                 return PlexusError(.invalidRequest, "requests[\(i)].content: no text to embed")
             }
             if batch, entry["model"]?.stringValue != "models/" + model {
-                return PlexusError(.invalidRequest,
-                    "requests[\(i)].model '\(entry["model"]?.stringValue ?? "")' does not match the URL's 'models/\(model)'")
+                return PlexusError(
+                    .invalidRequest,
+                    "requests[\(i)].model '\(entry["model"]?.stringValue ?? "")' does not match the URL's 'models/\(model)'"
+                )
             }
         }
         return nil
     }
 
     /// The model's fault (status, reset, stall) and its delay before the answer.
-    private func embeddingsFault(_ request: MockRequest, model: String, proto: APIProtocol) async throws -> MockResponse? {
+    private func embeddingsFault(_ request: MockRequest, model: String, proto: APIProtocol) async throws
+        -> MockResponse?
+    {
         let header = request.header("x-mock-behavior")
         let behavior: MockBehavior
         do { behavior = try MockBehavior.parse(model: model, header: header) } catch {

@@ -24,14 +24,17 @@ extension MockUpstream {
         do { behavior = try MockBehavior.parse(model: gen.model, header: header) } catch {
             return Self.error(PlexusError(.invalidRequest, error.message), proto)
         }
-        var response = try await answer(gen, proto, body, behavior, key: gen.model + "|" + (header ?? ""), framing: framing)
+        var response = try await answer(
+            gen, proto, body, behavior, key: gen.model + "|" + (header ?? ""), framing: framing)
         // Every answer of the behaviour (errors included: `fail=500,close=1`) carries its wire options.
         response.wire = behavior.wire
         return response
     }
 
-    private func answer(_ gen: MockGeneration, _ proto: APIProtocol, _ body: JSONValue, _ behavior: MockBehavior,
-                        key: String, framing: MockFraming) async throws -> MockResponse {
+    private func answer(
+        _ gen: MockGeneration, _ proto: APIProtocol, _ body: JSONValue, _ behavior: MockBehavior,
+        key: String, framing: MockFraming
+    ) async throws -> MockResponse {
         if let refusal = refusal(proto, body, thinks: behavior.thinkingTokens > 0) { return refusal }
         let fault = activeFault(behavior, key: key)
         let script = MockScript(request: gen, behavior: behavior, signer: signer)
@@ -57,14 +60,17 @@ extension MockUpstream {
         if proto == .responses {
             return MockResponses.validate(body, signer: signer).map { Self.json($0.status, $0.json.serialized()) }
         }
-        let bad: PlexusError? = switch proto {
-        case .chat, .embeddings, .responses:
-            nil
-        case .messages:
-            MockAnthropic.verifySignatures(in: body, signer: signer) ?? (thinks ? MockAnthropic.missingThinking(in: body) : nil)
-        case .gemini:
-            MockGemini.verifySignatures(in: body, signer: signer) ?? (thinks ? MockGemini.missingSignature(in: body) : nil)
-        }
+        let bad: PlexusError? =
+            switch proto {
+            case .chat, .embeddings, .responses:
+                nil
+            case .messages:
+                MockAnthropic.verifySignatures(in: body, signer: signer)
+                    ?? (thinks ? MockAnthropic.missingThinking(in: body) : nil)
+            case .gemini:
+                MockGemini.verifySignatures(in: body, signer: signer)
+                    ?? (thinks ? MockGemini.missingSignature(in: body) : nil)
+            }
         return bad.map { Self.error($0, proto) }
     }
 
@@ -82,18 +88,21 @@ extension MockUpstream {
         return nil
     }
 
-    private func unaryResponse(_ gen: MockGeneration, _ script: MockScript, _ behavior: MockBehavior,
-                               fault: MockBehavior.Fault?) async throws -> MockResponse {
+    private func unaryResponse(
+        _ gen: MockGeneration, _ script: MockScript, _ behavior: MockBehavior,
+        fault: MockBehavior.Fault?
+    ) async throws -> MockResponse {
         if let early = try await applyHeadFault(fault, gen.proto, behavior) { return early }
         let tokens = script.usage.output + script.usage.reasoning
         let pacing = MockPacing(behavior: behavior)
         try await waitOrRecordCancel(pacing.ttft + pacing.perToken * tokens)
-        let body: [UInt8] = switch gen.proto {
-        case .chat, .embeddings: MockOpenAI.unaryBody(script)
-        case .responses: MockResponses.unaryBody(script, gen.responses ?? MockResponses.Echo())
-        case .messages: MockAnthropic.unaryBody(script)
-        case .gemini: MockGemini.unaryBody(script)
-        }
+        let body: [UInt8] =
+            switch gen.proto {
+            case .chat, .embeddings: MockOpenAI.unaryBody(script)
+            case .responses: MockResponses.unaryBody(script, gen.responses ?? MockResponses.Echo())
+            case .messages: MockAnthropic.unaryBody(script)
+            case .gemini: MockGemini.unaryBody(script)
+            }
         let headers = [("content-type", "application/json")] + requestIDHeader(gen.proto, script)
         switch fault {
         case .resetAfter(let k)?:
@@ -102,9 +111,10 @@ extension MockUpstream {
             return MockResponse(status: 200, headers: headers, body: .stream(Self.cutStream(part, stats: stats)))
         case .stallAfter?:
             // Head, then a body that never comes: a producer with no events that stalls at once.
-            let producer = MockStreamProducer(encoder: MockGemini.StreamEncoder(script: script), events: [],
-                                              pacing: pacing, framing: .sse, fault: .stallAfter(0),
-                                              stats: stats, model: gen.model)
+            let producer = MockStreamProducer(
+                encoder: MockGemini.StreamEncoder(script: script), events: [],
+                pacing: pacing, framing: .sse, fault: .stallAfter(0),
+                stats: stats, model: gen.model)
             return MockResponse(status: 200, headers: headers, body: .stream(producer.makeStream()))
         case .errorEvent?:
             return Self.error(behavior.errorKind.error, gen.proto)
@@ -113,31 +123,39 @@ extension MockUpstream {
         }
     }
 
-    private func streamResponse(_ gen: MockGeneration, _ script: MockScript, _ behavior: MockBehavior,
-                                fault: MockBehavior.Fault?, framing: MockFraming) async throws -> MockResponse {
+    private func streamResponse(
+        _ gen: MockGeneration, _ script: MockScript, _ behavior: MockBehavior,
+        fault: MockBehavior.Fault?, framing: MockFraming
+    ) async throws -> MockResponse {
         if let early = try await applyHeadFault(fault, gen.proto, behavior) { return early }
-        let encoder: any MockStreamEncoding = switch gen.proto {
-        case .chat, .embeddings: MockOpenAI.StreamEncoder(script: script, includeUsage: gen.includeUsage)
-        case .responses: MockResponses.StreamEncoder(script: script, echo: gen.responses ?? MockResponses.Echo())
-        case .messages: MockAnthropic.StreamEncoder(script: script, ping: behavior.ping)
-        case .gemini: MockGemini.StreamEncoder(script: script)
-        }
-        let streamFault: MockStreamFault? = switch fault {
-        case .resetAfter(let k)?: .resetAfter(k)
-        case .stallAfter(let k)?: .stallAfter(k)
-        case .errorEvent(let k)?: .errorEvent(after: k, behavior.errorKind.error)
-        case .status?, .resetBeforeFirstByte?, .stall?, nil: nil
-        }
-        let producer = MockStreamProducer(encoder: encoder, events: script.events(), pacing: MockPacing(behavior: behavior),
-                                          framing: framing, fault: streamFault, stats: stats, model: gen.model)
+        let encoder: any MockStreamEncoding =
+            switch gen.proto {
+            case .chat, .embeddings: MockOpenAI.StreamEncoder(script: script, includeUsage: gen.includeUsage)
+            case .responses: MockResponses.StreamEncoder(script: script, echo: gen.responses ?? MockResponses.Echo())
+            case .messages: MockAnthropic.StreamEncoder(script: script, ping: behavior.ping)
+            case .gemini: MockGemini.StreamEncoder(script: script)
+            }
+        let streamFault: MockStreamFault? =
+            switch fault {
+            case .resetAfter(let k)?: .resetAfter(k)
+            case .stallAfter(let k)?: .stallAfter(k)
+            case .errorEvent(let k)?: .errorEvent(after: k, behavior.errorKind.error)
+            case .status?, .resetBeforeFirstByte?, .stall?, nil: nil
+            }
+        let producer = MockStreamProducer(
+            encoder: encoder, events: script.events(), pacing: MockPacing(behavior: behavior),
+            framing: framing, fault: streamFault, stats: stats, model: gen.model)
         let contentType = framing == .sse ? "text/event-stream; charset=utf-8" : "application/json; charset=UTF-8"
-        let headers = [("content-type", contentType), ("cache-control", "no-cache")] + requestIDHeader(gen.proto, script)
+        let headers =
+            [("content-type", contentType), ("cache-control", "no-cache")] + requestIDHeader(gen.proto, script)
         return MockResponse(status: 200, headers: headers, body: .stream(producer.makeStream()))
     }
 
     /// Faults that act before any response head: an error status, a reset, a stall.
-    func applyHeadFault(_ fault: MockBehavior.Fault?, _ proto: APIProtocol,
-                        _ behavior: MockBehavior) async throws -> MockResponse? {
+    func applyHeadFault(
+        _ fault: MockBehavior.Fault?, _ proto: APIProtocol,
+        _ behavior: MockBehavior
+    ) async throws -> MockResponse? {
         switch fault {
         case .status(let status)?:
             let error = PlexusError.mockFailure(status: status)

@@ -24,7 +24,8 @@ public struct MockUpstream: Sendable {
         var response = try await dispatch(route, request)
         // OpenAI names every Responses answer, refusals included (generation names its own from the script).
         if route.isResponses, response.header("x-request-id") == nil {
-            response.headers.append(("x-request-id", "req_" + MockHash.token(MockHash.hash64(request.body) ^ 0x5EED, length: 24)))
+            response.headers.append(
+                ("x-request-id", "req_" + MockHash.token(MockHash.hash64(request.body) ^ 0x5EED, length: 24)))
         }
         return response
     }
@@ -41,7 +42,8 @@ public struct MockUpstream: Sendable {
             return countTokens(request, proto: .responses)
         case .storedResponse(let id):
             stats.recordRequest(model: nil, body: [])
-            let refusal = MockResponses.Refusal(status: 404, message: "Response with id '\(id)' not found.", param: nil, code: nil)
+            let refusal = MockResponses.Refusal(
+                status: 404, message: "Response with id '\(id)' not found.", param: nil, code: nil)
             return Self.json(refusal.status, refusal.json.serialized())
         case .geminiGenerate(let model):
             return try await generate(request, framing: .jsonArray) { body throws(PlexusError) in
@@ -73,7 +75,8 @@ public struct MockUpstream: Sendable {
         case .notFound(let proto):
             stats.recordRequest(model: nil, body: [])
             let (path, _) = MockRoute.split(request.path)
-            return Self.error(PlexusError(.notFound, "Unknown request URL: \(request.method) \(path)"), proto, code: "unknown_url")
+            return Self.error(
+                PlexusError(.notFound, "Unknown request URL: \(request.method) \(path)"), proto, code: "unknown_url")
         }
     }
 
@@ -127,8 +130,10 @@ public struct MockUpstream: Sendable {
     }
 
     /// An error in the protocol's own shape (Responses: written by `MockResponses`, not PlexusCore).
-    static func error(_ error: PlexusError, _ proto: APIProtocol, code: String? = nil,
-                      extra: [(String, String)] = []) -> MockResponse {
+    static func error(
+        _ error: PlexusError, _ proto: APIProtocol, code: String? = nil,
+        extra: [(String, String)] = []
+    ) -> MockResponse {
         if proto == .responses {
             return Self.json(error.httpStatus, MockResponses.errorJSON(error, code: code).serialized(), extra: extra)
         }

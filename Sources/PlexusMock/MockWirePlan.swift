@@ -57,7 +57,8 @@ struct MockWirePlan: Sendable, Equatable {
         }
         let recycled = wire.recycleAfter.map { requestOrdinal >= $0 } ?? false
         // A forced HTTP/1.0 answer says nothing about the connection, as old servers do: 1.0 means close.
-        let announcesClose = !wire.http10
+        let announcesClose =
+            !wire.http10
             && (wire.connectionClose || wire.eofBody || recycled || !request.isKeepAlive || framing == .untilClose)
         let closes = announcesClose || wire.http10 || wire.closeSilently || wire.malformedHead || framing == .untilClose
         resetAtByte = wire.resetAtByte

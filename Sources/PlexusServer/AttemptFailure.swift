@@ -17,12 +17,13 @@ struct AttemptFailure: Sendable {
         let timedOut = error.code == .firstByteTimeout || error.code == .idleTimeout
         self.error = PlexusError(timedOut ? .timeout : .upstream, "\(provider): \(error.description)")
         status = nil
-        reason = switch error.code {
-        case .connect, .invalidURL, .invalidHeader: .connection
-        case .firstByteTimeout, .idleTimeout: .timeout
-        case .reset, .badResponse, .bodyTooLarge: .reset
-        case .cancelled: nil
-        }
+        reason =
+            switch error.code {
+            case .connect, .invalidURL, .invalidHeader: .connection
+            case .firstByteTimeout, .idleTimeout: .timeout
+            case .reset, .badResponse, .bodyTooLarge: .reset
+            case .cancelled: nil
+            }
     }
 
     /// A retryable status answered by the upstream.

@@ -3,7 +3,8 @@ import PlexusCore
 extension AttemptPlan {
     /// Encodes the client's request for a target that speaks another protocol (decode to IR, encode out).
     static func translatedBody(
-        _ inbound: InboundRequest, from client: APIProtocol, to target: APIProtocol, model: String, extraBody: JSONObject
+        _ inbound: InboundRequest, from client: APIProtocol, to target: APIProtocol, model: String,
+        extraBody: JSONObject
     ) throws(PlexusError) -> [UInt8] {
         var request = try Translator.decodeRequest(inbound.bytes, from: client, model: inbound.model)
         request.stream = inbound.stream
@@ -12,7 +13,9 @@ extension AttemptPlan {
 
     /// A translated body with the provider's `extra_body` members set.
     static func merging(_ extraBody: JSONObject, into body: [UInt8]) -> [UInt8] {
-        guard !extraBody.isEmpty, case .object(var object) = (try? JSONValue(parsing: body)) ?? .null else { return body }
+        guard !extraBody.isEmpty, case .object(var object) = (try? JSONValue(parsing: body)) ?? .null else {
+            return body
+        }
         for (k, v) in extraBody.pairs { object[k] = v }
         return JSONValue.object(object).serialized()
     }

@@ -45,17 +45,19 @@ final class AttemptPlan: Sendable {
             body = inbound.passthroughBody(
                 proto: target, upstreamModel: candidate.target.model, extraBody: candidate.provider.extraBody)
         } else {
-            body = ByteBuffer(bytes: try Self.translatedBody(
-                inbound, from: clientProtocol, to: target, model: candidate.target.model,
-                extraBody: candidate.provider.extraBody))
+            body = ByteBuffer(
+                bytes: try Self.translatedBody(
+                    inbound, from: clientProtocol, to: target, model: candidate.target.model,
+                    extraBody: candidate.provider.extraBody))
         }
     }
 
     /// The routing fields of this attempt's unary answers, encoded once per candidate, protocol and passthrough.
     var routingFields: RoutingFields {
         memo.fields.value(for: candidate, slot: CandidateSlot.routingFields(targetProtocol, passthrough: passthrough)) {
-            RoutedJSON.fields(provider: candidate.provider.name, model: candidate.target.model, api: targetProtocol,
-                              passthrough: passthrough)
+            RoutedJSON.fields(
+                provider: candidate.provider.name, model: candidate.target.model, api: targetProtocol,
+                passthrough: passthrough)
         }
     }
 
@@ -80,10 +82,13 @@ final class AttemptPlan: Sendable {
             baseURL: candidate.baseURLs[targetProtocol] ?? "", apiKey: provider.apiKey,
             extraHeaders: provider.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
         let model = candidate.target.model
-        let url = embeddings != nil ? endpoint.embeddingsURL(for: targetProtocol, model: model)
+        let url =
+            embeddings != nil
+            ? endpoint.embeddingsURL(for: targetProtocol, model: model)
             : endpoint.url(for: targetProtocol, model: model, stream: stream)
-        return UpstreamTarget(url: url, headers: endpoint.headers(for: targetProtocol, passing: forwarding),
-                              proxy: provider.proxy)
+        return UpstreamTarget(
+            url: url, headers: endpoint.headers(for: targetProtocol, passing: forwarding),
+            proxy: provider.proxy)
     }
 }
 

@@ -7,7 +7,8 @@ struct CORS: Sendable {
     let origins: [String]
 
     /// Headers a browser client may read from an answer.
-    static let exposed = "x-request-id, x-plexus-provider, x-plexus-model, x-plexus-api, x-plexus-passthrough, retry-after"
+    static let exposed =
+        "x-request-id, x-plexus-provider, x-plexus-model, x-plexus-api, x-plexus-passthrough, retry-after"
 
     /// Inference routes: the OpenAI, Anthropic and Gemini paths (`/v1/…`, `/v1beta/…`), not `/v0/` or `/ui/`.
     static func isInference(_ path: Substring) -> Bool {

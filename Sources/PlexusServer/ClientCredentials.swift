@@ -32,7 +32,8 @@ enum ClientCredentials {
     static func bearer(_ b: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         // "bearer" ORed with 0x20 never matches a space, so the first space is the one at 6.
         guard b.count > 7, b[6] == 32, zip(b[0..<6], "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
-        var start = 7, end = b.count
+        var start = 7
+        var end = b.count
         while start < end && b[start] == 32 { start += 1 }
         while end > start && b[end - 1] == 32 { end -= 1 }
         return UnsafeRawBufferPointer(rebasing: b[start..<end])

@@ -23,10 +23,12 @@ struct ClientIdentity: Sendable, Equatable {
         guard let found = keys.key(forToken: token, now: now) else { return nil }
         guard let label = found.label else { return ClientIdentity(key: found.key) }
         guard label.utf8.count <= maxAttributionBytes,
-              !label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            !label.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
         else {
-            throw PlexusError(.invalidRequest, "the label after the API key's ':' must be at most "
-                + "\(maxAttributionBytes) bytes without control characters")
+            throw PlexusError(
+                .invalidRequest,
+                "the label after the API key's ':' must be at most "
+                    + "\(maxAttributionBytes) bytes without control characters")
         }
         return ClientIdentity(key: found.key, attribution: String(label))
     }

@@ -19,10 +19,12 @@ struct EmbeddingsPlan: Sendable {
     /// field the target cannot express is a 400 naming it.
     init(_ call: EmbeddingsInbound, inbound: InboundRequest, candidate: Candidate) throws(PlexusError) {
         let provider = candidate.provider
-        guard let target = ProtocolChoice.chooseEmbeddings(client: call.call.apiProtocol, available: candidate.protocols),
-              let upstream = EmbeddingsCall.upstream(target)
+        guard
+            let target = ProtocolChoice.chooseEmbeddings(client: call.call.apiProtocol, available: candidate.protocols),
+            let upstream = EmbeddingsCall.upstream(target)
         else {
-            throw PlexusError(.unavailable, "provider '\(provider.name)' has no URL to embed at (embeddings, chat or gemini)")
+            throw PlexusError(
+                .unavailable, "provider '\(provider.name)' has no URL to embed at (embeddings, chat or gemini)")
         }
         client = call.call
         self.upstream = upstream

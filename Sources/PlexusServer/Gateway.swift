@@ -50,12 +50,14 @@ public final class Gateway: Sendable {
         }
         // Files the gateway keeps beside the database (cooldowns, the OpenRouter price cache); with PostgreSQL,
         // in `data/` beside the config file.
-        let dataFolder = config.storage.location.sqlitePath(relativeTo: configFolder).map {
-            ($0 as NSString).deletingLastPathComponent
-        } ?? (configFolder as NSString).appendingPathComponent("data")
+        let dataFolder =
+            config.storage.location.sqlitePath(relativeTo: configFolder).map {
+                ($0 as NSString).deletingLastPathComponent
+            } ?? (configFolder as NSString).appendingPathComponent("data")
         try? FileManager.default.createDirectory(atPath: dataFolder, withIntermediateDirectories: true)
         usageWriter = UsageWriter(
-            store: store, logger: logger, journal: try await Self.openJournal(in: dataFolder, store: store, logger: logger))
+            store: store, logger: logger,
+            journal: try await Self.openJournal(in: dataFolder, store: store, logger: logger))
         // Cooldowns live beside the database so a restart keeps them.
         let cooldownFile = (dataFolder as NSString).appendingPathComponent("cooldowns.json")
         routing = RoutingState(cooldowns: RoutingPersistence.load(path: cooldownFile))
@@ -67,19 +69,24 @@ public final class Gateway: Sendable {
         }
         self.stateBox = stateBox
         capture = CaptureSettings(config.debug)
-        let text = configPath.flatMap { FileManager.default.contents(atPath: $0) }.map { String(decoding: $0, as: UTF8.self) }
+        let text = configPath.flatMap { FileManager.default.contents(atPath: $0) }.map {
+            String(decoding: $0, as: UTF8.self)
+        }
         configManager = ConfigManager(
             path: configPath, text: text, environment: environment, stateBox: stateBox, events: events, logger: logger)
         pricing = OpenRouterPricing(
             state: stateBox, routing: routing, transport: transports.http,
             cachePath: (dataFolder as NSString).appendingPathComponent("openrouter-prices.json"), logger: logger)
-        retention = RetentionService(store: store, policy: {
-            let storage = stateBox.current.config.storage
-            return RetentionPolicy(usageDays: storage.retentionDays, traceDays: storage.debugRetentionDays)
-        }, logger: logger)
+        retention = RetentionService(
+            store: store,
+            policy: {
+                let storage = stateBox.current.config.storage
+                return RetentionPolicy(usageDays: storage.retentionDays, traceDays: storage.debugRetentionDays)
+            }, logger: logger)
         ledger = Self.limitLedger(store: store, logger: logger)
         if let shared = store as? any ClusterStore {
-            cluster = ClusterSync(store: shared, config: configManager, routing: routing, events: events, logger: logger)
+            cluster = ClusterSync(
+                store: shared, config: configManager, routing: routing, events: events, logger: logger)
         } else {
             cluster = nil
         }
@@ -96,7 +103,8 @@ public final class Gateway: Sendable {
             do {
                 return try await spend?.spend(key: key, since: since) ?? (0, 0)
             } catch {
-                logger.error("key budget: spend so far unreadable, counted from 0", metadata: ["error.message": "\(error)"])
+                logger.error(
+                    "key budget: spend so far unreadable, counted from 0", metadata: ["error.message": "\(error)"])
                 return (0, 0)
             }
         }
@@ -149,11 +157,14 @@ public final class Gateway: Sendable {
         let responder = InferenceResponder(routes: inference, router: router.buildResponder())
         var maxConnections = config.server.maxConnections
         if let limit = ConnectionLimiter.openFilesLimit(),
-           case let budget = ConnectionLimiter.connectionBudget(openFilesLimit: limit), budget < maxConnections {
-            logger.warning("client connections capped below server.max_connections by the open-files limit", metadata: [
-                "server.max_connections": "\(maxConnections)", "connections.cap": "\(budget)",
-                "open_files.limit": "\(limit)",
-            ])
+            case let budget = ConnectionLimiter.connectionBudget(openFilesLimit: limit), budget < maxConnections
+        {
+            logger.warning(
+                "client connections capped below server.max_connections by the open-files limit",
+                metadata: [
+                    "server.max_connections": "\(maxConnections)", "connections.cap": "\(budget)",
+                    "open_files.limit": "\(limit)",
+                ])
             maxConnections = budget
         }
         let limiter = ConnectionLimiter(max: maxConnections)

@@ -73,15 +73,16 @@ struct RoutedJSON: Sendable {
     /// The routing fields after `x-request-id`, and the content type, as bytes.
     static func fields(provider: String, model: String, api: APIProtocol, passthrough: Bool) -> RoutingFields {
         let size = 160 + provider.utf8.count + model.utf8.count + api.rawValue.utf8.count
-        return RoutingFields(bytes: [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            var w = RawByteWriter(UnsafeMutableRawBufferPointer(buffer))
-            w.writeField("x-plexus-provider: ", provider)
-            w.writeField("x-plexus-model: ", model)
-            w.writeField("x-plexus-api: ", api.rawValue)
-            if passthrough { w.write("x-plexus-passthrough: true\r\n") }
-            w.write("content-type: application/json\r\n")
-            initialized = w.count
-        })
+        return RoutingFields(
+            bytes: [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+                var w = RawByteWriter(UnsafeMutableRawBufferPointer(buffer))
+                w.writeField("x-plexus-provider: ", provider)
+                w.writeField("x-plexus-model: ", model)
+                w.writeField("x-plexus-api: ", api.rawValue)
+                if passthrough { w.write("x-plexus-passthrough: true\r\n") }
+                w.write("content-type: application/json\r\n")
+                initialized = w.count
+            })
     }
 }
 

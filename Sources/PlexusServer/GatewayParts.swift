@@ -12,7 +12,8 @@ public struct GatewayParts: Sendable {
     public var mockTransport: any UpstreamTransport
 
     public init(
-        openPostgres: @escaping @Sendable (_ url: String, _ logger: Logger) async throws -> (any UsageStore, any Service),
+        openPostgres:
+            @escaping @Sendable (_ url: String, _ logger: Logger) async throws -> (any UsageStore, any Service),
         mockTransport: any UpstreamTransport
     ) {
         self.openPostgres = openPostgres

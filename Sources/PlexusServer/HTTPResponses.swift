@@ -25,8 +25,10 @@ enum HTTPResponses {
             h[.contentType] = "application/json"
         } else {
             // With the length: Response.init would otherwise set it through the subscript.
-            h.append(contentsOf: [HTTPField(name: .contentType, value: "application/json"),
-                                  HTTPField(name: .contentLength, value: String(body.readableBytes))])
+            h.append(contentsOf: [
+                HTTPField(name: .contentType, value: "application/json"),
+                HTTPField(name: .contentLength, value: String(body.readableBytes)),
+            ])
         }
         return Response(
             status: HTTPResponse.Status(code: status), headers: h, body: ResponseBody(byteBuffer: body))
@@ -37,11 +39,14 @@ enum HTTPResponses {
     }
 
     /// Headers that say where a request went (API.md).
-    static func routing(id: String, provider: String, model: String, api: APIProtocol, passthrough: Bool) -> HTTPFields {
+    static func routing(id: String, provider: String, model: String, api: APIProtocol, passthrough: Bool) -> HTTPFields
+    {
         // A literal: one non-generic init (each `append` is a generic call of about 1k instructions).
         passthrough
-            ? [requestID: id, plexusProvider: provider, plexusModel: model, plexusAPI: api.rawValue,
-               plexusPassthrough: "true"]
+            ? [
+                requestID: id, plexusProvider: provider, plexusModel: model, plexusAPI: api.rawValue,
+                plexusPassthrough: "true",
+            ]
             : [requestID: id, plexusProvider: provider, plexusModel: model, plexusAPI: api.rawValue]
     }
 }

@@ -30,11 +30,13 @@ struct InferenceResponder: GatewayResponder, HTTPResponder {
     ) async throws -> GatewayAnswer {
         // Only browsers send Origin; API clients skip the CORS step entirely.
         if let origin = head.fields.value(lowercase: "origin"), CORS.isInference(head.path) {
-            return try await answerCrossOrigin(origin, head, body: body, wholeBody: wholeBody, keyMemo: keyMemo,
-                                               channel: channel, logger: logger)
+            return try await answerCrossOrigin(
+                origin, head, body: body, wholeBody: wholeBody, keyMemo: keyMemo,
+                channel: channel, logger: logger)
         }
-        return try await answerSameOrigin(head, body: body, wholeBody: wholeBody, keyMemo: keyMemo, channel: channel,
-                                          logger: logger)
+        return try await answerSameOrigin(
+            head, body: body, wholeBody: wholeBody, keyMemo: keyMemo, channel: channel,
+            logger: logger)
     }
 
     /// A browser's request to an inference route: the preflight, or the answer with the CORS headers of an

@@ -47,8 +47,10 @@ struct InferenceRoutes {
     /// `:batchEmbedContents`.
     func gemini(_ call: ClientCall, action: String) async -> GatewayAnswer {
         guard let colon = action.lastIndex(of: ":") else {
-            return .response(HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method in '\(action)'"),
-                                       for: .gemini, requestID: ProxyEngine.newRequestID()))
+            return .response(
+                HTTPResponses.error(
+                    PlexusError(.notFound, "unknown Gemini method in '\(action)'"),
+                    for: .gemini, requestID: ProxyEngine.newRequestID()))
         }
         let model = String(action[..<colon])
         switch action[action.index(after: colon)...] {
@@ -64,8 +66,10 @@ struct InferenceRoutes {
         case "batchEmbedContents":
             return await engine.handle(call, proto: .gemini, pathModel: model, embeddings: .geminiBatch)
         default:
-            return .response(HTTPResponses.error(PlexusError(.notFound, "unknown Gemini method '\(action)'"),
-                                                 for: .gemini, requestID: ProxyEngine.newRequestID()))
+            return .response(
+                HTTPResponses.error(
+                    PlexusError(.notFound, "unknown Gemini method '\(action)'"),
+                    for: .gemini, requestID: ProxyEngine.newRequestID()))
         }
     }
 }

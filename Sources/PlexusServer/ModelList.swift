@@ -17,9 +17,10 @@ struct ModelList {
         let id = ProxyEngine.newRequestID()
         // A `SECRET:label` token works here too; no usage row is written, so the label goes unused.
         guard let secret = ClientCredentials.secret(from: request),
-              let key = snapshot.keys.key(forToken: secret, now: Date())?.key
+            let key = snapshot.keys.key(forToken: secret, now: Date())?.key
         else {
-            return HTTPResponses.error(PlexusError(.authentication, "missing or invalid API key"), for: proto, requestID: id)
+            return HTTPResponses.error(
+                PlexusError(.authentication, "missing or invalid API key"), for: proto, requestID: id)
         }
         let prices = engine.routing.openRouterPrices.withLock { $0 }
         let cards = snapshot.resolver.allowedAliases(for: key).compactMap { name in
@@ -43,9 +44,11 @@ struct ModelList {
             return ["object": "list", "data": .array(cards.map { openAI($0, created: created) })]
         case .messages:
             let date = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(created)))
-            return ["data": .array(cards.map { anthropic($0, createdAt: date) }), "has_more": false,
-                    "first_id": cards.first.map { .string($0.name) } ?? .null,
-                    "last_id": cards.last.map { .string($0.name) } ?? .null]
+            return [
+                "data": .array(cards.map { anthropic($0, createdAt: date) }), "has_more": false,
+                "first_id": cards.first.map { .string($0.name) } ?? .null,
+                "last_id": cards.last.map { .string($0.name) } ?? .null,
+            ]
         case .gemini:
             return ["models": .array(cards.map(gemini))]
         }
@@ -54,8 +57,10 @@ struct ModelList {
     /// OpenAI's model object, with OpenRouter's `context_length` and `pricing` (USD per token, as decimal strings),
     /// which OpenWebUI and similar clients read.
     static func openAI(_ card: ModelCard, created: Int) -> JSONValue {
-        var o = JSONObject([("id", .string(card.name)), ("object", "model"), ("created", .number(Double(created))),
-                            ("owned_by", "plexus")])
+        var o = JSONObject([
+            ("id", .string(card.name)), ("object", "model"), ("created", .number(Double(created))),
+            ("owned_by", "plexus"),
+        ])
         if let n = card.contextLength { o["context_length"] = .number(Double(n)) }
         if let n = card.maxOutputTokens { o["max_output_tokens"] = .number(Double(n)) }
         var pricing = JSONObject()
@@ -68,18 +73,23 @@ struct ModelList {
     }
 
     static func anthropic(_ card: ModelCard, createdAt: String) -> JSONValue {
-        var o = JSONObject([("type", "model"), ("id", .string(card.name)), ("display_name", .string(card.name)),
-                            ("created_at", .string(createdAt))])
+        var o = JSONObject([
+            ("type", "model"), ("id", .string(card.name)), ("display_name", .string(card.name)),
+            ("created_at", .string(createdAt)),
+        ])
         if let n = card.contextLength { o["max_input_tokens"] = .number(Double(n)) }
         if let n = card.maxOutputTokens { o["max_tokens"] = .number(Double(n)) }
         return .object(o)
     }
 
     static func gemini(_ card: ModelCard) -> JSONValue {
-        let methods: JSONValue = card.kind == .embeddings
+        let methods: JSONValue =
+            card.kind == .embeddings
             ? ["embedContent", "batchEmbedContents"] : ["generateContent", "streamGenerateContent", "countTokens"]
-        var o = JSONObject([("name", .string("models/\(card.name)")), ("displayName", .string(card.name)),
-                            ("supportedGenerationMethods", methods)])
+        var o = JSONObject([
+            ("name", .string("models/\(card.name)")), ("displayName", .string(card.name)),
+            ("supportedGenerationMethods", methods),
+        ])
         if let n = card.contextLength { o["inputTokenLimit"] = .number(Double(n)) }
         if let n = card.maxOutputTokens { o["outputTokenLimit"] = .number(Double(n)) }
         return .object(o)

@@ -16,14 +16,16 @@ extension ProxyEngine {
         if let trace = record.trace {
             let configured = Set(plan.candidate.provider.headers.keys.map { $0.lowercased() })
             trace.upstreamRequest(
-                url: target.url, headers: target.headers, configured: configured, body: Array(plan.body.readableBytesView))
+                url: target.url, headers: target.headers, configured: configured,
+                body: Array(plan.body.readableBytesView))
         }
         let response: UpstreamResponse
         do {
             let timeouts = UpstreamTimeouts(
                 firstEvent: context.firstByteTimeout, idle: .seconds(plan.candidate.provider.timeoutSeconds),
                 firstEventAtHead: !context.inbound.stream)
-            response = try await transports.transport(mock: plan.candidate.isMock).send(upstreamRequest, timeouts: timeouts)
+            response = try await transports.transport(mock: plan.candidate.isMock).send(
+                upstreamRequest, timeouts: timeouts)
         } catch {
             return .retry(AttemptFailure(transport: error, provider: plan.candidate.provider.name))
         }
@@ -47,9 +49,10 @@ extension ProxyEngine {
         let error = plan.upstreamError(status: response.status, body: body)
         record.trace?.upstreamResponse(status: response.status, headers: response.headers, body: body)
         if context.snapshot.config.failover.retryableStatusCodes.contains(response.status) {
-            return .retry(AttemptFailure(
-                status: response.status, error: error, retryAfterHeader: response.header("retry-after"),
-                now: RoutingState.now()))
+            return .retry(
+                AttemptFailure(
+                    status: response.status, error: error, retryAfterHeader: response.header("retry-after"),
+                    now: RoutingState.now()))
         }
         // A client error: the target is fine, the request is not; no other target would do better.
         record.errorExcerpt = String(decoding: body.prefix(2048), as: UTF8.self)

@@ -10,15 +10,17 @@ extension ProxyEngine {
         releaseLimits(&record)
         let row = record.row
         if row.outcome == .error {
-            usage.error(ErrorRecord(
-                requestID: row.requestID, at: Date(), provider: row.provider, model: row.upstreamModel,
-                status: row.attempts.last?.status ?? row.httpStatus, message: row.errorText ?? "error",
-                excerpt: record.errorExcerpt))
+            usage.error(
+                ErrorRecord(
+                    requestID: row.requestID, at: Date(), provider: row.provider, model: row.upstreamModel,
+                    status: row.attempts.last?.status ?? row.httpStatus, message: row.errorText ?? "error",
+                    excerpt: record.errorExcerpt))
         }
         if let document = traceDocument(for: record) {
-            usage.trace(TraceRecord(
-                requestID: row.requestID, startedAt: row.startedAt, keyName: row.keyName, alias: row.alias,
-                provider: row.provider, status: row.outcome, body: document.jsonString))
+            usage.trace(
+                TraceRecord(
+                    requestID: row.requestID, startedAt: row.startedAt, keyName: row.keyName, alias: row.alias,
+                    provider: row.provider, status: row.outcome, body: document.jsonString))
         }
         usage.record(row)
         inFlight.remove(row.requestID)
@@ -32,8 +34,9 @@ extension ProxyEngine {
             input: tokens.input ?? 0, cacheRead: tokens.cacheRead ?? 0, cacheWrite: tokens.cacheWrite ?? 0,
             output: tokens.output ?? 0, reasoning: tokens.reasoning ?? 0)
         let prices = routing.openRouterPrices.withLock { $0 }
-        guard let c = CostCalculator.cost(
-            counts, pricing: candidate.pricing, discount: candidate.provider.discount, openRouter: { prices[$0] })
+        guard
+            let c = CostCalculator.cost(
+                counts, pricing: candidate.pricing, discount: candidate.provider.discount, openRouter: { prices[$0] })
         else { return nil }
         return UsageRecord.Cost(
             input: c.input, cacheRead: c.cacheRead, cacheWrite: c.cacheWrite, output: c.output, reasoning: c.reasoning,
@@ -49,12 +52,15 @@ extension ProxyEngine {
         return [
             "request_id": .string(record.id), "captured": "on_error",
             "client_request": ["body": TraceCapture.body(body)],
-            "upstream_request": record.upstreamBody.map { ["body": TraceCapture.body(Array($0.readableBytesView))] } ?? .null,
+            "upstream_request": record.upstreamBody.map { ["body": TraceCapture.body(Array($0.readableBytesView))] }
+                ?? .null,
             "upstream_response": [
                 "status": record.row.attempts.last?.status.map { .number(Double($0)) } ?? .null,
                 "body": record.errorExcerpt.map(JSONValue.string) ?? .null,
             ],
-            "client_response": ["status": .number(Double(record.row.httpStatus)), "error": .string(record.row.errorText ?? "")],
+            "client_response": [
+                "status": .number(Double(record.row.httpStatus)), "error": .string(record.row.errorText ?? ""),
+            ],
             "final_message": .null,
         ]
     }

@@ -23,12 +23,14 @@ extension ProxyEngine {
         record.trace?.upstreamResponse(status: response.status, headers: response.headers, body: upstreamBytes)
         let answer: (body: [UInt8], promptTokens: Int?)
         do {
-            answer = try Self.clientEmbeddings(upstreamBytes, plan: embeddings, passthrough: plan.passthrough,
-                                               clientModel: context.inbound.model)
+            answer = try Self.clientEmbeddings(
+                upstreamBytes, plan: embeddings, passthrough: plan.passthrough,
+                clientModel: context.inbound.model)
         } catch {
             return .retry(AttemptFailure(other: error))
         }
-        record.row.tokens = UsageRecord.Tokens(input: answer.promptTokens ?? embeddings.request.estimatedTokens, output: 0)
+        record.row.tokens = UsageRecord.Tokens(
+            input: answer.promptTokens ?? embeddings.request.estimatedTokens, output: 0)
         record.row.tokensEstimated = answer.promptTokens == nil
         var routed = RoutedJSON(
             requestID: record.id, provider: plan.candidate.provider.name, model: plan.candidate.target.model,
@@ -36,8 +38,11 @@ extension ProxyEngine {
             fixedFields: plan.routingFields)
         routed.tokenEstimate = record.row.tokensEstimated
         guard let trace = record.trace else {
-            return .done(.json(routed, then: UnaryBookkeeping(
-                engine: self, record: record, context: context, forwarded: nil, readyAt: .now)))
+            return .done(
+                .json(
+                    routed,
+                    then: UnaryBookkeeping(
+                        engine: self, record: record, context: context, forwarded: nil, readyAt: .now)))
         }
         UnaryBookkeeping.complete(&record, context: context, at: .now, engine: self)
         trace.clientResponse(status: 200, body: answer.body)
@@ -56,7 +61,8 @@ extension ProxyEngine {
         var decoded = try Translator.decodeEmbeddings(upstreamBytes, as: plan.upstream)
         let expected = plan.request.inputs.count
         guard decoded.vectors.count == expected else {
-            throw PlexusError(.upstream, "the upstream answered \(decoded.vectors.count) vectors for \(expected) inputs")
+            throw PlexusError(
+                .upstream, "the upstream answered \(decoded.vectors.count) vectors for \(expected) inputs")
         }
         let upstreamTokens = decoded.promptTokens
         decoded.promptTokens = upstreamTokens ?? plan.request.estimatedTokens

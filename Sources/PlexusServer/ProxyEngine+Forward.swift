@@ -24,7 +24,8 @@ extension ProxyEngine {
         let limit = failover.enabled ? max(1, failover.maxAttempts) : 1
         let deadline = ContinuousClock.now + snapshot.requestTimeout
         var lastError = PlexusError(.unavailable, "no target could serve the request")
-        var tried = 0, full = 0
+        var tried = 0
+        var full = 0
         attempts: for candidate in candidates where tried < limit {
             if Task.isCancelled {
                 return .response(cancelled(proto: proto, record: &record))
@@ -89,15 +90,18 @@ extension ProxyEngine {
     private func noteFailure(
         _ failure: AttemptFailure, plan: AttemptPlan, snapshot: GatewayState, started: ContinuousClock.Instant
     ) {
-        logger.debug("attempt failed, trying the next target", metadata: [
-            "provider.name": "\(plan.candidate.provider.name)", "error.message": "\(failure.error.message)",
-        ])
+        logger.debug(
+            "attempt failed, trying the next target",
+            metadata: [
+                "provider.name": "\(plan.candidate.provider.name)", "error.message": "\(failure.error.message)",
+            ])
         guard let reason = failure.reason, !Task.isCancelled else { return }
         let sample = PerformanceSample(
             at: RoutingState.now(), ttftMs: nil, tokensPerSecond: nil,
             durationMs: RequestRecord.milliseconds(.now - started), outputTokens: 0, success: false)
-        coolDown(plan.candidate.target, reason: reason, status: failure.status, retryAfter: failure.retryAfter,
-                 config: snapshot.config.cooldown, sample: sample)
+        coolDown(
+            plan.candidate.target, reason: reason, status: failure.status, retryAfter: failure.retryAfter,
+            config: snapshot.config.cooldown, sample: sample)
     }
 
     /// The error of a request whose one deadline over all attempts ran out.
@@ -106,8 +110,10 @@ extension ProxyEngine {
     }
 
     /// Records a target's failure; a newly set cooldown is announced on the live events stream.
-    func coolDown(_ target: TargetID, reason: CooldownReason, status: Int? = nil, retryAfter: Double?,
-                  config: CooldownConfig, sample: PerformanceSample) {
+    func coolDown(
+        _ target: TargetID, reason: CooldownReason, status: Int? = nil, retryAfter: Double?,
+        config: CooldownConfig, sample: PerformanceSample
+    ) {
         let entry = routing.failed(
             target, reason: reason, status: status, retryAfter: retryAfter, config: config, sample: sample)
         if entry.setAt == sample.at, events.hasSubscribers {
@@ -119,7 +125,8 @@ extension ProxyEngine {
     func cancelled(proto: APIProtocol, record: inout RequestRecord) -> Response {
         record.finish(outcome: .cancelled, httpStatus: 499, error: "client disconnected")
         commit(&record)
-        return HTTPResponses.error(PlexusError(.invalidRequest, "client disconnected"), for: proto, requestID: record.id)
+        return HTTPResponses.error(
+            PlexusError(.invalidRequest, "client disconnected"), for: proto, requestID: record.id)
     }
 }
 
@@ -136,8 +143,10 @@ final class AttemptContext: Sendable {
     let conversation: UInt64?
     let started = ContinuousClock.now
 
-    init(plan: AttemptPlan, inbound: InboundRequest, snapshot: GatewayState, forwardedHeaders: [(String, String)],
-         firstByteTimeout: Duration, conversation: UInt64?) {
+    init(
+        plan: AttemptPlan, inbound: InboundRequest, snapshot: GatewayState, forwardedHeaders: [(String, String)],
+        firstByteTimeout: Duration, conversation: UInt64?
+    ) {
         self.plan = plan
         self.inbound = inbound
         self.snapshot = snapshot
@@ -150,11 +159,13 @@ final class AttemptContext: Sendable {
 extension RequestRecord {
     /// Appends one try at `plan`'s target to the row's attempt history.
     mutating func addAttempt(
-        _ plan: AttemptPlan, status: Int?, error: String?, since: ContinuousClock.Instant, at: ContinuousClock.Instant = .now
+        _ plan: AttemptPlan, status: Int?, error: String?, since: ContinuousClock.Instant,
+        at: ContinuousClock.Instant = .now
     ) {
-        row.attempts.append(UsageRecord.Attempt(
-            provider: plan.candidate.provider.name, model: plan.candidate.target.model,
-            api: plan.targetProtocol.rawValue, status: status, error: error,
-            durationMs: Self.milliseconds(at - since), passthrough: plan.passthrough))
+        row.attempts.append(
+            UsageRecord.Attempt(
+                provider: plan.candidate.provider.name, model: plan.candidate.target.model,
+                api: plan.targetProtocol.rawValue, status: status, error: error,
+                durationMs: Self.milliseconds(at - since), passthrough: plan.passthrough))
     }
 }

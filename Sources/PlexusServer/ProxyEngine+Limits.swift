@@ -47,8 +47,9 @@ extension ProxyEngine {
         if let admission = record.admission {
             let t = record.row.tokens
             let tokens = [t.input, t.cacheRead, t.cacheWrite, t.output, t.reasoning].reduce(0) { $0 + ($1 ?? 0) }
-            ledger.finish(key: admission.key, limits: admission.limits, requestID: record.id, tokens: tokens,
-                          costUSD: record.row.cost?.total, now: Date())
+            ledger.finish(
+                key: admission.key, limits: admission.limits, requestID: record.id, tokens: tokens,
+                costUSD: record.row.cost?.total, now: Date())
             record.admission = nil
         }
         releaseSlot(&record)

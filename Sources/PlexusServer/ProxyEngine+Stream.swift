@@ -28,8 +28,10 @@ extension ProxyEngine {
         }
         if firstEvents.isEmpty { firstEvents = parser.finish() }
         guard !firstEvents.isEmpty else {
-            return .retry(AttemptFailure(
-                transport: UpstreamError(.reset, "stream ended before any event"), provider: plan.candidate.provider.name))
+            return .retry(
+                AttemptFailure(
+                    transport: UpstreamError(.reset, "stream ended before any event"),
+                    provider: plan.candidate.provider.name))
         }
         response.firstEventArrived()
         let mode = Self.relayMode(plan: plan, inbound: inbound)
@@ -53,9 +55,13 @@ extension ProxyEngine {
         headers.append(HTTPField(name: .cacheControl, value: "no-cache"))
         // A client that leaves cancels the connection's task, and so the relay and the upstream call, even while
         // the upstream is silent (`GatewayHTTP1Channel`, `ConnectionWatch`).
-        return .done(.response(Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            try await relay.run(&writer)
-        })))
+        return .done(
+            .response(
+                Response(
+                    status: .ok, headers: headers,
+                    body: ResponseBody { writer in
+                        try await relay.run(&writer)
+                    })))
     }
 }
 
@@ -65,7 +71,8 @@ extension ProxyEngine {
         if plan.passthrough && !inbound.geminiJSONArray {
             return plan.targetProtocol == .chat && !inbound.clientWantsStreamUsage ? .dropUsageChunk : .raw
         }
-        return .translate(clientModel: inbound.model, includeUsage: inbound.clientWantsStreamUsage,
-                          geminiJSONArray: inbound.geminiJSONArray)
+        return .translate(
+            clientModel: inbound.model, includeUsage: inbound.clientWantsStreamUsage,
+            geminiJSONArray: inbound.geminiJSONArray)
     }
 }

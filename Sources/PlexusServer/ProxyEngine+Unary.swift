@@ -47,8 +47,11 @@ extension ProxyEngine {
         let answer = routed(record, plan, ByteBuffer(bytes: clientBytes))
         let translatedAt = ContinuousClock.now  // the duration includes the translation
         guard let trace = record.trace else {
-            return .done(.json(answer, then: UnaryBookkeeping(
-                engine: self, record: record, context: context, forwarded: nil, readyAt: translatedAt)))
+            return .done(
+                .json(
+                    answer,
+                    then: UnaryBookkeeping(
+                        engine: self, record: record, context: context, forwarded: nil, readyAt: translatedAt)))
         }
         // Traced: everything now, so the trace is complete when the client has its answer.
         UnaryBookkeeping.complete(&record, context: context, at: translatedAt, engine: self)
@@ -78,8 +81,10 @@ final class UnaryBookkeeping: Sendable {
     let forwarded: ByteBuffer?
     let readyAt: ContinuousClock.Instant
 
-    init(engine: ProxyEngine, record: RequestRecord, context: AttemptContext, forwarded: ByteBuffer?,
-         readyAt: ContinuousClock.Instant) {
+    init(
+        engine: ProxyEngine, record: RequestRecord, context: AttemptContext, forwarded: ByteBuffer?,
+        readyAt: ContinuousClock.Instant
+    ) {
         self.engine = engine
         self.record = record
         self.context = context
@@ -92,7 +97,8 @@ final class UnaryBookkeeping: Sendable {
         var record = self.record
         if let forwarded {
             var observer = UsageObserver(proto: context.plan.targetProtocol)
-            let bytes = Array(forwarded.readableBytesView), proto = context.plan.targetProtocol
+            let bytes = Array(forwarded.readableBytesView)
+            let proto = context.plan.targetProtocol
             if let found = Translator.summary(ofResponse: bytes, from: proto) {
                 observer.observe(found)
             } else if let response = try? Translator.decodeResponse(bytes, from: proto) {

@@ -22,9 +22,11 @@ final class ProxyEngine: Sendable {
     let ledger: any LimitLedger
     let logger: Logger
 
-    init(state: GatewayStateBox, transports: Transports, usage: UsageWriter, routing: RoutingState, events: EventHub,
-         capture: CaptureSettings, metrics: GatewayMetrics, inFlight: InFlightTable, responses: StoredResponses,
-         ledger: any LimitLedger, logger: Logger) {
+    init(
+        state: GatewayStateBox, transports: Transports, usage: UsageWriter, routing: RoutingState, events: EventHub,
+        capture: CaptureSettings, metrics: GatewayMetrics, inFlight: InFlightTable, responses: StoredResponses,
+        ledger: any LimitLedger, logger: Logger
+    ) {
         self.ledger = ledger
         self.inFlight = inFlight
         self.responses = responses
@@ -40,14 +42,17 @@ final class ProxyEngine: Sendable {
 
     /// Handles one inference request in `proto`; every path through here records exactly one usage row.
     /// `embeddings` names the call form of an embeddings request (unary; `proto` is its client protocol).
-    func handle(_ call: ClientCall, proto: APIProtocol, pathModel: String? = nil, pathStream: Bool? = nil,
-                geminiArray: Bool = false, embeddings: EmbeddingsCall? = nil) async -> GatewayAnswer {
+    func handle(
+        _ call: ClientCall, proto: APIProtocol, pathModel: String? = nil, pathStream: Bool? = nil,
+        geminiArray: Bool = false, embeddings: EmbeddingsCall? = nil
+    ) async -> GatewayAnswer {
         var record = RequestRecord(id: Self.newRequestID(), clientProtocol: proto)
         if embeddings != nil { record.row.kind = .embeddings }
         let snapshot = state.current
         metrics.started()
         do {
-            let client = try authenticate(call, snapshot: snapshot), key = client.key
+            let client = try authenticate(call, snapshot: snapshot)
+            let key = client.key
             record.row.keyName = key.name
             record.row.attribution = client.attribution
             var bytes = Array(try await call.collectBody(upTo: snapshot.config.server.maxBodyBytes).readableBytesView)
@@ -56,14 +61,18 @@ final class ProxyEngine: Sendable {
                 (turn, bytes) = try await ResponsesTurn.prepare(
                     bytes, requestID: record.id, keyName: key.name, responses: responses)
             }
-            var inbound = try Self.inbound(bytes, proto: proto, pathModel: pathModel, pathStream: pathStream,
-                                           embeddings: embeddings)
+            var inbound = try Self.inbound(
+                bytes, proto: proto, pathModel: pathModel, pathStream: pathStream,
+                embeddings: embeddings)
             inbound.responsesTurn = turn
             inbound.geminiJSONArray = geminiArray
             record.row.streamed = inbound.stream
-            let groups = try resolve(inbound.model, kind: record.row.kind, key: key, snapshot: snapshot, record: &record)
+            let groups = try resolve(
+                inbound.model, kind: record.row.kind, key: key, snapshot: snapshot, record: &record)
             record.clientBody = inbound.bytes
-            if capture.captures(key: key.name, alias: record.row.alias, provider: groups.first?.candidates.first?.provider.name) {
+            if capture.captures(
+                key: key.name, alias: record.row.alias, provider: groups.first?.candidates.first?.provider.name)
+            {
                 let trace = TraceCapture()
                 trace.clientRequest(headers: call.headerFields, body: inbound.bytes)
                 record.trace = trace
@@ -76,13 +85,16 @@ final class ProxyEngine: Sendable {
             if events.hasSubscribers { events.publish(.requestStarted(entry.json)) }
             // Sticky sessions only matter where there is a choice of target.
             let choice = groups.reduce(0) { $0 + $1.candidates.count } > 1
-            let conversation = snapshot.config.routing.stickySessions && choice ? inbound.conversationKey(proto: proto) : nil
-            let candidates = order(groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
+            let conversation =
+                snapshot.config.routing.stickySessions && choice ? inbound.conversationKey(proto: proto) : nil
+            let candidates = order(
+                groups, inbound: inbound, proto: proto, conversation: conversation, snapshot: snapshot)
             // A client that leaves cancels this task (`GatewayHTTP1Channel`), and so the upstream call.
             let forwarded = call.headers(named: Self.anthropicBeta).map { ("anthropic-beta", $0) }
             let admission = record.admission
-            let answer = await forward(inbound, proto: proto, candidates: candidates, snapshot: snapshot,
-                                       forwardedHeaders: forwarded, conversation: conversation, record: &record)
+            let answer = await forward(
+                inbound, proto: proto, candidates: candidates, snapshot: snapshot,
+                forwardedHeaders: forwarded, conversation: conversation, record: &record)
             guard let admission else { return answer }
             return answer.adding(LimitHeaders.fields(admission.limits, admission.standing))
         } catch {
@@ -100,7 +112,8 @@ final class ProxyEngine: Sendable {
 
     /// A request for a kind its alias's models do not serve.
     private static func wrongKind(_ name: String, _ kind: RequestKind) -> PlexusError {
-        let message = kind == .embeddings
+        let message =
+            kind == .embeddings
             ? "model '\(name)' is not an embeddings model (set `type: embeddings` on its models in plexus.yaml)"
             : "model '\(name)' is an embeddings model: call /v1/embeddings or Gemini's :embedContent"
         return PlexusError(.invalidRequest, message, param: "model")
@@ -111,7 +124,8 @@ final class ProxyEngine: Sendable {
         record.finish(outcome: .error, httpStatus: error.httpStatus, error: error.message)
         record.trace?.clientResponse(status: error.httpStatus, body: error.body(for: proto))
         commit(&record)
-        logger.debug("request failed", metadata: ["request.id": "\(record.id)", "error.kind": "\(error.kind.rawValue)"])
+        logger.debug(
+            "request failed", metadata: ["request.id": "\(record.id)", "error.kind": "\(error.kind.rawValue)"])
         return HTTPResponses.error(error, for: proto, requestID: record.id)
     }
 
@@ -123,7 +137,9 @@ final class ProxyEngine: Sendable {
 
     /// What the client's credentials proved.
     private enum Proof {
-        case none, invalid, refused(PlexusError), identity(ClientIdentity)
+        case none, invalid
+        case refused(PlexusError)
+        case identity(ClientIdentity)
     }
 
     /// The key the client's token proves and the attribution it carries (`ClientIdentity`); the connection's memo
@@ -175,8 +191,9 @@ final class ProxyEngine: Sendable {
             guard candidate.serves(kind) else { throw Self.wrongKind(name, kind) }
             return [CandidateGroup(alias: nil, candidates: [candidate])]
         case .notFound(let allowed), .notAllowed(let allowed):
-            throw PlexusError(.notFound, "model '\(name)' not found; this key may use: \(allowed.joined(separator: ", "))",
-                              param: "model")
+            throw PlexusError(
+                .notFound, "model '\(name)' not found; this key may use: \(allowed.joined(separator: ", "))",
+                param: "model")
         }
     }
 

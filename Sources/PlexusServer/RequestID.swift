@@ -22,7 +22,8 @@ enum RequestID {
     static func make(milliseconds: UInt64) -> String {
         let n = counter.wrappingAdd(1, ordering: .relaxed).oldValue
         let mixed = mix(n ^ keys.0)
-        let high = milliseconds & 0xffff_ffff_ffff, low = keys.1 & 0xffff
+        let high = milliseconds & 0xffff_ffff_ffff
+        let low = keys.1 & 0xffff
         return String(unsafeUninitializedCapacity: 36) { out in
             for (i, byte) in "req_".utf8.enumerated() { out[i] = byte }
             hex(high, digits: 12, into: out, at: 4)

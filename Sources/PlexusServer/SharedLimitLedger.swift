@@ -37,9 +37,11 @@ final class SharedLimitLedger: LimitLedger, Service {
                 do {
                     try await store.finish(finish.query, tokens: finish.tokens, costUSD: finish.costUSD)
                 } catch {
-                    logger.error("key limits: a finished request was not counted", metadata: [
-                        "error.message": "\(error)",
-                    ])
+                    logger.error(
+                        "key limits: a finished request was not counted",
+                        metadata: [
+                            "error.message": "\(error)"
+                        ])
                 }
             }
         } onGracefulShutdown: { [queue] in
@@ -90,8 +92,9 @@ final class SharedLimitLedger: LimitLedger, Service {
     }
 
     private static func standing(_ c: SharedLimitCounts) -> LimitStanding {
-        LimitStanding(requests: c.requests, tokens: c.tokens, concurrent: c.concurrent,
-                      spendUSD: c.spendUSD.isNaN ? 0 : c.spendUSD, unpricedRequests: c.unpriced)
+        LimitStanding(
+            requests: c.requests, tokens: c.tokens, concurrent: c.concurrent,
+            spendUSD: c.spendUSD.isNaN ? 0 : c.spendUSD, unpricedRequests: c.unpriced)
     }
 
     private static func edges(_ c: SharedLimitCounts, _ periodEnd: Double?) -> LimitEdges {

@@ -14,7 +14,13 @@ final class IteratorBox: Sendable {
 
     init(_ iterator: sending UpstreamBody.AsyncIterator) { self.iterator = Mutex(iterator) }
 
-    func take() -> sending UpstreamBody.AsyncIterator? { iterator.withLock { v in let t = v; v = nil; return t } }
+    func take() -> sending UpstreamBody.AsyncIterator? {
+        iterator.withLock { v in
+            let t = v
+            v = nil
+            return t
+        }
+    }
 }
 
 /// Relays an upstream SSE stream to the client as events arrive, observing usage on the way.
@@ -67,22 +73,28 @@ struct StreamRelay: Sendable {
         var capture = ResponsesCapture(context.inbound.responsesTurn)
         var ending = Ending.completed
         do {
-            try await write(opening.events, decoded: opening.decoded, raw: opening.raw, encoder: &encoder, capture: &capture, writer: &writer)
+            try await write(
+                opening.events, decoded: opening.decoded, raw: opening.raw, encoder: &encoder, capture: &capture,
+                writer: &writer)
             if let failure = opening.failure { throw RelayError.upstream(failure) }
             if var iterator = box.take() {
                 while let chunk = try await nextChunk(&iterator) {
                     let decoded = Self.decode(
                         parser.feed(chunk.readableBytesView), translating: translating, sentAt: sentAt,
                         observer: &observer, record: &record)
-                    try await write(decoded.events, decoded: decoded.ir, raw: [chunk], encoder: &encoder, capture: &capture, writer: &writer)
+                    try await write(
+                        decoded.events, decoded: decoded.ir, raw: [chunk], encoder: &encoder, capture: &capture,
+                        writer: &writer)
                     if let failure = decoded.failure { throw RelayError.upstream(failure) }
                 }
             }
             let decoded = Self.decode(
                 parser.finish(), translating: translating, sentAt: sentAt, observer: &observer, record: &record)
-            try await write(decoded.events, decoded: decoded.ir, raw: [], encoder: &encoder, capture: &capture, writer: &writer)
+            try await write(
+                decoded.events, decoded: decoded.ir, raw: [], encoder: &encoder, capture: &capture, writer: &writer)
             if let failure = decoded.failure { throw RelayError.upstream(failure) }
-            try await write([], decoded: observer.finish(), raw: [], encoder: &encoder, capture: &capture, writer: &writer)
+            try await write(
+                [], decoded: observer.finish(), raw: [], encoder: &encoder, capture: &capture, writer: &writer)
             if var e = encoder {
                 let tail = e.finish()
                 await store(tail, capture: &capture)
@@ -93,7 +105,10 @@ struct StreamRelay: Sendable {
             switch error {
             case .upstream(let e):
                 ending = .broke(e)
-                let bytes = encoder.map { c in var c = c; return c.encode(.error(e)) + c.finish() }
+                let bytes = encoder.map { c in
+                    var c = c
+                    return c.encode(.error(e)) + c.finish()
+                }
                 if let bytes { await store(bytes, capture: &capture) }
                 try? await writer.write(ByteBuffer(bytes: bytes ?? e.streamEvent(for: plan.clientProtocol)))
             }
@@ -133,8 +148,9 @@ struct StreamRelay: Sendable {
                 durationMs: RequestRecord.milliseconds(.now - sentAt), outputTokens: record.row.tokens.output ?? 0,
                 success: false)
             let reason: CooldownReason = if case .errorEvent = ending { .errorEvent } else { .reset }
-            engine.coolDown(plan.candidate.target, reason: reason, retryAfter: nil,
-                                  config: context.snapshot.config.cooldown, sample: sample)
+            engine.coolDown(
+                plan.candidate.target, reason: reason, retryAfter: nil,
+                config: context.snapshot.config.cooldown, sample: sample)
         case .cancelled:
             record.addAttempt(plan, status: 200, error: "client disconnected", since: sentAt)
             record.finish(outcome: .cancelled, httpStatus: 499, error: "client disconnected")

@@ -14,7 +14,8 @@ extension TokenCounter {
     }
 
     /// One target's counting call.
-    func ask(_ candidate: Candidate, request: IR.Request, client: APIProtocol, snapshot: GatewayState) async -> Outcome {
+    func ask(_ candidate: Candidate, request: IR.Request, client: APIProtocol, snapshot: GatewayState) async -> Outcome
+    {
         guard let proto = Self.countingProtocol(candidate, client: client) else {
             return .failed(AttemptFailure(other: PlexusError(.unavailable, "the target cannot count tokens")))
         }
@@ -41,8 +42,9 @@ extension TokenCounter {
             let response = try await engine.transports.transport(mock: candidate.isMock)
                 .send(UpstreamRequest(target: target, body: ByteBuffer(bytes: body)), timeouts: timeouts)
             let answer = Array(try await response.collect(upTo: 1 << 20).readableBytesView)
-            return outcome(status: response.status, body: answer, proto: proto, provider: provider.name,
-                           retryAfter: response.header("retry-after"), snapshot: snapshot)
+            return outcome(
+                status: response.status, body: answer, proto: proto, provider: provider.name,
+                retryAfter: response.header("retry-after"), snapshot: snapshot)
         } catch {
             return .failed(AttemptFailure(transport: error, provider: provider.name))
         }
@@ -60,7 +62,8 @@ extension TokenCounter {
         var error = Translator.decodeError(status: status, body: body, from: proto)
         error.message = "\(provider): \(error.message)"
         guard snapshot.config.failover.retryableStatusCodes.contains(status) else { return .refused(error) }
-        return .failed(AttemptFailure(status: status, error: error, retryAfterHeader: retryAfter, now: RoutingState.now()))
+        return .failed(
+            AttemptFailure(status: status, error: error, retryAfterHeader: retryAfter, now: RoutingState.now()))
     }
 
     /// A failed counting call cools its target down, as a failed generation would.
@@ -68,7 +71,8 @@ extension TokenCounter {
         guard let reason = failure.reason else { return }
         let sample = PerformanceSample(
             at: RoutingState.now(), ttftMs: nil, tokensPerSecond: nil, durationMs: 0, outputTokens: 0, success: false)
-        engine.coolDown(candidate.target, reason: reason, status: failure.status, retryAfter: failure.retryAfter,
-                        config: snapshot.config.cooldown, sample: sample)
+        engine.coolDown(
+            candidate.target, reason: reason, status: failure.status, retryAfter: failure.retryAfter,
+            config: snapshot.config.cooldown, sample: sample)
     }
 }

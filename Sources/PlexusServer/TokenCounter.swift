@@ -44,7 +44,7 @@ struct TokenCounter {
     ) async throws(PlexusError) -> Count {
         // A `SECRET:label` token works here too; no usage row is written, so the label goes unused.
         guard let secret = ClientCredentials.secret(from: call),
-              let key = snapshot.keys.key(forToken: secret, now: Date())?.key
+            let key = snapshot.keys.key(forToken: secret, now: Date())?.key
         else { throw PlexusError(.authentication, "missing or invalid API key") }
         let buffer = try await call.collectBody(upTo: snapshot.config.server.maxBodyBytes)
         let body = Array(buffer.readableBytesView)
@@ -83,8 +83,9 @@ struct TokenCounter {
         case .direct(let provider, let model):
             groups = [CandidateGroup(alias: nil, candidates: [Candidate(provider: provider, model: model)])]
         case .notFound(let allowed), .notAllowed(let allowed):
-            throw PlexusError(.notFound, "model '\(name)' not found; this key may use: \(allowed.joined(separator: ", "))",
-                              param: "model")
+            throw PlexusError(
+                .notFound, "model '\(name)' not found; this key may use: \(allowed.joined(separator: ", "))",
+                param: "model")
         }
         return groups.flatMap(\.candidates)
     }

@@ -40,5 +40,5 @@ public protocol ClusterStore: Sendable {
     func notify(_ payload: String) async throws
     /// Calls `receive` with each payload sent from now on, until cancelled or the connection is lost (throws).
     /// `listening` is called once the subscription is in place.
-    func listen(listening: @Sendable () async -> Void, _ receive: @Sendable (String) async -> Void) async throws
+    func listen(listening: @Sendable () async -> Void, receive: @Sendable (String) async -> Void) async throws
 }

@@ -12,8 +12,10 @@ public struct ErrorRecord: Sendable, Equatable {
     /// The start of the upstream's error body, as the server cut it.
     public var excerpt: String?
 
-    public init(requestID: String, at: Date, provider: String? = nil, model: String? = nil, status: Int? = nil,
-                message: String, excerpt: String? = nil) {
+    public init(
+        requestID: String, at: Date, provider: String? = nil, model: String? = nil, status: Int? = nil,
+        message: String, excerpt: String? = nil
+    ) {
         self.requestID = requestID
         self.at = at
         self.provider = provider

@@ -36,8 +36,10 @@ public struct SharedLimitQuery: Sendable {
     /// An unfinished request older than this many seconds no longer counts as in flight (its instance died).
     public var staleAfter: Double
 
-    public init(key: String, requestID: String, now: Double, requestCap: Int?, tokenCap: Int?,
-                period: (name: String, start: Double)?, staleAfter: Double) {
+    public init(
+        key: String, requestID: String, now: Double, requestCap: Int?, tokenCap: Int?,
+        period: (name: String, start: Double)?, staleAfter: Double
+    ) {
         self.key = key
         self.requestID = requestID
         self.now = now

@@ -36,7 +36,7 @@ struct PageCursor: Equatable {
         var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8),
-              let colon = text.firstIndex(of: ":"), let bits = UInt64(text[..<colon])
+            let colon = text.firstIndex(of: ":"), let bits = UInt64(text[..<colon])
         else { throw .invalidCursor }
         let time = Double(bitPattern: bits)
         guard time.isFinite else { throw .invalidCursor }

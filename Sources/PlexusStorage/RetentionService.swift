@@ -27,8 +27,10 @@ public final class RetentionService: Service {
     private let logger: Logger
     private let now: @Sendable () -> Date
 
-    public init(store: any UsageStore, policy: @escaping @Sendable () -> RetentionPolicy,
-                interval: Duration = .seconds(3600), logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        store: any UsageStore, policy: @escaping @Sendable () -> RetentionPolicy,
+        interval: Duration = .seconds(3600), logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.store = store
         responses = store as? any ResponseStore
         self.policy = policy
@@ -64,10 +66,12 @@ public final class RetentionService: Service {
         do {
             let deleted = try await runOnce()
             if deleted.usage + deleted.traces + deleted.errors + deleted.responses > 0 {
-                logger.info("retention deleted old rows", metadata: [
-                    "storage.usage": "\(deleted.usage)", "storage.traces": "\(deleted.traces)",
-                    "storage.errors": "\(deleted.errors)", "storage.responses": "\(deleted.responses)",
-                ])
+                logger.info(
+                    "retention deleted old rows",
+                    metadata: [
+                        "storage.usage": "\(deleted.usage)", "storage.traces": "\(deleted.traces)",
+                        "storage.errors": "\(deleted.errors)", "storage.responses": "\(deleted.responses)",
+                    ])
             }
         } catch {
             logger.error("retention failed", metadata: ["storage.error": "\(error)"])

@@ -28,10 +28,12 @@ final class SQLiteRowInserter: Sendable {
         sqlite_nio_sqlite3_busy_timeout(db, 5000)
         // Per connection, like the store's: in WAL mode, sync at checkpoints rather than at every commit.
         _ = sqlite_nio_sqlite3_exec(db, "PRAGMA synchronous=NORMAL", nil, nil, nil)
-        let sql = "INSERT OR REPLACE INTO \(table) (\(columns.joined(separator: ","))) VALUES ("
+        let sql =
+            "INSERT OR REPLACE INTO \(table) (\(columns.joined(separator: ","))) VALUES ("
             + Array(repeating: "?", count: columns.count).joined(separator: ",") + ")"
         var statement: OpaquePointer?
-        guard sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK
+        guard
+            sqlite_nio_sqlite3_prepare_v3(db, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil) == SQLITE_OK
         else {
             defer { sqlite_nio_sqlite3_close(db) }
             throw SQLiteInsertError(message: Self.message(db))

@@ -38,7 +38,8 @@ extension SQLiteUsageStore {
     /// Counts, then deletes: `changes()` could be another statement's on this shared connection.
     func delete(from table: String, column: String, before: Date) async throws -> Int {
         let cutoff = SQLiteData.float(before.timeIntervalSince1970)
-        let count = try await connection.query("SELECT COUNT(*) AS n FROM \(table) WHERE \(column) < ?", [cutoff])
+        let count =
+            try await connection.query("SELECT COUNT(*) AS n FROM \(table) WHERE \(column) < ?", [cutoff])
             .first?.column("n")?.integer ?? 0
         guard count > 0 else { return 0 }
         _ = try await connection.query("DELETE FROM \(table) WHERE \(column) < ?", [cutoff])
@@ -49,16 +50,19 @@ extension SQLiteUsageStore {
 extension ErrorRecord {
     /// Values in `SQLiteUsageStore.errorColumns` order.
     var binds: [SQLiteData] {
-        [.text(requestID), .float(at.timeIntervalSince1970), .optionalText(provider), .optionalText(model),
-         .optionalInt(status), .text(message), .optionalText(excerpt)]
+        [
+            .text(requestID), .float(at.timeIntervalSince1970), .optionalText(provider), .optionalText(model),
+            .optionalInt(status), .text(message), .optionalText(excerpt),
+        ]
     }
 
     init?(row: SQLiteRow) {
         guard let id = row.column("request_id")?.string, let at = row.column("at")?.double,
-              let message = row.column("message")?.string
+            let message = row.column("message")?.string
         else { return nil }
-        self.init(requestID: id, at: Date(timeIntervalSince1970: at), provider: row.column("provider")?.string,
-                  model: row.column("model")?.string, status: row.column("status")?.integer.map { Int($0) },
-                  message: message, excerpt: row.column("excerpt")?.string)
+        self.init(
+            requestID: id, at: Date(timeIntervalSince1970: at), provider: row.column("provider")?.string,
+            model: row.column("model")?.string, status: row.column("status")?.integer.map { Int($0) },
+            message: message, excerpt: row.column("excerpt")?.string)
     }
 }

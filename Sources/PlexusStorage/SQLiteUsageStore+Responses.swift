@@ -38,19 +38,22 @@ extension SQLiteUsageStore: ResponseStore {
 extension StoredResponse {
     /// Values in `SQLiteUsageStore.responseColumns` order.
     var binds: [SQLiteData] {
-        [.text(id), .text(keyName), .float(createdAt.timeIntervalSince1970), .text(model),
-         .optionalText(previousResponseID), .text(conversationID), .text(requestID), .text(input), .text(response)]
+        [
+            .text(id), .text(keyName), .float(createdAt.timeIntervalSince1970), .text(model),
+            .optionalText(previousResponseID), .text(conversationID), .text(requestID), .text(input), .text(response),
+        ]
     }
 
     init?(row: SQLiteRow) {
         guard let id = row.column("id")?.string, let key = row.column("key_name")?.string,
-              let created = row.column("created_at")?.double, let model = row.column("model")?.string,
-              let conversation = row.column("conversation_id")?.string,
-              let requestID = row.column("request_id")?.string,
-              let input = row.column("input")?.string, let response = row.column("response")?.string
+            let created = row.column("created_at")?.double, let model = row.column("model")?.string,
+            let conversation = row.column("conversation_id")?.string,
+            let requestID = row.column("request_id")?.string,
+            let input = row.column("input")?.string, let response = row.column("response")?.string
         else { return nil }
-        self.init(id: id, keyName: key, createdAt: Date(timeIntervalSince1970: created), model: model,
-                  previousResponseID: row.column("previous_response_id")?.string, conversationID: conversation,
-                  input: input, response: response, requestID: requestID)
+        self.init(
+            id: id, keyName: key, createdAt: Date(timeIntervalSince1970: created), model: model,
+            previousResponseID: row.column("previous_response_id")?.string, conversationID: conversation,
+            input: input, response: response, requestID: requestID)
     }
 }

@@ -9,8 +9,9 @@ extension SQLiteUsageStore {
         // Bodies can be large, so chunks stay small; each chunk is one statement (atomic on its own).
         for chunk in traces.chunked(by: 50) {
             _ = try await connection.query(
-                Self.insertSQL(verb: "INSERT OR REPLACE", table: "traces", columns: Self.traceColumns,
-                               rows: chunk.count),
+                Self.insertSQL(
+                    verb: "INSERT OR REPLACE", table: "traces", columns: Self.traceColumns,
+                    rows: chunk.count),
                 chunk.flatMap(\.binds))
         }
     }
@@ -56,14 +57,17 @@ extension SQLiteUsageStore {
 extension TraceRecord {
     /// Values in `SQLiteUsageStore.traceColumns` order.
     var binds: [SQLiteData] {
-        [.text(requestID), .float(startedAt.timeIntervalSince1970), .optionalText(keyName), .optionalText(alias),
-         .optionalText(provider), .optionalText(status?.rawValue), .text(body)]
+        [
+            .text(requestID), .float(startedAt.timeIntervalSince1970), .optionalText(keyName), .optionalText(alias),
+            .optionalText(provider), .optionalText(status?.rawValue), .text(body),
+        ]
     }
 
     init?(row: SQLiteRow) {
         guard let summary = TraceSummary(row: row), let body = row.column("body")?.string else { return nil }
-        self.init(requestID: summary.requestID, startedAt: summary.startedAt, keyName: summary.keyName,
-                  alias: summary.alias, provider: summary.provider, status: summary.status, body: body)
+        self.init(
+            requestID: summary.requestID, startedAt: summary.startedAt, keyName: summary.keyName,
+            alias: summary.alias, provider: summary.provider, status: summary.status, body: body)
     }
 }
 
@@ -72,10 +76,11 @@ extension TraceSummary {
         guard let id = row.column("request_id")?.string, let started = row.column("started_at")?.double else {
             return nil
         }
-        self.init(requestID: id, startedAt: Date(timeIntervalSince1970: started),
-                  keyName: row.column("key_name")?.string,
-                  alias: row.column("alias")?.string, provider: row.column("provider")?.string,
-                  status: row.column("status")?.string.flatMap(UsageRecord.Outcome.init(rawValue:)))
+        self.init(
+            requestID: id, startedAt: Date(timeIntervalSince1970: started),
+            keyName: row.column("key_name")?.string,
+            alias: row.column("alias")?.string, provider: row.column("provider")?.string,
+            status: row.column("status")?.string.flatMap(UsageRecord.Outcome.init(rawValue:)))
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import PlexusCore
 import NIOPosix
+import PlexusCore
 import SQLiteNIO
 
 /// The usage log in an SQLite file, in WAL mode: usage rows through `SQLiteRowInserter`, everything else through
@@ -29,7 +29,9 @@ public final class SQLiteUsageStore: UsageStore {
     /// Opens (creating folders and the file as needed) and migrates the database at `path`.
     public static func open(path: String, logger: Logger) async throws -> SQLiteUsageStore {
         let folder = (path as NSString).deletingLastPathComponent
-        if !folder.isEmpty { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        if !folder.isEmpty {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         do {
             try await migrate(connection, logger: logger)

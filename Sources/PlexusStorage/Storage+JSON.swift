@@ -18,30 +18,34 @@ extension UsagePage {
 extension TraceSummary {
     /// `{request_id, started_at, alias, provider, status}` as `GET /debug/traces` lists it.
     public var json: JSONValue {
-        .object(JSONObject([
-            ("request_id", .string(requestID)), ("started_at", .string(ISOTime.string(startedAt))),
-            ("alias", .optional(alias)), ("provider", .optional(provider)), ("status", .optional(status?.rawValue)),
-        ]))
+        .object(
+            JSONObject([
+                ("request_id", .string(requestID)), ("started_at", .string(ISOTime.string(startedAt))),
+                ("alias", .optional(alias)), ("provider", .optional(provider)), ("status", .optional(status?.rawValue)),
+            ]))
     }
 }
 
 extension ErrorRecord {
     /// `{request_id, at, provider, model, status, message, excerpt}` as `GET /errors` lists it.
     public var json: JSONValue {
-        .object(JSONObject([
-            ("request_id", .string(requestID)), ("at", .string(ISOTime.string(at))), ("provider", .optional(provider)),
-            ("model", .optional(model)), ("status", .optional(status)), ("message", .string(message)),
-            ("excerpt", .optional(excerpt)),
-        ]))
+        .object(
+            JSONObject([
+                ("request_id", .string(requestID)), ("at", .string(ISOTime.string(at))),
+                ("provider", .optional(provider)),
+                ("model", .optional(model)), ("status", .optional(status)), ("message", .string(message)),
+                ("excerpt", .optional(excerpt)),
+            ]))
     }
 }
 
 extension UsageSummary {
     /// `{"bucket", "buckets": [...], "totals": {...}}` as `GET /usage/summary` answers.
     public var json: JSONValue {
-        .object(JSONObject([
-            ("bucket", .string(bucket.rawValue)), ("buckets", .array(buckets.map(\.json))), ("totals", totals.json),
-        ]))
+        .object(
+            JSONObject([
+                ("bucket", .string(bucket.rawValue)), ("buckets", .array(buckets.map(\.json))), ("totals", totals.json),
+            ]))
     }
 }
 
@@ -70,11 +74,12 @@ extension SummaryStats {
 extension TokenTotals {
     /// `{input, cache_read, cache_write, output, reasoning}`.
     public var json: JSONValue {
-        .object(JSONObject([
-            ("input", .number(Double(input))), ("cache_read", .number(Double(cacheRead))),
-            ("cache_write", .number(Double(cacheWrite))), ("output", .number(Double(output))),
-            ("reasoning", .number(Double(reasoning))),
-        ]))
+        .object(
+            JSONObject([
+                ("input", .number(Double(input))), ("cache_read", .number(Double(cacheRead))),
+                ("cache_write", .number(Double(cacheWrite))), ("output", .number(Double(output))),
+                ("reasoning", .number(Double(reasoning))),
+            ]))
     }
 }
 

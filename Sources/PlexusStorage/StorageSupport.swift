@@ -73,8 +73,10 @@ package struct SummarySample: Sendable {
 extension UsageSummary {
     /// Joins a backend's sums (already in bucket, group order) with percentiles of its samples, and totals them;
     /// the same steps as the SQLite store's assembly.
-    package static func assemble(query: UsageSummaryQuery, sums: [SummarySumsRow],
-                                 samples: [SummarySample]) -> UsageSummary {
+    package static func assemble(
+        query: UsageSummaryQuery, sums: [SummarySumsRow],
+        samples: [SummarySample]
+    ) -> UsageSummary {
         struct Key: Hashable {
             var index: Int
             var group: String?
@@ -91,8 +93,9 @@ extension UsageSummary {
             var stats = row.stats
             stats.ttftMs = Percentiles(of: ttft[key] ?? [])
             stats.tokensPerSecond = Percentiles(of: tps[key] ?? [])
-            return SummaryBucket(start: Date(timeIntervalSince1970: Double(row.index) * query.bucket.seconds),
-                                 group: row.group, stats: stats)
+            return SummaryBucket(
+                start: Date(timeIntervalSince1970: Double(row.index) * query.bucket.seconds),
+                group: row.group, stats: stats)
         }
         var totals = buckets.reduce(into: SummaryStats()) { total, bucket in
             total.requests += bucket.requests

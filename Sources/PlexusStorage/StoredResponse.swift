@@ -23,8 +23,10 @@ public struct StoredResponse: Sendable, Equatable {
     /// The request id of this turn's usage row.
     public var requestID: String
 
-    public init(id: String, keyName: String, createdAt: Date, model: String, previousResponseID: String? = nil,
-                conversationID: String? = nil, input: String, response: String, requestID: String) {
+    public init(
+        id: String, keyName: String, createdAt: Date, model: String, previousResponseID: String? = nil,
+        conversationID: String? = nil, input: String, response: String, requestID: String
+    ) {
         self.id = id
         self.keyName = keyName
         self.createdAt = createdAt

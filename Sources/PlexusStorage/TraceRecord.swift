@@ -12,8 +12,10 @@ public struct TraceRecord: Sendable, Equatable {
     /// The trace JSON document; storage never looks inside.
     public var body: String
 
-    public init(requestID: String, startedAt: Date, keyName: String? = nil, alias: String? = nil,
-                provider: String? = nil, status: UsageRecord.Outcome? = nil, body: String) {
+    public init(
+        requestID: String, startedAt: Date, keyName: String? = nil, alias: String? = nil,
+        provider: String? = nil, status: UsageRecord.Outcome? = nil, body: String
+    ) {
         self.requestID = requestID
         self.startedAt = startedAt
         self.keyName = keyName
@@ -25,8 +27,9 @@ public struct TraceRecord: Sendable, Equatable {
 
     /// The listing columns without the body.
     public var summary: TraceSummary {
-        TraceSummary(requestID: requestID, startedAt: startedAt, keyName: keyName, alias: alias, provider: provider,
-                     status: status)
+        TraceSummary(
+            requestID: requestID, startedAt: startedAt, keyName: keyName, alias: alias, provider: provider,
+            status: status)
     }
 }
 
@@ -39,8 +42,10 @@ public struct TraceSummary: Sendable, Equatable {
     public var provider: String?
     public var status: UsageRecord.Outcome?
 
-    public init(requestID: String, startedAt: Date, keyName: String? = nil, alias: String? = nil,
-                provider: String? = nil, status: UsageRecord.Outcome? = nil) {
+    public init(
+        requestID: String, startedAt: Date, keyName: String? = nil, alias: String? = nil,
+        provider: String? = nil, status: UsageRecord.Outcome? = nil
+    ) {
         self.requestID = requestID
         self.startedAt = startedAt
         self.keyName = keyName

@@ -5,16 +5,37 @@ import SQLiteNIO
 extension UsageRecord {
     /// Binds the row's values in `SQLiteUsageStore.columns` order.
     func bind(to row: SQLiteRowBinder) {
-        row.text(0, requestID); row.double(1, startedAt.timeIntervalSince1970); row.text(2, keyName)
-        row.text(3, alias); row.text(4, provider); row.text(5, upstreamModel); row.text(6, clientProtocol.rawValue)
-        row.text(7, targetProtocol?.rawValue); row.integer(8, passthrough ? 1 : 0); row.integer(9, streamed ? 1 : 0)
-        row.text(10, outcome.rawValue); row.integer(11, httpStatus); row.integer(12, tokens.input)
-        row.integer(13, tokens.cacheRead); row.integer(14, tokens.cacheWrite); row.integer(15, tokens.output)
-        row.integer(16, tokens.reasoning); row.double(17, ttftMs); row.double(18, durationMs)
-        row.double(19, outputTokensPerSecond); row.text(20, stopReason); row.text(21, errorText)
-        row.text(22, Self.encode(attempts)); row.double(23, cost?.input); row.double(24, cost?.cacheRead)
-        row.double(25, cost?.cacheWrite); row.double(26, cost?.output); row.double(27, cost?.reasoning)
-        row.double(28, cost?.total); row.text(29, kind.rawValue); row.integer(30, tokensEstimated ? 1 : 0)
+        row.text(0, requestID)
+        row.double(1, startedAt.timeIntervalSince1970)
+        row.text(2, keyName)
+        row.text(3, alias)
+        row.text(4, provider)
+        row.text(5, upstreamModel)
+        row.text(6, clientProtocol.rawValue)
+        row.text(7, targetProtocol?.rawValue)
+        row.integer(8, passthrough ? 1 : 0)
+        row.integer(9, streamed ? 1 : 0)
+        row.text(10, outcome.rawValue)
+        row.integer(11, httpStatus)
+        row.integer(12, tokens.input)
+        row.integer(13, tokens.cacheRead)
+        row.integer(14, tokens.cacheWrite)
+        row.integer(15, tokens.output)
+        row.integer(16, tokens.reasoning)
+        row.double(17, ttftMs)
+        row.double(18, durationMs)
+        row.double(19, outputTokensPerSecond)
+        row.text(20, stopReason)
+        row.text(21, errorText)
+        row.text(22, Self.encode(attempts))
+        row.double(23, cost?.input)
+        row.double(24, cost?.cacheRead)
+        row.double(25, cost?.cacheWrite)
+        row.double(26, cost?.output)
+        row.double(27, cost?.reasoning)
+        row.double(28, cost?.total)
+        row.text(29, kind.rawValue)
+        row.integer(30, tokensEstimated ? 1 : 0)
         row.text(31, attribution)
     }
 
@@ -38,13 +59,24 @@ extension UsageRecord {
             if n > 0 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "{"))
             first = true
-            key("provider"); JSONWriter.writeString(a.provider, into: &out)
-            key("model"); JSONWriter.writeString(a.model, into: &out)
-            key("api"); JSONWriter.writeString(a.api, into: &out)
-            if let status = a.status { key("status"); out.append(contentsOf: String(status).utf8) }
-            if let error = a.error { key("error"); JSONWriter.writeString(error, into: &out) }
-            key("durationMs"); JSONWriter.writeNumber(a.durationMs, into: &out)
-            key("passthrough"); out.append(contentsOf: (a.passthrough ? "true" : "false").utf8)
+            key("provider")
+            JSONWriter.writeString(a.provider, into: &out)
+            key("model")
+            JSONWriter.writeString(a.model, into: &out)
+            key("api")
+            JSONWriter.writeString(a.api, into: &out)
+            if let status = a.status {
+                key("status")
+                out.append(contentsOf: String(status).utf8)
+            }
+            if let error = a.error {
+                key("error")
+                JSONWriter.writeString(error, into: &out)
+            }
+            key("durationMs")
+            JSONWriter.writeNumber(a.durationMs, into: &out)
+            key("passthrough")
+            out.append(contentsOf: (a.passthrough ? "true" : "false").utf8)
             out.append(UInt8(ascii: "}"))
         }
         out.append(UInt8(ascii: "]"))
@@ -58,9 +90,9 @@ extension UsageRecord {
 
     init?(row: SQLiteRow) {
         guard let id = row.column("request_id")?.string,
-              let started = row.column("started_at")?.double,
-              let client = row.column("client_protocol")?.string.flatMap(APIProtocol.init(rawValue:)),
-              let outcome = row.column("status")?.string.flatMap(Outcome.init(rawValue:))
+            let started = row.column("started_at")?.double,
+            let client = row.column("client_protocol")?.string.flatMap(APIProtocol.init(rawValue:)),
+            let outcome = row.column("status")?.string.flatMap(Outcome.init(rawValue:))
         else { return nil }
         func int(_ name: String) -> Int? { row.column(name)?.integer.map { Int($0) } }
         func double(_ name: String) -> Double? { row.column(name).flatMap { $0.isNull ? nil : $0.double } }
@@ -71,9 +103,10 @@ extension UsageRecord {
             clientProtocol: client, targetProtocol: text("target_protocol").flatMap(APIProtocol.init(rawValue:)),
             passthrough: int("passthrough") == 1, streamed: int("streamed") == 1, outcome: outcome,
             httpStatus: int("http_status") ?? 0,
-            tokens: Tokens(input: int("input_tokens"), cacheRead: int("cache_read_tokens"),
-                           cacheWrite: int("cache_write_tokens"), output: int("output_tokens"),
-                           reasoning: int("reasoning_tokens")),
+            tokens: Tokens(
+                input: int("input_tokens"), cacheRead: int("cache_read_tokens"),
+                cacheWrite: int("cache_write_tokens"), output: int("output_tokens"),
+                reasoning: int("reasoning_tokens")),
             ttftMs: double("ttft_ms"), durationMs: double("duration_ms") ?? 0,
             outputTokensPerSecond: double("output_tokens_per_second"), stopReason: text("stop_reason"),
             errorText: text("error_text"))
@@ -82,9 +115,10 @@ extension UsageRecord {
         tokensEstimated = int("tokens_estimated") == 1
         attribution = text("attribution")
         if let total = double("cost_total") {
-            cost = Cost(input: double("cost_input") ?? 0, cacheRead: double("cost_cache_read") ?? 0,
-                        cacheWrite: double("cost_cache_write") ?? 0, output: double("cost_output") ?? 0,
-                        reasoning: double("cost_reasoning") ?? 0, total: total)
+            cost = Cost(
+                input: double("cost_input") ?? 0, cacheRead: double("cost_cache_read") ?? 0,
+                cacheWrite: double("cost_cache_write") ?? 0, output: double("cost_output") ?? 0,
+                reasoning: double("cost_reasoning") ?? 0, total: total)
         }
     }
 }

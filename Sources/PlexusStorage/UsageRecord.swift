@@ -20,7 +20,9 @@ public struct UsageRecord: Sendable, Equatable, Codable {
         public var output: Int?
         public var reasoning: Int?
 
-        public init(input: Int? = nil, cacheRead: Int? = nil, cacheWrite: Int? = nil, output: Int? = nil, reasoning: Int? = nil) {
+        public init(
+            input: Int? = nil, cacheRead: Int? = nil, cacheWrite: Int? = nil, output: Int? = nil, reasoning: Int? = nil
+        ) {
             self.input = input
             self.cacheRead = cacheRead
             self.cacheWrite = cacheWrite
@@ -41,8 +43,10 @@ public struct UsageRecord: Sendable, Equatable, Codable {
         public var durationMs: Double
         public var passthrough: Bool
 
-        public init(provider: String, model: String, api: String, status: Int?, error: String?, durationMs: Double,
-                    passthrough: Bool) {
+        public init(
+            provider: String, model: String, api: String, status: Int?, error: String?, durationMs: Double,
+            passthrough: Bool
+        ) {
             self.provider = provider
             self.model = model
             self.api = api
@@ -62,8 +66,10 @@ public struct UsageRecord: Sendable, Equatable, Codable {
         public var reasoning: Double
         public var total: Double
 
-        public init(input: Double = 0, cacheRead: Double = 0, cacheWrite: Double = 0, output: Double = 0,
-                    reasoning: Double = 0, total: Double = 0) {
+        public init(
+            input: Double = 0, cacheRead: Double = 0, cacheWrite: Double = 0, output: Double = 0,
+            reasoning: Double = 0, total: Double = 0
+        ) {
             self.input = input
             self.cacheRead = cacheRead
             self.cacheWrite = cacheWrite
@@ -136,16 +142,20 @@ extension UsageRecord {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
-            requestID: try c.decode(String.self, forKey: .requestID), startedAt: try c.decode(Date.self, forKey: .startedAt),
+            requestID: try c.decode(String.self, forKey: .requestID),
+            startedAt: try c.decode(Date.self, forKey: .startedAt),
             keyName: try c.decodeIfPresent(String.self, forKey: .keyName),
             alias: try c.decodeIfPresent(String.self, forKey: .alias),
             provider: try c.decodeIfPresent(String.self, forKey: .provider),
             upstreamModel: try c.decodeIfPresent(String.self, forKey: .upstreamModel),
             clientProtocol: try c.decode(APIProtocol.self, forKey: .clientProtocol),
             targetProtocol: try c.decodeIfPresent(APIProtocol.self, forKey: .targetProtocol),
-            passthrough: try c.decode(Bool.self, forKey: .passthrough), streamed: try c.decode(Bool.self, forKey: .streamed),
-            outcome: try c.decode(Outcome.self, forKey: .outcome), httpStatus: try c.decode(Int.self, forKey: .httpStatus),
-            tokens: try c.decode(Tokens.self, forKey: .tokens), ttftMs: try c.decodeIfPresent(Double.self, forKey: .ttftMs),
+            passthrough: try c.decode(Bool.self, forKey: .passthrough),
+            streamed: try c.decode(Bool.self, forKey: .streamed),
+            outcome: try c.decode(Outcome.self, forKey: .outcome),
+            httpStatus: try c.decode(Int.self, forKey: .httpStatus),
+            tokens: try c.decode(Tokens.self, forKey: .tokens),
+            ttftMs: try c.decodeIfPresent(Double.self, forKey: .ttftMs),
             durationMs: try c.decode(Double.self, forKey: .durationMs),
             outputTokensPerSecond: try c.decodeIfPresent(Double.self, forKey: .outputTokensPerSecond),
             stopReason: try c.decodeIfPresent(String.self, forKey: .stopReason),

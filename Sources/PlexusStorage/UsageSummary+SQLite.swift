@@ -23,8 +23,9 @@ extension SQLiteUsageStore {
         let cost = row.column("cost").flatMap { $0.isNull ? nil : $0.double }
         return SummaryStats(
             requests: int("requests"), errors: int("errors"), cancelled: int("cancelled"),
-            tokens: TokenTotals(input: int("input"), cacheRead: int("cache_read"), cacheWrite: int("cache_write"),
-                                output: int("output"), reasoning: int("reasoning")),
+            tokens: TokenTotals(
+                input: int("input"), cacheRead: int("cache_read"), cacheWrite: int("cache_write"),
+                output: int("output"), reasoning: int("reasoning")),
             cost: cost)
     }
 }

@@ -60,9 +60,10 @@ public struct TokenTotals: Sendable, Equatable {
     }
 
     static func + (a: TokenTotals, b: TokenTotals) -> TokenTotals {
-        TokenTotals(input: a.input + b.input, cacheRead: a.cacheRead + b.cacheRead,
-                    cacheWrite: a.cacheWrite + b.cacheWrite, output: a.output + b.output,
-                    reasoning: a.reasoning + b.reasoning)
+        TokenTotals(
+            input: a.input + b.input, cacheRead: a.cacheRead + b.cacheRead,
+            cacheWrite: a.cacheWrite + b.cacheWrite, output: a.output + b.output,
+            reasoning: a.reasoning + b.reasoning)
     }
 }
 
@@ -103,9 +104,11 @@ public struct SummaryStats: Sendable, Equatable {
     /// Output tokens per second.
     public var tokensPerSecond: Percentiles
 
-    public init(requests: Int = 0, errors: Int = 0, cancelled: Int = 0, tokens: TokenTotals = TokenTotals(),
-                cost: Double? = nil, ttftMs: Percentiles = Percentiles(),
-                tokensPerSecond: Percentiles = Percentiles()) {
+    public init(
+        requests: Int = 0, errors: Int = 0, cancelled: Int = 0, tokens: TokenTotals = TokenTotals(),
+        cost: Double? = nil, ttftMs: Percentiles = Percentiles(),
+        tokensPerSecond: Percentiles = Percentiles()
+    ) {
         self.requests = requests
         self.errors = errors
         self.cancelled = cancelled
@@ -141,8 +144,10 @@ public struct UsageSummary: Sendable, Equatable {
     public var buckets: [SummaryBucket]
     public var totals: SummaryStats
 
-    public init(bucket: UsageSummaryQuery.Bucket, groupBy: UsageSummaryQuery.GroupBy, buckets: [SummaryBucket],
-                totals: SummaryStats) {
+    public init(
+        bucket: UsageSummaryQuery.Bucket, groupBy: UsageSummaryQuery.GroupBy, buckets: [SummaryBucket],
+        totals: SummaryStats
+    ) {
         self.bucket = bucket
         self.groupBy = groupBy
         self.buckets = buckets

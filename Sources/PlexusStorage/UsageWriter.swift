@@ -22,8 +22,10 @@ public final class UsageWriter: Service {
     /// Rows not yet stored, on disk (nil: no journal, as in tests that need none).
     private let journal: UsageJournal?
 
-    public init(store: any UsageStore, logger: Logger, interval: Duration = .milliseconds(250),
-                journal: UsageJournal? = nil) {
+    public init(
+        store: any UsageStore, logger: Logger, interval: Duration = .milliseconds(250),
+        journal: UsageJournal? = nil
+    ) {
         self.store = store
         self.logger = logger
         self.interval = interval
@@ -75,16 +77,20 @@ public final class UsageWriter: Service {
         }
     }
 
-    private func write<Item>(_ items: [Item], kind: String, _ insert: ([Item]) async throws -> Void,
-                             putBack: ([Item]) -> Void) async {
+    private func write<Item>(
+        _ items: [Item], kind: String, _ insert: ([Item]) async throws -> Void,
+        putBack: ([Item]) -> Void
+    ) async {
         guard !items.isEmpty else { return }
         do {
             try await insert(items)
         } catch {
             putBack(items)
-            logger.error("usage write failed", metadata: [
-                "storage.error": "\(error)", "storage.kind": "\(kind)", "storage.rows": "\(items.count)",
-            ])
+            logger.error(
+                "usage write failed",
+                metadata: [
+                    "storage.error": "\(error)", "storage.kind": "\(kind)", "storage.rows": "\(items.count)",
+                ])
         }
     }
 
@@ -114,7 +120,10 @@ final class AsyncSerial: Sendable {
     private func acquire() async {
         await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
             let resumeNow = state.withLock { s -> Bool in
-                if s.busy { s.waiters.append(c); return false }
+                if s.busy {
+                    s.waiters.append(c)
+                    return false
+                }
                 s.busy = true
                 return true
             }
@@ -124,7 +133,10 @@ final class AsyncSerial: Sendable {
 
     private func release() {
         let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            if s.waiters.isEmpty { s.busy = false; return nil }
+            if s.waiters.isEmpty {
+                s.busy = false
+                return nil
+            }
             return s.waiters.removeFirst()
         }
         next?.resume()

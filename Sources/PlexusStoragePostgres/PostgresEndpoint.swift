@@ -26,7 +26,7 @@ public struct PostgresEndpoint: Sendable, Equatable {
     /// Parses a `postgres://` or `postgresql://` URL.
     public init(url: String) throws(PostgresStoreError) {
         guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://"),
-              let parts = URLComponents(string: url)
+            let parts = URLComponents(string: url)
         else { throw .invalidURL("not a postgres:// URL") }
         host = parts.percentEncodedHost.flatMap { $0.removingPercentEncoding } ?? ""
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
@@ -64,13 +64,15 @@ public struct PostgresEndpoint: Sendable, Equatable {
         if let socketPath {
             config = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
         } else {
-            let tls: PostgresClient.Configuration.TLS = switch (sslMode, tlsConfiguration) {
-            case (_, nil): .disable
-            case (.prefer, let tls?): .prefer(tls)
-            case (_, let tls?): .require(tls)
-            }
-            config = .init(host: host, port: port, username: username, password: password, database: database,
-                           tls: tls)
+            let tls: PostgresClient.Configuration.TLS =
+                switch (sslMode, tlsConfiguration) {
+                case (_, nil): .disable
+                case (.prefer, let tls?): .prefer(tls)
+                case (_, let tls?): .require(tls)
+                }
+            config = .init(
+                host: host, port: port, username: username, password: password, database: database,
+                tls: tls)
         }
         config.options.additionalStartupParameters = startup
         return config
@@ -82,13 +84,15 @@ public struct PostgresEndpoint: Sendable, Equatable {
         if let socketPath {
             config = .init(unixSocketPath: socketPath, username: username, password: password, database: database)
         } else {
-            let tls: PostgresConnection.Configuration.TLS = switch (sslMode, tlsConfiguration) {
-            case (_, nil): .disable
-            case (.prefer, let tls?): .prefer(try NIOSSLContext(configuration: tls))
-            case (_, let tls?): .require(try NIOSSLContext(configuration: tls))
-            }
-            config = .init(host: host, port: port, username: username, password: password, database: database,
-                           tls: tls)
+            let tls: PostgresConnection.Configuration.TLS =
+                switch (sslMode, tlsConfiguration) {
+                case (_, nil): .disable
+                case (.prefer, let tls?): .prefer(try NIOSSLContext(configuration: tls))
+                case (_, let tls?): .require(try NIOSSLContext(configuration: tls))
+                }
+            config = .init(
+                host: host, port: port, username: username, password: password, database: database,
+                tls: tls)
         }
         config.options.additionalStartupParameters = startup
         return config

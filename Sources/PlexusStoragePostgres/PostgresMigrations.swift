@@ -105,14 +105,18 @@ enum PostgresMigrations {
                 "SELECT pg_advisory_xact_lock(hashtext(coalesce(\(schema), current_schema()) || '.plexus'))",
                 logger: logger)
             if let schema {
-                try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""),
-                                           logger: logger)
+                try await connection.query(
+                    PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \"\(schema)\""),
+                    logger: logger)
             }
-            try await connection.query("CREATE TABLE IF NOT EXISTS plexus_schema_version (version INTEGER NOT NULL)",
-                                       logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS plexus_schema_version (version INTEGER NOT NULL)",
+                logger: logger)
             var version = 0
-            for try await (v) in try await connection.query("SELECT version FROM plexus_schema_version",
-                                                            logger: logger).decode(Int.self) {
+            for try await (v) in try await connection.query(
+                "SELECT version FROM plexus_schema_version",
+                logger: logger
+            ).decode(Int.self) {
                 version = max(version, v)
             }
             guard version <= steps.count else {
@@ -125,8 +129,9 @@ enum PostgresMigrations {
                 }
             }
             try await connection.query("DELETE FROM plexus_schema_version", logger: logger)
-            try await connection.query("INSERT INTO plexus_schema_version (version) VALUES (\(steps.count))",
-                                       logger: logger)
+            try await connection.query(
+                "INSERT INTO plexus_schema_version (version) VALUES (\(steps.count))",
+                logger: logger)
             logger.info("storage migrated", metadata: ["storage.version": "\(steps.count)"])
         }
     }

@@ -34,8 +34,8 @@ extension UsageRecord {
 
     init?(postgres row: PostgresColumns) {
         guard let id = row.text("request_id"), let started = row.double("started_at"),
-              let client = row.text("client_protocol").flatMap(APIProtocol.init(rawValue:)),
-              let outcome = row.text("status").flatMap(Outcome.init(rawValue:))
+            let client = row.text("client_protocol").flatMap(APIProtocol.init(rawValue:)),
+            let outcome = row.text("status").flatMap(Outcome.init(rawValue:))
         else { return nil }
         self.init(
             requestID: id, startedAt: Date(timeIntervalSince1970: started), keyName: row.text("key_name"),
@@ -43,9 +43,10 @@ extension UsageRecord {
             clientProtocol: client, targetProtocol: row.text("target_protocol").flatMap(APIProtocol.init(rawValue:)),
             passthrough: row.bool("passthrough") ?? false, streamed: row.bool("streamed") ?? false, outcome: outcome,
             httpStatus: row.int("http_status") ?? 0,
-            tokens: Tokens(input: row.int("input_tokens"), cacheRead: row.int("cache_read_tokens"),
-                           cacheWrite: row.int("cache_write_tokens"), output: row.int("output_tokens"),
-                           reasoning: row.int("reasoning_tokens")),
+            tokens: Tokens(
+                input: row.int("input_tokens"), cacheRead: row.int("cache_read_tokens"),
+                cacheWrite: row.int("cache_write_tokens"), output: row.int("output_tokens"),
+                reasoning: row.int("reasoning_tokens")),
             ttftMs: row.double("ttft_ms"), durationMs: row.double("duration_ms") ?? 0,
             outputTokensPerSecond: row.double("output_tokens_per_second"), stopReason: row.text("stop_reason"),
             errorText: row.text("error_text"))
@@ -54,9 +55,10 @@ extension UsageRecord {
         tokensEstimated = row.bool("tokens_estimated") ?? false
         attribution = row.text("attribution")
         if let total = row.double("cost_total") {
-            cost = Cost(input: row.double("cost_input") ?? 0, cacheRead: row.double("cost_cache_read") ?? 0,
-                        cacheWrite: row.double("cost_cache_write") ?? 0, output: row.double("cost_output") ?? 0,
-                        reasoning: row.double("cost_reasoning") ?? 0, total: total)
+            cost = Cost(
+                input: row.double("cost_input") ?? 0, cacheRead: row.double("cost_cache_read") ?? 0,
+                cacheWrite: row.double("cost_cache_write") ?? 0, output: row.double("cost_output") ?? 0,
+                reasoning: row.double("cost_reasoning") ?? 0, total: total)
         }
     }
 }
@@ -71,17 +73,19 @@ extension TraceRecord {
 
     init?(postgres row: PostgresColumns) {
         guard let summary = TraceSummary(postgres: row), let body = row.text("body") else { return nil }
-        self.init(requestID: summary.requestID, startedAt: summary.startedAt, keyName: summary.keyName,
-                  alias: summary.alias, provider: summary.provider, status: summary.status, body: body)
+        self.init(
+            requestID: summary.requestID, startedAt: summary.startedAt, keyName: summary.keyName,
+            alias: summary.alias, provider: summary.provider, status: summary.status, body: body)
     }
 }
 
 extension TraceSummary {
     init?(postgres row: PostgresColumns) {
         guard let id = row.text("request_id"), let started = row.double("started_at") else { return nil }
-        self.init(requestID: id, startedAt: Date(timeIntervalSince1970: started), keyName: row.text("key_name"),
-                  alias: row.text("alias"), provider: row.text("provider"),
-                  status: row.text("status").flatMap(UsageRecord.Outcome.init(rawValue:)))
+        self.init(
+            requestID: id, startedAt: Date(timeIntervalSince1970: started), keyName: row.text("key_name"),
+            alias: row.text("alias"), provider: row.text("provider"),
+            status: row.text("status").flatMap(UsageRecord.Outcome.init(rawValue:)))
     }
 }
 
@@ -101,7 +105,8 @@ extension ErrorRecord {
         guard let id = row.text("request_id"), let at = row.double("at"), let message = row.text("message") else {
             return nil
         }
-        self.init(requestID: id, at: Date(timeIntervalSince1970: at), provider: row.text("provider"),
-                  model: row.text("model"), status: row.int("status"), message: message, excerpt: row.text("excerpt"))
+        self.init(
+            requestID: id, at: Date(timeIntervalSince1970: at), provider: row.text("provider"),
+            model: row.text("model"), status: row.int("status"), message: message, excerpt: row.text("excerpt"))
     }
 }

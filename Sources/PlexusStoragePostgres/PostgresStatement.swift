@@ -62,7 +62,11 @@ struct PostgresStatement {
     static func insertSQL(table: String, columns: [String], rows: Int) -> String {
         var next = 0
         let tuples = (0..<rows).map { _ in
-            "(" + columns.map { _ in next += 1; return "$\(next)" }.joined(separator: ",") + ")"
+            "("
+                + columns.map { _ in
+                    next += 1
+                    return "$\(next)"
+                }.joined(separator: ",") + ")"
         }
         return "INSERT INTO \(table) (\(columns.joined(separator: ","))) VALUES " + tuples.joined(separator: ",")
     }

@@ -68,7 +68,7 @@ extension PostgresUsageStore: ClusterStore {
         try await write([s.query(sql)])
     }
 
-    public func listen(listening: @Sendable () async -> Void, _ receive: @Sendable (String) async -> Void) async throws {
+    public func listen(listening: @Sendable () async -> Void, receive: @Sendable (String) async -> Void) async throws {
         let channel = self.channel
         try await Self.withStoreErrors {
             try await client.withConnection { connection in

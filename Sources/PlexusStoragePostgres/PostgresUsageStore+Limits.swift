@@ -41,7 +41,8 @@ extension PostgresUsageStore: SharedLimitStore {
                 guard admits(counts) else { return (counts, false) }
                 var insert = PostgresStatement()
                 let values = [insert.bind(query.requestID), insert.bind(query.key), insert.bind(query.now)]
-                let insertSQL = "INSERT INTO limit_requests (request_id, key_name, admitted_at) VALUES ("
+                let insertSQL =
+                    "INSERT INTO limit_requests (request_id, key_name, admitted_at) VALUES ("
                     + values.joined(separator: ", ") + ") ON CONFLICT DO NOTHING"
                 try await connection.query(insert.query(insertSQL), logger: logger)
                 return (counts, true)
@@ -60,8 +61,10 @@ extension PostgresUsageStore: SharedLimitStore {
         statements.append(update.query(updateSQL))
         if let period = query.period {
             var spend = PostgresStatement()
-            let values = [spend.bind(query.key), spend.bind(period.name), spend.bind(period.start),
-                          spend.bind(costUSD ?? 0), spend.bind(costUSD == nil && tokens > 0 ? 1 : 0)]
+            let values = [
+                spend.bind(query.key), spend.bind(period.name), spend.bind(period.start),
+                spend.bind(costUSD ?? 0), spend.bind(costUSD == nil && tokens > 0 ? 1 : 0),
+            ]
             let spendSQL = """
                 INSERT INTO limit_spend (key_name, period, period_start, usd, unpriced)
                 VALUES (\(values.joined(separator: ", ")))
@@ -72,7 +75,9 @@ extension PostgresUsageStore: SharedLimitStore {
         }
         // Rows that no window needs any more: finished over a minute ago, or abandoned by a dead instance.
         var prune = PostgresStatement()
-        let key = prune.bind(query.key), now = prune.bind(query.now), stale = prune.bind(query.staleAfter)
+        let key = prune.bind(query.key)
+        let now = prune.bind(query.now)
+        let stale = prune.bind(query.staleAfter)
         let pruneSQL = """
             DELETE FROM limit_requests WHERE key_name = \(key) AND (admitted_at < \(now) - \(stale)
                 OR (finished_at < \(now) - 60 AND admitted_at < \(now) - 60))
@@ -106,9 +111,13 @@ extension PostgresUsageStore: SharedLimitStore {
         _ q: SharedLimitQuery, on connection: PostgresConnection, logger: Logger
     ) async throws -> SharedLimitCounts {
         var s = PostgresStatement()
-        let key = s.bind(q.key), now = s.bind(q.now), stale = s.bind(q.staleAfter)
-        let requestOffset = s.bind(max(0, (q.requestCap ?? 1) - 1)), tokenCap = s.bind(q.tokenCap ?? 0)
-        let period = s.bind(q.period?.name ?? ""), start = s.bind(q.period?.start ?? 0)
+        let key = s.bind(q.key)
+        let now = s.bind(q.now)
+        let stale = s.bind(q.staleAfter)
+        let requestOffset = s.bind(max(0, (q.requestCap ?? 1) - 1))
+        let tokenCap = s.bind(q.tokenCap ?? 0)
+        let period = s.bind(q.period?.name ?? "")
+        let start = s.bind(q.period?.start ?? 0)
         let mine = "FROM limit_requests WHERE key_name = \(key)"
         let sql = """
             SELECT (SELECT COUNT(*) \(mine) AND admitted_at > \(now) - 60) AS requests,
@@ -130,7 +139,8 @@ extension PostgresUsageStore: SharedLimitStore {
             counts.requests = c.int("requests") ?? 0
             counts.concurrent = c.int("concurrent") ?? 0
             counts.tokens = c.int("tokens") ?? 0
-            counts.requestsEdge = q.requestCap != nil && counts.requests >= q.requestCap! ? c.double("requests_edge") : nil
+            counts.requestsEdge =
+                q.requestCap != nil && counts.requests >= q.requestCap! ? c.double("requests_edge") : nil
             counts.tokensEdge = q.tokenCap != nil ? c.double("tokens_edge") : nil
             counts.spendUSD = c.double("usd") ?? .nan
             counts.unpriced = c.int("unpriced") ?? 0
@@ -143,7 +153,9 @@ extension PostgresUsageStore: SharedLimitStore {
         _ key: String, period: (name: String, start: Double), on connection: PostgresConnection, logger: Logger
     ) async throws -> (Double, Int) {
         var s = PostgresStatement()
-        let k = s.bind(key), name = s.bind(period.name), start = s.bind(period.start)
+        let k = s.bind(key)
+        let name = s.bind(period.name)
+        let start = s.bind(period.start)
         let sql = """
             INSERT INTO limit_spend (key_name, period, period_start, usd, unpriced)
             SELECT \(k), \(name), \(start), spent.usd, spent.unpriced FROM (\(spendSelect(key: k, since: start))) spent

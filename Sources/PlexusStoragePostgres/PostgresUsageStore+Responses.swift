@@ -9,8 +9,11 @@ extension PostgresUsageStore: ResponseStore {
         let columns = StorageSupport.responseColumns
         var statement = PostgresStatement()
         response.bind(into: &statement)
-        try await write([statement.query(PostgresStatement.insertSQL(table: "responses", columns: columns, rows: 1)
-            + PostgresStatement.replaceClause(key: "id", columns: columns))])
+        try await write([
+            statement.query(
+                PostgresStatement.insertSQL(table: "responses", columns: columns, rows: 1)
+                    + PostgresStatement.replaceClause(key: "id", columns: columns))
+        ])
     }
 
     public func storedResponse(id: String) async throws -> StoredResponse? {
@@ -47,12 +50,13 @@ extension StoredResponse {
 
     init?(postgres row: PostgresColumns) {
         guard let id = row.text("id"), let key = row.text("key_name"), let created = row.double("created_at"),
-              let model = row.text("model"), let conversation = row.text("conversation_id"),
-              let requestID = row.text("request_id"), let input = row.text("input"),
-              let response = row.text("response")
+            let model = row.text("model"), let conversation = row.text("conversation_id"),
+            let requestID = row.text("request_id"), let input = row.text("input"),
+            let response = row.text("response")
         else { return nil }
-        self.init(id: id, keyName: key, createdAt: Date(timeIntervalSince1970: created), model: model,
-                  previousResponseID: row.text("previous_response_id"), conversationID: conversation, input: input,
-                  response: response, requestID: requestID)
+        self.init(
+            id: id, keyName: key, createdAt: Date(timeIntervalSince1970: created), model: model,
+            previousResponseID: row.text("previous_response_id"), conversationID: conversation, input: input,
+            response: response, requestID: requestID)
     }
 }

@@ -8,12 +8,14 @@ extension PostgresUsageStore {
         guard !traces.isEmpty else { return }
         let columns = StorageSupport.traceColumns
         // Bodies can be large, so chunks stay small.
-        try await write(traces.chunked(by: 50).map { chunk in
-            var statement = PostgresStatement()
-            for trace in chunk { trace.bind(into: &statement) }
-            return statement.query(PostgresStatement.insertSQL(table: "traces", columns: columns, rows: chunk.count)
-                + PostgresStatement.replaceClause(key: "request_id", columns: columns))
-        })
+        try await write(
+            traces.chunked(by: 50).map { chunk in
+                var statement = PostgresStatement()
+                for trace in chunk { trace.bind(into: &statement) }
+                return statement.query(
+                    PostgresStatement.insertSQL(table: "traces", columns: columns, rows: chunk.count)
+                        + PostgresStatement.replaceClause(key: "request_id", columns: columns))
+            })
     }
 
     public func trace(id: String) async throws -> TraceRecord? {
@@ -27,12 +29,16 @@ extension PostgresUsageStore {
         statement.range("started_at", from: query.from, to: query.to)
         try statement.before(query.cursor, time: "started_at", tie: "request_id")
         let limit = StorageSupport.clampLimit(query.limit)
-        let sql = "SELECT request_id, started_at, key_name, alias, provider, status FROM traces\(statement.whereSQL) "
+        let sql =
+            "SELECT request_id, started_at, key_name, alias, provider, status FROM traces\(statement.whereSQL) "
             + "ORDER BY started_at DESC, request_id DESC LIMIT " + statement.bind(limit + 1)
         let rows = try await rows(statement.query(sql))
         let items = rows.prefix(limit).compactMap(TraceSummary.init(postgres:))
-        return TracePage(items: items, nextCursor: Self.nextCursor(rows, limit: limit, time: "started_at",
-                                                                   tie: "request_id"))
+        return TracePage(
+            items: items,
+            nextCursor: Self.nextCursor(
+                rows, limit: limit, time: "started_at",
+                tie: "request_id"))
     }
 
     public func hasTrace(ids: [String]) async throws -> Set<String> {

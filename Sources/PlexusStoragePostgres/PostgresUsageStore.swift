@@ -49,8 +49,9 @@ public final class PostgresUsageStore: UsageStore {
             }
             try await connection.close()
         }
-        let client = PostgresClient(configuration: endpoint.clientConfiguration(startup: startup),
-                                    backgroundLogger: logger)
+        let client = PostgresClient(
+            configuration: endpoint.clientConfiguration(startup: startup),
+            backgroundLogger: logger)
         return PostgresUsageStore(client: client, schema: schema, logger: logger)
     }
 
@@ -59,12 +60,14 @@ public final class PostgresUsageStore: UsageStore {
         guard !rows.isEmpty else { return }
         let columns = StorageSupport.usageColumns
         // Multi-row statements, 500 rows (15,500 binds) each, all in one transaction.
-        try await write(rows.chunked(by: 500).map { chunk in
-            var statement = PostgresStatement()
-            for row in chunk { row.bind(into: &statement) }
-            return statement.query(PostgresStatement.insertSQL(table: "usage", columns: columns, rows: chunk.count)
-                + PostgresStatement.replaceClause(key: "request_id", columns: columns))
-        })
+        try await write(
+            rows.chunked(by: 500).map { chunk in
+                var statement = PostgresStatement()
+                for row in chunk { row.bind(into: &statement) }
+                return statement.query(
+                    PostgresStatement.insertSQL(table: "usage", columns: columns, rows: chunk.count)
+                        + PostgresStatement.replaceClause(key: "request_id", columns: columns))
+            })
     }
 
     public func recent(limit: Int) async throws -> [UsageRecord] {

@@ -27,7 +27,8 @@ public struct Endpoint: Sendable, Equatable {
         case .messages: return base(proto) + "/messages"
         case .responses: return base(proto) + "/responses"
         case .gemini:
-            return base(proto) + "/models/\(Self.escaped(model))" + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent")
+            return base(proto) + "/models/\(Self.escaped(model))"
+                + (stream ? ":streamGenerateContent?alt=sse" : ":generateContent")
         case .embeddings: return embeddingsURL(for: proto, model: model)
         }
     }

@@ -44,7 +44,8 @@ public final class HTTPTransport: UpstreamTransport {
             exchange.start(http, on: client)
             do {
                 let head = try await exchange.head()
-                return UpstreamResponse(status: head.status, fields: head.headers, body: UpstreamBody(exchange: exchange))
+                return UpstreamResponse(
+                    status: head.status, fields: head.headers, body: UpstreamBody(exchange: exchange))
             } catch {
                 let failure = UpstreamError(client: error)
                 // Sent once at most: only a request none of whose bytes can have left (a pooled connection found

@@ -1,11 +1,12 @@
 import AsyncHTTPClient
-#if canImport(Glibc)
-import Glibc
-#endif
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension UpstreamError {
     /// Maps AsyncHTTPClient's, SwiftNIO's and the mock's errors onto the fixed codes.
@@ -18,7 +19,9 @@ extension UpstreamError {
             self.init(Self.code(of: e), "\(e)")
         } else if error is HTTPParserError {
             self.init(.badResponse, "malformed answer: \(error)")
-        } else if error is NIOConnectionError || error is SocketAddressError || error is ChannelError && "\(error)".contains("connect") {
+        } else if error is NIOConnectionError || error is SocketAddressError
+            || error is ChannelError && "\(error)".contains("connect")
+        {
             self.init(.connect, "\(error)")
         } else if let e = error as? IOError, Self.connectErrnos.contains(e.errnoCode) {
             self.init(.connect, "\(error)")
@@ -38,7 +41,7 @@ extension UpstreamError {
         (.getConnectionFromPoolTimeout, .connect), (.deadlineExceeded, .firstByteTimeout),
         (.readTimeout, .idleTimeout), (.writeTimeout, .idleTimeout), (.cancelled, .cancelled),
         (.invalidURL, .invalidURL), (.emptyHost, .invalidURL), (.emptyScheme, .invalidURL),
-        (.bodyLengthMismatch, .badResponse), (.chunkedSpecifiedMultipleTimes, .badResponse),
+        (.bodyLengthMismatch, .badResponse),
         (.identityCodingIncorrectlyPresent, .badResponse), (.contentLengthMissing, .badResponse),
     ]
 

@@ -95,7 +95,9 @@ public protocol UpstreamTransport: Sendable {
 
 extension UpstreamTransport {
     /// Sends the request with a first-byte deadline on its head and the default idle timeout.
-    public func send(_ request: UpstreamRequest, firstByteTimeout: Duration) async throws(UpstreamError) -> UpstreamResponse {
+    public func send(_ request: UpstreamRequest, firstByteTimeout: Duration) async throws(UpstreamError)
+        -> UpstreamResponse
+    {
         try await send(request, timeouts: UpstreamTimeouts(firstEvent: firstByteTimeout))
     }
 }

@@ -25,13 +25,17 @@ struct HoldCommand: AsyncParsableCommand {
                 group.addTask { await timer.run { opened.increment() } }
             }
             group.addTask {
-                await Self.report(opened: opened, target: wanted, started: started, openTimeout: openTimeout, hold: hold)
+                await Self.report(
+                    opened: opened, target: wanted, started: started, openTimeout: openTimeout, hold: hold)
                 return nil
             }
             // The reporter returns after the hold: stop every stream then.
             var out: [StreamTiming] = []
             while let next = await group.next() {
-                guard let timing = next else { group.cancelAll(); continue }
+                guard let timing = next else {
+                    group.cancelAll()
+                    continue
+                }
                 out.append(timing)
             }
             return out
@@ -42,8 +46,10 @@ struct HoldCommand: AsyncParsableCommand {
     }
 
     /// Prints `ready` once all streams opened (or the open timeout passed), then waits out the hold.
-    static func report(opened: Counter, target: Int, started: ContinuousClock.Instant,
-                       openTimeout: Double, hold: Double) async {
+    static func report(
+        opened: Counter, target: Int, started: ContinuousClock.Instant,
+        openTimeout: Double, hold: Double
+    ) async {
         while opened.value < target, ContinuousClock.now - started < .seconds(openTimeout) {
             try? await Task.sleep(for: .milliseconds(50))
         }

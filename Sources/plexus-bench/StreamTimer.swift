@@ -55,8 +55,10 @@ struct StreamTimer: Sendable {
         return timing
     }
 
-    private func note(_ events: [SSEEvent], at now: Duration, into timing: inout StreamTiming,
-                      onFirstEvent: @Sendable () -> Void) {
+    private func note(
+        _ events: [SSEEvent], at now: Duration, into timing: inout StreamTiming,
+        onFirstEvent: @Sendable () -> Void
+    ) {
         guard !events.isEmpty else { return }
         if timing.firstEvent == nil {
             timing.firstEvent = now

@@ -21,10 +21,16 @@ struct StreamsCommand: AsyncParsableCommand {
         let width = max(1, concurrency)
         await withTaskGroup(of: StreamTiming.self) { group in
             var started = 0
-            while started < min(width, total) { group.addTask { await timer.run() }; started += 1 }
+            while started < min(width, total) {
+                group.addTask { await timer.run() }
+                started += 1
+            }
             for await t in group {
                 timings.append(t)
-                if started < total { group.addTask { await timer.run() }; started += 1 }
+                if started < total {
+                    group.addTask { await timer.run() }
+                    started += 1
+                }
             }
         }
         try await timer.transport.shutdown()

@@ -4,7 +4,9 @@ import ServiceLifecycle
 
 struct Mock: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run the mock upstream (OpenAI Chat Completions and Responses, Anthropic and Gemini APIs) as a real HTTP server.")
+        abstract:
+            "Run the mock upstream (OpenAI Chat Completions and Responses, Anthropic and Gemini APIs) as a real HTTP server."
+    )
     @Option(help: "Listen address.") var host = "127.0.0.1"
     @Option(help: "Listen port (0 picks a free one).") var port = 9090
 

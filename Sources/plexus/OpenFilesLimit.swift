@@ -1,9 +1,10 @@
+import Logging
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Logging
 
 /// The process's open-files limit: every client and upstream connection is a descriptor, and the common soft
 /// limit of 1,024 would stop a gateway at a few hundred concurrent streams.
@@ -23,8 +24,10 @@ enum OpenFilesLimit {
                 limit.rlim_cur = before
             }
         }
-        logger.info("open-files limit", metadata: [
-            "soft": "\(limit.rlim_cur)", "hard": "\(limit.rlim_max)", "was": "\(before)",
-        ])
+        logger.info(
+            "open-files limit",
+            metadata: [
+                "soft": "\(limit.rlim_cur)", "hard": "\(limit.rlim_max)", "was": "\(before)",
+            ])
     }
 }

@@ -43,7 +43,8 @@ struct ConfigOptions: ParsableArguments {
 
     /// Reads and validates the file; the error text is the same for `check` and `serve`.
     func load() -> Result<PlexusConfig, ConfigFileError> {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             return .failure(ConfigFileError(description: "\(path): cannot read the file"))
         }
         do {
@@ -75,7 +76,9 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         switch options.load() {
         case .success(let config):
-            print("\(options.path): OK (\(config.providers.count) providers, \(config.models.count) models, \(config.keys.count) keys)")
+            print(
+                "\(options.path): OK (\(config.providers.count) providers, \(config.models.count) models, \(config.keys.count) keys)"
+            )
         case .failure(let error):
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(1)

@@ -17,7 +17,8 @@ struct Serve: AsyncParsableCommand {
         switch options.load() {
         case .success(let c): config = c
         case .failure(let error):
-            FileHandle.standardError.write(Data(("plexus: refusing to start, the config is invalid:\n" + error.description + "\n").utf8))
+            FileHandle.standardError.write(
+                Data(("plexus: refusing to start, the config is invalid:\n" + error.description + "\n").utf8))
             throw ExitCode(1)
         }
         let folder = URL(fileURLWithPath: options.path).deletingLastPathComponent().path

@@ -15,18 +15,28 @@ import Testing
             for item in output where item["type"]?.stringValue == "function_call" {
                 input.append(["type": "function_call_output", "call_id": item["call_id"] ?? .null, "output": "ok"])
             }
-            let tools: [JSONValue] = names.map { ["type": "function", "name": .string($0), "parameters": ["type": "object"]] }
+            let tools: [JSONValue] = names.map {
+                ["type": "function", "name": .string($0), "parameters": ["type": "object"]]
+            }
             return ["model": "m", "input": .array(input), "tools": .array(tools)]
         case .chat, .embeddings:
-            var messages: [JSONValue] = [["role": "user", "content": "hi"], answer["choices"]?.at(0)?["message"] ?? .null]
+            var messages: [JSONValue] = [
+                ["role": "user", "content": "hi"], answer["choices"]?.at(0)?["message"] ?? .null,
+            ]
             for c in answer["choices"]?.at(0)?["message"]?["tool_calls"]?.arrayValue ?? [] {
                 messages.append(["role": "tool", "tool_call_id": c["id"] ?? .null, "content": "ok"])
             }
-            let tools: [JSONValue] = names.map { ["type": "function", "function": ["name": .string($0), "parameters": ["type": "object"]]] }
+            let tools: [JSONValue] = names.map {
+                ["type": "function", "function": ["name": .string($0), "parameters": ["type": "object"]]]
+            }
             return ["model": "m", "messages": .array(messages), "tools": .array(tools)]
         case .messages:
-            var messages: [JSONValue] = [["role": "user", "content": "hi"], ["role": "assistant", "content": answer["content"] ?? []]]
-            let results: [JSONValue] = (answer["content"]?.arrayValue ?? []).filter { $0["type"]?.stringValue == "tool_use" }.map {
+            var messages: [JSONValue] = [
+                ["role": "user", "content": "hi"], ["role": "assistant", "content": answer["content"] ?? []],
+            ]
+            let results: [JSONValue] = (answer["content"]?.arrayValue ?? []).filter {
+                $0["type"]?.stringValue == "tool_use"
+            }.map {
                 ["type": "tool_result", "tool_use_id": $0["id"] ?? .null, "content": "ok"]
             }
             if !results.isEmpty { messages.append(["role": "user", "content": .array(results)]) }
@@ -41,7 +51,9 @@ import Testing
             }
             if !responses.isEmpty { contents.append(["role": "user", "parts": .array(responses)]) }
             let decls: [JSONValue] = names.map { ["name": .string($0), "parametersJsonSchema": ["type": "object"]] }
-            return ["contents": .array(contents), "tools": decls.isEmpty ? [] : [["functionDeclarations": .array(decls)]]]
+            return [
+                "contents": .array(contents), "tools": decls.isEmpty ? [] : [["functionDeclarations": .array(decls)]],
+            ]
         }
     }
 
@@ -63,19 +75,24 @@ import Testing
         case .messages:
             for m in body["messages"]?.arrayValue ?? [] {
                 for b in m["content"]?.arrayValue ?? [] {
-                    if b["type"]?.stringValue == "thinking", let s = b["signature"]?.stringValue, !s.isEmpty { sigs.append("messages:" + s) }
+                    if b["type"]?.stringValue == "thinking", let s = b["signature"]?.stringValue, !s.isEmpty {
+                        sigs.append("messages:" + s)
+                    }
                     if b["type"]?.stringValue == "redacted_thinking" { redacted.append(b["data"]?.stringValue ?? "") }
                 }
             }
         case .gemini:
             for c in body["contents"]?.arrayValue ?? [] {
                 for p in c["parts"]?.arrayValue ?? [] {
-                    if let s = p["thoughtSignature"]?.stringValue, s != Gemini.skipSignature { sigs.append("gemini:" + s) }
+                    if let s = p["thoughtSignature"]?.stringValue, s != Gemini.skipSignature {
+                        sigs.append("gemini:" + s)
+                    }
                 }
             }
         case .responses:
             for item in body["input"]?.arrayValue ?? [] where item["type"]?.stringValue == "reasoning" {
-                let id = item["id"]?.stringValue ?? "", enc = item["encrypted_content"]?.stringValue ?? ""
+                let id = item["id"]?.stringValue ?? ""
+                let enc = item["encrypted_content"]?.stringValue ?? ""
                 if !enc.isEmpty { sigs.append("responses:\(id):\(enc)") }
             }
         case .chat, .embeddings:
@@ -115,21 +132,31 @@ import Testing
         let r = try Translator.decodeResponse(f.bytes, from: f.proto)
         guard !r.toolCalls.isEmpty else { return }
         let answer = try JSONValue(parsing: Translator.encodeResponse(r, to: client, clientModel: "alias"))
-        let ir = try Translator.decodeRequest(Self.followUp(answer, client: client, calls: r.toolCalls).serialized(), from: client, model: "alias")
+        let ir = try Translator.decodeRequest(
+            Self.followUp(answer, client: client, calls: r.toolCalls).serialized(), from: client, model: "alias")
         for target in APIProtocol.generative {
             let body = try JSONValue(parsing: Translator.encodeRequest(ir, to: target, upstreamModel: "m"))
             let back = try Translator.decodeRequest(body.serialized(), from: target, model: "m")
             let calls = back.messages.flatMap(\.parts).compactMap { if case .toolCall(let c) = $0 { c } else { nil } }
-            let results = back.messages.flatMap(\.parts).compactMap { if case .toolResult(let x) = $0 { x } else { nil } }
+            let results = back.messages.flatMap(\.parts).compactMap {
+                if case .toolResult(let x) = $0 { x } else { nil }
+            }
             #expect(calls.map(\.name) == r.toolCalls.map(\.name))
             #expect(results.count == calls.count)
             for (call, result) in zip(calls, results) { #expect(result.callID == call.id) }
             if target == .gemini {
-                let names = (body["contents"]?.arrayValue ?? []).flatMap { $0["parts"]?.arrayValue ?? [] }.compactMap { $0["functionResponse"]?["name"]?.stringValue }
+                let names = (body["contents"]?.arrayValue ?? []).flatMap { $0["parts"]?.arrayValue ?? [] }.compactMap {
+                    $0["functionResponse"]?["name"]?.stringValue
+                }
                 #expect(names == r.toolCalls.map(\.name))
             }
             if target == .messages {
-                #expect(calls.allSatisfy { $0.id.utf8.allSatisfy { c in c == 0x5F || c == 0x2D || (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) } })
+                #expect(
+                    calls.allSatisfy {
+                        $0.id.utf8.allSatisfy { c in
+                            c == 0x5F || c == 0x2D || (c >= 0x30 && c <= 0x39) || (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A)
+                        }
+                    })
             }
         }
     }

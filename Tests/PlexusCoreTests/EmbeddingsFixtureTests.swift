@@ -12,7 +12,9 @@ import Testing
     @Test func fixturesAreFound() {
         #expect(EmbeddingsFixture.all.count >= 5)
         #expect(Set(EmbeddingsFixture.all.map(\.call)) == Set(EmbeddingsCall.allCases))
-        #expect(EmbeddingsFixture.all.contains { $0.json["data"]?.at(0)?["embedding"]?.stringValue != nil }, "a base64 capture")
+        #expect(
+            EmbeddingsFixture.all.contains { $0.json["data"]?.at(0)?["embedding"]?.stringValue != nil },
+            "a base64 capture")
     }
 
     @Test(arguments: EmbeddingsFixture.all)

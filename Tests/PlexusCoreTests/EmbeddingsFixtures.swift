@@ -12,7 +12,9 @@ struct EmbeddingsFixture: CustomTestStringConvertible, Sendable {
     var testDescription: String { "embeddings/\(name)" }
     var bytes: [UInt8] { Array(FileManager.default.contents(atPath: path) ?? Data()) }
     var requestBytes: [UInt8] {
-        Array(FileManager.default.contents(atPath: path.replacingOccurrences(of: ".json", with: ".request.json")) ?? Data())
+        Array(
+            FileManager.default.contents(atPath: path.replacingOccurrences(of: ".json", with: ".request.json"))
+                ?? Data())
     }
     var json: JSONValue { (try? JSONValue(parsing: bytes)) ?? .null }
     var requestJSON: JSONValue { (try? JSONValue(parsing: requestBytes)) ?? .null }
@@ -40,11 +42,12 @@ struct EmbeddingsFixture: CustomTestStringConvertible, Sendable {
     /// The vectors as captured: float arrays read as float32, base64 decoded by Foundation as little-endian float32.
     var vectors: [[Float]] {
         let j = json
-        let items: [JSONValue] = switch call {
-        case .openAI: (j["data"]?.arrayValue ?? []).compactMap { $0["embedding"] }
-        case .geminiBatch: (j["embeddings"]?.arrayValue ?? []).compactMap { $0["values"] }
-        case .geminiEmbedContent: [j["embedding"]?["values"]].compactMap { $0 }
-        }
+        let items: [JSONValue] =
+            switch call {
+            case .openAI: (j["data"]?.arrayValue ?? []).compactMap { $0["embedding"] }
+            case .geminiBatch: (j["embeddings"]?.arrayValue ?? []).compactMap { $0["values"] }
+            case .geminiEmbedContent: [j["embedding"]?["values"]].compactMap { $0 }
+            }
         return items.map(Self.floats)
     }
 

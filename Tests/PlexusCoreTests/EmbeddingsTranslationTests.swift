@@ -9,7 +9,8 @@ import Testing
     }
 
     static func encode(_ text: String, from call: EmbeddingsCall, to upstream: EmbeddingsCall) throws -> JSONValue {
-        try JSONValue(parsing: Translator.encodeEmbeddingsRequest(request(text, as: call), as: upstream, upstreamModel: "m"))
+        try JSONValue(
+            parsing: Translator.encodeEmbeddingsRequest(request(text, as: call), as: upstream, upstreamModel: "m"))
     }
 
     /// Bad client bodies: a 400 naming the field, in every form.
@@ -26,9 +27,14 @@ import Testing
         (.geminiEmbedContent, #"{"content":{"parts":[]}}"#, "content.parts"),
         (.geminiBatch, #"{}"#, "requests"),
         (.geminiBatch, #"{"requests":[]}"#, "requests"),
-        (.geminiBatch, #"{"requests":[{"content":{"parts":[{"text":"a"}]}},{"model":"models/m"}]}"#, "requests[1].content"),
-        (.geminiBatch, #"{"requests":[{"content":{"parts":[{"text":"a"}]},"outputDimensionality":-1}]}"#,
-         "requests[0].outputDimensionality"),
+        (
+            .geminiBatch, #"{"requests":[{"content":{"parts":[{"text":"a"}]}},{"model":"models/m"}]}"#,
+            "requests[1].content"
+        ),
+        (
+            .geminiBatch, #"{"requests":[{"content":{"parts":[{"text":"a"}]},"outputDimensionality":-1}]}"#,
+            "requests[0].outputDimensionality"
+        ),
     ])
     func badInputIsA400NamingTheField(call: EmbeddingsCall, body: String, param: String) {
         do {
@@ -44,12 +50,20 @@ import Testing
     @Test(arguments: [
         (EmbeddingsCall.openAI, #"{"model":"a","input":[1,2,3]}"#, EmbeddingsCall.geminiBatch, "input"),
         (.openAI, #"{"model":"a","input":[[1,2],[3]]}"#, .geminiBatch, "input[0]"),
-        (.geminiBatch, #"{"requests":[{"content":{"parts":[{"text":"a"}]},"outputDimensionality":8},"#
-            + #"{"content":{"parts":[{"text":"b"}]},"outputDimensionality":16}]}"#, .openAI, "requests[1].outputDimensionality"),
-        (.geminiEmbedContent, #"{"content":{"parts":[{"text":"a"}]},"taskType":"RETRIEVAL_DOCUMENT","title":"T"}"#,
-         .openAI, "title"),
-        (.geminiEmbedContent, #"{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"AA=="}}]}}"#,
-         .openAI, "content.parts"),
+        (
+            .geminiBatch,
+            #"{"requests":[{"content":{"parts":[{"text":"a"}]},"outputDimensionality":8},"#
+                + #"{"content":{"parts":[{"text":"b"}]},"outputDimensionality":16}]}"#, .openAI,
+            "requests[1].outputDimensionality"
+        ),
+        (
+            .geminiEmbedContent, #"{"content":{"parts":[{"text":"a"}]},"taskType":"RETRIEVAL_DOCUMENT","title":"T"}"#,
+            .openAI, "title"
+        ),
+        (
+            .geminiEmbedContent, #"{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"AA=="}}]}}"#,
+            .openAI, "content.parts"
+        ),
     ])
     func whatATargetCannotExpressIsA400(from: EmbeddingsCall, body: String, to: EmbeddingsCall, param: String) throws {
         let r = try Self.request(body, as: from)
@@ -70,7 +84,8 @@ import Testing
     }
 
     @Test func dimensionsMapBothWays() throws {
-        let toGemini = try Self.encode(#"{"model":"a","input":["x","y"],"dimensions":64}"#, from: .openAI, to: .geminiBatch)
+        let toGemini = try Self.encode(
+            #"{"model":"a","input":["x","y"],"dimensions":64}"#, from: .openAI, to: .geminiBatch)
         #expect(toGemini["requests"]?.arrayValue?.map { $0["outputDimensionality"] } == [64, 64])
         let toOpenAI = try Self.encode(
             #"{"requests":[{"content":{"parts":[{"text":"a"}]},"output_dimensionality":32,"task_type":"RETRIEVAL_QUERY"}]}"#,
@@ -88,7 +103,8 @@ import Testing
 
     /// OpenAI numbers `data` by `index`: an answer out of order is read back into input order.
     @Test func upstreamItemsAreOrderedByIndex() throws {
-        let body = #"{"data":[{"index":1,"embedding":[2.5]},{"index":0,"embedding":[-1.25]}],"model":"m","usage":{"prompt_tokens":3,"total_tokens":3}}"#
+        let body =
+            #"{"data":[{"index":1,"embedding":[2.5]},{"index":0,"embedding":[-1.25]}],"model":"m","usage":{"prompt_tokens":3,"total_tokens":3}}"#
         let decoded = try Translator.decodeEmbeddings(Array(body.utf8), as: .openAI)
         #expect(decoded.vectors == [[-1.25], [2.5]])
         #expect(decoded.promptTokens == 3)
@@ -124,14 +140,20 @@ import Testing
         EmbeddingVector.writeJSON([-0.0052341353, 0.5, 1.0e-7], into: &out)
         let text = String(decoding: out, as: UTF8.self)
         #expect(text == "[-0.0052341353,0.5,1e-07]")
-        #expect(try JSONValue(parsing: text).arrayValue?.compactMap { $0.doubleValue.map(Float.init) } == [-0.0052341353, 0.5, 1.0e-7])
+        #expect(
+            try JSONValue(parsing: text).arrayValue?.compactMap { $0.doubleValue.map(Float.init) } == [
+                -0.0052341353, 0.5, 1.0e-7,
+            ])
     }
 
     @Test(arguments: [
         (#"{"model":"a","input":"abcdefgh"}"#, EmbeddingsCall.openAI, 2),
         (#"{"model":"a","input":["a","abcde",""]}"#, .openAI, 1 + 2 + 1),
         (#"{"model":"a","input":[[1,2,3],[4]]}"#, .openAI, 3 + 1),
-        (#"{"requests":[{"content":{"parts":[{"text":"abcd"},{"text":"efgh"}]},"title":"abcdefghi"}]}"#, .geminiBatch, 1 + 1 + 3),
+        (
+            #"{"requests":[{"content":{"parts":[{"text":"abcd"},{"text":"efgh"}]},"title":"abcdefghi"}]}"#,
+            .geminiBatch, 1 + 1 + 3
+        ),
     ])
     func estimateIsFourBytesATokenAndExactForTokenIds(body: String, call: EmbeddingsCall, expected: Int) throws {
         #expect(try Self.request(body, as: call).estimatedTokens == expected)

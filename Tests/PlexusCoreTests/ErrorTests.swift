@@ -7,11 +7,12 @@ import Testing
     func capturedErrorsMap(_ f: Fixture) throws {
         let status = try #require(f.errorStatus)
         let e = Translator.decodeError(status: status, body: f.bytes, from: f.proto)
-        let expected: PlexusError.Kind = switch status {
-        case 404: .notFound
-        case 429: .rateLimited
-        default: .invalidRequest
-        }
+        let expected: PlexusError.Kind =
+            switch status {
+            case 404: .notFound
+            case 429: .rateLimited
+            default: .invalidRequest
+            }
         #expect(e.kind == expected)
         #expect(e.httpStatus == status)
         #expect(e.message == f.json["error"]?["message"]?.stringValue)
@@ -22,15 +23,35 @@ import Testing
     }
 
     static let synthetic: [(APIProtocol, Int, String, PlexusError.Kind)] = [
-        (.chat, 429, #"{"error":{"message":"Rate limit reached","type":"requests","param":null,"code":"rate_limit_exceeded"}}"#, .rateLimited),
-        (.chat, 401, #"{"error":{"message":"Incorrect API key","type":"invalid_request_error","code":"invalid_api_key"}}"#, .authentication),
+        (
+            .chat, 429,
+            #"{"error":{"message":"Rate limit reached","type":"requests","param":null,"code":"rate_limit_exceeded"}}"#,
+            .rateLimited
+        ),
+        (
+            .chat, 401,
+            #"{"error":{"message":"Incorrect API key","type":"invalid_request_error","code":"invalid_api_key"}}"#,
+            .authentication
+        ),
         (.chat, 500, #"{"error":{"message":"The server had an error","type":"server_error"}}"#, .upstream),
         (.messages, 529, #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#, .overloaded),
         (.messages, 429, #"{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}"#, .rateLimited),
-        (.messages, 413, #"{"type":"error","error":{"type":"request_too_large","message":"too big"}}"#, .requestTooLarge),
-        (.gemini, 400, #"{"error":{"code":400,"message":"Invalid JSON payload","status":"INVALID_ARGUMENT"}}"#, .invalidRequest),
-        (.gemini, 503, #"{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}"#, .unavailable),
-        (.gemini, 429, #"[{"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}}]"#, .rateLimited),
+        (
+            .messages, 413, #"{"type":"error","error":{"type":"request_too_large","message":"too big"}}"#,
+            .requestTooLarge
+        ),
+        (
+            .gemini, 400, #"{"error":{"code":400,"message":"Invalid JSON payload","status":"INVALID_ARGUMENT"}}"#,
+            .invalidRequest
+        ),
+        (
+            .gemini, 503, #"{"error":{"code":503,"message":"The model is overloaded.","status":"UNAVAILABLE"}}"#,
+            .unavailable
+        ),
+        (
+            .gemini, 429, #"[{"error":{"code":429,"message":"Quota exceeded","status":"RESOURCE_EXHAUSTED"}}]"#,
+            .rateLimited
+        ),
         (.chat, 502, "<html>Bad gateway</html>", .upstream),
     ]
 
@@ -44,11 +65,37 @@ import Testing
 
     static let streamErrors: [(APIProtocol, SSEEvent, PlexusError.Kind)] = [
         (.chat, SSEEvent(data: #"{"error":{"message":"boom","type":"server_error"}}"#), .upstream),
-        (.messages, SSEEvent(event: "error", data: #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#), .overloaded),
+        (
+            .messages,
+            SSEEvent(
+                event: "error", data: #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#),
+            .overloaded
+        ),
         (.gemini, SSEEvent(data: #"{"error":{"code":503,"message":"busy","status":"UNAVAILABLE"}}"#), .unavailable),
-        (.responses, SSEEvent(event: "error", data: #"{"type":"error","code":"rate_limit_exceeded","message":"slow down","param":null,"sequence_number":3}"#), .rateLimited),
-        (.responses, SSEEvent(event: "error", data: #"{"type":"error","sequence_number":2,"error":{"type":"invalid_request_error","code":"context_length_exceeded","message":"too long","param":"input"}}"#), .invalidRequest),
-        (.responses, SSEEvent(event: "response.failed", data: #"{"type":"response.failed","sequence_number":4,"response":{"id":"resp_1","status":"failed","error":{"code":"server_error","message":"boom"},"output":[]}}"#), .upstream),
+        (
+            .responses,
+            SSEEvent(
+                event: "error",
+                data:
+                    #"{"type":"error","code":"rate_limit_exceeded","message":"slow down","param":null,"sequence_number":3}"#
+            ), .rateLimited
+        ),
+        (
+            .responses,
+            SSEEvent(
+                event: "error",
+                data:
+                    #"{"type":"error","sequence_number":2,"error":{"type":"invalid_request_error","code":"context_length_exceeded","message":"too long","param":"input"}}"#
+            ), .invalidRequest
+        ),
+        (
+            .responses,
+            SSEEvent(
+                event: "response.failed",
+                data:
+                    #"{"type":"response.failed","sequence_number":4,"response":{"id":"resp_1","status":"failed","error":{"code":"server_error","message":"boom"},"output":[]}}"#
+            ), .upstream
+        ),
     ]
 
     @Test(arguments: streamErrors)

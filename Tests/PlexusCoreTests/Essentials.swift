@@ -85,9 +85,14 @@ struct Essentials: Equatable, CustomStringConvertible {
     /// The usage table: totals are kept, splits a protocol cannot express fold into a neighbour.
     static func usageSeenThrough(_ u: IR.Usage, _ proto: APIProtocol) -> IR.Usage {
         switch proto {
-        case .messages: IR.Usage(input: u.input, cacheRead: u.cacheRead, cacheWrite: u.cacheWrite, output: u.output + u.reasoning)
-        case .chat, .gemini, .embeddings: IR.Usage(input: u.input + u.cacheWrite, cacheRead: u.cacheRead, output: u.output, reasoning: u.reasoning)
-        case .responses: IR.Usage(input: u.input, cacheRead: u.cacheRead, cacheWrite: u.cacheWrite, output: u.output, reasoning: u.reasoning)
+        case .messages:
+            IR.Usage(input: u.input, cacheRead: u.cacheRead, cacheWrite: u.cacheWrite, output: u.output + u.reasoning)
+        case .chat, .gemini, .embeddings:
+            IR.Usage(input: u.input + u.cacheWrite, cacheRead: u.cacheRead, output: u.output, reasoning: u.reasoning)
+        case .responses:
+            IR.Usage(
+                input: u.input, cacheRead: u.cacheRead, cacheWrite: u.cacheWrite, output: u.output,
+                reasoning: u.reasoning)
         }
     }
 }

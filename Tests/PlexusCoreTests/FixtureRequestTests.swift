@@ -94,7 +94,9 @@ import Testing
             expected.sampling = expected.sampling.replacingOccurrences(of: "stream=true", with: "stream=false")
         }
         // OpenAI's default is the provider's choice; Responses still says it when thought text is asked for.
-        if expected.reasoning == "dynamic" && (target == .chat || target == .responses && r.reasoning?.includeThoughts != true) {
+        if expected.reasoning == "dynamic"
+            && (target == .chat || target == .responses && r.reasoning?.includeThoughts != true)
+        {
             expected.reasoning = "-"
         }
         #expect(RequestEssentials(back, defaultMaxTokens: noMax) == expected)

@@ -20,8 +20,11 @@ import Testing
         return acc.response
     }
 
-    static func encode(_ events: [IR.StreamEvent], client: APIProtocol, includeUsage: Bool = true, jsonArray: Bool = false) -> [UInt8] {
-        var enc = StreamCodecs.encoder(for: client, clientModel: "my-alias", includeUsage: includeUsage, geminiJSONArray: jsonArray)
+    static func encode(
+        _ events: [IR.StreamEvent], client: APIProtocol, includeUsage: Bool = true, jsonArray: Bool = false
+    ) -> [UInt8] {
+        var enc = StreamCodecs.encoder(
+            for: client, clientModel: "my-alias", includeUsage: includeUsage, geminiJSONArray: jsonArray)
         var out: [UInt8] = []
         for e in events { out += enc.encode(e) }
         return out + enc.finish()

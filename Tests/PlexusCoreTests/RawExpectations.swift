@@ -11,23 +11,26 @@ enum RawExpectations {
         guard let u, case .object = u else { return nil }
         let cached = int(u["prompt_tokens_details"]?["cached_tokens"])
         let reasoning = int(u["completion_tokens_details"]?["reasoning_tokens"])
-        return IR.Usage(input: int(u["prompt_tokens"]) - cached, cacheRead: cached,
-                        output: int(u["completion_tokens"]) - reasoning, reasoning: reasoning)
+        return IR.Usage(
+            input: int(u["prompt_tokens"]) - cached, cacheRead: cached,
+            output: int(u["completion_tokens"]) - reasoning, reasoning: reasoning)
     }
 
     static func anthropicUsage(_ u: JSONValue?) -> IR.Usage? {
         guard let u, case .object = u else { return nil }
         let thinking = int(u["output_tokens_details"]?["thinking_tokens"])
-        return IR.Usage(input: int(u["input_tokens"]), cacheRead: int(u["cache_read_input_tokens"]),
-                        cacheWrite: int(u["cache_creation_input_tokens"]), output: int(u["output_tokens"]) - thinking,
-                        reasoning: thinking)
+        return IR.Usage(
+            input: int(u["input_tokens"]), cacheRead: int(u["cache_read_input_tokens"]),
+            cacheWrite: int(u["cache_creation_input_tokens"]), output: int(u["output_tokens"]) - thinking,
+            reasoning: thinking)
     }
 
     static func geminiUsage(_ u: JSONValue?) -> IR.Usage? {
         guard let u, case .object = u else { return nil }
         let cached = int(u["cachedContentTokenCount"])
-        return IR.Usage(input: int(u["promptTokenCount"]) - cached, cacheRead: cached,
-                        output: int(u["candidatesTokenCount"]), reasoning: int(u["thoughtsTokenCount"]))
+        return IR.Usage(
+            input: int(u["promptTokenCount"]) - cached, cacheRead: cached,
+            output: int(u["candidatesTokenCount"]), reasoning: int(u["thoughtsTokenCount"]))
     }
 
     /// Responses: `input_tokens` includes cached and cache-write tokens, `output_tokens` reasoning tokens.
@@ -36,8 +39,9 @@ enum RawExpectations {
         let cached = int(u["input_tokens_details"]?["cached_tokens"])
         let written = int(u["input_tokens_details"]?["cache_write_tokens"])
         let reasoning = int(u["output_tokens_details"]?["reasoning_tokens"])
-        return IR.Usage(input: int(u["input_tokens"]) - cached - written, cacheRead: cached, cacheWrite: written,
-                        output: int(u["output_tokens"]) - reasoning, reasoning: reasoning)
+        return IR.Usage(
+            input: int(u["input_tokens"]) - cached - written, cacheRead: cached, cacheWrite: written,
+            output: int(u["output_tokens"]) - reasoning, reasoning: reasoning)
     }
 
     // MARK: stop reason tables
@@ -77,7 +81,8 @@ enum RawExpectations {
     static func responsesStop(_ response: JSONValue?, hasCalls: Bool, hasRefusal: Bool) -> IR.StopReason? {
         switch response?["status"]?.stringValue {
         case "completed": hasRefusal ? .refusal : hasCalls ? .toolUse : .endTurn
-        case "incomplete": response?["incomplete_details"]?["reason"]?.stringValue == "content_filter" ? .refusal : .maxTokens
+        case "incomplete":
+            response?["incomplete_details"]?["reason"]?.stringValue == "content_filter" ? .refusal : .maxTokens
         default: nil
         }
     }
@@ -92,12 +97,16 @@ enum RawExpectations {
                 refusal = refusal || c["type"]?.stringValue == "refusal"
             }
         case "reasoning":
-            e.thinking += (item["summary"]?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined(separator: "\n\n")
-            let id = item["id"]?.stringValue ?? "", enc = item["encrypted_content"]?.stringValue ?? ""
+            e.thinking += (item["summary"]?.arrayValue ?? []).compactMap { $0["text"]?.stringValue }.joined(
+                separator: "\n\n")
+            let id = item["id"]?.stringValue ?? ""
+            let enc = item["encrypted_content"]?.stringValue ?? ""
             if !enc.isEmpty { e.signatures.append("responses:\(id):\(enc)") }
         case "function_call":
-            e.calls.append(.init(id: item["call_id"]?.stringValue, name: item["name"]?.stringValue ?? "",
-                                 arguments: Essentials.args(item["arguments"]?.stringValue ?? "")))
+            e.calls.append(
+                .init(
+                    id: item["call_id"]?.stringValue, name: item["name"]?.stringValue ?? "",
+                    arguments: Essentials.args(item["arguments"]?.stringValue ?? "")))
         default: break
         }
         return refusal
@@ -119,8 +128,9 @@ enum RawExpectations {
             e.text = m?["content"]?.stringValue ?? ""
             e.thinking = m?["reasoning_content"]?.stringValue ?? ""
             e.calls = (m?["tool_calls"]?.arrayValue ?? []).map {
-                .init(id: $0["id"]?.stringValue, name: $0["function"]?["name"]?.stringValue ?? "",
-                      arguments: Essentials.args($0["function"]?["arguments"]?.stringValue ?? ""))
+                .init(
+                    id: $0["id"]?.stringValue, name: $0["function"]?["name"]?.stringValue ?? "",
+                    arguments: Essentials.args($0["function"]?["arguments"]?.stringValue ?? ""))
             }
             e.usage = openAIUsage(j["usage"])
             e.stop = openAIStop(j["choices"]?.at(0)?["finish_reason"]?.stringValue)
@@ -129,7 +139,9 @@ enum RawExpectations {
             e.usage = anthropicUsage(j["usage"])
             e.stop = anthropicStop(j["stop_reason"]?.stringValue)
         case .gemini:
-            for p in j["candidates"]?.at(0)?["content"]?["parts"]?.arrayValue ?? [] { geminiPart(p, into: &e, callIndex: e.calls.count, responseID: j["responseId"]?.stringValue ?? "") }
+            for p in j["candidates"]?.at(0)?["content"]?["parts"]?.arrayValue ?? [] {
+                geminiPart(p, into: &e, callIndex: e.calls.count, responseID: j["responseId"]?.stringValue ?? "")
+            }
             e.usage = geminiUsage(j["usageMetadata"])
             e.stop = geminiStop(j["candidates"]?.at(0)?["finishReason"]?.stringValue, hasCalls: !e.calls.isEmpty)
         }
@@ -145,7 +157,10 @@ enum RawExpectations {
             if let s = b["signature"]?.stringValue, !s.isEmpty { e.signatures.append("messages:" + s) }
         case "redacted_thinking": e.redacted.append(b["data"]?.stringValue ?? "")
         case "tool_use":
-            e.calls.append(.init(id: b["id"]?.stringValue, name: b["name"]?.stringValue ?? "", arguments: b["input"] ?? .object(JSONObject())))
+            e.calls.append(
+                .init(
+                    id: b["id"]?.stringValue, name: b["name"]?.stringValue ?? "",
+                    arguments: b["input"] ?? .object(JSONObject())))
         default: break
         }
     }
@@ -153,8 +168,10 @@ enum RawExpectations {
     static func geminiPart(_ p: JSONValue, into e: inout Essentials, callIndex: Int, responseID: String) {
         if let s = p["thoughtSignature"]?.stringValue { e.signatures.append("gemini:" + s) }
         if let c = p["functionCall"] {
-            e.calls.append(.init(id: c["id"]?.stringValue ?? "call_\(responseID)_\(callIndex)", name: c["name"]?.stringValue ?? "",
-                                 arguments: c["args"] ?? .object(JSONObject())))
+            e.calls.append(
+                .init(
+                    id: c["id"]?.stringValue ?? "call_\(responseID)_\(callIndex)", name: c["name"]?.stringValue ?? "",
+                    arguments: c["args"] ?? .object(JSONObject())))
         } else if p["thought"]?.boolValue == true {
             e.thinking += p["text"]?.stringValue ?? ""
         } else {

@@ -40,7 +40,9 @@ enum RawStreamExpectations {
             }
             if let u = RawExpectations.openAIUsage(c["usage"]) { e.usage = u }
         }
-        e.calls = calls.keys.sorted().map { .init(id: calls[$0]!.id, name: calls[$0]!.name, arguments: Essentials.args(calls[$0]!.args)) }
+        e.calls = calls.keys.sorted().map {
+            .init(id: calls[$0]!.id, name: calls[$0]!.name, arguments: Essentials.args(calls[$0]!.args))
+        }
         return e
     }
 
@@ -89,7 +91,9 @@ enum RawStreamExpectations {
             case "content_block_start":
                 let b = ev["content_block"]
                 kinds[i] = b?["type"]?.stringValue
-                if kinds[i] == "tool_use" { calls[i] = (b?["id"]?.stringValue ?? "", b?["name"]?.stringValue ?? "", "") }
+                if kinds[i] == "tool_use" {
+                    calls[i] = (b?["id"]?.stringValue ?? "", b?["name"]?.stringValue ?? "", "")
+                }
                 if kinds[i] == "redacted_thinking" { e.redacted.append(b?["data"]?.stringValue ?? "") }
             case "content_block_delta":
                 let d = ev["delta"]
@@ -97,7 +101,8 @@ enum RawStreamExpectations {
                 case "text_delta": e.text += d?["text"]?.stringValue ?? ""
                 case "thinking_delta": e.thinking += d?["thinking"]?.stringValue ?? ""
                 case "signature_delta": e.signatures.append("messages:" + (d?["signature"]?.stringValue ?? ""))
-                case "input_json_delta" where kinds[i] == "tool_use": calls[i]?.args += d?["partial_json"]?.stringValue ?? ""
+                case "input_json_delta" where kinds[i] == "tool_use":
+                    calls[i]?.args += d?["partial_json"]?.stringValue ?? ""
                 default: break
                 }
             case "message_delta":
@@ -107,7 +112,9 @@ enum RawStreamExpectations {
             }
         }
         e.usage = RawExpectations.anthropicUsage(.object(usage))
-        e.calls = calls.keys.sorted().map { .init(id: calls[$0]!.id, name: calls[$0]!.name, arguments: Essentials.args(calls[$0]!.args)) }
+        e.calls = calls.keys.sorted().map {
+            .init(id: calls[$0]!.id, name: calls[$0]!.name, arguments: Essentials.args(calls[$0]!.args))
+        }
         return e
     }
 

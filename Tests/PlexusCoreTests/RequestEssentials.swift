@@ -26,16 +26,18 @@ struct RequestEssentials: Equatable, CustomStringConvertible {
         tools = r.tools.map { "\($0.name):\($0.description ?? ""):\(Self.schema($0.parameters).jsonString)" }
         toolChoice = r.toolChoice.map { "\($0)" } ?? "-"
         let maxTokens = defaultMaxTokens ? "-" : r.maxOutputTokens.map(String.init) ?? "-"
-        sampling = "max=\(maxTokens) t=\(r.temperature.map { "\($0)" } ?? "-") p=\(r.topP.map { "\($0)" } ?? "-") "
+        sampling =
+            "max=\(maxTokens) t=\(r.temperature.map { "\($0)" } ?? "-") p=\(r.topP.map { "\($0)" } ?? "-") "
             + "k=\(r.topK.map { "\($0)" } ?? "-") stop=\(r.stopSequences) stream=\(r.stream)"
         reasoning = r.reasoning.map { "\($0.effort.map(\.rawValue) ?? "dynamic")" } ?? "-"
-        format = r.responseFormat.map { f in
-            switch f {
-            case .text: "text"
-            case .jsonObject: "json"
-            case .jsonSchema(_, let schema, _, _): "schema:\(schema.jsonString)"
-            }
-        } ?? "-"
+        format =
+            r.responseFormat.map { f in
+                switch f {
+                case .text: "text"
+                case .jsonObject: "json"
+                case .jsonSchema(_, let schema, _, _): "schema:\(schema.jsonString)"
+                }
+            } ?? "-"
     }
 
     mutating func append(_ side: String, _ p: IR.Part, calls: inout [String: String]) {
@@ -43,7 +45,11 @@ struct RequestEssentials: Equatable, CustomStringConvertible {
         case .text(let t):
             guard !t.text.isEmpty else { return }
             // Neighbouring texts may be joined by a protocol; compare them joined.
-            if let last = items.last, last.hasPrefix("\(side):text:") { items[items.count - 1] = last + t.text } else { items.append("\(side):text:\(t.text)") }
+            if let last = items.last, last.hasPrefix("\(side):text:") {
+                items[items.count - 1] = last + t.text
+            } else {
+                items.append("\(side):text:\(t.text)")
+            }
         case .image(let m): items.append("\(side):image:\(Self.media(m))")
         case .document(let m): items.append("\(side):document:\(Self.media(m))")
         case .file(let m): items.append("\(side):file:\(Self.media(m))")
@@ -61,7 +67,9 @@ struct RequestEssentials: Equatable, CustomStringConvertible {
     }
 
     static func resultText(_ text: String) -> String {
-        if let o = (try? JSONValue(parsing: text))?.objectValue, o.count == 1, let s = o["output"]?.stringValue { return s }
+        if let o = (try? JSONValue(parsing: text))?.objectValue, o.count == 1, let s = o["output"]?.stringValue {
+            return s
+        }
         return text
     }
 
@@ -80,7 +88,9 @@ struct RequestEssentials: Equatable, CustomStringConvertible {
         switch v {
         case .object(let o):
             var out = JSONObject()
-            for (k, val) in o.pairs { out[k] = k == "type" ? (val.stringValue.map { .string($0.lowercased()) } ?? val) : schema(val) }
+            for (k, val) in o.pairs {
+                out[k] = k == "type" ? (val.stringValue.map { .string($0.lowercased()) } ?? val) : schema(val)
+            }
             return .object(out)
         case .array(let a): return .array(a.map { schema($0) })
         default: return v

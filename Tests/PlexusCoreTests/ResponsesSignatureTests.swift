@@ -54,7 +54,10 @@ import Testing
         let ir = try Translator.decodeRequest(request.serialized(), from: client, model: "alias")
         let up = try JSONValue(parsing: Translator.encodeRequest(ir, to: .responses, upstreamModel: "gpt-5.5"))
         let input = try #require(up["input"]?.arrayValue)
-        #expect(input.map { $0["type"]?.stringValue ?? "" } == ["message", "reasoning", "function_call", "function_call_output"])
+        #expect(
+            input.map { $0["type"]?.stringValue ?? "" } == [
+                "message", "reasoning", "function_call", "function_call_output",
+            ])
         #expect(minted["id"] != nil && input[1]["id"] == nil)
         #expect(input[1]["encrypted_content"] == minted["encrypted_content"])
         #expect(input[2]["call_id"] == f.json["output"]?.at(1)?["call_id"])

@@ -16,7 +16,8 @@ import Testing
 
     static let mixed: [IR.StreamEvent] = [
         .start(id: "msg_1", model: "up", created: nil),
-        .blockStart(index: 0, kind: .thinking), .delta(index: 0, delta: .thinking("plan ")), .delta(index: 0, delta: .thinking("more")),
+        .blockStart(index: 0, kind: .thinking), .delta(index: 0, delta: .thinking("plan ")),
+        .delta(index: 0, delta: .thinking("more")),
         .delta(index: 0, delta: .signature(IR.Signature("ASIG", origin: .messages))), .blockStop(index: 0),
         .blockStart(index: 1, kind: .redactedThinking(IR.RedactedThinking(data: "RED"))), .blockStop(index: 1),
         .blockStart(index: 2, kind: .text), .delta(index: 2, delta: .text("Hi")), .blockStop(index: 2),
@@ -30,14 +31,20 @@ import Testing
         let bytes = Self.encode(Self.mixed)
         #expect(StreamValidators.validate(bytes, proto: .responses, includeUsage: true) == [])
         let types = RawStreamExpectations.events(bytes).map { $0.event ?? "" }
-        #expect(Self.json(bytes).filter { $0["type"] == "response.function_call_arguments.done" }.allSatisfy { $0["name"] == "f" })
+        #expect(
+            Self.json(bytes).filter { $0["type"] == "response.function_call_arguments.done" }.allSatisfy {
+                $0["name"] == "f"
+            })
         #expect(types.prefix(2) == ["response.created", "response.in_progress"])
         #expect(types.last == "response.completed")
         #expect(!String(decoding: bytes, as: UTF8.self).contains("[DONE]"))
         let final = try #require(Self.json(bytes).last?["response"])
         #expect(final["id"] == "resp_msg_1" && final["model"] == "alias" && final["created_at"] == 1_700_000_000)
         let output = try #require(final["output"]?.arrayValue)
-        #expect(output.map { $0["type"]?.stringValue ?? "" } == ["reasoning", "reasoning", "message", "reasoning", "function_call", "message"])
+        #expect(
+            output.map { $0["type"]?.stringValue ?? "" } == [
+                "reasoning", "reasoning", "message", "reasoning", "function_call", "message",
+            ])
         #expect(output[0]["summary"] == [["type": "summary_text", "text": "plan more"]])
         #expect(output[0]["encrypted_content"] == "plexus:anthropic:ASIG")
         #expect(output[3]["encrypted_content"] == "plexus:gemini:GSIG")
@@ -54,15 +61,17 @@ import Testing
 
     /// Decoded back, the stream gives the same answer (the late text is its own message).
     @Test func decodesBackToTheSameAnswer() throws {
-        let back = FixtureStreamTests.accumulate(try FixtureStreamTests.irEvents([Self.encode(Self.mixed)], proto: .responses))
-        #expect(back.parts == [
-            .thinking(IR.Thinking("plan more", signature: IR.Signature("ASIG", origin: .messages))),
-            .redactedThinking(IR.RedactedThinking(data: "RED")),
-            .text(IR.Text("Hi")),
-            .thinking(IR.Thinking("", signature: IR.Signature("GSIG", origin: .gemini))),
-            .toolCall(IR.ToolCall(id: "c1", name: "f", arguments: #"{"a":1}"#)),
-            .text(IR.Text(" again")),
-        ])
+        let back = FixtureStreamTests.accumulate(
+            try FixtureStreamTests.irEvents([Self.encode(Self.mixed)], proto: .responses))
+        #expect(
+            back.parts == [
+                .thinking(IR.Thinking("plan more", signature: IR.Signature("ASIG", origin: .messages))),
+                .redactedThinking(IR.RedactedThinking(data: "RED")),
+                .text(IR.Text("Hi")),
+                .thinking(IR.Thinking("", signature: IR.Signature("GSIG", origin: .gemini))),
+                .toolCall(IR.ToolCall(id: "c1", name: "f", arguments: #"{"a":1}"#)),
+                .text(IR.Text(" again")),
+            ])
         #expect(back.stopReason == .toolUse)
         #expect(back.usage == IR.Usage(input: 5, output: 4))
     }
@@ -83,18 +92,39 @@ import Testing
         var d = StreamCodecs.decoder(for: .responses)
         var decoded: [IR.StreamEvent] = []
         for e in RawStreamExpectations.events(bytes) { decoded += try d.decode(e) }
-        guard case .error(let e)? = decoded.last else { Issue.record("no error decoded"); return }
+        guard case .error(let e)? = decoded.last else {
+            Issue.record("no error decoded")
+            return
+        }
         #expect(e.kind == .rateLimited)
     }
 
     static let cuts: [(String, [IR.StreamEvent], String)] = [
         ("nothing at all", [], "response.completed"),
-        ("text, no stop", [.blockStart(index: 0, kind: .text), .delta(index: 0, delta: .text("x"))], "response.completed"),
-        ("thinking cut", [.blockStart(index: 0, kind: .thinking), .delta(index: 0, delta: .thinking("t"))], "response.completed"),
-        ("token limit", [.blockStart(index: 0, kind: .text), .delta(index: 0, delta: .text("x")), .stop(.maxTokens, stopSequence: nil)], "response.incomplete"),
+        (
+            "text, no stop", [.blockStart(index: 0, kind: .text), .delta(index: 0, delta: .text("x"))],
+            "response.completed"
+        ),
+        (
+            "thinking cut", [.blockStart(index: 0, kind: .thinking), .delta(index: 0, delta: .thinking("t"))],
+            "response.completed"
+        ),
+        (
+            "token limit",
+            [
+                .blockStart(index: 0, kind: .text), .delta(index: 0, delta: .text("x")),
+                .stop(.maxTokens, stopSequence: nil),
+            ], "response.incomplete"
+        ),
         ("refused", [.stop(.refusal, stopSequence: nil)], "response.incomplete"),
-        ("late deltas", [.delta(index: 4, delta: .thinking("a")), .delta(index: 5, delta: .signature(IR.Signature("S", origin: .gemini))),
-                         .delta(index: 6, delta: .arguments("x")), .blockStop(index: 9)], "response.completed"),
+        (
+            "late deltas",
+            [
+                .delta(index: 4, delta: .thinking("a")),
+                .delta(index: 5, delta: .signature(IR.Signature("S", origin: .gemini))),
+                .delta(index: 6, delta: .arguments("x")), .blockStop(index: 9),
+            ], "response.completed"
+        ),
     ]
 
     @Test(arguments: cuts)
@@ -116,9 +146,15 @@ import Testing
         #expect(item["id"] == "rs_up_0")
         #expect(item["encrypted_content"] == "plexus:responses:rs_real:gAAAenc")
         let input: JSONValue = ["model": "m", "input": [["role": "user", "content": "hi"], item]]
-        let up = try JSONValue(parsing: Translator.encodeRequest(try Translator.decodeRequest(input.serialized(), from: .responses, model: nil),
-                                                                 to: .responses, upstreamModel: "u"))
-        #expect(up["input"]?.at(1) == ["id": "rs_real", "type": "reasoning", "summary": [["type": "summary_text", "text": "t"]], "encrypted_content": "gAAAenc"])
+        let up = try JSONValue(
+            parsing: Translator.encodeRequest(
+                try Translator.decodeRequest(input.serialized(), from: .responses, model: nil),
+                to: .responses, upstreamModel: "u"))
+        #expect(
+            up["input"]?.at(1) == [
+                "id": "rs_real", "type": "reasoning", "summary": [["type": "summary_text", "text": "t"]],
+                "encrypted_content": "gAAAenc",
+            ])
         // A server that announces items under the ids the upstream gave is not needed: the same holds under its own id.
         let own = try #require(Self.json(Self.encode(events, responseID: "resp_mine")).last?["response"])
         #expect(own["id"] == "resp_mine" && own["output"]?.at(0)?["id"] == "rs_mine_0")
@@ -139,19 +175,23 @@ import Testing
         var events: [IR.StreamEvent] = []
         for l in lines { events += try d.decode(SSEEvent(data: l)) }
         let r = FixtureStreamTests.accumulate(events + d.finish())
-        #expect(r.parts == [
-            .thinking(IR.Thinking("a\n\nb", signature: IR.Signature("rs_1:E", origin: .responses))),
-            .text(IR.Text("hi")),
-            .toolCall(IR.ToolCall(id: "call_1", name: "f", arguments: "{}")),
-            .opaque(IR.Opaque(origin: .responses, value: ["id": "ws_1", "type": "web_search_call", "status": "completed"])),
-        ])
+        #expect(
+            r.parts == [
+                .thinking(IR.Thinking("a\n\nb", signature: IR.Signature("rs_1:E", origin: .responses))),
+                .text(IR.Text("hi")),
+                .toolCall(IR.ToolCall(id: "call_1", name: "f", arguments: "{}")),
+                .opaque(
+                    IR.Opaque(
+                        origin: .responses, value: ["id": "ws_1", "type": "web_search_call", "status": "completed"])),
+            ])
         #expect(r.stopReason == .toolUse)
         #expect(r.usage == IR.Usage(input: 9, output: 2, reasoning: 2))
     }
 
     /// A server that sends only the final response still gets its output read.
     @Test func aFinalResponseAloneGivesTheAnswer() throws {
-        let line = #"{"type":"response.completed","response":{"id":"resp_1","status":"incomplete","incomplete_details":{"reason":"max_output_tokens"},"output":[{"type":"message","id":"m","role":"assistant","content":[{"type":"output_text","text":"cut"}]}]}}"#
+        let line =
+            #"{"type":"response.completed","response":{"id":"resp_1","status":"incomplete","incomplete_details":{"reason":"max_output_tokens"},"output":[{"type":"message","id":"m","role":"assistant","content":[{"type":"output_text","text":"cut"}]}]}}"#
         var d = StreamCodecs.decoder(for: .responses)
         let r = FixtureStreamTests.accumulate(try d.decode(SSEEvent(event: "response.completed", data: line)))
         #expect(r.text == "cut" && r.stopReason == .maxTokens)

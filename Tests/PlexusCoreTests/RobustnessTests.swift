@@ -9,18 +9,26 @@ import Testing
     func truncatedAndMutatedRequestsNeverCrash(_ f: Fixture) {
         let bytes = f.bytes
         var rng = FixtureRNG(seed: UInt64(bytes.count))
-        var variants: [[UInt8]] = stride(from: 0, to: bytes.count, by: max(1, bytes.count / 40)).map { Array(bytes[..<$0]) }
+        var variants: [[UInt8]] = stride(from: 0, to: bytes.count, by: max(1, bytes.count / 40)).map {
+            Array(bytes[..<$0])
+        }
         for _ in 0..<40 {
             var m = bytes
             let i = Int.random(in: 0..<m.count, using: &rng)
-            m[i] = [UInt8(ascii: "{"), UInt8(ascii: "]"), UInt8(ascii: "\""), 0, UInt8(ascii: "1"), UInt8(ascii: "n")].randomElement(using: &rng)!
+            m[i] = [UInt8(ascii: "{"), UInt8(ascii: "]"), UInt8(ascii: "\""), 0, UInt8(ascii: "1"), UInt8(ascii: "n")]
+                .randomElement(using: &rng)!
             variants.append(m)
         }
         var outcomes = 0
         for v in variants {
             for proto in APIProtocol.generative {
-                guard let r = try? Translator.decodeRequest(v, from: proto, model: "m") else { outcomes += 1; continue }
-                for target in APIProtocol.generative { _ = try? Translator.encodeRequest(r, to: target, upstreamModel: "u") }
+                guard let r = try? Translator.decodeRequest(v, from: proto, model: "m") else {
+                    outcomes += 1
+                    continue
+                }
+                for target in APIProtocol.generative {
+                    _ = try? Translator.encodeRequest(r, to: target, upstreamModel: "u")
+                }
                 outcomes += 1
             }
         }
@@ -43,7 +51,9 @@ import Testing
         for proto in APIProtocol.generative {
             do {
                 let r = try Translator.decodeRequest(Array(body.utf8), from: proto, model: "m")
-                for target in APIProtocol.generative { _ = try? Translator.encodeRequest(r, to: target, upstreamModel: "u") }
+                for target in APIProtocol.generative {
+                    _ = try? Translator.encodeRequest(r, to: target, upstreamModel: "u")
+                }
             } catch {
                 #expect(error.kind == .invalidRequest)
                 #expect(!error.message.isEmpty)
@@ -61,7 +71,9 @@ import Testing
     @Test(arguments: APIProtocol.generative)
     func oddUpstreamEventsNeverCrash(_ proto: APIProtocol) {
         var d = StreamCodecs.decoder(for: proto)
-        var encoders = APIProtocol.generative.map { StreamCodecs.encoder(for: $0, clientModel: "m", includeUsage: true, geminiJSONArray: false) }
+        var encoders = APIProtocol.generative.map {
+            StreamCodecs.encoder(for: $0, clientModel: "m", includeUsage: true, geminiJSONArray: false)
+        }
         var handled = 0
         for data in Self.oddEvents {
             let events = (try? d.decode(SSEEvent(data: data))) ?? []

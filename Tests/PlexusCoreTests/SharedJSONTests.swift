@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PlexusCore
 
 @Suite("Shared JSON parser and writer")
@@ -35,11 +36,12 @@ struct SharedJSONTests {
     }
 
     /// Numbers as written: integers by their own digit writer, the rest as Swift prints them.
-    @Test(arguments: [
-        (0.0, "0"), (-0.0, "0"), (7, "7"), (-42, "-42"), (1234567890123, "1234567890123"),
-        (-8_999_999_999_999_999, "-8999999999999999"), (1.5, "1.5"), (-0.25, "-0.25"), (1e300, "1e+300"),
-        (.nan, "null"), (.infinity, "null"),
-    ] as [(Double, String)])
+    @Test(
+        arguments: [
+            (0.0, "0"), (-0.0, "0"), (7, "7"), (-42, "-42"), (1_234_567_890_123, "1234567890123"),
+            (-8_999_999_999_999_999, "-8999999999999999"), (1.5, "1.5"), (-0.25, "-0.25"), (1e300, "1e+300"),
+            (.nan, "null"), (.infinity, "null"),
+        ] as [(Double, String)])
     func writesNumbers(value: Double, text: String) {
         #expect(String(decoding: JSONValue.number(value).serialized(), as: UTF8.self) == text)
     }
@@ -58,9 +60,15 @@ struct SharedJSONTests {
 @Suite("Top-level JSON patch")
 struct SharedJSONPatchTests {
     @Test(arguments: [
-        (#"{"model":"a","messages":[{"role":"user"}] , "x":1}"#, #"{"model":"up/b","messages":[{"role":"user"}] , "x":1,"stream_options":{"include_usage":true}}"#),
+        (
+            #"{"model":"a","messages":[{"role":"user"}] , "x":1}"#,
+            #"{"model":"up/b","messages":[{"role":"user"}] , "x":1,"stream_options":{"include_usage":true}}"#
+        ),
         (#"{}"#, #"{"model":"up/b","stream_options":{"include_usage":true}}"#),
-        (#"{"stream_options":{"include_usage":false},"model":"a"}"#, #"{"stream_options":{"include_usage":true},"model":"up/b"}"#),
+        (
+            #"{"stream_options":{"include_usage":false},"model":"a"}"#,
+            #"{"stream_options":{"include_usage":true},"model":"up/b"}"#
+        ),
     ])
     func patchesOnlyTheNamedMembers(input: String, expected: String) throws {
         let (_, spans) = try JSONValue.parseWithTopLevelSpans(Array(input.utf8))
@@ -115,11 +123,15 @@ struct SharedJSONPatchTests {
     /// skips; a pick that does not fit the value found builds that value whole.
     @Test func aPickBuildsOnlyWhatItNames() throws {
         let text = #"{"a":{"x":1,"y":[1,2]},"b":[{"k":"v","z":true},{"k":"w"}],"c":"skipped","d":[3]}"#
-        let pick = JSONPick.members(["a": .members(["y": .all]), "b": .elements(.members(["k": .all])), "d": .members([:])])
+        let pick = JSONPick.members([
+            "a": .members(["y": .all]), "b": .elements(.members(["k": .all])), "d": .members([:]),
+        ])
         let v = try Array(text.utf8).withUnsafeBufferPointer { try JSONValue(parsing: $0, pick: pick) }
         #expect(v == (try JSONValue(parsing: #"{"a":{"y":[1,2]},"b":[{"k":"v"},{"k":"w"}],"d":[3]}"#)))
         let broken = Array(#"{"a":{"x":1,"y":[1,2]},"c":"bad \q escape"}"#.utf8)
-        #expect(throws: JSONParseError.self) { try broken.withUnsafeBufferPointer { try JSONValue(parsing: $0, pick: pick) } }
+        #expect(throws: JSONParseError.self) {
+            try broken.withUnsafeBufferPointer { try JSONValue(parsing: $0, pick: pick) }
+        }
     }
 
     /// Lookups, overwrites and removals stay exact whatever the keys share (same length and first byte, or not),

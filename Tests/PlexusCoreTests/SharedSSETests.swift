@@ -1,18 +1,21 @@
 import Testing
+
 @testable import PlexusCore
 
 @Suite("Shared SSE parser")
 struct SharedSSETests {
-    static let sample = "event: a\r\ndata: one\r\ndata: two\r\n\r\n: comment\n\ndata: {\"x\":1}\n\nevent: last\ndata: end"
+    static let sample =
+        "event: a\r\ndata: one\r\ndata: two\r\n\r\n: comment\n\ndata: {\"x\":1}\n\nevent: last\ndata: end"
 
     @Test func parsesWholeStream() {
         var p = SSEParser()
         let events = p.feed(Array(Self.sample.utf8)) + p.finish()
-        #expect(events == [
-            SSEEvent(event: "a", data: "one\ntwo"),
-            SSEEvent(data: "{\"x\":1}"),
-            SSEEvent(event: "last", data: "end"),
-        ])
+        #expect(
+            events == [
+                SSEEvent(event: "a", data: "one\ntwo"),
+                SSEEvent(data: "{\"x\":1}"),
+                SSEEvent(event: "last", data: "end"),
+            ])
     }
 
     @Test(arguments: [1, 2, 3, 7, 42])

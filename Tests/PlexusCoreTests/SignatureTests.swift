@@ -27,14 +27,19 @@ import Testing
         #expect(SignatureTag.decode("", native: .gemini) == nil)
         #expect(SignatureTag.decode(nil, native: .gemini) == nil)
         // An unknown tag is somebody's opaque value, kept whole.
-        #expect(SignatureTag.decode("plexus:other:x", native: .gemini) == .signature(IR.Signature("plexus:other:x", origin: .gemini)))
+        #expect(
+            SignatureTag.decode("plexus:other:x", native: .gemini)
+                == .signature(IR.Signature("plexus:other:x", origin: .gemini)))
     }
 
     @Test func geminiSignatureInsideAnthropicAndOpenAIAnswers() throws {
-        let r = IR.Response(id: "r1", model: "g", parts: [
-            .thinking(IR.Thinking("plan", signature: nil)),
-            .toolCall(IR.ToolCall(id: "c1", name: "f", arguments: "{}", signature: IR.Signature("GSIG", origin: .gemini))),
-        ], stopReason: .toolUse, usage: IR.Usage(input: 1, output: 1))
+        let r = IR.Response(
+            id: "r1", model: "g",
+            parts: [
+                .thinking(IR.Thinking("plan", signature: nil)),
+                .toolCall(
+                    IR.ToolCall(id: "c1", name: "f", arguments: "{}", signature: IR.Signature("GSIG", origin: .gemini))),
+            ], stopReason: .toolUse, usage: IR.Usage(input: 1, output: 1))
         let a = try JSONValue(parsing: Translator.encodeResponse(r, to: .messages, clientModel: "m"))
         let blocks = try #require(a["content"]?.arrayValue)
         #expect(blocks.map { $0["type"]?.stringValue } == ["thinking", "thinking", "tool_use"])
@@ -45,11 +50,13 @@ import Testing
     }
 
     @Test func anthropicSignatureInsideGeminiAnswer() throws {
-        let r = IR.Response(id: "r1", model: "c", parts: [
-            .thinking(IR.Thinking("plan", signature: IR.Signature("ASIG", origin: .messages))),
-            .redactedThinking(IR.RedactedThinking(data: "RED")),
-            .text(IR.Text("hi")),
-        ], stopReason: .endTurn)
+        let r = IR.Response(
+            id: "r1", model: "c",
+            parts: [
+                .thinking(IR.Thinking("plan", signature: IR.Signature("ASIG", origin: .messages))),
+                .redactedThinking(IR.RedactedThinking(data: "RED")),
+                .text(IR.Text("hi")),
+            ], stopReason: .endTurn)
         let g = try JSONValue(parsing: Translator.encodeResponse(r, to: .gemini, clientModel: "m"))
         let parts = try #require(g["candidates"]?.at(0)?["content"]?["parts"]?.arrayValue)
         #expect(parts[0] == ["text": "plan", "thought": true, "thoughtSignature": "cGxleHVzOmFudGhyb3BpYzpBU0lH"])
@@ -68,11 +75,13 @@ import Testing
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
         #expect(SignatureTag.decode(recoded, native: .gemini) == .signature(sig))
         // A native Gemini signature is never mistaken for a tag.
-        #expect(SignatureTag.decode("CuUB+/==", native: .gemini) == .signature(IR.Signature("CuUB+/==", origin: .gemini)))
+        #expect(
+            SignatureTag.decode("CuUB+/==", native: .gemini) == .signature(IR.Signature("CuUB+/==", origin: .gemini)))
     }
 
     @Test func geminiSignatureOnTextMovesBackOntoTheSamePart() throws {
-        let raw = #"{"candidates":[{"content":{"parts":[{"text":"think","thought":true},{"text":"answer","thoughtSignature":"TSIG"}],"role":"model"},"finishReason":"STOP"}],"responseId":"x"}"#
+        let raw =
+            #"{"candidates":[{"content":{"parts":[{"text":"think","thought":true},{"text":"answer","thoughtSignature":"TSIG"}],"role":"model"},"finishReason":"STOP"}],"responseId":"x"}"#
         let r = try Translator.decodeResponse(Array(raw.utf8), from: .gemini)
         for client in APIProtocol.generative {
             let answer = try JSONValue(parsing: Translator.encodeResponse(r, to: client, clientModel: "m"))
@@ -88,25 +97,29 @@ import Testing
     /// holds only the signature; resent, both reach Gemini (the thought, then the signature on the answer).
     @Test func signatureOnlyBlockKeepsTheReasoningText() throws {
         let body = #"""
-        {"model":"x","messages":[{"role":"user","content":"hi"},
-         {"role":"assistant","content":"done","reasoning_content":"I thought","thinking_blocks":[{"index":0,"type":"thinking","thinking":"","signature":"plexus:gemini:G1"}]},
-         {"role":"user","content":"again"}]}
-        """#
+            {"model":"x","messages":[{"role":"user","content":"hi"},
+             {"role":"assistant","content":"done","reasoning_content":"I thought","thinking_blocks":[{"index":0,"type":"thinking","thinking":"","signature":"plexus:gemini:G1"}]},
+             {"role":"user","content":"again"}]}
+            """#
         let g = try T.translate(body, from: .chat, to: .gemini)
-        #expect(g["contents"]?.at(1)?["parts"] == [["text": "I thought", "thought": true], ["text": "done", "thoughtSignature": "G1"]])
+        #expect(
+            g["contents"]?.at(1)?["parts"] == [
+                ["text": "I thought", "thought": true], ["text": "done", "thoughtSignature": "G1"],
+            ])
     }
 
     @Test func foreignThinkingBecomesContextTowardAnthropic() throws {
         let body = #"""
-        {"model":"x","messages":[{"role":"user","content":"hi"},
-         {"role":"assistant","content":"done","reasoning_content":"I thought","thinking_blocks":[{"type":"thinking","thinking":"I thought","signature":"plexus:gemini:G1"}]},
-         {"role":"user","content":"again"}]}
-        """#
+            {"model":"x","messages":[{"role":"user","content":"hi"},
+             {"role":"assistant","content":"done","reasoning_content":"I thought","thinking_blocks":[{"type":"thinking","thinking":"I thought","signature":"plexus:gemini:G1"}]},
+             {"role":"user","content":"again"}]}
+            """#
         let a = try T.translate(body, from: .chat, to: .messages)
         let blocks = try #require(a["messages"]?.at(1)?["content"]?.arrayValue)
         #expect(blocks.map { $0["type"]?.stringValue } == ["text", "text"])
         #expect(blocks[0]["text"]?.stringValue == "<thinking>\nI thought\n</thinking>\n")
         let g = try T.translate(body, from: .chat, to: .gemini)
-        #expect(g["contents"]?.at(1)?["parts"]?.at(0) == ["text": "I thought", "thought": true, "thoughtSignature": "G1"])
+        #expect(
+            g["contents"]?.at(1)?["parts"]?.at(0) == ["text": "I thought", "thought": true, "thoughtSignature": "G1"])
     }
 }

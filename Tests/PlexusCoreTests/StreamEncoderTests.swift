@@ -60,15 +60,21 @@ import Testing
         let blocks = RawStreamExpectations.events(all).compactMap {
             try? JSONValue(parsing: $0.data)["choices"]?.at(0)?["delta"]?["thinking_blocks"]?.at(0)
         }
-        #expect(blocks == [["index": 0, "type": "thinking", "thinking": "Let me think.", "signature": "SIG"],
-                           ["index": 1, "type": "redacted_thinking", "data": "RED"]])
+        #expect(
+            blocks == [
+                ["index": 0, "type": "thinking", "thinking": "Let me think.", "signature": "SIG"],
+                ["index": 1, "type": "redacted_thinking", "data": "RED"],
+            ])
         // Read back (a gateway behind a gateway), the restated text is not doubled.
         var d = StreamCodecs.decoder(for: .chat)
         var acc = StreamAccumulator()
         for e in RawStreamExpectations.events(all) { for ev in try d.decode(e) { acc.add(ev) } }
         for ev in d.finish() { acc.add(ev) }
-        #expect(acc.response.parts == [.thinking(IR.Thinking("Let me think.", signature: IR.Signature("SIG", origin: .messages))),
-                                       .redactedThinking(IR.RedactedThinking(data: "RED")), .text(IR.Text("Done."))])
+        #expect(
+            acc.response.parts == [
+                .thinking(IR.Thinking("Let me think.", signature: IR.Signature("SIG", origin: .messages))),
+                .redactedThinking(IR.RedactedThinking(data: "RED")), .text(IR.Text("Done.")),
+            ])
     }
 
     @Test func anthropicCarriesAForeignCallSignatureInAThinkingBlock() throws {
@@ -90,7 +96,8 @@ import Testing
         #expect(!outs[8].isEmpty)
         let all = outs.flatMap { $0 }
         #expect(StreamValidators.validate(all, proto: .gemini, includeUsage: true, jsonArray: jsonArray) == [])
-        let chunks: [JSONValue] = jsonArray
+        let chunks: [JSONValue] =
+            jsonArray
             ? try JSONValue(parsing: all).arrayValue ?? []
             : try RawStreamExpectations.events(all).map { try JSONValue(parsing: $0.data) }
         let call = chunks[1]["candidates"]?.at(0)?["content"]?["parts"]?.at(0)
@@ -123,8 +130,12 @@ import Testing
         let r = acc.response
         #expect(r.id == "s1")
         #expect(r.text == "Let me check.")
-        #expect(r.toolCalls == [IR.ToolCall(id: "c1", name: "a", arguments: "{\"x\":1}", signature: IR.Signature("GS", origin: .gemini)),
-                                IR.ToolCall(id: "c2", name: "b", arguments: "{}")])
+        #expect(
+            r.toolCalls == [
+                IR.ToolCall(
+                    id: "c1", name: "a", arguments: "{\"x\":1}", signature: IR.Signature("GS", origin: .gemini)),
+                IR.ToolCall(id: "c2", name: "b", arguments: "{}"),
+            ])
         #expect(r.stopReason == .toolUse)
         #expect(r.usage == IR.Usage(input: 9, output: 4))
         #expect(acc.error == nil)

@@ -2,7 +2,8 @@ import PlexusCore
 
 /// Checks that an encoded client stream is well formed for its protocol; returns the problems found.
 enum StreamValidators {
-    static func validate(_ bytes: [UInt8], proto: APIProtocol, includeUsage: Bool, jsonArray: Bool = false) -> [String] {
+    static func validate(_ bytes: [UInt8], proto: APIProtocol, includeUsage: Bool, jsonArray: Bool = false) -> [String]
+    {
         if jsonArray { return geminiArray(bytes) }
         let events = RawStreamExpectations.events(bytes)
         if events.isEmpty { return ["no events"] }
@@ -28,14 +29,20 @@ enum StreamValidators {
         let finishes = objs.filter { $0["choices"]?.at(0)?["finish_reason"]?.stringValue != nil }
         if finishes.count != 1 { problems.append("\(finishes.count) finish_reason chunks") }
         let usageChunks = objs.filter { $0["usage"] != nil && $0["usage"] != .null }
-        if includeUsage != (usageChunks.count == 1) { problems.append("usage chunk count \(usageChunks.count), include_usage \(includeUsage)") }
+        if includeUsage != (usageChunks.count == 1) {
+            problems.append("usage chunk count \(usageChunks.count), include_usage \(includeUsage)")
+        }
         var seenTools: Set<Int> = []
         for o in objs {
             for tc in o["choices"]?.at(0)?["delta"]?["tool_calls"]?.arrayValue ?? [] {
-                guard let k = tc["index"]?.intValue else { problems.append("tool call delta without index"); continue }
+                guard let k = tc["index"]?.intValue else {
+                    problems.append("tool call delta without index")
+                    continue
+                }
                 if seenTools.insert(k).inserted {
                     if tc["id"] == nil || tc["type"]?.stringValue != "function" || tc["function"]?["name"] == nil
-                        || tc["function"]?["arguments"]?.stringValue != "" {
+                        || tc["function"]?["arguments"]?.stringValue != ""
+                    {
                         problems.append("first delta of tool call \(k) lacks id/type/name/empty arguments")
                     }
                 } else if tc["id"] != nil || tc["function"]?["name"] != nil {
@@ -52,14 +59,19 @@ enum StreamValidators {
         var nextIndex = 0
         var sawDelta = false
         for (n, e) in events.enumerated() {
-            guard let j = try? JSONValue(parsing: e.data) else { problems.append("event \(n) not JSON"); continue }
+            guard let j = try? JSONValue(parsing: e.data) else {
+                problems.append("event \(n) not JSON")
+                continue
+            }
             let type = j["type"]?.stringValue
             if type != e.event { problems.append("event name \(e.event ?? "nil") != type \(type ?? "nil")") }
             if n == 0 && type != "message_start" { problems.append("first event is \(type ?? "nil")") }
             switch type {
             case "content_block_start":
                 if open != nil { problems.append("block opened while another is open") }
-                if j["index"]?.intValue != nextIndex { problems.append("index \(j["index"]?.intValue ?? -1), expected \(nextIndex)") }
+                if j["index"]?.intValue != nextIndex {
+                    problems.append("index \(j["index"]?.intValue ?? -1), expected \(nextIndex)")
+                }
                 open = j["index"]?.intValue
                 nextIndex += 1
             case "content_block_delta":
@@ -71,7 +83,9 @@ enum StreamValidators {
                 if open != nil { problems.append("message_delta with an open block") }
                 if sawDelta { problems.append("two message_delta events") }
                 sawDelta = true
-                if j["delta"]?["stop_reason"]?.stringValue == nil { problems.append("message_delta without stop_reason") }
+                if j["delta"]?["stop_reason"]?.stringValue == nil {
+                    problems.append("message_delta without stop_reason")
+                }
             default:
                 break
             }
@@ -85,7 +99,9 @@ enum StreamValidators {
         var problems: [String] = []
         let objs = payloads.map { try? JSONValue(parsing: $0) }
         if objs.contains(where: { $0 == nil }) { problems.append("a data payload is not JSON") }
-        for o in objs.compactMap({ $0 }) where o["candidates"]?.arrayValue == nil { problems.append("chunk without candidates") }
+        for o in objs.compactMap({ $0 }) where o["candidates"]?.arrayValue == nil {
+            problems.append("chunk without candidates")
+        }
         let last = objs.last??["candidates"]?.at(0)
         if last?["finishReason"] == nil { problems.append("last chunk has no finishReason") }
         if objs.dropLast().contains(where: { $0?["candidates"]?.at(0)?["finishReason"] != nil }) {

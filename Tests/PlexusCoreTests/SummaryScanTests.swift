@@ -6,26 +6,44 @@ import Testing
 @Suite struct SummaryScanTests {
     static let agreeing: [(APIProtocol, String)] = [
         // Escaped keys, whitespace everywhere, numbers as strings, details objects.
-        (.chat, #" { "choices" : [ { "message" : { "role":"assistant", "content":"hi \"there\"" } , "#
-            + #""finish_reason" : "length" } ] , "usage" : { "prompt_tok\u0065ns" : 10 , "completion_tokens" : "7", "#
-            + #""prompt_tokens_details":{"cached_tokens":4},"completion_tokens_details":{"reasoning_tokens":2}} } "#),
+        (
+            .chat,
+            #" { "choices" : [ { "message" : { "role":"assistant", "content":"hi \"there\"" } , "#
+                + #""finish_reason" : "length" } ] , "usage" : { "prompt_tok\u0065ns" : 10 , "completion_tokens" : "7", "#
+                + #""prompt_tokens_details":{"cached_tokens":4},"completion_tokens_details":{"reasoning_tokens":2}} } "#
+        ),
         // A member twice: the last wins, as in a parsed object.
-        (.chat, #"{"usage":{"prompt_tokens":1},"choices":[{"finish_reason":"length","message":{}}],"#
-            + #""usage":{"prompt_tokens":9,"completion_tokens":3},"choices":[{"finish_reason":"stop","message":{}}]}"#),
+        (
+            .chat,
+            #"{"usage":{"prompt_tokens":1},"choices":[{"finish_reason":"length","message":{}}],"#
+                + #""usage":{"prompt_tokens":9,"completion_tokens":3},"choices":[{"finish_reason":"stop","message":{}}]}"#
+        ),
         // A refusal, and DeepSeek's cache-hit count when no details object is sent.
-        (.chat, #"{"choices":[{"message":{"content":null,"refusal":"no"},"finish_reason":"stop"}],"#
-            + #""usage":{"prompt_tokens":5,"completion_tokens":1,"prompt_cache_hit_tokens":3}}"#),
+        (
+            .chat,
+            #"{"choices":[{"message":{"content":null,"refusal":"no"},"finish_reason":"stop"}],"#
+                + #""usage":{"prompt_tokens":5,"completion_tokens":1,"prompt_cache_hit_tokens":3}}"#
+        ),
         // The legacy function_call turns a stop into a tool use; later choices are not read.
-        (.chat, #"{"choices":[{"message":{"function_call":{"name":"f","arguments":"{}"}},"finish_reason":"stop"},"#
-            + #"{"message":{},"finish_reason":"length"}],"usage":{"prompt_tokens":2,"completion_tokens":2}}"#),
+        (
+            .chat,
+            #"{"choices":[{"message":{"function_call":{"name":"f","arguments":"{}"}},"finish_reason":"stop"},"#
+                + #"{"message":{},"finish_reason":"length"}],"usage":{"prompt_tokens":2,"completion_tokens":2}}"#
+        ),
         // An empty tool_calls array is no tool use.
         (.chat, #"{"choices":[{"message":{"tool_calls":[]},"finish_reason":"stop"}],"usage":{"prompt_tokens":2}}"#),
         (.chat, #"{"choices":[],"usage":null}"#),
-        (.messages, #"{"type":"message","content":[{"type":"text","text":"x"}],"stop_reason":"max_tokens","#
-            + #""usage":{"input_tokens":5,"output_tokens":9,"cache_read_input_tokens":2,"#
-            + #""cache_creation_input_tokens":1,"output_tokens_details":{"thinking_tokens":4}}}"#),
-        (.messages, #"{"type":"message","content":[],"stop_reason":null,"usage":{"input_tokens":"3","output_tokens":1,"#
-            + #""output_tokens_details":{"thinking_tokens":8}},"stop_reason":"end_turn"}"#),
+        (
+            .messages,
+            #"{"type":"message","content":[{"type":"text","text":"x"}],"stop_reason":"max_tokens","#
+                + #""usage":{"input_tokens":5,"output_tokens":9,"cache_read_input_tokens":2,"#
+                + #""cache_creation_input_tokens":1,"output_tokens_details":{"thinking_tokens":4}}}"#
+        ),
+        (
+            .messages,
+            #"{"type":"message","content":[],"stop_reason":null,"usage":{"input_tokens":"3","output_tokens":1,"#
+                + #""output_tokens_details":{"thinking_tokens":8}},"stop_reason":"end_turn"}"#
+        ),
     ]
 
     @Test(arguments: agreeing)

@@ -18,19 +18,42 @@ import Testing
     }
 
     static let inexpressible: [(String, APIProtocol, APIProtocol, String)] = [
-        (#"{"model":"x","max_tokens":5,"top_k":5,"messages":[{"role":"user","content":"hi"}]}"#, .messages, .chat, "top_k"),
+        (
+            #"{"model":"x","max_tokens":5,"top_k":5,"messages":[{"role":"user","content":"hi"}]}"#, .messages, .chat,
+            "top_k"
+        ),
         (#"{"model":"x","seed":7,"messages":[{"role":"user","content":"hi"}]}"#, .chat, .messages, "seed"),
-        (#"{"model":"x","response_format":{"type":"json_object"},"messages":[{"role":"user","content":"hi"}]}"#, .chat, .messages, "response_format"),
+        (
+            #"{"model":"x","response_format":{"type":"json_object"},"messages":[{"role":"user","content":"hi"}]}"#,
+            .chat, .messages, "response_format"
+        ),
         (#"{"model":"x","logprobs":true,"messages":[{"role":"user","content":"hi"}]}"#, .chat, .gemini, "logprobs"),
-        (#"{"model":"x","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}]}"#, .chat, .messages, "messages[0].content[0]"),
-        (#"{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"tools":[{"googleSearch":{}}]}"#, .gemini, .messages, "tools[googleSearch]"),
-        (#"{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"responseModalities":["TEXT","IMAGE"]}}"#, .gemini, .chat, "generationConfig.responseModalities"),
-        (#"{"model":"x","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/picture"}}]}]}"#, .chat, .gemini, "messages[0].content[0]"),
-        (#"{"model":"x","tool_choice":{"type":"allowed_tools","allowed_tools":{"mode":"required","tools":[{"type":"function","function":{"name":"a"}}]}},"tools":[{"type":"function","function":{"name":"a"}},{"type":"function","function":{"name":"b"}}],"messages":[{"role":"user","content":"hi"}]}"#, .chat, .messages, "tool_choice"),
+        (
+            #"{"model":"x","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"AAAA","format":"wav"}}]}]}"#,
+            .chat, .messages, "messages[0].content[0]"
+        ),
+        (
+            #"{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"tools":[{"googleSearch":{}}]}"#, .gemini,
+            .messages, "tools[googleSearch]"
+        ),
+        (
+            #"{"contents":[{"role":"user","parts":[{"text":"hi"}]}],"generationConfig":{"responseModalities":["TEXT","IMAGE"]}}"#,
+            .gemini, .chat, "generationConfig.responseModalities"
+        ),
+        (
+            #"{"model":"x","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"https://example.com/picture"}}]}]}"#,
+            .chat, .gemini, "messages[0].content[0]"
+        ),
+        (
+            #"{"model":"x","tool_choice":{"type":"allowed_tools","allowed_tools":{"mode":"required","tools":[{"type":"function","function":{"name":"a"}}]}},"tools":[{"type":"function","function":{"name":"a"}},{"type":"function","function":{"name":"b"}}],"messages":[{"role":"user","content":"hi"}]}"#,
+            .chat, .messages, "tool_choice"
+        ),
     ]
 
     @Test(arguments: inexpressible)
-    func inexpressibleFieldsAreRefusedByName(_ body: String, _ from: APIProtocol, _ to: APIProtocol, _ param: String) throws {
+    func inexpressibleFieldsAreRefusedByName(_ body: String, _ from: APIProtocol, _ to: APIProtocol, _ param: String)
+        throws
+    {
         let e = try #require(T.refusal(body, from: from, to: to))
         #expect(e.kind == .invalidRequest)
         #expect(e.param == param)
@@ -39,10 +62,10 @@ import Testing
 
     @Test func toolIDsAreRewrittenForAnthropicConsistently() throws {
         let body = #"""
-        {"model":"x","messages":[{"role":"user","content":"hi"},
-         {"role":"assistant","content":null,"tool_calls":[{"id":"call:a/b.c","type":"function","function":{"name":"f","arguments":"{}"}}]},
-         {"role":"tool","tool_call_id":"call:a/b.c","content":"ok"}]}
-        """#
+            {"model":"x","messages":[{"role":"user","content":"hi"},
+             {"role":"assistant","content":null,"tool_calls":[{"id":"call:a/b.c","type":"function","function":{"name":"f","arguments":"{}"}}]},
+             {"role":"tool","tool_call_id":"call:a/b.c","content":"ok"}]}
+            """#
         let out = try T.translate(body, from: .chat, to: .messages)
         let msgs = try #require(out["messages"]?.arrayValue)
         let useID = try #require(msgs[1]["content"]?.at(0)?["id"]?.stringValue)
@@ -56,7 +79,8 @@ import Testing
 
     @Test func longToolIDsAreShortenedForOpenAI() throws {
         let long = String(repeating: "x", count: 64)
-        let body = #"{"model":"x","max_tokens":9,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":[{"type":"tool_use","id":"\#(long)","name":"f","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"\#(long)","content":"ok"}]}]}"#
+        let body =
+            #"{"model":"x","max_tokens":9,"messages":[{"role":"user","content":"hi"},{"role":"assistant","content":[{"type":"tool_use","id":"\#(long)","name":"f","input":{}}]},{"role":"user","content":[{"type":"tool_result","tool_use_id":"\#(long)","content":"ok"}]}]}"#
         let out = try T.translate(body, from: .messages, to: .chat)
         let msgs = try #require(out["messages"]?.arrayValue)
         let callID = try #require(msgs[1]["tool_calls"]?.at(0)?["id"]?.stringValue)
@@ -66,10 +90,10 @@ import Testing
 
     @Test func geminiFunctionResponseNameComesFromTheCall() throws {
         let body = #"""
-        {"model":"x","messages":[{"role":"user","content":"weather?"},
-         {"role":"assistant","content":null,"tool_calls":[{"id":"call_9","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},
-         {"role":"tool","tool_call_id":"call_9","content":"sunny"}]}
-        """#
+            {"model":"x","messages":[{"role":"user","content":"weather?"},
+             {"role":"assistant","content":null,"tool_calls":[{"id":"call_9","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]},
+             {"role":"tool","tool_call_id":"call_9","content":"sunny"}]}
+            """#
         let out = try T.translate(body, from: .chat, to: .gemini)
         let contents = try #require(out["contents"]?.arrayValue)
         let call = try #require(contents[1]["parts"]?.at(0))
@@ -84,7 +108,8 @@ import Testing
     }
 
     @Test func unknownToolResultIsRefusedTowardGemini() throws {
-        let body = #"{"model":"x","messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":"nope","content":"x"}]}"#
+        let body =
+            #"{"model":"x","messages":[{"role":"user","content":"hi"},{"role":"tool","tool_call_id":"nope","content":"x"}]}"#
         let e = try #require(T.refusal(body, from: .chat, to: .gemini))
         #expect(e.kind == .invalidRequest)
         #expect(e.message.contains("nope"))
@@ -92,10 +117,10 @@ import Testing
 
     @Test func geminiCallsWithoutIDsGetStableOnesMatchedByName() throws {
         let body = #"""
-        {"contents":[{"role":"user","parts":[{"text":"go"}]},
-          {"role":"model","parts":[{"functionCall":{"name":"a","args":{}}},{"functionCall":{"name":"b","args":{"k":1}}}]},
-          {"role":"user","parts":[{"functionResponse":{"name":"b","response":{"v":2}}},{"functionResponse":{"name":"a","response":{"v":1}}}]}]}
-        """#
+            {"contents":[{"role":"user","parts":[{"text":"go"}]},
+              {"role":"model","parts":[{"functionCall":{"name":"a","args":{}}},{"functionCall":{"name":"b","args":{"k":1}}}]},
+              {"role":"user","parts":[{"functionResponse":{"name":"b","response":{"v":2}}},{"functionResponse":{"name":"a","response":{"v":1}}}]}]}
+            """#
         let out = try T.translate(body, from: .gemini, to: .messages)
         let msgs = try #require(out["messages"]?.arrayValue)
         let uses = msgs[1]["content"]?.arrayValue ?? []
@@ -106,7 +131,8 @@ import Testing
     }
 
     @Test func invalidToolArgumentsAreWrappedNotThrown() throws {
-        let body = #"{"model":"x","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{broken"}}]},{"role":"tool","tool_call_id":"c1","content":"ok"}]}"#
+        let body =
+            #"{"model":"x","messages":[{"role":"user","content":"hi"},{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"f","arguments":"{broken"}}]},{"role":"tool","tool_call_id":"c1","content":"ok"}]}"#
         let anthropic = try T.translate(body, from: .chat, to: .messages)
         let input = anthropic["messages"]?.at(1)?["content"]?.at(0)?["input"]
         #expect(input?["_raw_arguments"]?.stringValue == "{broken")
@@ -124,7 +150,8 @@ import Testing
 
     @Test(arguments: imageURLs)
     func imageURLsTowardGemini(_ url: String, _ mime: String?) throws {
-        let body = #"{"model":"x","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"\#(url)"}}]}]}"#
+        let body =
+            #"{"model":"x","messages":[{"role":"user","content":[{"type":"image_url","image_url":{"url":"\#(url)"}}]}]}"#
         guard let mime else {
             let e = try #require(T.refusal(body, from: .chat, to: .gemini))
             #expect(e.param == "messages[0].content[0]")
@@ -137,12 +164,19 @@ import Testing
 
     @Test func base64ImagesCrossEveryWay() throws {
         // URL-safe base64 from Google's SDK becomes standard base64 for OpenAI and Anthropic.
-        let body = #"{"contents":[{"role":"user","parts":[{"inline_data":{"mime_type":"image/png","data":"ab-_"}},{"text":"what?"}]}]}"#
+        let body =
+            #"{"contents":[{"role":"user","parts":[{"inline_data":{"mime_type":"image/png","data":"ab-_"}},{"text":"what?"}]}]}"#
         let openAI = try T.translate(body, from: .gemini, to: .chat)
-        #expect(openAI["messages"]?.at(0)?["content"]?.at(0)?["image_url"]?["url"]?.stringValue == "data:image/png;base64,ab+/")
+        #expect(
+            openAI["messages"]?.at(0)?["content"]?.at(0)?["image_url"]?["url"]?.stringValue
+                == "data:image/png;base64,ab+/")
         let anthropic = try T.translate(body, from: .gemini, to: .messages)
-        #expect(anthropic["messages"]?.at(0)?["content"]?.at(0)?["source"] == ["type": "base64", "media_type": "image/png", "data": "ab+/"])
-        let pdf = #"{"model":"x","messages":[{"role":"user","content":[{"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0="}}]}]}"#
+        #expect(
+            anthropic["messages"]?.at(0)?["content"]?.at(0)?["source"] == [
+                "type": "base64", "media_type": "image/png", "data": "ab+/",
+            ])
+        let pdf =
+            #"{"model":"x","messages":[{"role":"user","content":[{"type":"file","file":{"filename":"a.pdf","file_data":"data:application/pdf;base64,JVBERi0="}}]}]}"#
         let doc = try T.translate(pdf, from: .chat, to: .messages)["messages"]?.at(0)?["content"]?.at(0)
         #expect(doc?["type"]?.stringValue == "document")
         #expect(doc?["source"]?["media_type"]?.stringValue == "application/pdf")
@@ -151,9 +185,15 @@ import Testing
     }
 
     static let formats: [(String, APIProtocol, JSONValue?)] = [
-        (#""response_format":{"type":"json_schema","json_schema":{"name":"p","schema":{"type":"object"},"strict":true}}"#, .gemini, ["responseMimeType": "application/json", "responseJsonSchema": ["type": "object"]]),
+        (
+            #""response_format":{"type":"json_schema","json_schema":{"name":"p","schema":{"type":"object"},"strict":true}}"#,
+            .gemini, ["responseMimeType": "application/json", "responseJsonSchema": ["type": "object"]]
+        ),
         (#""response_format":{"type":"json_object"}"#, .gemini, ["responseMimeType": "application/json"]),
-        (#""response_format":{"type":"json_schema","json_schema":{"name":"p","schema":{"type":"object"}}}"#, .messages, ["format": ["type": "json_schema", "schema": ["type": "object"]]]),
+        (
+            #""response_format":{"type":"json_schema","json_schema":{"name":"p","schema":{"type":"object"}}}"#,
+            .messages, ["format": ["type": "json_schema", "schema": ["type": "object"]]]
+        ),
     ]
 
     @Test(arguments: formats)
@@ -167,7 +207,8 @@ import Testing
     }
 
     @Test func systemAndSamplingCross() throws {
-        let body = #"{"model":"x","messages":[{"role":"developer","content":"be terse"},{"role":"user","content":"hi"}],"temperature":0.2,"top_p":0.9,"stop":"END","max_tokens":50}"#
+        let body =
+            #"{"model":"x","messages":[{"role":"developer","content":"be terse"},{"role":"user","content":"hi"}],"temperature":0.2,"top_p":0.9,"stop":"END","max_tokens":50}"#
         let a = try T.translate(body, from: .chat, to: .messages)
         #expect(a["system"]?.stringValue == "be terse")
         #expect(a["stop_sequences"] == ["END"])
@@ -180,7 +221,8 @@ import Testing
 
     @Test func anthropicTurnsAlternate() throws {
         // Two user messages in a row (OpenAI allows it) merge into one Anthropic user turn; tool results lead.
-        let body = #"{"model":"x","messages":[{"role":"user","content":"a"},{"role":"user","content":"b"},{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c","content":"r"},{"role":"user","content":"next"}]}"#
+        let body =
+            #"{"model":"x","messages":[{"role":"user","content":"a"},{"role":"user","content":"b"},{"role":"assistant","content":null,"tool_calls":[{"id":"c","type":"function","function":{"name":"f","arguments":"{}"}}]},{"role":"tool","tool_call_id":"c","content":"r"},{"role":"user","content":"next"}]}"#
         let msgs = try #require(try T.translate(body, from: .chat, to: .messages)["messages"]?.arrayValue)
         #expect(msgs.map { $0["role"]?.stringValue } == ["user", "assistant", "user"])
         #expect(msgs[0]["content"]?.arrayValue?.count == 2)

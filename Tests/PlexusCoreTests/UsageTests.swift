@@ -45,8 +45,16 @@ import Testing
 
     @Test func anthropicStreamUsageMergesStartAndDelta() throws {
         var d = StreamCodecs.decoder(for: .messages)
-        _ = try d.decode(SSEEvent(event: "message_start", data: #"{"type":"message_start","message":{"id":"m","model":"c","usage":{"input_tokens":30,"cache_read_input_tokens":7,"output_tokens":1}}}"#))
-        let ev = try d.decode(SSEEvent(event: "message_delta", data: #"{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":12}}"#))
+        _ = try d.decode(
+            SSEEvent(
+                event: "message_start",
+                data:
+                    #"{"type":"message_start","message":{"id":"m","model":"c","usage":{"input_tokens":30,"cache_read_input_tokens":7,"output_tokens":1}}}"#
+            ))
+        let ev = try d.decode(
+            SSEEvent(
+                event: "message_delta",
+                data: #"{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":12}}"#))
         #expect(ev.first == .usage(IR.Usage(input: 30, cacheRead: 7, output: 12)))
     }
 }

@@ -22,19 +22,21 @@ struct FindingRegressionTests {
         }
     }
 
-    @Test("heads llhttp refuses are refused", arguments: [
-        "GET / HTTP/1.1\nHost: a\n\n",  // bare LF line ends
-        "GET / HTTP/1.1\r\nHost: a\nX: y\r\n\r\n",  // one bare LF among CRLFs
-        "GEP / HTTP/1.1\r\nHost: a\r\n\r\n",  // a method llhttp does not know
-        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc",  // repeated length
-        "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\n\r\nabc",  // a list of lengths
-        // chunked applied twice: in two fields, in one list, and around another coding
-        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
-        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-        // an empty element after chunked: it is not the last coding
-        "POST /vs HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked,\r\n\r\n0\r\n\r\n",
-    ])
+    @Test(
+        "heads llhttp refuses are refused",
+        arguments: [
+            "GET / HTTP/1.1\nHost: a\n\n",  // bare LF line ends
+            "GET / HTTP/1.1\r\nHost: a\nX: y\r\n\r\n",  // one bare LF among CRLFs
+            "GEP / HTTP/1.1\r\nHost: a\r\n\r\n",  // a method llhttp does not know
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc",  // repeated length
+            "POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 3, 3\r\n\r\nabc",  // a list of lengths
+            // chunked applied twice: in two fields, in one list, and around another coding
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n",
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            // an empty element after chunked: it is not the last coding
+            "POST /vs HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked,\r\n\r\n0\r\n\r\n",
+        ])
     func refused(_ head: String) {
         guard case .failure = Self.parse(head) else {
             Issue.record("accepted: \(head.debugDescription)")
@@ -49,14 +51,17 @@ struct FindingRegressionTests {
         #expect(try Self.parse("GET /a HTTP/1.1\r\nHost: a\r\n\r\nDELETE /b HTTP/1.1\r\nHost: a\r\n\r\n").get() == 2)
     }
 
-    @Test("numbers outside RFC 8259's grammar or a Double's range are refused", arguments: [
-        "1e400", "-1e400", "01", "-01", "1.", ".5", "1e", "1e+", "-", "1.e5", "00000000: 3165",
-    ])
+    @Test(
+        "numbers outside RFC 8259's grammar or a Double's range are refused",
+        arguments: [
+            "1e400", "-1e400", "01", "-01", "1.", ".5", "1e", "1e+", "-", "1.e5", "00000000: 3165",
+        ])
     func badNumbers(_ text: String) {
         #expect(throws: JSONParseError.self) { try JSONValue(parsing: text) }
     }
 
-    @Test("numbers inside it parse", arguments: [("0", 0.0), ("-0.5", -0.5), ("1E3", 1000), ("2e-2", 0.02), ("10", 10)])
+    @Test(
+        "numbers inside it parse", arguments: [("0", 0.0), ("-0.5", -0.5), ("1E3", 1000), ("2e-2", 0.02), ("10", 10)])
     func goodNumbers(_ text: String, _ value: Double) throws {
         #expect(try JSONValue(parsing: text) == .number(value))
     }
@@ -69,10 +74,12 @@ struct FindingRegressionTests {
         #expect(ToolIDs.openAISafe(cut) == cut)
     }
 
-    @Test("a request that did not settle now does", arguments: [
-        "finding-responses-assistant-texts-without-ids", "finding-empty-system-instruction",
-        "finding-responses-assistant-content-not-object", "finding-include-thoughts-false",
-    ])
+    @Test(
+        "a request that did not settle now does",
+        arguments: [
+            "finding-responses-assistant-texts-without-ids", "finding-empty-system-instruction",
+            "finding-responses-assistant-content-not-object", "finding-include-thoughts-false",
+        ])
     func settles(_ name: String) throws {
         let url = CorpusReplayTests.corpus.appendingPathComponent("requests/" + name)
         #expect(RequestDecoderCheck.check(Array(try Data(contentsOf: url))) == nil)
@@ -80,17 +87,25 @@ struct FindingRegressionTests {
 
     @Test("assistant texts without an item id are Responses items of their own")
     func textsWithoutItemIDs() throws {
-        let r = IR.Request(model: "m", messages: [
-            IR.Message(role: .assistant, parts: [.text(IR.Text("a")), .text(IR.Text("b")), .text(IR.Text("c", itemID: "msg_1")),
-                                                 .text(IR.Text("d", itemID: "msg_1"))]),
-        ])
+        let r = IR.Request(
+            model: "m",
+            messages: [
+                IR.Message(
+                    role: .assistant,
+                    parts: [
+                        .text(IR.Text("a")), .text(IR.Text("b")), .text(IR.Text("c", itemID: "msg_1")),
+                        .text(IR.Text("d", itemID: "msg_1")),
+                    ])
+            ])
         let body = try JSONValue(parsing: Translator.encodeRequest(r, to: .responses, upstreamModel: "m"))
         #expect(body["input"]?.arrayValue?.map { $0["content"]?.arrayValue?.count ?? 0 } == [1, 1, 2])
     }
 
     @Test("an empty system text is not sent to Anthropic, declined thoughts are said to Gemini")
     func emptySystemAndDeclinedThoughts() throws {
-        var r = IR.Request(model: "m", system: [.text(IR.Text(""))], messages: [IR.Message(role: .user, parts: [.text(IR.Text("hi"))])])
+        var r = IR.Request(
+            model: "m", system: [.text(IR.Text(""))], messages: [IR.Message(role: .user, parts: [.text(IR.Text("hi"))])]
+        )
         #expect(try JSONValue(parsing: Translator.encodeRequest(r, to: .messages, upstreamModel: "m"))["system"] == nil)
         r.reasoning = IR.Reasoning(mode: .budget(2048), includeThoughts: false)
         let gemini = try JSONValue(parsing: Translator.encodeRequest(r, to: .gemini, upstreamModel: "g"))
@@ -100,7 +115,9 @@ struct FindingRegressionTests {
     @Test("an assistant message's parts are objects")
     func assistantPartsAreObjects() {
         let body = #"{"model":"m","input":[{"role":"assistant","content":["x"]}]}"#
-        #expect(throws: PlexusError.self) { try Translator.decodeRequest(Array(body.utf8), from: .responses, model: nil) }
+        #expect(throws: PlexusError.self) {
+            try Translator.decodeRequest(Array(body.utf8), from: .responses, model: nil)
+        }
     }
 
     @Test("each check can fail")

@@ -1,14 +1,17 @@
 import PlexusCore
-@testable import PlexusMock
 import Testing
+
+@testable import PlexusMock
 
 @Suite("Gemini generateContent shape")
 struct GeminiShapeTests {
     let upstream = MockUpstream(secret: "test")
 
     func call(_ model: String, _ method: String, _ body: [UInt8]) async throws -> (MockResponse, [UInt8]) {
-        let response = try await upstream.handle(Support.post("/v1beta/models/\(model):\(method)", body,
-                                                              headers: [("x-goog-api-key", "k")]))
+        let response = try await upstream.handle(
+            Support.post(
+                "/v1beta/models/\(model):\(method)", body,
+                headers: [("x-goog-api-key", "k")]))
         let (bytes, error) = try await Support.collect(response.body)
         #expect(error == nil)
         return (response, bytes)
@@ -31,44 +34,66 @@ struct GeminiShapeTests {
         try Support.sse(sse).map { try JSONValue(parsing: $0.data) }
     }
 
-    @Test("unary bodies have the fixture's keys", arguments: [
-        ("gemini/text-nonstream.request.json", "gemini/text-nonstream.json", "demo-thinking"),
-        ("gemini/function-call-nonstream.request.json", "gemini/function-call-nonstream.json", "mock:thinking,tools=1"),
-        ("gemini/function-call-parallel-nonstream.request.json", "gemini/function-call-parallel-nonstream.json", "mock:thinking,tools=3"),
-    ])
+    @Test(
+        "unary bodies have the fixture's keys",
+        arguments: [
+            ("gemini/text-nonstream.request.json", "gemini/text-nonstream.json", "demo-thinking"),
+            (
+                "gemini/function-call-nonstream.request.json", "gemini/function-call-nonstream.json",
+                "mock:thinking,tools=1"
+            ),
+            (
+                "gemini/function-call-parallel-nonstream.request.json", "gemini/function-call-parallel-nonstream.json",
+                "mock:thinking,tools=3"
+            ),
+        ])
     func unary(request: String, fixture: String, model: String) async throws {
         let (response, bytes) = try await call(model, "generateContent", try Support.fixture(request))
         #expect(response.status == 200)
         let json = try JSONValue(parsing: bytes)
-        #expect(Support.missingKeys(mock: json, fixture: try Support.fixtureJSON(fixture), ignoring: ["finishMessage"]) == [])
+        #expect(
+            Support.missingKeys(mock: json, fixture: try Support.fixtureJSON(fixture), ignoring: ["finishMessage"])
+                == [])
         let usage = try #require(json["usageMetadata"])
-        let sum = ["promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount"].compactMap { usage[$0]?.intValue }.reduce(0, +)
+        let sum = ["promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount"].compactMap { usage[$0]?.intValue }
+            .reduce(0, +)
         #expect(usage["totalTokenCount"]?.intValue == sum)
         #expect(usage["thoughtsTokenCount"]?.intValue == 20)
     }
 
     @Test func functionCallsFollowTheDeclarations() async throws {
-        let (_, bytes) = try await call("mock:tools=2", "generateContent", try Support.fixture("gemini/function-call-stream.request.json"))
-        let parts = try JSONValue(parsing: bytes)["candidates"]?.arrayValue?.first?["content"]?["parts"]?.arrayValue ?? []
+        let (_, bytes) = try await call(
+            "mock:tools=2", "generateContent", try Support.fixture("gemini/function-call-stream.request.json"))
+        let parts =
+            try JSONValue(parsing: bytes)["candidates"]?.arrayValue?.first?["content"]?["parts"]?.arrayValue ?? []
         #expect(parts.compactMap { $0["functionCall"]?["name"]?.stringValue } == ["get_capital", "get_temperature"])
         #expect(parts.first?["functionCall"]?["args"]?["country"]?.stringValue == "Paris")
         #expect(parts.last?["functionCall"]?["args"]?["city"]?.stringValue == "London")
     }
 
-    @Test("SSE streams follow the captures' event order", arguments: [
-        ("gemini/text-stream.request.json", "gemini/text-stream.sse", "demo-fast"),
-        ("gemini/thinking-stream.request.json", "gemini/thinking-stream.sse", "demo-thinking"),
-        ("gemini/function-call-stream.request.json", "gemini/function-call-stream.sse", "demo-tools"),
-        ("gemini/function-response-followup-stream.request.json", "gemini/function-response-followup-stream.sse", "demo-fast"),
-    ])
+    @Test(
+        "SSE streams follow the captures' event order",
+        arguments: [
+            ("gemini/text-stream.request.json", "gemini/text-stream.sse", "demo-fast"),
+            ("gemini/thinking-stream.request.json", "gemini/thinking-stream.sse", "demo-thinking"),
+            ("gemini/function-call-stream.request.json", "gemini/function-call-stream.sse", "demo-tools"),
+            (
+                "gemini/function-response-followup-stream.request.json", "gemini/function-response-followup-stream.sse",
+                "demo-fast"
+            ),
+        ])
     func sseStream(request: String, fixture: String, model: String) async throws {
         let (response, bytes) = try await call(model, "streamGenerateContent?alt=sse", try Support.fixture(request))
         #expect(response.header("content-type")?.hasPrefix("text/event-stream") == true)
         let mine = try Self.events(bytes)
         let theirs = try Self.events(try Support.fixture(fixture))
         #expect(Support.collapsed(mine.map(Self.kind)) == Support.collapsed(theirs.map(Self.kind)))
-        #expect(Support.missingKeys(mock: mine.last!, fixture: theirs.last!, ignoring: ["candidatesTokensDetails"]) == [])
-        #expect(Support.missingKeys(mock: mine.first!, fixture: theirs.first!, ignoring: ["thoughtsTokenCount", "candidatesTokensDetails"]) == [])
+        #expect(
+            Support.missingKeys(mock: mine.last!, fixture: theirs.last!, ignoring: ["candidatesTokensDetails"]) == [])
+        #expect(
+            Support.missingKeys(
+                mock: mine.first!, fixture: theirs.first!, ignoring: ["thoughtsTokenCount", "candidatesTokensDetails"])
+                == [])
     }
 
     @Test func jsonArrayStreamHasTheSameEventsAsSSE() async throws {
@@ -94,17 +119,20 @@ struct GeminiShapeTests {
     @Test func countTokensMatchesGenerationInput() async throws {
         let contents = #"{"contents":[{"role":"user","parts":[{"text":"Count the tokens in this request please"}]}]}"#
         let counted = try JSONValue(parsing: try await call("demo-fast", "countTokens", Support.json(contents)).1)
-        let wrapped = #"{"generateContentRequest":{"model":"models/demo-fast","contents":[{"role":"user","parts":[{"text":"Count the tokens in this request please"}]}]}}"#
+        let wrapped =
+            #"{"generateContentRequest":{"model":"models/demo-fast","contents":[{"role":"user","parts":[{"text":"Count the tokens in this request please"}]}]}}"#
         let counted2 = try JSONValue(parsing: try await call("demo-fast", "countTokens", Support.json(wrapped)).1)
         let generated = try JSONValue(parsing: try await call("demo-fast", "generateContent", Support.json(contents)).1)
         #expect(counted["totalTokens"] == generated["usageMetadata"]?["promptTokenCount"])
         #expect(counted2["totalTokens"] == counted["totalTokens"])
     }
 
-    @Test("bad requests get Gemini's error shape", arguments: [
-        ("{\"contents\": [", "Invalid JSON body"),
-        ("{}", "contents"),
-    ])
+    @Test(
+        "bad requests get Gemini's error shape",
+        arguments: [
+            ("{\"contents\": [", "Invalid JSON body"),
+            ("{}", "contents"),
+        ])
     func badRequest(body: String, mention: String) async throws {
         let (response, bytes) = try await call("demo-fast", "generateContent", Support.json(body))
         #expect(response.status == 400)
@@ -115,7 +143,8 @@ struct GeminiShapeTests {
     }
 
     @Test func snakeCaseRequestsAreRead() async throws {
-        let body = #"{"contents":[{"role":"user","parts":[{"text":"x"}]}],"generation_config":{"max_output_tokens":3},"tools":[{"function_declarations":[{"name":"lookup","parameters_json_schema":{"type":"object","properties":{"q":{"type":"string"}},"required":["q"]}}]}]}"#
+        let body =
+            #"{"contents":[{"role":"user","parts":[{"text":"x"}]}],"generation_config":{"max_output_tokens":3},"tools":[{"function_declarations":[{"name":"lookup","parameters_json_schema":{"type":"object","properties":{"q":{"type":"string"}},"required":["q"]}}]}]}"#
         let short = try JSONValue(parsing: try await call("demo-fast", "generateContent", Support.json(body)).1)
         #expect(short["candidates"]?.arrayValue?.first?["finishReason"]?.stringValue == "MAX_TOKENS")
         let tools = try JSONValue(parsing: try await call("demo-tools", "generateContent", Support.json(body)).1)

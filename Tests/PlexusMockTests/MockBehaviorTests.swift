@@ -1,16 +1,19 @@
-@testable import PlexusMock
 import Testing
+
+@testable import PlexusMock
 
 @Suite("Behaviour grammar")
 struct MockBehaviorTests {
-    @Test("presets", arguments: [
-        ("demo-fast", 30, 0, 0, 0, 0.0),
-        ("demo-slow", 30, 800, 0, 0, 20.0),
-        ("demo-tools", 0, 0, 1, 0, 0.0),
-        ("demo-thinking", 30, 0, 0, 20, 0.0),
-        ("gpt-4o", 30, 0, 0, 0, 0.0),
-        ("llama3:8b", 30, 0, 0, 0, 0.0),
-    ])
+    @Test(
+        "presets",
+        arguments: [
+            ("demo-fast", 30, 0, 0, 0, 0.0),
+            ("demo-slow", 30, 800, 0, 0, 20.0),
+            ("demo-tools", 0, 0, 1, 0, 0.0),
+            ("demo-thinking", 30, 0, 0, 20, 0.0),
+            ("gpt-4o", 30, 0, 0, 0, 0.0),
+            ("llama3:8b", 30, 0, 0, 0, 0.0),
+        ])
     func presets(name: String, tokens: Int, ttft: Int, tools: Int, thinking: Int, tps: Double) throws {
         let b = try MockBehavior.parse(model: name)
         #expect(b.effectiveTextTokens == tokens)
@@ -21,7 +24,8 @@ struct MockBehaviorTests {
     }
 
     @Test func fullGrammar() throws {
-        let b = try MockBehavior.parse(model: "mock:tokens=50,ttft=200,tps=100,tools=2,thinking,fail=429,retry_after=2,fail_rate=0.25")
+        let b = try MockBehavior.parse(
+            model: "mock:tokens=50,ttft=200,tps=100,tools=2,thinking,fail=429,retry_after=2,fail_rate=0.25")
         #expect(b.effectiveTextTokens == 50)
         #expect(b.ttftMilliseconds == 200)
         #expect(b.tokensPerSecond == 100)
@@ -32,16 +36,18 @@ struct MockBehaviorTests {
         #expect(b.failRate == 0.25)
     }
 
-    @Test("faults", arguments: [
-        ("mock:reset", MockBehavior.Fault.resetBeforeFirstByte),
-        ("mock:reset_after=3", .resetAfter(events: 3)),
-        ("mock:stall", .stall),
-        ("mock:stall_after=2", .stallAfter(events: 2)),
-        ("mock:error_event", .errorEvent(after: 0)),
-        ("mock:error_event=4", .errorEvent(after: 4)),
-        ("mock:fail=529", .status(529)),
-        ("mock:fail_first=2", .status(500)),
-    ])
+    @Test(
+        "faults",
+        arguments: [
+            ("mock:reset", MockBehavior.Fault.resetBeforeFirstByte),
+            ("mock:reset_after=3", .resetAfter(events: 3)),
+            ("mock:stall", .stall),
+            ("mock:stall_after=2", .stallAfter(events: 2)),
+            ("mock:error_event", .errorEvent(after: 0)),
+            ("mock:error_event=4", .errorEvent(after: 4)),
+            ("mock:fail=529", .status(529)),
+            ("mock:fail_first=2", .status(500)),
+        ])
     func faults(spec: String, fault: MockBehavior.Fault) throws {
         #expect(try MockBehavior.parse(model: spec).fault == fault)
     }
@@ -56,18 +62,20 @@ struct MockBehaviorTests {
         #expect(replaced.toolCalls == 3)
     }
 
-    @Test("bad specs are rejected with the option named", arguments: [
-        ("mock:tokens=abc", "tokens"),
-        ("mock:frobnicate=1", "frobnicate"),
-        ("mock:fail=999", "fail"),
-        ("mock:fail_rate=2", "fail_rate"),
-        ("mock:error_kind=nope", "error_kind"),
-        ("demo-fast:ping=maybe", "ping"),
-        ("mock:recycle=0", "recycle"),
-        ("mock:drip=0", "drip"),
-        ("mock:reset_at=-1", "reset_at"),
-        ("mock:close=maybe", "close"),
-    ])
+    @Test(
+        "bad specs are rejected with the option named",
+        arguments: [
+            ("mock:tokens=abc", "tokens"),
+            ("mock:frobnicate=1", "frobnicate"),
+            ("mock:fail=999", "fail"),
+            ("mock:fail_rate=2", "fail_rate"),
+            ("mock:error_kind=nope", "error_kind"),
+            ("demo-fast:ping=maybe", "ping"),
+            ("mock:recycle=0", "recycle"),
+            ("mock:drip=0", "drip"),
+            ("mock:reset_at=-1", "reset_at"),
+            ("mock:close=maybe", "close"),
+        ])
     func badSpecs(spec: String, option: String) {
         #expect {
             _ = try MockBehavior.parse(model: spec)
@@ -77,7 +85,8 @@ struct MockBehaviorTests {
     }
 
     @Test func wireOptions() throws {
-        let b = try MockBehavior.parse(model: "mock:close=1,close_silently,http10=1,eof_body=1,recycle=3,reset_at=0,malformed_head=1,drip=20")
+        let b = try MockBehavior.parse(
+            model: "mock:close=1,close_silently,http10=1,eof_body=1,recycle=3,reset_at=0,malformed_head=1,drip=20")
         var expected = MockWireOptions()
         expected.connectionClose = true
         expected.closeSilently = true

@@ -1,6 +1,7 @@
 import PlexusCore
-@testable import PlexusMock
 import Testing
+
+@testable import PlexusMock
 
 @Suite("MockServer over loopback", .serialized)
 struct MockServerTests {
@@ -29,22 +30,37 @@ struct MockServerTests {
     static let chat = #"{"model":"MODEL","stream":STREAM,"messages":[{"role":"user","content":"hi"}]}"#
 
     static func chatRequest(_ model: String, stream: Bool, headers: [(String, String)] = []) -> [UInt8] {
-        let body = chat.replacingOccurrences(of: "MODEL", with: model).replacingOccurrences(of: "STREAM", with: "\(stream)")
-        return RawHTTP.request("POST", "/v1/chat/completions", body: Array(body.utf8),
-                               headers: [("Content-Type", "application/json"), ("Authorization", "Bearer sk-test")] + headers)
+        let body = chat.replacingOccurrences(of: "MODEL", with: model).replacingOccurrences(
+            of: "STREAM", with: "\(stream)")
+        return RawHTTP.request(
+            "POST", "/v1/chat/completions", body: Array(body.utf8),
+            headers: [("Content-Type", "application/json"), ("Authorization", "Bearer sk-test")] + headers)
     }
 
     static func events(_ response: RawHTTP.Response?) -> [SSEEvent] { Support.sse(response?.body ?? []) }
 
-    @Test("unary and stream per protocol", arguments: [APIProtocol.chat, .messages, .gemini, .responses], [false, true])
+    @Test(
+        "unary and stream per protocol", arguments: [APIProtocol.chat, .messages, .gemini, .responses], [false, true])
     func basics(proto: APIProtocol, stream: Bool) async throws {
-        let (path, body): (String, String) = switch proto {
-        case .chat, .embeddings: ("/v1/chat/completions", #"{"model":"demo-tools","stream":\#(stream),"messages":[{"role":"user","content":"hi"}]}"#)
-        case .responses: ("/v1/responses", #"{"model":"demo-tools","stream":\#(stream),"input":"hi"}"#)
-        case .messages: ("/v1/messages", #"{"model":"demo-tools","stream":\#(stream),"max_tokens":9,"messages":[{"role":"user","content":"hi"}]}"#)
-        case .gemini: ("/v1beta/models/demo-tools:\(stream ? "streamGenerateContent?alt=sse" : "generateContent")",
-                       #"{"contents":[{"parts":[{"text":"hi"}]}]}"#)
-        }
+        let (path, body): (String, String) =
+            switch proto {
+            case .chat, .embeddings:
+                (
+                    "/v1/chat/completions",
+                    #"{"model":"demo-tools","stream":\#(stream),"messages":[{"role":"user","content":"hi"}]}"#
+                )
+            case .responses: ("/v1/responses", #"{"model":"demo-tools","stream":\#(stream),"input":"hi"}"#)
+            case .messages:
+                (
+                    "/v1/messages",
+                    #"{"model":"demo-tools","stream":\#(stream),"max_tokens":9,"messages":[{"role":"user","content":"hi"}]}"#
+                )
+            case .gemini:
+                (
+                    "/v1beta/models/demo-tools:\(stream ? "streamGenerateContent?alt=sse" : "generateContent")",
+                    #"{"contents":[{"parts":[{"text":"hi"}]}]}"#
+                )
+            }
         let exchange = try await Self.withServer { port in
             try await RawHTTP.exchange(port: port, RawHTTP.request("POST", path, body: Array(body.utf8)))
         }
@@ -66,7 +82,9 @@ struct MockServerTests {
         let statuses = try await Self.withServer { port in
             try await RawHTTP.withConnection(port: port) { connection in
                 var out: [Int] = []
-                for (model, stream) in [("demo-fast", false), ("demo-thinking", true), ("mock:fail=429", false), ("demo-tools", true)] {
+                for (model, stream) in [
+                    ("demo-fast", false), ("demo-thinking", true), ("mock:fail=429", false), ("demo-tools", true),
+                ] {
                     try await connection.send(Self.chatRequest(model, stream: stream))
                     let exchange = try await connection.read()
                     #expect(exchange.response?.complete == true)
@@ -78,12 +96,14 @@ struct MockServerTests {
         #expect(statuses == [200, 200, 429, 200])
     }
 
-    @Test("failure statuses with headers", arguments: [
-        ("mock:fail=429,retry_after=3", 429, "3"),
-        ("mock:fail=429", 429, "1"),
-        ("mock:fail=500", 500, nil),
-        ("mock:fail=529", 529, nil),
-    ])
+    @Test(
+        "failure statuses with headers",
+        arguments: [
+            ("mock:fail=429,retry_after=3", 429, "3"),
+            ("mock:fail=429", 429, "1"),
+            ("mock:fail=500", 500, nil),
+            ("mock:fail=529", 529, nil),
+        ])
     func failureStatus(model: String, status: Int, retryAfter: String?) async throws {
         let body = #"{"model":"\#(model)","max_tokens":5,"messages":[{"role":"user","content":"x"}]}"#
         let exchange = try await Self.withServer { port in
@@ -132,7 +152,8 @@ struct MockServerTests {
     @Test func stallIsCancelledWhenTheClientLeaves() async throws {
         let upstream = MockUpstream()
         let snapshot = try await Self.withServer(upstream) { port in
-            let exchange = try await RawHTTP.exchange(port: port, Self.chatRequest("mock:stall_after=2", stream: true)) { received in
+            let exchange = try await RawHTTP.exchange(port: port, Self.chatRequest("mock:stall_after=2", stream: true))
+            { received in
                 Support.sse(RawHTTP.parse(received[...])?.body ?? []).count >= 2
             }
             #expect(Self.events(exchange.response).count == 2)
@@ -163,7 +184,8 @@ struct MockServerTests {
     @Test func slowStreamIsCancelledWhenTheClientLeaves() async throws {
         let upstream = MockUpstream()
         let snapshot = try await Self.withServer(upstream) { port in
-            _ = try await RawHTTP.exchange(port: port, Self.chatRequest("mock:tps=2,tokens=100", stream: true)) { received in
+            _ = try await RawHTTP.exchange(port: port, Self.chatRequest("mock:tps=2,tokens=100", stream: true)) {
+                received in
                 Support.sse(RawHTTP.parse(received[...])?.body ?? []).count >= 3
             }
             return await upstream.stats.waitUntil(timeout: .seconds(30)) { $0.streamsCancelled == 1 }
@@ -174,8 +196,11 @@ struct MockServerTests {
     @Test func errorEventAsFirstEventOverHTTP() async throws {
         let body = #"{"model":"demo-fast","max_tokens":5,"stream":true,"messages":[{"role":"user","content":"x"}]}"#
         let exchange = try await Self.withServer { port in
-            try await RawHTTP.exchange(port: port, RawHTTP.request("POST", "/v1/messages", body: Array(body.utf8),
-                                                                    headers: [("x-mock-behavior", "error_event")]))
+            try await RawHTTP.exchange(
+                port: port,
+                RawHTTP.request(
+                    "POST", "/v1/messages", body: Array(body.utf8),
+                    headers: [("x-mock-behavior", "error_event")]))
         }
         let response = try #require(exchange.response)
         #expect(response.status == 200)
@@ -188,8 +213,11 @@ struct MockServerTests {
     @Test func geminiJSONArrayStreamOverHTTP() async throws {
         let body = #"{"contents":[{"parts":[{"text":"hi"}]}]}"#
         let exchange = try await Self.withServer { port in
-            try await RawHTTP.exchange(port: port, RawHTTP.request("POST", "/v1beta/models/demo-thinking:streamGenerateContent?key=abc",
-                                                                    body: Array(body.utf8)))
+            try await RawHTTP.exchange(
+                port: port,
+                RawHTTP.request(
+                    "POST", "/v1beta/models/demo-thinking:streamGenerateContent?key=abc",
+                    body: Array(body.utf8)))
         }
         let response = try #require(exchange.response)
         #expect(response.complete)
@@ -200,7 +228,8 @@ struct MockServerTests {
     @Test func connectionCloseIsHonoured() async throws {
         let exchange = try await Self.withServer { port in
             try await RawHTTP.withConnection(port: port) { connection in
-                try await connection.send(Self.chatRequest("demo-fast", stream: false, headers: [("Connection", "close")]))
+                try await connection.send(
+                    Self.chatRequest("demo-fast", stream: false, headers: [("Connection", "close")]))
                 var first = try await connection.read()
                 // After the response, the server closes: the next read sees the end.
                 let next = try await connection.read()
@@ -260,7 +289,9 @@ struct MockServerTests {
             }
         }
         let stats = try JSONValue(parsing: try #require(before.response).body)
-        #expect(stats["requests_by_model"] == .object(JSONObject([("demo-fast", .number(1)), ("mock:tokens=1", .number(2))])))
+        #expect(
+            stats["requests_by_model"]
+                == .object(JSONObject([("demo-fast", .number(1)), ("mock:tokens=1", .number(2))])))
         #expect(stats["total_requests"] == .number(3))
         let cleared = try JSONValue(parsing: try #require(after.response).body)
         #expect(cleared["requests_by_model"] == .object(JSONObject()))

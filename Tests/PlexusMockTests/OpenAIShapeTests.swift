@@ -1,6 +1,7 @@
 import PlexusCore
-@testable import PlexusMock
 import Testing
+
+@testable import PlexusMock
 
 @Suite("OpenAI Chat Completions shape")
 struct OpenAIShapeTests {
@@ -19,7 +20,9 @@ struct OpenAIShapeTests {
         guard let json = try? JSONValue(parsing: event.data) else { return "invalid" }
         if json["error"] != nil { return "error" }
         if json["moderation"] != nil { return "moderation" }
-        guard let choice = json["choices"]?.arrayValue?.first else { return json["usage"]?.isNull == false ? "usage" : "empty" }
+        guard let choice = json["choices"]?.arrayValue?.first else {
+            return json["usage"]?.isNull == false ? "usage" : "empty"
+        }
         if choice["finish_reason"]?.stringValue != nil { return "finish" }
         let delta = choice["delta"]
         if let call = delta?["tool_calls"]?.arrayValue?.first {
@@ -30,11 +33,16 @@ struct OpenAIShapeTests {
         return delta?["content"] != nil ? "content" : "other"
     }
 
-    @Test("unary bodies have the fixture's keys", arguments: [
-        ("openai/text-nonstream.request.json", "openai/text-nonstream.json", "demo-fast", "stop"),
-        ("openai/tool-call-nonstream.request.json", "openai/tool-call-nonstream.json", "demo-tools", "tool_calls"),
-        ("openai/tool-call-parallel-nonstream.request.json", "openai/tool-call-parallel-nonstream.json", "mock:tools=2", "tool_calls"),
-    ])
+    @Test(
+        "unary bodies have the fixture's keys",
+        arguments: [
+            ("openai/text-nonstream.request.json", "openai/text-nonstream.json", "demo-fast", "stop"),
+            ("openai/tool-call-nonstream.request.json", "openai/tool-call-nonstream.json", "demo-tools", "tool_calls"),
+            (
+                "openai/tool-call-parallel-nonstream.request.json", "openai/tool-call-parallel-nonstream.json",
+                "mock:tools=2", "tool_calls"
+            ),
+        ])
     func unary(request: String, fixture: String, model: String, finish: String) async throws {
         let (response, bytes) = try await call(try Support.request(request, model: model))
         #expect(response.status == 200)
@@ -44,13 +52,16 @@ struct OpenAIShapeTests {
         #expect(json["model"]?.stringValue == model)
         #expect(json["choices"]?.arrayValue?.first?["finish_reason"]?.stringValue == finish)
         let usage = try #require(json["usage"])
-        #expect(usage["total_tokens"]?.intValue == (usage["prompt_tokens"]?.intValue ?? 0) + (usage["completion_tokens"]?.intValue ?? 0))
+        #expect(
+            usage["total_tokens"]?.intValue == (usage["prompt_tokens"]?.intValue ?? 0)
+                + (usage["completion_tokens"]?.intValue ?? 0))
     }
 
     @Test func toolCallsUseTheRequestsToolsAndSchemas() async throws {
         let body = try Support.request("openai/tool-call-parallel-nonstream.request.json", model: "mock:tools=2")
         let (_, bytes) = try await call(body)
-        let calls = try #require(try JSONValue(parsing: bytes)["choices"]?.arrayValue?.first?["message"]?["tool_calls"]?.arrayValue)
+        let calls = try #require(
+            try JSONValue(parsing: bytes)["choices"]?.arrayValue?.first?["message"]?["tool_calls"]?.arrayValue)
         #expect(calls.compactMap { $0["function"]?["name"]?.stringValue } == ["create_file", "delete_file"])
         for call in calls {
             let args = try JSONValue(parsing: try #require(call["function"]?["arguments"]?.stringValue))
@@ -60,17 +71,27 @@ struct OpenAIShapeTests {
     }
 
     @Test func defaultToolIsGetWeather() async throws {
-        let (_, bytes) = try await call(Support.json(#"{"model":"demo-tools","messages":[{"role":"user","content":"hi"}]}"#))
-        let call = try JSONValue(parsing: bytes)["choices"]?.arrayValue?.first?["message"]?["tool_calls"]?.arrayValue?.first
+        let (_, bytes) = try await call(
+            Support.json(#"{"model":"demo-tools","messages":[{"role":"user","content":"hi"}]}"#))
+        let call = try JSONValue(parsing: bytes)["choices"]?.arrayValue?.first?["message"]?["tool_calls"]?.arrayValue?
+            .first
         #expect(call?["function"]?["name"]?.stringValue == "get_weather")
         #expect(call?["function"]?["arguments"]?.stringValue == #"{"city":"Paris"}"#)
     }
 
-    @Test("streams follow the captures' event order", arguments: [
-        ("openai/text-stream-include-usage-gpt5.request.json", "openai/text-stream-include-usage-gpt5.sse", "demo-fast"),
-        ("openai/tool-call-stream-include-usage.request.json", "openai/tool-call-stream-include-usage.sse", "demo-tools"),
-        ("openai/tool-result-followup-stream.request.json", "openai/tool-result-followup-stream.sse", "demo-fast"),
-    ])
+    @Test(
+        "streams follow the captures' event order",
+        arguments: [
+            (
+                "openai/text-stream-include-usage-gpt5.request.json", "openai/text-stream-include-usage-gpt5.sse",
+                "demo-fast"
+            ),
+            (
+                "openai/tool-call-stream-include-usage.request.json", "openai/tool-call-stream-include-usage.sse",
+                "demo-tools"
+            ),
+            ("openai/tool-result-followup-stream.request.json", "openai/tool-result-followup-stream.sse", "demo-fast"),
+        ])
     func stream(request: String, fixture: String, model: String) async throws {
         let (response, bytes) = try await call(try Support.request(request, model: model, stream: true))
         #expect(response.header("content-type")?.hasPrefix("text/event-stream") == true)
@@ -81,8 +102,10 @@ struct OpenAIShapeTests {
         for kind in Set(theirs.map(Self.kind)) where kind != "done" {
             let a = try #require(mine.first { Self.kind($0) == kind })
             let b = try #require(theirs.first { Self.kind($0) == kind })
-            #expect(Support.missingKeys(mock: try JSONValue(parsing: a.data), fixture: try JSONValue(parsing: b.data),
-                                        ignoring: ["obfuscation"]) == [], "kind \(kind)")
+            #expect(
+                Support.missingKeys(
+                    mock: try JSONValue(parsing: a.data), fixture: try JSONValue(parsing: b.data),
+                    ignoring: ["obfuscation"]) == [], "kind \(kind)")
         }
     }
 
@@ -95,11 +118,13 @@ struct OpenAIShapeTests {
     }
 
     @Test func streamedTextAndUsageMatchTheUnaryAnswer() async throws {
-        let base = #"{"model":"demo-thinking","messages":[{"role":"user","content":"Tell me"}],"stream_options":{"include_usage":true}"#
+        let base =
+            #"{"model":"demo-thinking","messages":[{"role":"user","content":"Tell me"}],"stream_options":{"include_usage":true}"#
         let (_, unary) = try await call(Support.json(base + "}"))
         let (_, streamed) = try await call(Support.json(base + #","stream":true}"#))
         let message = try JSONValue(parsing: unary)["choices"]?.arrayValue?.first?["message"]
-        var text = "", reasoning = ""
+        var text = ""
+        var reasoning = ""
         var usage: JSONValue?
         for event in Support.sse(streamed) where event.data != "[DONE]" {
             let json = try JSONValue(parsing: event.data)
@@ -115,12 +140,14 @@ struct OpenAIShapeTests {
         #expect(usage?["completion_tokens"]?.intValue == 50)
     }
 
-    @Test("bad requests get OpenAI's error shape", arguments: [
-        ("{not json", "Invalid JSON body"),
-        (#"{"messages":[{"role":"user","content":"x"}]}"#, "model"),
-        (#"{"model":"demo-fast"}"#, "messages"),
-        (#"{"model":"mock:tokens=x","messages":[{"role":"user","content":"x"}]}"#, "tokens"),
-    ])
+    @Test(
+        "bad requests get OpenAI's error shape",
+        arguments: [
+            ("{not json", "Invalid JSON body"),
+            (#"{"messages":[{"role":"user","content":"x"}]}"#, "model"),
+            (#"{"model":"demo-fast"}"#, "messages"),
+            (#"{"model":"mock:tokens=x","messages":[{"role":"user","content":"x"}]}"#, "tokens"),
+        ])
     func badRequest(body: String, mention: String) async throws {
         let (response, bytes) = try await call(Support.json(body))
         #expect(response.status == 400)
@@ -131,7 +158,8 @@ struct OpenAIShapeTests {
     }
 
     @Test func maxTokensTruncates() async throws {
-        let body = Support.json(#"{"model":"demo-fast","max_completion_tokens":4,"messages":[{"role":"user","content":"x"}]}"#)
+        let body = Support.json(
+            #"{"model":"demo-fast","max_completion_tokens":4,"messages":[{"role":"user","content":"x"}]}"#)
         let json = try JSONValue(parsing: try await call(body).1)
         #expect(json["choices"]?.arrayValue?.first?["finish_reason"]?.stringValue == "length")
         #expect(json["usage"]?["completion_tokens"]?.intValue == 4)

@@ -1,27 +1,33 @@
 import PlexusCore
-@testable import PlexusMock
 import Testing
+
+@testable import PlexusMock
 
 @Suite("Presets, determinism and faults (in process)")
 struct PresetAndFaultTests {
     static let chatBody = #"{"model":"MODEL","messages":[{"role":"user","content":"hello there"}],"stream":STREAM}"#
 
     static func chat(_ model: String, stream: Bool = false) -> [UInt8] {
-        Support.json(chatBody.replacingOccurrences(of: "MODEL", with: model)
-            .replacingOccurrences(of: "STREAM", with: stream ? "true" : "false"))
+        Support.json(
+            chatBody.replacingOccurrences(of: "MODEL", with: model)
+                .replacingOccurrences(of: "STREAM", with: stream ? "true" : "false"))
     }
 
-    @Test("presets over all four protocols", arguments: ["demo-fast", "demo-tools", "demo-thinking"],
-          [APIProtocol.chat, .messages, .gemini, .responses])
+    @Test(
+        "presets over all four protocols", arguments: ["demo-fast", "demo-tools", "demo-thinking"],
+        [APIProtocol.chat, .messages, .gemini, .responses])
     func presets(model: String, proto: APIProtocol) async throws {
         let upstream = MockUpstream(secret: "p")
-        let (path, body): (String, String) = switch proto {
-        case .chat, .embeddings: ("/v1/chat/completions", #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#)
-        // Responses shows reasoning text only as a summary, when asked for one.
-        case .responses: ("/v1/responses", #"{"model":"\#(model)","input":"hi","reasoning":{"summary":"auto"}}"#)
-        case .messages: ("/v1/messages", #"{"model":"\#(model)","max_tokens":99,"messages":[{"role":"user","content":"hi"}]}"#)
-        case .gemini: ("/v1beta/models/\(model):generateContent", #"{"contents":[{"parts":[{"text":"hi"}]}]}"#)
-        }
+        let (path, body): (String, String) =
+            switch proto {
+            case .chat, .embeddings:
+                ("/v1/chat/completions", #"{"model":"\#(model)","messages":[{"role":"user","content":"hi"}]}"#)
+            // Responses shows reasoning text only as a summary, when asked for one.
+            case .responses: ("/v1/responses", #"{"model":"\#(model)","input":"hi","reasoning":{"summary":"auto"}}"#)
+            case .messages:
+                ("/v1/messages", #"{"model":"\#(model)","max_tokens":99,"messages":[{"role":"user","content":"hi"}]}"#)
+            case .gemini: ("/v1beta/models/\(model):generateContent", #"{"contents":[{"parts":[{"text":"hi"}]}]}"#)
+            }
         let response = try await upstream.handle(Support.post(path, Support.json(body)))
         #expect(response.status == 200)
         let text = String(decoding: try await Support.collect(response.body).bytes, as: UTF8.self)
@@ -35,8 +41,12 @@ struct PresetAndFaultTests {
 
     @Test func demoSlowIsPacedAndCancellable() async throws {
         let upstream = MockUpstream()
-        let response = try await upstream.handle(Support.post("/v1/chat/completions", Self.chat("demo-slow", stream: true)))
-        guard case .stream(let stream) = response.body else { Issue.record("not a stream"); return }
+        let response = try await upstream.handle(
+            Support.post("/v1/chat/completions", Self.chat("demo-slow", stream: true)))
+        guard case .stream(let stream) = response.body else {
+            Issue.record("not a stream")
+            return
+        }
         // The role chunk comes at once; the first token waits 800 ms; cancel while waiting.
         let task = Task {
             var count = 0
@@ -52,10 +62,13 @@ struct PresetAndFaultTests {
     }
 
     @Test func sameInputSameOutput() async throws {
-        let a = MockUpstream(secret: "same"), b = MockUpstream(secret: "same")
+        let a = MockUpstream(secret: "same")
+        let b = MockUpstream(secret: "same")
         for model in ["demo-thinking", "mock:tools=3,thinking"] {
             for path in ["/v1/messages", "/v1beta/models/\(model):streamGenerateContent?alt=sse"] {
-                let body = Support.json(#"{"model":"\#(model)","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"x"}],"contents":[{"parts":[{"text":"x"}]}]}"#)
+                let body = Support.json(
+                    #"{"model":"\#(model)","max_tokens":50,"stream":true,"messages":[{"role":"user","content":"x"}],"contents":[{"parts":[{"text":"x"}]}]}"#
+                )
                 let one = try await Support.collect(try await a.handle(Support.post(path, body)).body).bytes
                 let two = try await Support.collect(try await a.handle(Support.post(path, body)).body).bytes
                 let three = try await Support.collect(try await b.handle(Support.post(path, body)).body).bytes
@@ -70,11 +83,16 @@ struct PresetAndFaultTests {
         let upstream = MockUpstream()
         var statuses: [Int] = []
         for _ in 0..<4 {
-            statuses.append(try await upstream.handle(Support.post("/v1/chat/completions", Self.chat("mock:fail_first=2,fail=503"))).status)
+            statuses.append(
+                try await upstream.handle(Support.post("/v1/chat/completions", Self.chat("mock:fail_first=2,fail=503")))
+                    .status)
         }
         #expect(statuses == [503, 503, 200, 200])
         // A new instance starts counting again.
-        #expect(try await MockUpstream().handle(Support.post("/v1/chat/completions", Self.chat("mock:fail_first=2,fail=503"))).status == 503)
+        #expect(
+            try await MockUpstream().handle(
+                Support.post("/v1/chat/completions", Self.chat("mock:fail_first=2,fail=503"))
+            ).status == 503)
     }
 
     @Test func failRateIsRoughlyHonouredAndReproducible() async throws {
@@ -82,7 +100,10 @@ struct PresetAndFaultTests {
             let upstream = MockUpstream()
             var out: [Int] = []
             for _ in 0..<200 {
-                out.append(try await upstream.handle(Support.post("/v1/chat/completions", Self.chat("mock:fail_rate=0.3,fail=429"))).status)
+                out.append(
+                    try await upstream.handle(
+                        Support.post("/v1/chat/completions", Self.chat("mock:fail_rate=0.3,fail=429"))
+                    ).status)
             }
             return out
         }
@@ -92,21 +113,26 @@ struct PresetAndFaultTests {
         #expect(try await run() == first)
     }
 
-    @Test("failure statuses in each protocol's shape", arguments: [
-        (429, "/v1/chat/completions", "rate_limit_error"),
-        (429, "/v1/responses", "rate_limit_error"),
-        (503, "/v1/responses", "service_unavailable_error"),
-        (500, "/v1/chat/completions", "api_error"),
-        (429, "/v1/messages", "rate_limit_error"),
-        (529, "/v1/messages", "overloaded_error"),
-        (500, "/v1/messages", "api_error"),
-        (429, "/v1beta/models/m:generateContent", "RESOURCE_EXHAUSTED"),
-        (503, "/v1beta/models/m:generateContent", "UNAVAILABLE"),
-    ])
+    @Test(
+        "failure statuses in each protocol's shape",
+        arguments: [
+            (429, "/v1/chat/completions", "rate_limit_error"),
+            (429, "/v1/responses", "rate_limit_error"),
+            (503, "/v1/responses", "service_unavailable_error"),
+            (500, "/v1/chat/completions", "api_error"),
+            (429, "/v1/messages", "rate_limit_error"),
+            (529, "/v1/messages", "overloaded_error"),
+            (500, "/v1/messages", "api_error"),
+            (429, "/v1beta/models/m:generateContent", "RESOURCE_EXHAUSTED"),
+            (503, "/v1beta/models/m:generateContent", "UNAVAILABLE"),
+        ])
     func failureShapes(status: Int, path: String, type: String) async throws {
         let upstream = MockUpstream()
-        let body = Support.json(#"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"contents":[{"parts":[{"text":"x"}]}],"input":"x"}"#)
-        let response = try await upstream.handle(Support.post(path, body, headers: [("x-mock-behavior", "fail=\(status),retry_after=7")]))
+        let body = Support.json(
+            #"{"model":"m","max_tokens":5,"messages":[{"role":"user","content":"x"}],"contents":[{"parts":[{"text":"x"}]}],"input":"x"}"#
+        )
+        let response = try await upstream.handle(
+            Support.post(path, body, headers: [("x-mock-behavior", "fail=\(status),retry_after=7")]))
         #expect(response.status == status)
         #expect(response.header("retry-after") == "7")
         let json = try JSONValue(parsing: try await Support.collect(response.body).bytes)
@@ -125,22 +151,29 @@ struct PresetAndFaultTests {
     @Test("reset after K events cuts the stream", arguments: [0, 1, 3])
     func resetAfter(k: Int) async throws {
         let upstream = MockUpstream()
-        let response = try await upstream.handle(Support.post("/v1/chat/completions", Self.chat("mock:reset_after=\(k)", stream: true)))
+        let response = try await upstream.handle(
+            Support.post("/v1/chat/completions", Self.chat("mock:reset_after=\(k)", stream: true)))
         let (bytes, error) = try await Support.collect(response.body)
         #expect(error as? MockError == .reset)
         #expect(Support.sse(bytes).count == k)
         #expect(await upstream.stats.snapshot().streamsReset == 1)
     }
 
-    @Test("error event inside a 200 stream", arguments: [
-        ("/v1/chat/completions", 0), ("/v1/chat/completions", 2),
-        ("/v1/messages", 0), ("/v1/messages", 3),
-        ("/v1beta/models/m:streamGenerateContent?alt=sse", 0), ("/v1beta/models/m:streamGenerateContent?alt=sse", 2),
-    ])
+    @Test(
+        "error event inside a 200 stream",
+        arguments: [
+            ("/v1/chat/completions", 0), ("/v1/chat/completions", 2),
+            ("/v1/messages", 0), ("/v1/messages", 3),
+            ("/v1beta/models/m:streamGenerateContent?alt=sse", 0),
+            ("/v1beta/models/m:streamGenerateContent?alt=sse", 2),
+        ])
     func errorEvent(path: String, k: Int) async throws {
         let upstream = MockUpstream()
-        let body = Support.json(#"{"model":"m","max_tokens":5,"stream":true,"messages":[{"role":"user","content":"x"}],"contents":[{"parts":[{"text":"x"}]}]}"#)
-        let response = try await upstream.handle(Support.post(path, body, headers: [("x-mock-behavior", "error_event=\(k)")]))
+        let body = Support.json(
+            #"{"model":"m","max_tokens":5,"stream":true,"messages":[{"role":"user","content":"x"}],"contents":[{"parts":[{"text":"x"}]}]}"#
+        )
+        let response = try await upstream.handle(
+            Support.post(path, body, headers: [("x-mock-behavior", "error_event=\(k)")]))
         #expect(response.status == 200)
         let events = Support.sse(try await Support.collect(response.body).bytes)
         let error = try #require(events.dropFirst(k).first)
@@ -158,7 +191,8 @@ struct PresetAndFaultTests {
     @Test func geminiArrayStreamStaysValidJSONWithAnErrorEvent() async throws {
         let upstream = MockUpstream()
         let body = Support.json(#"{"contents":[{"parts":[{"text":"x"}]}]}"#)
-        let response = try await upstream.handle(Support.post("/v1beta/models/mock:tokens=5,error_event=2:streamGenerateContent", body))
+        let response = try await upstream.handle(
+            Support.post("/v1beta/models/mock:tokens=5,error_event=2:streamGenerateContent", body))
         let array = try #require(try JSONValue(parsing: try await Support.collect(response.body).bytes).arrayValue)
         #expect(array.count == 3)
         #expect(array.last?["error"]?["status"]?.stringValue == "UNAVAILABLE")
@@ -173,7 +207,10 @@ struct PresetAndFaultTests {
             (MockRequest(method: "POST", path: "/v1/responses/compact"), 404, "unknown_url"),
             (MockRequest(method: "GET", path: "/v1/responses/resp_1"), 404, "Response with id 'resp_1' not found."),
             (MockRequest(method: "GET", path: "/v1/models"), 200, "\"object\":\"list\""),
-            (MockRequest(method: "GET", path: "/v1/models", headers: [("anthropic-version", "2023-06-01")]), 200, "\"has_more\":false"),
+            (
+                MockRequest(method: "GET", path: "/v1/models", headers: [("anthropic-version", "2023-06-01")]), 200,
+                "\"has_more\":false"
+            ),
             (MockRequest(method: "GET", path: "/v1beta/models?key=x"), 200, "models/demo-slow"),
         ]
         for (request, status, mention) in cases {

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+
 @testable import PlexusMock
 
 /// A minimal HTTP/1.1 client on raw NIO bytes, so tests see exactly what goes over the wire,
@@ -26,7 +27,9 @@ enum RawHTTP {
         var closedByServer: Bool
     }
 
-    static func request(_ method: String, _ path: String, body: [UInt8] = [], headers: [(String, String)] = []) -> [UInt8] {
+    static func request(_ method: String, _ path: String, body: [UInt8] = [], headers: [(String, String)] = [])
+        -> [UInt8]
+    {
         var text = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: \(body.count)\r\n"
         for (k, v) in headers { text += "\(k): \(v)\r\n" }
         text += "\r\n"

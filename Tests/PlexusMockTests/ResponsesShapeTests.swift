@@ -1,6 +1,7 @@
 import PlexusCore
-@testable import PlexusMock
 import Testing
+
+@testable import PlexusMock
 
 @Suite("OpenAI Responses shape")
 struct ResponsesShapeTests {
@@ -8,7 +9,8 @@ struct ResponsesShapeTests {
 
     static let unaryCaptures = [
         "text.json", "function-call.json", "function-call-parallel.json", "reasoning-function-call.json",
-        "reasoning-summary-encrypted.json", "incomplete-max-output-tokens.json", "second-turn-function-call-output.json",
+        "reasoning-summary-encrypted.json", "incomplete-max-output-tokens.json",
+        "second-turn-function-call-output.json",
         "second-turn-parallel-outputs.json", "usage-cached-reasoning-tokens.json", "previous-response-id.json",
     ]
 
@@ -17,16 +19,31 @@ struct ResponsesShapeTests {
         "incomplete-max-output-tokens-stream.sse", "previous-response-id-stream.sse",
     ]
 
-    @Test("unary bodies have the captures' keys and types", arguments: [
-        ("text.request.json", "text.json", "demo-fast", "completed"),
-        ("function-call.request.json", "function-call.json", "demo-tools", "completed"),
-        ("function-call-parallel.request.json", "function-call-parallel.json", "mock:tools=2,thinking", "completed"),
-        ("reasoning-function-call.request.json", "reasoning-function-call.json", "mock:tools=1,thinking", "completed"),
-        ("reasoning-summary-encrypted.request.json", "reasoning-summary-encrypted.json", "demo-thinking", "completed"),
-        ("incomplete-max-output-tokens.request.json", "incomplete-max-output-tokens.json", "mock:thinking,tokens=80", "incomplete"),
-    ])
+    @Test(
+        "unary bodies have the captures' keys and types",
+        arguments: [
+            ("text.request.json", "text.json", "demo-fast", "completed"),
+            ("function-call.request.json", "function-call.json", "demo-tools", "completed"),
+            (
+                "function-call-parallel.request.json", "function-call-parallel.json", "mock:tools=2,thinking",
+                "completed"
+            ),
+            (
+                "reasoning-function-call.request.json", "reasoning-function-call.json", "mock:tools=1,thinking",
+                "completed"
+            ),
+            (
+                "reasoning-summary-encrypted.request.json", "reasoning-summary-encrypted.json", "demo-thinking",
+                "completed"
+            ),
+            (
+                "incomplete-max-output-tokens.request.json", "incomplete-max-output-tokens.json",
+                "mock:thinking,tokens=80", "incomplete"
+            ),
+        ])
     func unary(request: String, capture: String, model: String, status: String) async throws {
-        let (response, bytes, _) = try await Responses.call(upstream, try Support.request("responses/" + request, model: model))
+        let (response, bytes, _) = try await Responses.call(
+            upstream, try Support.request("responses/" + request, model: model))
         #expect(response.status == 200)
         #expect(response.header("content-type") == "application/json")
         #expect(response.header("x-request-id")?.hasPrefix("req_") == true)
@@ -43,13 +60,16 @@ struct ResponsesShapeTests {
         #expect(json["model"]?.stringValue == model)
         #expect(json["id"]?.stringValue?.hasPrefix("resp_") == true)
         let usage = try #require(json["usage"])
-        #expect(usage["total_tokens"]?.intValue == (usage["input_tokens"]?.intValue ?? 0) + (usage["output_tokens"]?.intValue ?? 0))
+        #expect(
+            usage["total_tokens"]?.intValue == (usage["input_tokens"]?.intValue ?? 0)
+                + (usage["output_tokens"]?.intValue ?? 0))
         for item in json["output"]?.arrayValue ?? [] {
-            let prefix = switch item["type"]?.stringValue {
-            case "reasoning": "rs_"
-            case "message": "msg_"
-            default: "fc_"
-            }
+            let prefix =
+                switch item["type"]?.stringValue {
+                case "reasoning": "rs_"
+                case "message": "msg_"
+                default: "fc_"
+                }
             #expect(item["id"]?.stringValue?.hasPrefix(prefix) == true)
             #expect(item["id"]?.stringValue?.count == prefix.count + 50)
         }
@@ -76,32 +96,49 @@ struct ResponsesShapeTests {
             (#""input":"x""#, false, false),
             (#""input":"x","reasoning":{"summary":"auto"}"#, true, false),
             (#""input":"x","include":["reasoning.encrypted_content"]"#, false, true),
-            (#""input":"x","reasoning":{"effort":"high","summary":"concise"},"include":["reasoning.encrypted_content"]"#, true, true),
+            (
+                #""input":"x","reasoning":{"effort":"high","summary":"concise"},"include":["reasoning.encrypted_content"]"#,
+                true, true
+            ),
         ] {
-            let json = try JSONValue(parsing: try await Responses.call(upstream, Responses.body("demo-thinking", rest)).bytes)
+            let json = try JSONValue(
+                parsing: try await Responses.call(upstream, Responses.body("demo-thinking", rest)).bytes)
             let item = try #require(json["output"]?.arrayValue?.first)
             #expect(item["type"]?.stringValue == "reasoning")
             #expect((item["summary"]?.arrayValue?.isEmpty == false) == summary, "\(rest)")
             #expect((item["encrypted_content"] != nil) == encrypted, "\(rest)")
             #expect(json["usage"]?["output_tokens_details"]?["reasoning_tokens"]?.intValue == 20)
             #expect(json["usage"]?["output_tokens"]?.intValue == 50)
-            if summary { #expect(item["summary"]?.arrayValue?.first?["text"]?.stringValue?.hasPrefix("Considering") == true) }
+            if summary {
+                #expect(item["summary"]?.arrayValue?.first?["text"]?.stringValue?.hasPrefix("Considering") == true)
+            }
         }
-        let high = try JSONValue(parsing: try await Responses.call(upstream, Responses.body("demo-thinking",
-            #""input":"x","reasoning":{"effort":"high","summary":"auto"}"#)).bytes)
+        let high = try JSONValue(
+            parsing: try await Responses.call(
+                upstream,
+                Responses.body(
+                    "demo-thinking",
+                    #""input":"x","reasoning":{"effort":"high","summary":"auto"}"#)
+            ).bytes)
         #expect(high["reasoning"] == ["effort": "high", "summary": "detailed"])
     }
 
-    @Test("streams follow the captures' grammar and event order", arguments: [
-        ("text-stream.request.json", "text-stream.sse", "demo-fast", true),
-        ("function-call-stream.request.json", "function-call-stream.sse", "demo-tools", true),
-        ("reasoning-summary-stream.request.json", "reasoning-summary-stream.sse", "demo-thinking", true),
-        ("reasoning-encrypted-stream.request.json", "reasoning-encrypted-stream.sse", "demo-thinking", true),
-        // OpenAI's capture ran out while reasoning; the mock runs out in its text.
-        ("incomplete-max-output-tokens-stream.request.json", "incomplete-max-output-tokens-stream.sse", "mock:thinking,tokens=80", false),
-    ])
+    @Test(
+        "streams follow the captures' grammar and event order",
+        arguments: [
+            ("text-stream.request.json", "text-stream.sse", "demo-fast", true),
+            ("function-call-stream.request.json", "function-call-stream.sse", "demo-tools", true),
+            ("reasoning-summary-stream.request.json", "reasoning-summary-stream.sse", "demo-thinking", true),
+            ("reasoning-encrypted-stream.request.json", "reasoning-encrypted-stream.sse", "demo-thinking", true),
+            // OpenAI's capture ran out while reasoning; the mock runs out in its text.
+            (
+                "incomplete-max-output-tokens-stream.request.json", "incomplete-max-output-tokens-stream.sse",
+                "mock:thinking,tokens=80", false
+            ),
+        ])
     func stream(request: String, capture: String, model: String, sameOrder: Bool) async throws {
-        let (response, bytes, error) = try await Responses.call(upstream, try Support.request("responses/" + request, model: model, stream: true))
+        let (response, bytes, error) = try await Responses.call(
+            upstream, try Support.request("responses/" + request, model: model, stream: true))
         #expect(error == nil)
         #expect(response.header("content-type")?.hasPrefix("text/event-stream") == true)
         #expect(response.header("x-request-id") != nil)
@@ -120,8 +157,10 @@ struct ResponsesShapeTests {
         for kind in Set(theirs.map(key)) {
             guard let b = theirs.first(where: { key($0) == kind }) else { continue }
             let a = try #require(mine.first { key($0) == kind }, "no \(kind)")
-            #expect(Support.missingKeys(mock: Responses.data(a), fixture: Responses.data(b), ignoring: Responses.modelSpecific) == [],
-                    "\(kind)")
+            #expect(
+                Support.missingKeys(
+                    mock: Responses.data(a), fixture: Responses.data(b), ignoring: Responses.modelSpecific) == [],
+                "\(kind)")
         }
     }
 
@@ -131,7 +170,9 @@ struct ResponsesShapeTests {
         for event in captured {
             known[event.event ?? "", default: []].formUnion(Support.keyPaths(Responses.data(event)))
         }
-        let body = Responses.body("mock:thinking,tools=2,tokens=5", #""input":"x","stream":true,"reasoning":{"summary":"auto"},"include":["reasoning.encrypted_content"]"#)
+        let body = Responses.body(
+            "mock:thinking,tools=2,tokens=5",
+            #""input":"x","stream":true,"reasoning":{"summary":"auto"},"include":["reasoning.encrypted_content"]"#)
         let events = Support.sse(try await Responses.call(upstream, body).bytes)
         #expect(Responses.grammarProblems(events) == [])
         for event in events {
@@ -141,18 +182,29 @@ struct ResponsesShapeTests {
     }
 
     @Test func streamMatchesTheUnaryAnswer() async throws {
-        for model in ["demo-fast", "demo-tools", "demo-thinking", "mock:thinking,tools=2,tokens=7,chunk=3", "mock:stop=max_tokens"] {
-            let rest = #""input":"Tell me","reasoning":{"summary":"detailed"},"include":["reasoning.encrypted_content"]"#
+        for model in [
+            "demo-fast", "demo-tools", "demo-thinking", "mock:thinking,tools=2,tokens=7,chunk=3",
+            "mock:stop=max_tokens",
+        ] {
+            let rest =
+                #""input":"Tell me","reasoning":{"summary":"detailed"},"include":["reasoning.encrypted_content"]"#
             let unary = try JSONValue(parsing: try await Responses.call(upstream, Responses.body(model, rest)).bytes)
-            let events = Support.sse(try await Responses.call(upstream, Responses.body(model, rest + #","stream":true"#)).bytes)
+            let events = Support.sse(
+                try await Responses.call(upstream, Responses.body(model, rest + #","stream":true"#)).bytes)
             #expect(Responses.grammarProblems(events) == [], "\(model)")
             guard case .object(var final) = Responses.data(try #require(events.last))["response"] ?? .null,
-                  case .object(var expected) = unary else { Issue.record("no response"); continue }
+                case .object(var expected) = unary
+            else {
+                Issue.record("no response")
+                continue
+            }
             expected["billing"] = nil
             final["billing"] = nil
             #expect(JSONValue.object(final) == .object(expected), "\(model)")
             // The deltas add up to the done texts.
-            var text = "", summary = "", arguments = ""
+            var text = ""
+            var summary = ""
+            var arguments = ""
             for event in events {
                 let json = Responses.data(event)
                 switch json["type"]?.stringValue {
@@ -171,7 +223,8 @@ struct ResponsesShapeTests {
     }
 
     @Test func theInProgressReasoningItemCarriesOtherEncryptedContent() async throws {
-        let body = Responses.body("demo-thinking", #""input":"x","stream":true,"include":["reasoning.encrypted_content"]"#)
+        let body = Responses.body(
+            "demo-thinking", #""input":"x","stream":true,"include":["reasoning.encrypted_content"]"#)
         let events = Support.sse(try await Responses.call(upstream, body).bytes).map(Responses.data)
         let added = try #require(events.first { $0["type"]?.stringValue == "response.output_item.added" }?["item"])
         let done = try #require(events.first { $0["type"]?.stringValue == "response.output_item.done" }?["item"])
@@ -185,29 +238,43 @@ struct ResponsesShapeTests {
     }
 
     @Test func obfuscationCanBeTurnedOff() async throws {
-        let on = try await Responses.call(upstream, Responses.body("mock:tokens=3", #""input":"x","stream":true"#)).bytes
-        let off = try await Responses.call(upstream, Responses.body("mock:tokens=3",
-            #""input":"x","stream":true,"stream_options":{"include_obfuscation":false}"#)).bytes
+        let on = try await Responses.call(upstream, Responses.body("mock:tokens=3", #""input":"x","stream":true"#))
+            .bytes
+        let off = try await Responses.call(
+            upstream,
+            Responses.body(
+                "mock:tokens=3",
+                #""input":"x","stream":true,"stream_options":{"include_obfuscation":false}"#)
+        ).bytes
         #expect(String(decoding: on, as: UTF8.self).contains("\"obfuscation\":"))
         #expect(!String(decoding: off, as: UTF8.self).contains("obfuscation"))
     }
 
     @Test func outputCapMakesTheResponseIncomplete() async throws {
-        let json = try JSONValue(parsing: try await Responses.call(upstream, Responses.body("demo-fast", #""input":"x","max_output_tokens":16"#)).bytes)
+        let json = try JSONValue(
+            parsing: try await Responses.call(
+                upstream, Responses.body("demo-fast", #""input":"x","max_output_tokens":16"#)
+            ).bytes)
         #expect(json["status"]?.stringValue == "incomplete")
         #expect(json["incomplete_details"] == ["reason": "max_output_tokens"])
         #expect(json["completed_at"]?.isNull == true)
         #expect(json["output"]?.arrayValue?.first?["status"]?.stringValue == "incomplete")
         #expect(json["usage"]?["output_tokens"]?.intValue == 16)
-        let events = Support.sse(try await Responses.call(upstream, Responses.body("demo-fast",
-            #""input":"x","max_output_tokens":16,"stream":true"#)).bytes)
+        let events = Support.sse(
+            try await Responses.call(
+                upstream,
+                Responses.body(
+                    "demo-fast",
+                    #""input":"x","max_output_tokens":16,"stream":true"#)
+            ).bytes)
         #expect(Responses.data(try #require(events.last))["type"]?.stringValue == "response.incomplete")
     }
 
     @Test func sameRequestSameBytes() async throws {
         let other = MockUpstream(secret: "responses")
         for stream in [false, true] {
-            let body = Responses.body("mock:thinking,tools=2", #""input":"x","include":["reasoning.encrypted_content"],"stream":\#(stream)"#)
+            let body = Responses.body(
+                "mock:thinking,tools=2", #""input":"x","include":["reasoning.encrypted_content"],"stream":\#(stream)"#)
             let one = try await Responses.call(upstream, body).bytes
             #expect(one == (try await Responses.call(upstream, body).bytes))
             #expect(one == (try await Responses.call(other, body).bytes))
@@ -223,23 +290,40 @@ struct ResponsesShapeTests {
         #expect(counted["input_tokens"] == usage?["input_tokens"])
     }
 
-    @Test("shape errors as OpenAI words them", arguments: [
-        ("{not json", "Invalid JSON body", nil as String?),
-        (#"{"input":"x"}"#, "Missing required parameter: 'model'.", "model"),
-        (#"{"model":"demo-fast"}"#, "Missing required parameter: 'input'.", "input"),
-        (#"{"model":"demo-fast","input":{"role":"user"}}"#, "Invalid type for 'input'", "input"),
-        (#"{"model":"demo-fast","input":"x","max_output_tokens":5}"#, "Expected a value >= 16, but got 5 instead.", "max_output_tokens"),
-        (#"{"model":"demo-fast","input":"x","tools":[{"type":"function","function":{"name":"f","parameters":{}}}]}"#,
-         "Missing required parameter: 'tools[0].name'.", "tools[0].name"),
-        (#"{"model":"demo-fast","input":[{"role":"assistant","content":[{"type":"input_text","text":"x"}]}]}"#,
-         "Invalid value: 'input_text'. Supported values are: 'output_text' and 'refusal'.", "input[0].content[0]"),
-        (#"{"model":"demo-fast","input":[{"role":"bot","content":"x"}]}"#,
-         "Invalid value: 'bot'. Supported values are: 'assistant', 'system', 'developer', and 'user'.", "input[0].role"),
-        (#"{"model":"demo-fast","input":[{"type":"function_call","call_id":"c","name":"f"}]}"#,
-         "Missing required parameter: 'input[0].arguments'.", "input[0].arguments"),
-        (#"{"model":"demo-fast","input":[{"type":"tool_result","content":"x"}]}"#, "Invalid value: 'tool_result'.", "input[0].type"),
-        (#"{"model":"mock:tokens=x","input":"x"}"#, "tokens", nil),
-    ])
+    @Test(
+        "shape errors as OpenAI words them",
+        arguments: [
+            ("{not json", "Invalid JSON body", nil as String?),
+            (#"{"input":"x"}"#, "Missing required parameter: 'model'.", "model"),
+            (#"{"model":"demo-fast"}"#, "Missing required parameter: 'input'.", "input"),
+            (#"{"model":"demo-fast","input":{"role":"user"}}"#, "Invalid type for 'input'", "input"),
+            (
+                #"{"model":"demo-fast","input":"x","max_output_tokens":5}"#,
+                "Expected a value >= 16, but got 5 instead.", "max_output_tokens"
+            ),
+            (
+                #"{"model":"demo-fast","input":"x","tools":[{"type":"function","function":{"name":"f","parameters":{}}}]}"#,
+                "Missing required parameter: 'tools[0].name'.", "tools[0].name"
+            ),
+            (
+                #"{"model":"demo-fast","input":[{"role":"assistant","content":[{"type":"input_text","text":"x"}]}]}"#,
+                "Invalid value: 'input_text'. Supported values are: 'output_text' and 'refusal'.", "input[0].content[0]"
+            ),
+            (
+                #"{"model":"demo-fast","input":[{"role":"bot","content":"x"}]}"#,
+                "Invalid value: 'bot'. Supported values are: 'assistant', 'system', 'developer', and 'user'.",
+                "input[0].role"
+            ),
+            (
+                #"{"model":"demo-fast","input":[{"type":"function_call","call_id":"c","name":"f"}]}"#,
+                "Missing required parameter: 'input[0].arguments'.", "input[0].arguments"
+            ),
+            (
+                #"{"model":"demo-fast","input":[{"type":"tool_result","content":"x"}]}"#,
+                "Invalid value: 'tool_result'.", "input[0].type"
+            ),
+            (#"{"model":"mock:tokens=x","input":"x"}"#, "tokens", nil),
+        ])
     func badRequest(body: String, mention: String, param: String?) async throws {
         let (response, bytes, _) = try await Responses.call(upstream, Support.json(body))
         #expect(response.status == 400)

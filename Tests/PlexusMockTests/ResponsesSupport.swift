@@ -1,11 +1,13 @@
 import PlexusCore
-@testable import PlexusMock
 import Testing
+
+@testable import PlexusMock
 
 /// Helpers for the Responses route: calls, the stream grammar as a checker, and JSON shapes by kind.
 enum Responses {
     static func call(_ upstream: MockUpstream, _ body: [UInt8], headers: [(String, String)] = []) async throws
-        -> (response: MockResponse, bytes: [UInt8], error: (any Error)?) {
+        -> (response: MockResponse, bytes: [UInt8], error: (any Error)?)
+    {
         let response = try await upstream.handle(Support.post("/v1/responses", body, headers: headers))
         let (bytes, error) = try await Support.collect(response.body)
         return (response, bytes, error)
@@ -29,20 +31,32 @@ enum Responses {
         var finished: [String] = []
         for (n, event) in events.enumerated() {
             let json = data(event)
-            guard let type = json["type"]?.stringValue else { problems.append("event \(n): no type (\(event.data.prefix(40)))"); continue }
+            guard let type = json["type"]?.stringValue else {
+                problems.append("event \(n): no type (\(event.data.prefix(40)))")
+                continue
+            }
             if event.event != type { problems.append("event \(n): name \(event.event ?? "nil") but type \(type)") }
-            if json["sequence_number"]?.intValue != n { problems.append("event \(n) \(type): sequence_number \(json["sequence_number"]?.intValue ?? -1)") }
+            if json["sequence_number"]?.intValue != n {
+                problems.append("event \(n) \(type): sequence_number \(json["sequence_number"]?.intValue ?? -1)")
+            }
             switch type {
             case "response.created", "response.in_progress":
                 if n > 1 { problems.append("\(type) at \(n)") }
-                if json["response"]?["status"]?.stringValue != "in_progress" { problems.append("\(type) not in_progress") }
+                if json["response"]?["status"]?.stringValue != "in_progress" {
+                    problems.append("\(type) not in_progress")
+                }
             case "response.output_item.added":
                 if let open = openItem { problems.append("item \(open.id) still open at \(n)") }
                 let index = json["output_index"]?.intValue ?? -1
-                if index != finished.count { problems.append("added at output_index \(index), expected \(finished.count)") }
+                if index != finished.count {
+                    problems.append("added at output_index \(index), expected \(finished.count)")
+                }
                 openItem = (index, json["item"]?["id"]?.stringValue ?? "", json["item"]?["type"]?.stringValue ?? "")
             case "response.output_item.done":
-                guard let open = openItem else { problems.append("done without added at \(n)"); continue }
+                guard let open = openItem else {
+                    problems.append("done without added at \(n)")
+                    continue
+                }
                 if json["output_index"]?.intValue != open.index || json["item"]?["id"]?.stringValue != open.id {
                     problems.append("done at \(n) does not close \(open.id)")
                 }
@@ -56,9 +70,13 @@ enum Responses {
             case "error":
                 if n != events.count - 1 { problems.append("error before the end") }
             default:
-                guard let open = openItem else { problems.append("\(type) outside an item at \(n)"); continue }
+                guard let open = openItem else {
+                    problems.append("\(type) outside an item at \(n)")
+                    continue
+                }
                 if json["item_id"]?.stringValue != open.id || json["output_index"]?.intValue != open.index {
-                    problems.append("\(type) at \(n) names \(json["item_id"]?.stringValue ?? "nil") but \(open.id) is open")
+                    problems.append(
+                        "\(type) at \(n) names \(json["item_id"]?.stringValue ?? "nil") but \(open.id) is open")
                 }
             }
         }
@@ -66,8 +84,12 @@ enum Responses {
         // `response.created` then `response.in_progress` open the stream, unless it ends first.
         let terminal = ["response.completed", "response.incomplete", "response.failed", "error"]
         let types = events.map { data($0)["type"]?.stringValue ?? "" }
-        if let first = types.first, first != "response.created", first != "error" { problems.append("starts with \(first)") }
-        if types.count > 1, types[1] != "response.in_progress", !terminal.contains(types[1]) { problems.append("second is \(types[1])") }
+        if let first = types.first, first != "response.created", first != "error" {
+            problems.append("starts with \(first)")
+        }
+        if types.count > 1, types[1] != "response.in_progress", !terminal.contains(types[1]) {
+            problems.append("second is \(types[1])")
+        }
         if !terminal.contains(types.last ?? "") { problems.append("ends with \(types.last ?? "nothing")") }
         return problems
     }
@@ -83,7 +105,9 @@ enum Responses {
 
     /// Keys only some models send (the newest captures' `tool_usage`, reasoning `context` / `mode`, …), left out of
     /// the key comparison with the captures.
-    static let modelSpecific: Set<String> = ["tool_usage", "context", "mode", "phase", "cache_write_tokens", "output_schema"]
+    static let modelSpecific: Set<String> = [
+        "tool_usage", "context", "mode", "phase", "cache_write_tokens", "output_schema",
+    ]
 
     /// Path → JSON kinds seen there (`string`, `number`, `null` …), for comparing types.
     static func kinds(_ value: JSONValue, prefix: String = "", into out: inout [String: Set<String>]) {

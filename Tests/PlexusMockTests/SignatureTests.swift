@@ -1,24 +1,29 @@
 import PlexusCore
-@testable import PlexusMock
 import Testing
+
+@testable import PlexusMock
 
 @Suite("Thinking signatures")
 struct SignatureTests {
     let upstream = MockUpstream(secret: "sig-test")
 
     func anthropicThinkingBlock() async throws -> JSONValue {
-        let body = Support.json(#"{"model":"demo-thinking","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}"#)
+        let body = Support.json(
+            #"{"model":"demo-thinking","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}"#)
         let response = try await upstream.handle(Support.post("/v1/messages", body))
         let json = try JSONValue(parsing: try await Support.collect(response.body).bytes)
         return try #require(json["content"]?.arrayValue?.first)
     }
 
     func followUp(_ block: JSONValue) -> [UInt8] {
-        let body: JSONValue = ["model": "demo-fast", "max_tokens": 50, "messages": [
-            ["role": "user", "content": "hi"],
-            ["role": "assistant", "content": [block, ["type": "text", "text": "ok"]]],
-            ["role": "user", "content": "and?"],
-        ]]
+        let body: JSONValue = [
+            "model": "demo-fast", "max_tokens": 50,
+            "messages": [
+                ["role": "user", "content": "hi"],
+                ["role": "assistant", "content": [block, ["type": "text", "text": "ok"]]],
+                ["role": "user", "content": "and?"],
+            ],
+        ]
         return body.serialized()
     }
 
@@ -33,7 +38,8 @@ struct SignatureTests {
         let thinking = try #require(block["thinking"]?.stringValue)
         #expect(upstream.verifySignature(signature))
         #expect(upstream.signer.verify(signature, purpose: .anthropicThinking, content: thinking) == .valid)
-        #expect(upstream.signer.verify(signature, purpose: .anthropicThinking, content: thinking + "!") == .wrongContent)
+        #expect(
+            upstream.signer.verify(signature, purpose: .anthropicThinking, content: thinking + "!") == .wrongContent)
         #expect(!MockUpstream(secret: "other").verifySignature(signature))
     }
 
@@ -50,7 +56,11 @@ struct SignatureTests {
     @Test("altered Anthropic signatures are rejected, naming the block", arguments: Damage.allCases)
     func anthropicRejects(_ damage: Damage) async throws {
         guard case .object(var block) = try await anthropicThinkingBlock(),
-              let signature = block["signature"]?.stringValue else { Issue.record("no block"); return }
+            let signature = block["signature"]?.stringValue
+        else {
+            Issue.record("no block")
+            return
+        }
         switch damage {
         case .flippedByte:
             var chars = Array(signature)
@@ -70,7 +80,8 @@ struct SignatureTests {
     }
 
     @Test func redactedThinkingRoundTrips() async throws {
-        let body = Support.json(#"{"model":"mock:redacted","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}"#)
+        let body = Support.json(
+            #"{"model":"mock:redacted","max_tokens":100,"messages":[{"role":"user","content":"hi"}]}"#)
         let (_, json) = try await status("/v1/messages", body)
         let block = try #require(json["content"]?.arrayValue?.first)
         #expect(block["type"]?.stringValue == "redacted_thinking")
@@ -86,10 +97,12 @@ struct SignatureTests {
     }
 
     func geminiFollowUp(_ content: JSONValue) -> [UInt8] {
-        let body: JSONValue = ["contents": [
-            ["role": "user", "parts": [["text": "weather?"]]], content,
-            ["role": "user", "parts": [["functionResponse": ["name": "get_weather", "response": ["t": 20]]]]],
-        ]]
+        let body: JSONValue = [
+            "contents": [
+                ["role": "user", "parts": [["text": "weather?"]]], content,
+                ["role": "user", "parts": [["functionResponse": ["name": "get_weather", "response": ["t": 20]]]]],
+            ]
+        ]
         return body.serialized()
     }
 
@@ -107,12 +120,15 @@ struct SignatureTests {
         let content = try await geminiModelContent("mock:thinking,tools=1")
         var parts = content["parts"]?.arrayValue ?? []
         let index = try #require(parts.firstIndex { $0["thoughtSignature"] != nil })
-        guard case .object(var part) = parts[index], let signature = part["thoughtSignature"]?.stringValue else { return }
+        guard case .object(var part) = parts[index], let signature = part["thoughtSignature"]?.stringValue else {
+            return
+        }
         // Altered bytes.
         part["thoughtSignature"] = .string(String(signature.dropLast(4)) + "AAA=")
         parts[index] = .object(part)
-        let (code, json) = try await status("/v1beta/models/demo-fast:generateContent",
-                                            geminiFollowUp(["role": "model", "parts": .array(parts)]))
+        let (code, json) = try await status(
+            "/v1beta/models/demo-fast:generateContent",
+            geminiFollowUp(["role": "model", "parts": .array(parts)]))
         #expect(code == 400)
         #expect(json["error"]?["status"]?.stringValue == "INVALID_ARGUMENT")
         #expect(json["error"]?["message"]?.stringValue?.contains("contents[1].parts[\(index)]") == true)
@@ -120,8 +136,15 @@ struct SignatureTests {
         let moved: JSONValue = ["role": "model", "parts": [["text": "hm", "thoughtSignature": .string(signature)]]]
         #expect(try await status("/v1beta/models/demo-fast:generateContent", geminiFollowUp(moved)).0 == 400)
         // Google's documented skip value passes.
-        let skip: JSONValue = ["role": "model", "parts": [["functionCall": ["name": "get_weather", "args": [:]],
-                                                           "thought_signature": "skip_thought_signature_validator"]]]
+        let skip: JSONValue = [
+            "role": "model",
+            "parts": [
+                [
+                    "functionCall": ["name": "get_weather", "args": [:]],
+                    "thought_signature": "skip_thought_signature_validator",
+                ]
+            ],
+        ]
         #expect(try await status("/v1beta/models/demo-fast:generateContent", geminiFollowUp(skip)).0 == 200)
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 import PlexusCore
-@testable import PlexusMock
 import Testing
+
+@testable import PlexusMock
 
 /// Shared helpers: fixtures, body collection with timeouts, SSE parsing, JSON key shapes.
 enum Support {
@@ -29,8 +30,10 @@ enum Support {
         if let env = ProcessInfo.processInfo.environment["PLEXUS_FIXTURES"] { return URL(fileURLWithPath: env) }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        let candidates = [root.appendingPathComponent("../shared/fixtures"), root.appendingPathComponent("shared/fixtures"),
-                          URL(fileURLWithPath: "/work/shared/fixtures")]
+        let candidates = [
+            root.appendingPathComponent("../shared/fixtures"), root.appendingPathComponent("shared/fixtures"),
+            URL(fileURLWithPath: "/work/shared/fixtures"),
+        ]
         return candidates.first { FileManager.default.fileExists(atPath: $0.path) } ?? candidates[0]
     }
 
@@ -93,7 +96,10 @@ enum Support {
     static func missingKeys(mock: JSONValue, fixture: JSONValue, ignoring: Set<String> = []) -> [String] {
         let have = keyPaths(mock)
         return keyPaths(fixture).filter { path in
-            !have.contains(path) && !path.split(separator: ".").contains { ignoring.contains(String($0).replacingOccurrences(of: "[]", with: "")) }
+            !have.contains(path)
+                && !path.split(separator: ".").contains {
+                    ignoring.contains(String($0).replacingOccurrences(of: "[]", with: ""))
+                }
         }.sorted()
     }
 

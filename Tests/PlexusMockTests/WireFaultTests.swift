@@ -1,6 +1,7 @@
 import PlexusCore
-@testable import PlexusMock
 import Testing
+
+@testable import PlexusMock
 
 /// The wire options (`MockWireOptions`) as a client sees them: the exact bytes, and how the connection ends.
 @Suite("Wire faults over loopback", .serialized)
@@ -8,14 +9,16 @@ struct WireFaultTests {
     typealias Server = MockServerTests
 
     /// Sends each request on its own connection and reads it to the end (EOF, reset).
-    static func toEnd(_ requests: [[UInt8]], upstream: MockUpstream = MockUpstream()) async throws -> [RawHTTP.Received] {
+    static func toEnd(_ requests: [[UInt8]], upstream: MockUpstream = MockUpstream()) async throws -> [RawHTTP.Received]
+    {
         try await Server.withServer(upstream) { port in
             var out: [RawHTTP.Received] = []
             for request in requests {
-                out.append(try await RawHTTP.withConnection(port: port) { connection in
-                    try await connection.send(request)
-                    return await connection.readToEnd()
-                })
+                out.append(
+                    try await RawHTTP.withConnection(port: port) { connection in
+                        try await connection.send(request)
+                        return await connection.readToEnd()
+                    })
             }
             return out
         }
@@ -132,18 +135,21 @@ struct WireFaultTests {
         #expect(fresh.response?.header("connection") == nil)
     }
 
-    @Test("reset_at=B: exactly the first B bytes of the polite answer, then ECONNRESET", arguments: [
-        (false, 0), (false, 1), (false, 17), (false, 300), (true, 0), (true, 17), (true, 300), (true, 1000),
-    ])
+    @Test(
+        "reset_at=B: exactly the first B bytes of the polite answer, then ECONNRESET",
+        arguments: [
+            (false, 0), (false, 1), (false, 17), (false, 300), (true, 0), (true, 17), (true, 300), (true, 1000),
+        ])
     func resetAt(stream: Bool, bytes b: Int) async throws {
         let upstream = MockUpstream(secret: "wire")
         // Same body, so the same bytes; the fault comes by header. `Connection: close` makes the polite
         // answer end with EOF, and puts the same `connection: close` in both heads.
         let close = ("Connection", "close")
-        let received = try await Self.toEnd([
-            Server.chatRequest("mock", stream: stream, headers: [close]),
-            Server.chatRequest("mock", stream: stream, headers: [close, ("x-mock-behavior", "reset_at=\(b)")]),
-        ], upstream: upstream)
+        let received = try await Self.toEnd(
+            [
+                Server.chatRequest("mock", stream: stream, headers: [close]),
+                Server.chatRequest("mock", stream: stream, headers: [close, ("x-mock-behavior", "reset_at=\(b)")]),
+            ], upstream: upstream)
         #expect(received[0].ending == .eof)
         let polite = try #require(RawHTTP.parse(received[0].bytes[...]))
         #expect(polite.complete)
@@ -190,10 +196,12 @@ struct WireFaultTests {
 
     @Test("drip=1: a whole unary answer, byte by byte, identical to the polite one")
     func dripUnary() async throws {
-        let received = try await Self.toEnd([
-            Server.chatRequest("mock:tokens=1", stream: false, headers: [("Connection", "close")]),
-            Server.chatRequest("mock:tokens=1", stream: false, headers: [("Connection", "close"), ("x-mock-behavior", "drip=1")]),
-        ], upstream: MockUpstream(secret: "wire"))
+        let received = try await Self.toEnd(
+            [
+                Server.chatRequest("mock:tokens=1", stream: false, headers: [("Connection", "close")]),
+                Server.chatRequest(
+                    "mock:tokens=1", stream: false, headers: [("Connection", "close"), ("x-mock-behavior", "drip=1")]),
+            ], upstream: MockUpstream(secret: "wire"))
         #expect(received[1].bytes == received[0].bytes)
         #expect(received[1].reads >= received[1].bytes.count / 2)
         #expect(received[1].elapsed >= .milliseconds(received[1].bytes.count - 1))
@@ -201,7 +209,10 @@ struct WireFaultTests {
 
     @Test func http10ClientThatKeepsAliveIsToldSo() async throws {
         let body = Array(#"{"model":"mock","messages":[{"role":"user","content":"hi"}]}"#.utf8)
-        let request = Array("POST /v1/chat/completions HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: \(body.count)\r\n\r\n".utf8) + body
+        let request =
+            Array(
+                "POST /v1/chat/completions HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: \(body.count)\r\n\r\n"
+                    .utf8) + body
         let (first, second) = try await Server.withServer { port in
             try await RawHTTP.withConnection(port: port) { connection in
                 try await connection.send(request)

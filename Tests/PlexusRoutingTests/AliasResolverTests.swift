@@ -1,7 +1,6 @@
 import PlexusCore
-import Testing
-
 import PlexusRouting
+import Testing
 
 @Suite struct AliasResolverTests {
     let config: PlexusConfig
@@ -55,7 +54,9 @@ import PlexusRouting
         let yaml = "providers:\n  or:\n    api_base_url: https://openrouter.ai/api/v1\n"
         let resolver = AliasResolver(config: try load(yaml))
         let provider = try #require(resolver.config.provider(named: "or"))
-        #expect(resolver.resolve(name: "direct/or/z-ai/glm-4.6", key: nil) == .direct(provider: provider, model: "z-ai/glm-4.6"))
+        #expect(
+            resolver.resolve(name: "direct/or/z-ai/glm-4.6", key: nil)
+                == .direct(provider: provider, model: "z-ai/glm-4.6"))
     }
 
     @Test(arguments: [
@@ -78,8 +79,10 @@ import PlexusRouting
 
     @Test func allowedNamesAreListedForErrorsAndModelLists() {
         let key = KeyConfig(name: "k", secret: "s", allowedModels: ["smart"])
-        #expect(resolver.resolve(name: "fast", key: key) == .notAllowed(allowed: ["smart", "gpt-4o", "claude-3-5-sonnet"]))
-        #expect(resolver.resolve(name: "nope", key: key) == .notFound(allowed: ["smart", "gpt-4o", "claude-3-5-sonnet"]))
+        #expect(
+            resolver.resolve(name: "fast", key: key) == .notAllowed(allowed: ["smart", "gpt-4o", "claude-3-5-sonnet"]))
+        #expect(
+            resolver.resolve(name: "nope", key: key) == .notFound(allowed: ["smart", "gpt-4o", "claude-3-5-sonnet"]))
         #expect(resolver.allowedAliases(for: key) == ["smart"])
         #expect(resolver.allowedAliases(for: nil) == ["smart", "fast"])
         #expect(resolver.allowedAliases(for: config.key(named: "laptop")) == ["smart", "fast"])
@@ -95,9 +98,11 @@ import PlexusRouting
     @Test func candidatesSkipDisabledTargetsAndProviders() throws {
         let smart = try #require(config.alias(named: "smart"))
         let candidates = resolver.candidates(for: smart)
-        #expect(candidates.map(\.target) == [
-            TargetID(provider: "anthropic", model: "claude-sonnet-4-5"), TargetID(provider: "openai", model: "gpt-4.1"),
-        ])
+        #expect(
+            candidates.map(\.target) == [
+                TargetID(provider: "anthropic", model: "claude-sonnet-4-5"),
+                TargetID(provider: "openai", model: "gpt-4.1"),
+            ])
         #expect(candidates[0].baseURLs == [.messages: "https://api.anthropic.com/v1"])
         #expect(candidates[0].protocols == [.messages])
         #expect(candidates[0].pricing == config.provider(named: "anthropic")?.models.first?.pricing)
@@ -126,21 +131,26 @@ import PlexusRouting
         let resolver = AliasResolver(config: try load(yaml))
         let candidates = resolver.candidates(for: try #require(resolver.config.alias(named: "a")))
         // `both` also embeds, at the chat URL (no `embeddings` URL is configured); `only-chat` may not.
-        #expect(candidates.map(\.baseURLs) == [
-            [.chat: "https://hub.example/v1"],
-            [.chat: "https://hub.example/v1", .messages: "https://hub.example/anthropic", .embeddings: "https://hub.example/v1"],
-        ])
+        #expect(
+            candidates.map(\.baseURLs) == [
+                [.chat: "https://hub.example/v1"],
+                [
+                    .chat: "https://hub.example/v1", .messages: "https://hub.example/anthropic",
+                    .embeddings: "https://hub.example/v1",
+                ],
+            ])
     }
 
     @Test func fallbackChain() throws {
-        let yaml = minimalYAML + """
-              b:
-                fallback: fast
-                targets: [{ provider: demo, model: demo-fast }]
-              c:
-                fallback: b
+        let yaml =
+            minimalYAML + """
+                  b:
+                    fallback: fast
+                    targets: [{ provider: demo, model: demo-fast }]
+                  c:
+                    fallback: b
 
-            """
+                """
         let resolver = AliasResolver(config: try load(yaml))
         let c = try #require(resolver.config.alias(named: "c"))
         #expect(resolver.fallbackChain(for: c).map(\.name) == ["b", "fast"])

@@ -1,8 +1,7 @@
 import Foundation
 import PlexusCore
-import Testing
-
 import PlexusRouting
+import Testing
 
 @Suite struct ConfigLoaderTests {
     @Test func fullExampleSettings() throws {
@@ -34,24 +33,28 @@ import PlexusRouting
         #expect(openai.headers == ["OpenAI-Organization": "org-123"])
         #expect(openai.extraBody.isEmpty)
         #expect(openai.models.map(\.name) == ["gpt-4.1-mini", "gpt-4.1"])
-        #expect(openai.model(named: "gpt-4.1-mini")?.pricing
-            == .simple(TokenPrices(input: 0.40, output: 1.60, cached: 0.10)))
+        #expect(
+            openai.model(named: "gpt-4.1-mini")?.pricing
+                == .simple(TokenPrices(input: 0.40, output: 1.60, cached: 0.10)))
         #expect(openai.model(named: "gpt-4.1")?.pricing == nil)
 
         let anthropic = try #require(config.provider(named: "anthropic"))
         #expect(anthropic.protocols == [.messages])
-        #expect(anthropic.model(named: "claude-sonnet-4-5")?.pricing == .tiered([
-            PriceTier(upTo: 200_000, prices: TokenPrices(input: 3, output: 15, cached: 0.3, cacheWrite: 3.75)),
-            PriceTier(upTo: nil, prices: TokenPrices(input: 6, output: 22.5, cached: 0.6, cacheWrite: 7.5)),
-        ]))
+        #expect(
+            anthropic.model(named: "claude-sonnet-4-5")?.pricing
+                == .tiered([
+                    PriceTier(upTo: 200_000, prices: TokenPrices(input: 3, output: 15, cached: 0.3, cacheWrite: 3.75)),
+                    PriceTier(upTo: nil, prices: TokenPrices(input: 6, output: 22.5, cached: 0.6, cacheWrite: 7.5)),
+                ]))
         #expect(config.provider(named: "gemini")?.protocols == [.gemini])
         #expect(config.provider(named: "gemini")?.models.map(\.name) == ["gemini-2.5-flash", "gemini-2.5-pro"])
 
         let hub = try #require(config.provider(named: "hub"))
         #expect(hub.baseURLInferred == false)
-        #expect(hub.baseURLs == [
-            .chat: "https://llm-hub.example.net/openai/v1", .messages: "https://llm-hub.example.net/anthropic/v1",
-        ])
+        #expect(
+            hub.baseURLs == [
+                .chat: "https://llm-hub.example.net/openai/v1", .messages: "https://llm-hub.example.net/anthropic/v1",
+            ])
         #expect(hub.model(named: "glm-4.6")?.accessVia == [.chat, .messages])
         #expect(hub.model(named: "glm-4.6")?.pricing == .openRouter(slug: "z-ai/glm-4.6", discount: nil))
 
@@ -68,11 +71,12 @@ import PlexusRouting
         #expect(smart.additionalAliases == ["gpt-4o", "claude-3-5-sonnet"])
         #expect(smart.selector == .cost)
         #expect(smart.priority == .apiMatch)
-        #expect(smart.targets == [
-            TargetConfig(provider: "anthropic", model: "claude-sonnet-4-5"),
-            TargetConfig(provider: "openai", model: "gpt-4.1", weight: 2),
-            TargetConfig(provider: "hub", model: "glm-4.6", enabled: false),
-        ])
+        #expect(
+            smart.targets == [
+                TargetConfig(provider: "anthropic", model: "claude-sonnet-4-5"),
+                TargetConfig(provider: "openai", model: "gpt-4.1", weight: 2),
+                TargetConfig(provider: "hub", model: "glm-4.6", enabled: false),
+            ])
         let fast = try #require(config.alias(named: "fast"))
         #expect(fast.selector == .latency)
         #expect(fast.priority == .selector)
@@ -198,7 +202,10 @@ import PlexusRouting
     }
 
     @Test(arguments: [
-        ("sqlite://data/plexus.sqlite", StorageLocation.sqlite(path: "data/plexus.sqlite"), "/etc/plexus/data/plexus.sqlite" as String?),
+        (
+            "sqlite://data/plexus.sqlite", StorageLocation.sqlite(path: "data/plexus.sqlite"),
+            "/etc/plexus/data/plexus.sqlite" as String?
+        ),
         ("sqlite:///var/lib/plexus.sqlite", .sqlite(path: "/var/lib/plexus.sqlite"), "/var/lib/plexus.sqlite"),
         ("postgresql://h/db", .postgres(url: "postgresql://h/db"), nil),
     ])

@@ -1,6 +1,5 @@
-import Testing
-
 import PlexusRouting
+import Testing
 
 @Suite struct EnvironmentExpansionTests {
     @Test(arguments: [
@@ -62,12 +61,13 @@ import PlexusRouting
         #expect(p.headers == ["X-Team": "core"])
         #expect(p.extraBody["user"] == "plexus")
         #expect(p.timeoutSeconds == 12.5)
-        #expect(config.environmentReferences == [
-            "server.host": "${HOST:-0.0.0.0}", "server.port": "${PORT}", "server.allow_anonymous": "${ANON:-false}",
-            "providers.p.api_base_url": "https://${GATEWAY_HOST}/v1", "providers.p.api_key": "Bearer-${TOKEN}",
-            "providers.p.headers.X-Team": "${TEAM:-core}", "providers.p.extra_body.user": "${USER_TAG}",
-            "providers.p.timeout_seconds": "${TIMEOUT:-12.5}",
-        ])
+        #expect(
+            config.environmentReferences == [
+                "server.host": "${HOST:-0.0.0.0}", "server.port": "${PORT}", "server.allow_anonymous": "${ANON:-false}",
+                "providers.p.api_base_url": "https://${GATEWAY_HOST}/v1", "providers.p.api_key": "Bearer-${TOKEN}",
+                "providers.p.headers.X-Team": "${TEAM:-core}", "providers.p.extra_body.user": "${USER_TAG}",
+                "providers.p.timeout_seconds": "${TIMEOUT:-12.5}",
+            ])
     }
 
     @Test func unsetVariableIsAnErrorWithPathAndLine() {
@@ -79,9 +79,12 @@ import PlexusRouting
 
             """
         let found = problems(yaml)
-        #expect(found == [ConfigProblem(
-            path: "providers.openai.api_key", line: 4, column: 14,
-            message: "environment variable ${OPENAI_API_KEY} is not set and has no default")])
+        #expect(
+            found == [
+                ConfigProblem(
+                    path: "providers.openai.api_key", line: 4, column: 14,
+                    message: "environment variable ${OPENAI_API_KEY} is not set and has no default")
+            ])
     }
 
     @Test func unsetVariableInsideDisabledProviderIsAllowed() throws {

@@ -88,7 +88,9 @@ struct KeyLimiterTests {
     @Test func aChangedBudgetPeriodIsReadFromTheLogAgain() {
         var limiter = KeyLimiter()
         let daily = KeyLimits(budget: .init(usd: 1, period: .day))
-        limiter.seed(key: "k", kind: .day, period: BudgetPeriod.day.interval(containing: at(0)), spendUSD: 0.5, unpricedRequests: 0)
+        limiter.seed(
+            key: "k", kind: .day, period: BudgetPeriod.day.interval(containing: at(0)), spendUSD: 0.5,
+            unpricedRequests: 0)
         let monthly = KeyLimits(budget: .init(usd: 10, period: .month))
         #expect(limiter.needsSpend(key: "k", limits: daily, now: at(0)) == nil)
         #expect(limiter.needsSpend(key: "k", limits: monthly, now: at(0)) == .month)
@@ -125,20 +127,24 @@ struct KeyLimitsConfigTests {
         """
 
     @Test func everyLimitIsRead() throws {
-        let config = try load(head + """
-            keys:
-              k:
-                secret: s
-                limits:
-                  requests_per_minute: 60
-                  tokens_per_minute: 2000
-                  concurrent_requests: 8
-                  budget: { usd: 12.5, period: week }
-              open: { secret: t }
-            """)
+        let config = try load(
+            head + """
+                keys:
+                  k:
+                    secret: s
+                    limits:
+                      requests_per_minute: 60
+                      tokens_per_minute: 2000
+                      concurrent_requests: 8
+                      budget: { usd: 12.5, period: week }
+                  open: { secret: t }
+                """)
         let limits = try #require(config.keys.first { $0.name == "k" }?.limits)
-        #expect(limits == KeyLimits(requestsPerMinute: 60, tokensPerMinute: 2000, concurrentRequests: 8,
-                                    budget: .init(usd: 12.5, period: .week)))
+        #expect(
+            limits
+                == KeyLimits(
+                    requestsPerMinute: 60, tokensPerMinute: 2000, concurrentRequests: 8,
+                    budget: .init(usd: 12.5, period: .week)))
         #expect(config.keys.first { $0.name == "open" }?.limits == nil)
         #expect(config.providers.first?.maxConcurrency == 4)
         #expect(config.providers.first?.models.first?.maxConcurrency == 2)
@@ -153,12 +159,13 @@ struct KeyLimitsConfigTests {
         ("requests_per_hour: 5", "keys.k.limits.requests_per_hour"),
     ])
     func badLimitsAreNamed(line: String, path: String) {
-        let found = problems(head + """
-            keys:
-              k:
-                secret: s
-                limits: { \(line) }
-            """)
+        let found = problems(
+            head + """
+                keys:
+                  k:
+                    secret: s
+                    limits: { \(line) }
+                """)
         #expect(found.map(\.path).contains(path), "\(found)")
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import PlexusRouting
+import Testing
 
 @Suite struct KeyTableTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
@@ -28,11 +27,12 @@ import PlexusRouting
         ("SK-LAPTOP", "unknown"),
     ])
     func lookup(secret: String, expected: String) {
-        let outcome = switch table().lookup(secret: secret, now: now) {
-        case .valid(let key): "valid:\(key.name)"
-        case .expired(let key): "expired:\(key.name)"
-        case .unknown: "unknown"
-        }
+        let outcome =
+            switch table().lookup(secret: secret, now: now) {
+            case .valid(let key): "valid:\(key.name)"
+            case .expired(let key): "expired:\(key.name)"
+            case .unknown: "unknown"
+            }
         #expect(outcome == expected)
     }
 
@@ -57,8 +57,9 @@ import PlexusRouting
         ("sk-laptop", "laptop -"),
     ])
     func keyForToken(token: String, expected: String) {
-        let table = KeyTable(keys: allKeys + [KeyConfig(name: "colon", secret: "sk:colon")],
-                             digest: testDigest)
+        let table = KeyTable(
+            keys: allKeys + [KeyConfig(name: "colon", secret: "sk:colon")],
+            digest: testDigest)
         let found = table.key(forToken: token, now: now)
         #expect(found.map { "\($0.key.name) \($0.label.map(String.init) ?? "-")" } ?? "nil" == expected)
     }

@@ -1,7 +1,6 @@
 import PlexusCore
-import Testing
-
 import PlexusRouting
+import Testing
 
 @Suite struct ProtocolInferenceTests {
     /// The URL's protocols, and what the provider speaks: a `chat` URL embeds too (CONFIG.md: a provider without
@@ -10,7 +9,10 @@ import PlexusRouting
         ("https://api.anthropic.com/v1", [APIProtocol.messages], [APIProtocol.messages]),
         ("https://eu.api.anthropic.com", [.messages], [.messages]),
         ("https://generativelanguage.googleapis.com/v1beta", [.gemini], [.gemini]),
-        ("mock://", [.chat, .messages, .gemini, .responses, .embeddings], [.chat, .messages, .gemini, .responses, .embeddings]),
+        (
+            "mock://", [.chat, .messages, .gemini, .responses, .embeddings],
+            [.chat, .messages, .gemini, .responses, .embeddings]
+        ),
         ("https://api.openai.com/v1", [.chat], [.chat, .embeddings]),
         ("https://openrouter.ai/api/v1", [.chat], [.chat, .embeddings]),
         ("http://localhost:11434/v1", [.chat], [.chat, .embeddings]),
@@ -23,7 +25,8 @@ import PlexusRouting
     }
 
     @Test func embeddingsGoToTheirOwnURLElseTheChatOne() throws {
-        let config = try load("""
+        let config = try load(
+            """
             providers:
               own:
                 api_base_url: { chat: "https://a.example/v1", embeddings: "https://e.example/v2" }
@@ -39,12 +42,15 @@ import PlexusRouting
     }
 
     @Test func modelTypeIsReadAndDefaultsToChat() throws {
-        let config = try load("providers:\n  p:\n    api_base_url: mock://\n    models:\n      c: {}\n      e: { type: embeddings }\n")
+        let config = try load(
+            "providers:\n  p:\n    api_base_url: mock://\n    models:\n      c: {}\n      e: { type: embeddings }\n")
         let p = try #require(config.provider(named: "p"))
         #expect(p.model(named: "c")?.type == .chat)
         #expect(p.model(named: "e")?.type == .embeddings)
-        #expect(Candidate(provider: p, model: "e").serves(.embeddings) && !Candidate(provider: p, model: "e").serves(.chat))
-        #expect(Candidate(provider: p, model: "c").serves(.chat) && !Candidate(provider: p, model: "c").serves(.embeddings))
+        #expect(
+            Candidate(provider: p, model: "e").serves(.embeddings) && !Candidate(provider: p, model: "e").serves(.chat))
+        #expect(
+            Candidate(provider: p, model: "c").serves(.chat) && !Candidate(provider: p, model: "c").serves(.embeddings))
     }
 
     @Test func accessViaNarrowsTheProvidersProtocols() throws {

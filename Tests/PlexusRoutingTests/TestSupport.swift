@@ -1,8 +1,7 @@
 import Foundation
 import PlexusCore
-import Testing
-
 import PlexusRouting
+import Testing
 
 /// CONFIG.md's examples combined into one file.
 let fullExampleYAML = """

@@ -1,13 +1,15 @@
+import Logging
+import NIOCore
+import NIOEmbedded
+import Testing
+
+@testable import PlexusServer
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Logging
-import NIOCore
-import NIOEmbedded
-import Testing
-@testable import PlexusServer
 
 /// Issue 18, point 2: out of file descriptors, the listening socket pauses accepting instead of retrying a failed
 /// accept at once (93 % of a core before), and accepts again after the pause; the gateway caps its connections

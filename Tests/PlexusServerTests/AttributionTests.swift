@@ -4,6 +4,7 @@ import NIOCore
 import PlexusCore
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// One client token, where it is sent, and what the gateway must make of it.
@@ -66,8 +67,9 @@ struct AttributionTests {
             let labels = ["alice", "alice", "bob", "bob", "alice"]
             try await RawHTTPConnection.open(port: gw.port) { connection in
                 for label in labels {
-                    try await connection.post("/v1/chat/completions", json: Self.chatBody,
-                                              key: "\(TestGateway.key):\(label)")
+                    try await connection.post(
+                        "/v1/chat/completions", json: Self.chatBody,
+                        key: "\(TestGateway.key):\(label)")
                     #expect(try await connection.reply().status == 200)
                 }
             }
@@ -124,12 +126,13 @@ extension TestGateway {
     func call(_ token: String, place: AttributionCase.Place) async throws -> (status: Int, id: String?) {
         let gemini = #"{"contents":[{"parts":[{"text":"hi"}]}]}"#
         let messages = #"{"model":"demo","max_tokens":16,"messages":[{"role":"user","content":"hi"}]}"#
-        let (path, body, header): (String, String, (String, String)?) = switch place {
-        case .bearer: ("/v1/chat/completions", AttributionTests.chatBody, ("authorization", "Bearer \(token)"))
-        case .xAPIKey: ("/v1/messages", messages, ("x-api-key", token))
-        case .xGoogAPIKey: ("/v1beta/models/demo:generateContent", gemini, ("x-goog-api-key", token))
-        case .query: ("/v1beta/models/demo:generateContent?key=\(token)", gemini, nil)
-        }
+        let (path, body, header): (String, String, (String, String)?) =
+            switch place {
+            case .bearer: ("/v1/chat/completions", AttributionTests.chatBody, ("authorization", "Bearer \(token)"))
+            case .xAPIKey: ("/v1/messages", messages, ("x-api-key", token))
+            case .xGoogAPIKey: ("/v1beta/models/demo:generateContent", gemini, ("x-goog-api-key", token))
+            case .query: ("/v1beta/models/demo:generateContent?key=\(token)", gemini, nil)
+            }
         let response = try await HTTPClient.shared.post(
             base + path, json: body, headers: [("anthropic-version", "2023-06-01")] + (header.map { [$0] } ?? []))
         _ = try await response.text()

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 18, point 7: `server.cors_origins` gives exactly those origins a preflight and CORS headers on the
@@ -21,8 +22,10 @@ struct CORSTests {
           test: { secret: "${TEST_KEY}" }
         """
 
-    static func call(_ gw: TestGateway, _ method: HTTPMethod, _ path: String, origin: String?,
-                     headers extra: [(String, String)] = [], body: String? = nil) async throws -> HTTPClientResponse {
+    static func call(
+        _ gw: TestGateway, _ method: HTTPMethod, _ path: String, origin: String?,
+        headers extra: [(String, String)] = [], body: String? = nil
+    ) async throws -> HTTPClientResponse {
         var request = HTTPClientRequest(url: gw.base + path)
         request.method = method
         if let origin { request.headers.add(name: "origin", value: origin) }
@@ -41,15 +44,19 @@ struct CORSTests {
 
     @Test func anAllowedOriginGetsAPreflightAndHeaders() async throws {
         try await TestGateway.with(yaml: Self.yaml) { gw in
-            let preflight = try await Self.call(gw, .OPTIONS, "/v1/chat/completions", origin: "https://app.example",
-                                                headers: [("access-control-request-method", "POST"),
-                                                          ("access-control-request-headers", "authorization, content-type")])
+            let preflight = try await Self.call(
+                gw, .OPTIONS, "/v1/chat/completions", origin: "https://app.example",
+                headers: [
+                    ("access-control-request-method", "POST"),
+                    ("access-control-request-headers", "authorization, content-type"),
+                ])
             #expect(preflight.status == .noContent)
             #expect(preflight.headers.first(name: "access-control-allow-origin") == "https://app.example")
             #expect(preflight.headers.first(name: "access-control-allow-headers") == "authorization, content-type")
             #expect(preflight.headers.first(name: "access-control-allow-methods")?.contains("POST") == true)
-            let answer = try await Self.call(gw, .POST, "/v1/chat/completions", origin: "https://app.example",
-                                             headers: Self.auth, body: Self.chat)
+            let answer = try await Self.call(
+                gw, .POST, "/v1/chat/completions", origin: "https://app.example",
+                headers: Self.auth, body: Self.chat)
             #expect(answer.status == .ok)
             #expect(answer.headers.first(name: "access-control-allow-origin") == "https://app.example")
             #expect(answer.headers.first(name: "access-control-expose-headers")?.contains("x-request-id") == true)
@@ -60,8 +67,9 @@ struct CORSTests {
         try await TestGateway.with(yaml: Self.yaml) { gw in
             let preflight = try await Self.call(gw, .OPTIONS, "/v1/chat/completions", origin: "https://evil.example")
             #expect(preflight.headers.first(name: "access-control-allow-origin") == nil)
-            let answer = try await Self.call(gw, .POST, "/v1/chat/completions", origin: "https://evil.example",
-                                             headers: Self.auth, body: Self.chat)
+            let answer = try await Self.call(
+                gw, .POST, "/v1/chat/completions", origin: "https://evil.example",
+                headers: Self.auth, body: Self.chat)
             #expect(answer.status == .ok)
             #expect(answer.headers.first(name: "access-control-allow-origin") == nil)
         }
@@ -70,8 +78,9 @@ struct CORSTests {
     @Test func managementRoutesNeverAnswerCrossOrigin() async throws {
         try await TestGateway.with(yaml: Self.yaml) { gw in
             let admin = [("x-admin-key", TestGateway.adminKey)]
-            let status = try await Self.call(gw, .GET, "/v0/management/config/status", origin: "https://app.example",
-                                             headers: admin)
+            let status = try await Self.call(
+                gw, .GET, "/v0/management/config/status", origin: "https://app.example",
+                headers: admin)
             #expect(status.status == .ok)
             #expect(status.headers.first(name: "access-control-allow-origin") == nil)
             let preflight = try await Self.call(gw, .OPTIONS, "/v0/management/config", origin: "https://app.example")
@@ -82,8 +91,9 @@ struct CORSTests {
     @Test func withoutConfiguredOriginsNothingIsAllowed() async throws {
         let yaml = Self.yaml.replacingOccurrences(of: #"  cors_origins: ["https://app.example"]"#, with: "")
         try await TestGateway.with(yaml: yaml) { gw in
-            let answer = try await Self.call(gw, .POST, "/v1/chat/completions", origin: "https://app.example",
-                                             headers: Self.auth, body: Self.chat)
+            let answer = try await Self.call(
+                gw, .POST, "/v1/chat/completions", origin: "https://app.example",
+                headers: Self.auth, body: Self.chat)
             #expect(answer.status == .ok)
             #expect(answer.headers.first(name: "access-control-allow-origin") == nil)
         }

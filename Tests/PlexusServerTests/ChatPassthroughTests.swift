@@ -5,6 +5,7 @@ import PlexusCore
 import PlexusMock
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 2: OpenAI passthrough through the in-process gateway to the mock upstream over loopback HTTP.
@@ -92,7 +93,8 @@ struct ChatPassthroughTests {
             try await TestGateway.with(yaml: Self.yaml(mockPort: mockPort)) { gw in
                 let client = HTTPClient(eventLoopGroupProvider: .singleton)
                 defer { _ = client.shutdown() }
-                let body = #"{"model":"other-name","messages":[{"role":"user","content":"hi"}],"x_custom":{"keep":[1,2]}}"#
+                let body =
+                    #"{"model":"other-name","messages":[{"role":"user","content":"hi"}],"x_custom":{"keep":[1,2]}}"#
                 let response = try await client.post(gw.base + "/v1/chat/completions", json: body, headers: Self.auth)
                 #expect(response.status.code == 200)
                 #expect(response.headers.first(name: "x-plexus-model") == "demo-fast")
@@ -158,7 +160,8 @@ struct ChatPassthroughTests {
     }
 
     @Test func oversizedBodyIs413() async throws {
-        let yaml = Self.yaml(mockPort: 9).replacingOccurrences(of: "providers:", with: "server:\n  max_body_bytes: 1000\nproviders:")
+        let yaml = Self.yaml(mockPort: 9).replacingOccurrences(
+            of: "providers:", with: "server:\n  max_body_bytes: 1000\nproviders:")
         try await TestGateway.with(yaml: yaml) { gw in
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
             defer { _ = client.shutdown() }

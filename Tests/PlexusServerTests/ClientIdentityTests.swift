@@ -2,6 +2,7 @@ import Foundation
 import PlexusCore
 import PlexusRouting
 import Testing
+
 @testable import PlexusServer
 
 /// What a usage row takes as an attribution: at most 200 UTF-8 bytes, no control characters; else a 400.
@@ -26,7 +27,8 @@ struct ClientIdentityTests {
     func identify(token: String, expected: String) {
         let outcome: String
         do throws(PlexusError) {
-            outcome = try ClientIdentity.identify(token, keys: Self.keys, now: Date())
+            outcome =
+                try ClientIdentity.identify(token, keys: Self.keys, now: Date())
                 .map { "\($0.key.name) \($0.attribution ?? "-")" } ?? "nil"
         } catch {
             outcome = "\(error.httpStatus)"

@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import Synchronization
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 18, point 2: a client that is slow to send its head, stops sending its body, or sits idle on a
@@ -71,7 +72,8 @@ struct ClientTimeoutTests {
                 let head = "POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: 100\r\n\r\n{\"model\":"
                 try await out.write(ByteBuffer(string: head))
             }
-            #expect(result.closedAfter >= .milliseconds(500) && result.closedAfter < .seconds(5), "\(result.closedAfter)")
+            #expect(
+                result.closedAfter >= .milliseconds(500) && result.closedAfter < .seconds(5), "\(result.closedAfter)")
         }
     }
 
@@ -81,7 +83,8 @@ struct ClientTimeoutTests {
                 try await out.write(ByteBuffer(string: Self.request("fast")))
             }
             #expect(result.text.hasPrefix("HTTP/1.1 200"), "\(result.text.prefix(200))")
-            #expect(result.closedAfter >= .milliseconds(900) && result.closedAfter < .seconds(6), "\(result.closedAfter)")
+            #expect(
+                result.closedAfter >= .milliseconds(900) && result.closedAfter < .seconds(6), "\(result.closedAfter)")
         }
     }
 
@@ -98,14 +101,17 @@ struct ClientTimeoutTests {
 
     @Test func theClockTimesOnlyWaitsOnTheClient() {
         let t0 = NIODeadline.uptimeNanoseconds(5_000_000_000)
-        var clock = ClientClock(timeouts: ClientTimeouts(header: .seconds(10), body: .seconds(30), idle: .seconds(75)),
-                                now: t0)
+        var clock = ClientClock(
+            timeouts: ClientTimeouts(header: .seconds(10), body: .seconds(30), idle: .seconds(75)),
+            now: t0)
         clock.taskWaits(now: t0)
-        #expect(clock.wait(bodyPending: false, taskReadsBody: false) == .head(since: t0), "a new connection's first head")
+        #expect(
+            clock.wait(bodyPending: false, taskReadsBody: false) == .head(since: t0), "a new connection's first head")
         clock.bytesArrived(now: t0 + .seconds(1), inBody: false)
         clock.bytesArrived(now: t0 + .seconds(2), inBody: false)
-        #expect(clock.deadline(of: clock.wait(bodyPending: false, taskReadsBody: false)) == t0 + .seconds(11),
-                "from the head's first byte, not per byte")
+        #expect(
+            clock.deadline(of: clock.wait(bodyPending: false, taskReadsBody: false)) == t0 + .seconds(11),
+            "from the head's first byte, not per byte")
         clock.headArrived()
         clock.taskTookRequest()
         #expect(clock.wait(bodyPending: false, taskReadsBody: false) == .nothing, "answering: nothing timed")
@@ -119,8 +125,10 @@ struct ClientTimeoutTests {
 struct ConnectionCapTests {
     @Test func aClientOverTheCapWaitsUntilAConnectionCloses() async throws {
         let yaml = ClientTimeoutTests.yaml.replacingOccurrences(
-            of: "idle_timeout_seconds: 1 }", with: "idle_timeout_seconds: 30, header_timeout_seconds: 30, max_connections: 2 }")
-            .replacingOccurrences(of: "header_timeout_seconds: 0.6, ", with: "")
+            of: "idle_timeout_seconds: 1 }",
+            with: "idle_timeout_seconds: 30, header_timeout_seconds: 30, max_connections: 2 }"
+        )
+        .replacingOccurrences(of: "header_timeout_seconds: 0.6, ", with: "")
         #expect(yaml.contains("max_connections: 2"))
         try await TestGateway.with(yaml: yaml, timeout: .seconds(60)) { gw in
             let group = MultiThreadedEventLoopGroup.singleton
@@ -131,7 +139,8 @@ struct ConnectionCapTests {
                     }
                 }
             }
-            let first = try await connect(), second = try await connect()
+            let first = try await connect()
+            let second = try await connect()
             try await Task.sleep(for: .seconds(1))  // both accepted (a loaded host accepts late): the cap is reached
             let third = try await connect()  // completes in the kernel's backlog
             try await third.executeThenClose { inbound, outbound in

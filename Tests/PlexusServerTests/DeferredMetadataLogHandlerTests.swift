@@ -1,5 +1,6 @@
 import Logging
 import Testing
+
 @testable import PlexusServer
 
 /// Metadata set on the request logger is kept aside, but every written line still carries it.

@@ -1,6 +1,7 @@
 import Foundation
 import PlexusCore
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 18, point 4: a top-level key repeated in a request body is a 400 naming the key, in every protocol
@@ -18,10 +19,16 @@ struct DuplicateKeyTests {
         """
 
     @Test(arguments: [
-        ("/v1/chat/completions", #"{"model":"demo","messages":[{"role":"user","content":"x"}],"model":"other"}"#, "model"),
+        (
+            "/v1/chat/completions", #"{"model":"demo","messages":[{"role":"user","content":"x"}],"model":"other"}"#,
+            "model"
+        ),
         ("/v1/chat/completions", #"{"model":"demo","stream":false,"messages":[],"stream":true}"#, "stream"),
-        ("/v1/messages", #"{"model":"demo","max_tokens":5,"max_tokens":9,"messages":[{"role":"user","content":"x"}]}"#,
-         "max_tokens"),
+        (
+            "/v1/messages",
+            #"{"model":"demo","max_tokens":5,"max_tokens":9,"messages":[{"role":"user","content":"x"}]}"#,
+            "max_tokens"
+        ),
         ("/v1beta/models/demo:generateContent", #"{"contents":[{"parts":[{"text":"x"}]}],"contents":[]}"#, "contents"),
     ])
     func aRepeatedKeyIsA400NamingIt(path: String, body: String, key: String) async throws {
@@ -36,7 +43,8 @@ struct DuplicateKeyTests {
 
     @Test func theSameKeyInsideNestedObjectsIsFine() async throws {
         try await TestGateway.with(yaml: Self.yaml) { gw in
-            let body = #"{"model":"demo","messages":[{"role":"user","content":"x"},{"role":"assistant","content":"y"}]}"#
+            let body =
+                #"{"model":"demo","messages":[{"role":"user","content":"x"},{"role":"assistant","content":"y"}]}"#
             let answer = try await gw.send("/v1/chat/completions", body: body)
             #expect(answer.status == 200)
         }

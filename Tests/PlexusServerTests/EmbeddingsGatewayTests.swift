@@ -6,6 +6,7 @@ import PlexusMock
 import PlexusRouting
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 20 item 1: embeddings through the in-process gateway to the mock over loopback HTTP, every client form to
@@ -65,22 +66,27 @@ struct EmbeddingsGatewayTests {
         switch form {
         case .openAI:
             let encoding = base64 ? #","encoding_format":"base64""# : ""
-            return Call(path: "/v1/embeddings", body: #"{"model":"\#(alias)","input":[\#(quoted.joined(separator: ","))]\#(encoding)}"#,
-                        form: form, texts: texts)
+            return Call(
+                path: "/v1/embeddings",
+                body: #"{"model":"\#(alias)","input":[\#(quoted.joined(separator: ","))]\#(encoding)}"#,
+                form: form, texts: texts)
         case .geminiEmbedContent:
-            return Call(path: "/v1beta/models/\(alias):embedContent",
-                        body: #"{"content":{"parts":[{"text":\#(quoted[0])}]},"taskType":"RETRIEVAL_QUERY"}"#,
-                        form: form, texts: [texts[0]])
+            return Call(
+                path: "/v1beta/models/\(alias):embedContent",
+                body: #"{"content":{"parts":[{"text":\#(quoted[0])}]},"taskType":"RETRIEVAL_QUERY"}"#,
+                form: form, texts: [texts[0]])
         case .geminiBatch:
             let requests = quoted.map { #"{"model":"models/\#(alias)","content":{"parts":[{"text":\#($0)}]}}"# }
-            return Call(path: "/v1beta/models/\(alias):batchEmbedContents",
-                        body: #"{"requests":[\#(requests.joined(separator: ","))]}"#, form: form, texts: texts)
+            return Call(
+                path: "/v1beta/models/\(alias):batchEmbedContents",
+                body: #"{"requests":[\#(requests.joined(separator: ","))]}"#, form: form, texts: texts)
         }
     }
 
     static func send(_ gw: TestGateway, _ call: Call) async throws -> (HTTPClientResponse, [UInt8]) {
-        let response = try await HTTPClient.shared.post(gw.base + call.path, json: call.body,
-                                                        headers: [("authorization", "Bearer \(TestGateway.key)")])
+        let response = try await HTTPClient.shared.post(
+            gw.base + call.path, json: call.body,
+            headers: [("authorization", "Bearer \(TestGateway.key)")])
         let body = try await response.body.collect(upTo: 16 << 20)
         return (response, Array(body.readableBytesView))
     }
@@ -90,9 +96,12 @@ struct EmbeddingsGatewayTests {
     @Test func everyClientFormReachesBothUpstreamKinds() async throws {
         try await withMockServer { port, _ in
             try await TestGateway.with(yaml: Self.yaml(port: port)) { gw in
-                for (alias, target, price) in [("e-openai", APIProtocol.embeddings, 0.02), ("e-gemini", .gemini, 0.15)] {
-                    for (form, base64) in [(EmbeddingsCall.openAI, false), (.openAI, true), (.geminiEmbedContent, false),
-                                           (.geminiBatch, false)] {
+                for (alias, target, price) in [("e-openai", APIProtocol.embeddings, 0.02), ("e-gemini", .gemini, 0.15)]
+                {
+                    for (form, base64) in [
+                        (EmbeddingsCall.openAI, false), (.openAI, true), (.geminiEmbedContent, false),
+                        (.geminiBatch, false),
+                    ] {
                         let call = Self.call(form, alias: alias, base64: base64)
                         let (response, body) = try await Self.send(gw, call)
                         let label = "\(form) base64=\(base64) -> \(alias)"
@@ -101,7 +110,9 @@ struct EmbeddingsGatewayTests {
                         #expect(try Self.vectors(body, form: form, base64: base64) == expected, "\(label)")
                         #expect(response.headers.first(name: "x-plexus-api") == target.rawValue)
                         let estimated = target == .gemini
-                        #expect((response.headers.first(name: "x-plexus-token-estimate") == "true") == estimated, "\(label)")
+                        #expect(
+                            (response.headers.first(name: "x-plexus-token-estimate") == "true") == estimated, "\(label)"
+                        )
                         let row = try #require(try await gw.rows(1).first)
                         #expect(row.kind == .embeddings)
                         #expect(row.clientProtocol == form.apiProtocol && row.targetProtocol == target)
@@ -147,7 +158,9 @@ struct EmbeddingsGatewayTests {
                 for (alias, api) in [("e-chat-url", "embeddings"), ("e-local", "gemini")] {
                     let (response, body) = try await Self.send(gw, Self.call(.geminiBatch, alias: alias))
                     #expect(response.status.code == 200, "\(alias)")
-                    #expect(try Self.vectors(body, form: .geminiBatch, base64: false) == Self.texts.map { MockEmbeddings.vector(for: $0) })
+                    #expect(
+                        try Self.vectors(body, form: .geminiBatch, base64: false)
+                            == Self.texts.map { MockEmbeddings.vector(for: $0) })
                     #expect(response.headers.first(name: "x-plexus-api") == api)
                 }
             }
@@ -161,14 +174,17 @@ struct EmbeddingsGatewayTests {
                 let (response, body) = try await Self.send(gw, Self.call(.openAI, alias: "e-flaky"))
                 #expect(response.status.code == 200)
                 #expect(response.headers.first(name: "x-plexus-provider") == "gm")
-                #expect(try Self.vectors(body, form: .openAI, base64: false) == Self.texts.map { MockEmbeddings.vector(for: $0) })
+                #expect(
+                    try Self.vectors(body, form: .openAI, base64: false)
+                        == Self.texts.map { MockEmbeddings.vector(for: $0) })
                 let row = try #require(try await gw.rows(1).first)
                 #expect(row.attempts.map(\.status) == [503, 200])
                 #expect(row.attempts.map(\.api) == ["embeddings", "gemini"])
                 let cooling = gw.gateway.routing.cooldowns(now: RoutingState.now())
                 #expect(cooling.map(\.target) == [TargetID(provider: "plain", model: "mock:fail=503")])
                 _ = try await Self.send(gw, Self.call(.openAI, alias: "e-flaky"))
-                #expect(await mock.stats.requests(for: "mock:fail=503") == 1, "a cooling target is not tried first again")
+                #expect(
+                    await mock.stats.requests(for: "mock:fail=503") == 1, "a cooling target is not tried first again")
             }
         }
     }
@@ -178,23 +194,35 @@ struct EmbeddingsGatewayTests {
     @Test func optionsAndWhatATargetCannotTake() async throws {
         try await withMockServer { port, _ in
             try await TestGateway.with(yaml: Self.yaml(port: port)) { gw in
-                let dims = Call(path: "/v1/embeddings", body: #"{"model":"e-gemini","input":["x","y"],"dimensions":5}"#,
-                                form: .openAI, texts: ["x", "y"])
+                let dims = Call(
+                    path: "/v1/embeddings", body: #"{"model":"e-gemini","input":["x","y"],"dimensions":5}"#,
+                    form: .openAI, texts: ["x", "y"])
                 let (ok, body) = try await Self.send(gw, dims)
                 #expect(ok.status.code == 200)
-                #expect(try Self.vectors(body, form: .openAI, base64: false) == ["x", "y"].map { MockEmbeddings.vector(for: $0, dimensions: 5) })
-                let tokens = Call(path: "/v1/embeddings", body: #"{"model":"e-gemini","input":[1,2,3]}"#, form: .openAI, texts: [])
+                #expect(
+                    try Self.vectors(body, form: .openAI, base64: false)
+                        == ["x", "y"].map { MockEmbeddings.vector(for: $0, dimensions: 5) })
+                let tokens = Call(
+                    path: "/v1/embeddings", body: #"{"model":"e-gemini","input":[1,2,3]}"#, form: .openAI, texts: [])
                 let (refused, error) = try await Self.send(gw, tokens)
                 #expect(refused.status.code == 400)
                 #expect(try JSONValue(parsing: error)["error"]?["param"]?.stringValue == "input")
-                let toOpenAI = Call(path: "/v1/embeddings", body: #"{"model":"e-openai","input":[1,2,3]}"#, form: .openAI, texts: [])
+                let toOpenAI = Call(
+                    path: "/v1/embeddings", body: #"{"model":"e-openai","input":[1,2,3]}"#, form: .openAI, texts: [])
                 let (accepted, vectors) = try await Self.send(gw, toOpenAI)
                 #expect(accepted.status.code == 200)
-                #expect(try Self.vectors(vectors, form: .openAI, base64: false) == [MockEmbeddings.vector(for: "tokens:1,2,3")])
-                let bad = Call(path: "/v1beta/models/e-openai:batchEmbedContents", body: #"{"requests":[]}"#, form: .geminiBatch, texts: [])
+                #expect(
+                    try Self.vectors(vectors, form: .openAI, base64: false) == [
+                        MockEmbeddings.vector(for: "tokens:1,2,3")
+                    ])
+                let bad = Call(
+                    path: "/v1beta/models/e-openai:batchEmbedContents", body: #"{"requests":[]}"#, form: .geminiBatch,
+                    texts: [])
                 let (badResponse, badBody) = try await Self.send(gw, bad)
                 #expect(badResponse.status.code == 400)
-                #expect(try JSONValue(parsing: badBody)["error"]?["status"]?.stringValue == "INVALID_ARGUMENT", "Gemini's shape")
+                #expect(
+                    try JSONValue(parsing: badBody)["error"]?["status"]?.stringValue == "INVALID_ARGUMENT",
+                    "Gemini's shape")
             }
         }
     }

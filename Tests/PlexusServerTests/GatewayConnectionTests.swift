@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// The gateway's own connection loop (`GatewayHTTP1Channel`, `HTTPConnectionHandler`): long bodies streamed to the
@@ -32,7 +33,9 @@ struct GatewayConnectionTests {
         let message = #"{"role":"user","content":"\#(text)"}"#
         let messages = Array(repeating: message, count: size / message.utf8.count).joined(separator: ",")
         let json = Array(#"{"model":"fast","messages":[\#(messages)]}"#.utf8)
-        let parts = stride(from: 0, to: json.count, by: part).map { ByteBuffer(bytes: json[$0..<min($0 + part, json.count)]) }
+        let parts = stride(from: 0, to: json.count, by: part).map {
+            ByteBuffer(bytes: json[$0..<min($0 + part, json.count)])
+        }
         return (json.count, parts)
     }
 
@@ -64,7 +67,8 @@ struct GatewayConnectionTests {
         try await TestGateway.with(yaml: Self.yaml(), timeout: .seconds(30)) { gw in
             try await RawHTTPConnection.open(port: gw.port) { connection in
                 try await connection.chat("slow", stream: false)
-                try await connection.send("/v1/chat/completions", length: withLength ? body.length : nil, parts: body.parts)
+                try await connection.send(
+                    "/v1/chat/completions", length: withLength ? body.length : nil, parts: body.parts)
                 for _ in 0..<2 {
                     let reply = try await connection.reply()
                     #expect(reply.status == 200, "\(reply.body.prefix(300))")
@@ -84,10 +88,12 @@ struct GatewayConnectionTests {
         let body = Self.chatBody(size: 2 * limit, part: 32 * 1024)
         try await TestGateway.with(yaml: Self.yaml(maxBody: limit), timeout: .seconds(30)) { gw in
             try await RawHTTPConnection.open(port: gw.port) { connection in
-                try await connection.send("/v1/chat/completions", length: withLength ? body.length : nil, parts: body.parts)
+                try await connection.send(
+                    "/v1/chat/completions", length: withLength ? body.length : nil, parts: body.parts)
                 let refused = try await connection.reply()
                 #expect(refused.status == 413, "\(refused.body)")
-                #expect(refused.body.contains("request_too_large") || refused.body.contains("too large"), "\(refused.body)")
+                #expect(
+                    refused.body.contains("request_too_large") || refused.body.contains("too large"), "\(refused.body)")
                 try await connection.chat("fast", stream: false)
                 let next = try await connection.reply()
                 #expect(next.status == 200, "\(next.body)")
@@ -151,11 +157,15 @@ struct GatewayConnectionTests {
         try await TestGateway.with(yaml: Self.yaml()) { gw in
             try await RawHTTPConnection.open(port: gw.port) { connection in
                 let chat = #"{"model":"fast","messages":[{"role":"user","content":"hi"}]}"#
-                for (key, status) in [(TestGateway.key, 200), (TestGateway.key + "x", 401), ("", 401),
-                                      (TestGateway.key, 200), (String(TestGateway.key.dropLast()) + "?", 401)] {
+                for (key, status) in [
+                    (TestGateway.key, 200), (TestGateway.key + "x", 401), ("", 401),
+                    (TestGateway.key, 200), (String(TestGateway.key.dropLast()) + "?", 401),
+                ] {
                     try await connection.post("/v1/chat/completions", json: chat, key: key)
                     let reply = try await connection.reply()
-                    #expect(reply.status == status, "key \(key.isEmpty ? "(none)" : "…\(key.suffix(3))"): \(reply.body.prefix(200))")
+                    #expect(
+                        reply.status == status,
+                        "key \(key.isEmpty ? "(none)" : "…\(key.suffix(3))"): \(reply.body.prefix(200))")
                 }
             }
         }
@@ -164,7 +174,8 @@ struct GatewayConnectionTests {
     @Test func connectionCloseIsHonoured() async throws {
         try await TestGateway.with(yaml: Self.yaml(), timeout: .seconds(20)) { gw in
             let body = #"{"model":"fast","messages":[{"role":"user","content":"hi"}]}"#
-            let request = "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer \(TestGateway.key)\r\n"
+            let request =
+                "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer \(TestGateway.key)\r\n"
                 + "Content-Type: application/json\r\nConnection: Close\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
             let answer = try await RawTCP.exchange(port: gw.port, send: Array(request.utf8))
             #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(answer.prefix(200))")

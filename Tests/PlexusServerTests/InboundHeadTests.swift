@@ -3,6 +3,7 @@ import Hummingbird
 import NIOCore
 import PlexusHTTP
 import Testing
+
 @testable import PlexusServer
 
 /// The raw request head the hot path reads: fields found by name without `HTTPFields`, and the same fields as
@@ -20,8 +21,9 @@ struct InboundHeadTests {
     }
 
     @Test func fieldsAreFoundByNameInAnyCaseAndRepeatsAreJoined() throws {
-        let head = try Self.head("POST /v1/messages?beta=true HTTP/1.1\r\nHost: gw\r\nX-API-Key: k1\r\n"
-            + "anthropic-beta: a\r\nAnthropic-Beta: b\r\nContent-Length: 0\r\n\r\n")
+        let head = try Self.head(
+            "POST /v1/messages?beta=true HTTP/1.1\r\nHost: gw\r\nX-API-Key: k1\r\n"
+                + "anthropic-beta: a\r\nAnthropic-Beta: b\r\nContent-Length: 0\r\n\r\n")
         #expect(head.method == .post && head.target == "/v1/messages?beta=true" && head.path == "/v1/messages")
         #expect(head.authority == "gw")
         #expect(head.value(of: ClientCredentials.xAPIKey) == "k1")
@@ -30,7 +32,8 @@ struct InboundHeadTests {
         #expect(head.value(of: .authorization) == nil)
         #expect(!head.closeAfter)
         let fields = head.headerFields
-        #expect(fields.map(\.name.canonicalName) == ["x-api-key", "anthropic-beta", "anthropic-beta", "content-length"])
+        #expect(
+            fields.map(\.name.canonicalName) == ["x-api-key", "anthropic-beta", "anthropic-beta", "content-length"])
         #expect(head.request.headerFields == fields && head.request.authority == "gw")
     }
 

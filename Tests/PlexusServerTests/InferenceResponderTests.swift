@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import Testing
+
 @testable import PlexusServer
 
 /// The short cut for the hot inference routes answers exactly as the router does, and leaves every other route to it.

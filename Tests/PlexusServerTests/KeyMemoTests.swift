@@ -1,14 +1,16 @@
 import Foundation
 import PlexusRouting
 import Testing
+
 @testable import PlexusServer
 
 /// A connection's remembered identity: the same token under the same config, unexpired; nothing else.
 @Suite("Key memo")
 struct KeyMemoTests {
     static func state() throws -> GatewayState {
-        GatewayState(config: try ConfigLoader.load(
-            yaml: "keys:\n  k: { secret: s3cret }\n", environment: [:], fileName: "plexus.yaml"))
+        GatewayState(
+            config: try ConfigLoader.load(
+                yaml: "keys:\n  k: { secret: s3cret }\n", environment: [:], fileName: "plexus.yaml"))
     }
 
     @Test func onlyTheSameTokenUnderTheSameConfigHits() throws {
@@ -23,8 +25,9 @@ struct KeyMemoTests {
         #expect(memo.identity(forToken: "s3cre".utf8, in: state, now: now) == nil)
         #expect(memo.identity(forToken: "s3cret ".utf8, in: state, now: now) == nil)
         #expect(memo.identity(forToken: "s3cret:alice".utf8, in: state, now: now) == nil, "a label is looked up")
-        #expect(memo.identity(forToken: "s3cret".utf8, in: try Self.state(), now: now) == nil,
-                "a reloaded config looks again")
+        #expect(
+            memo.identity(forToken: "s3cret".utf8, in: try Self.state(), now: now) == nil,
+            "a reloaded config looks again")
     }
 
     /// The label comes back with the key; the same secret with another label is a different token.

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import PlexusCore
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 20, point 5: `/v1/models` in its three forms, with token limits and prices from the config, and an ETag.

@@ -38,10 +38,12 @@ struct RawHTTPConnection {
     /// Sends a POST of `json` to `path` with the test key; does not wait for the answer.
     func post(_ path: String, json: String, key: String = TestGateway.key) async throws {
         let body = ByteBuffer(string: json)
-        let head = HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: [
-            "host": "127.0.0.1:\(port)", "authorization": "Bearer \(key)", "content-type": "application/json",
-            "content-length": "\(body.readableBytes)",
-        ])
+        let head = HTTPRequestHead(
+            version: .http1_1, method: .POST, uri: path,
+            headers: [
+                "host": "127.0.0.1:\(port)", "authorization": "Bearer \(key)", "content-type": "application/json",
+                "content-length": "\(body.readableBytes)",
+            ])
         try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(body)), .end(nil)])
     }
 
@@ -52,7 +54,9 @@ struct RawHTTPConnection {
         var headers: HTTPHeaders = [
             "host": "127.0.0.1:\(port)", "authorization": "Bearer \(key)", "content-type": "application/json",
         ]
-        if let length { headers.add(name: "content-length", value: "\(length)") } else {
+        if let length {
+            headers.add(name: "content-length", value: "\(length)")
+        } else {
             headers.add(name: "transfer-encoding", value: "chunked")
         }
         try await outbound.write(.head(HTTPRequestHead(version: .http1_1, method: .POST, uri: path, headers: headers)))

@@ -3,6 +3,7 @@ import HTTPTypes
 import NIOCore
 import NIOPosix
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 18, point 2: a body refused by its length gets an answer the client can read (lingering close), and
@@ -106,14 +107,24 @@ struct RefusedBodyTests {
     /// An answer that closes the connection says so in its head, however it is written.
     @Test func aClosingAnswerSaysConnectionClose() throws {
         var codec = HTTPServerCodec()
-        try codec.read(ByteBuffer(string: Self.head(length: 0))) { _ in } emit: { _ in }
-        try codec.read(ByteBuffer(string: Self.head(length: 0))) { _ in } emit: { _ in }
+        try codec.read(ByteBuffer(string: Self.head(length: 0))) { _ in
+        } emit: { _ in
+        }
+        try codec.read(ByteBuffer(string: Self.head(length: 0))) { _ in
+        } emit: { _ in
+        }
         let allocator = ByteBufferAllocator()
-        let whole = codec.encode(.complete(EncodedAnswer(status: .contentTooLarge, fields: [], body: ByteBuffer())),
-                                 allocator: allocator, closing: true).bytes.map { String(buffer: $0) } ?? ""
+        let whole =
+            codec.encode(
+                .complete(EncodedAnswer(status: .contentTooLarge, fields: [], body: ByteBuffer())),
+                allocator: allocator, closing: true
+            ).bytes.map { String(buffer: $0) } ?? ""
         #expect(whole.hasPrefix("HTTP/1.1 413 ") && whole.contains("\r\nconnection: close\r\n"), "\(whole)")
-        let head = codec.encode(.head(.init(status: .contentTooLarge, headerFields: [.contentLength: "0"])),
-                                allocator: allocator, closing: true).bytes.map { String(buffer: $0) } ?? ""
+        let head =
+            codec.encode(
+                .head(.init(status: .contentTooLarge, headerFields: [.contentLength: "0"])),
+                allocator: allocator, closing: true
+            ).bytes.map { String(buffer: $0) } ?? ""
         #expect(head.components(separatedBy: "connection: close").count == 2, "\(head)")
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlexusServer
 
 @Suite("Request IDs")

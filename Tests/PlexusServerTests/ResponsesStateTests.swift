@@ -6,6 +6,7 @@ import PlexusCore
 import PlexusMock
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 19 item 2: stored responses and `previous_response_id`, through the in-process gateway to the mock's
@@ -85,7 +86,8 @@ struct ResponsesStateTests {
                 let (_, items2) = try await Self.call(gw, .GET, "/v1/responses/\(secondID)/input_items")
                 // input "Say hello", the first answer's message, then "And again".
                 #expect(items2?["data"]?.arrayValue?.count == 3)
-                #expect(second["usage"]?["input_tokens"]?.intValue ?? 0 > first["usage"]?["input_tokens"]?.intValue ?? 0)
+                #expect(
+                    second["usage"]?["input_tokens"]?.intValue ?? 0 > first["usage"]?["input_tokens"]?.intValue ?? 0)
 
                 // Another key cannot continue it; the row of that refused request is written.
                 let (refused, body) = try await Self.send(gw, next, key: Self.otherKey)
@@ -110,7 +112,8 @@ struct ResponsesStateTests {
     func aTranslatedTurnIsStoredUnderTheGatewaysID(stream: Bool) async throws {
         try await withMockServer { port, _ in
             try await TestGateway.with(yaml: Self.yaml(port: port)) { gw in
-                let body = #"{"model":"via-chat","input":"Think it over","stream":\#(stream),"reasoning":{"effort":"low"}}"#
+                let body =
+                    #"{"model":"via-chat","input":"Think it over","stream":\#(stream),"reasoning":{"effort":"low"}}"#
                 let (status, text) = try await Self.send(gw, body)
                 #expect(status == 200, "\(text)")
                 let answer = stream ? try Self.completed(text) : try JSONValue(parsing: text)
@@ -120,7 +123,8 @@ struct ResponsesStateTests {
                 #expect((answer["created_at"]?.intValue ?? 0) > 1_600_000_000)  // the upstream's, or the server's clock
                 #expect(row.clientProtocol == .responses && row.targetProtocol == .chat && !row.passthrough)
                 #expect((row.tokens.input ?? 0) > 0 && (row.tokens.output ?? 0) > 0 && (row.tokens.reasoning ?? 0) > 0)
-                #expect(answer["usage"]?["output_tokens_details"]?["reasoning_tokens"]?.intValue == row.tokens.reasoning)
+                #expect(
+                    answer["usage"]?["output_tokens_details"]?["reasoning_tokens"]?.intValue == row.tokens.reasoning)
                 let (got, stored) = try await Self.call(gw, .GET, "/v1/responses/\(id)")
                 #expect(got == 200 && stored?["output"] == answer["output"])
             }
@@ -153,7 +157,8 @@ struct ResponsesStateTests {
                 #expect(status == 200, "\(stream)")
                 let final = try Self.completed(stream)
                 let id = try #require(final["id"]?.stringValue)
-                let reasoning = try #require(final["output"]?.arrayValue?.first { $0["type"]?.stringValue == "reasoning" })
+                let reasoning = try #require(
+                    final["output"]?.arrayValue?.first { $0["type"]?.stringValue == "reasoning" })
                 #expect(reasoning["encrypted_content"]?.stringValue?.isEmpty == false)
                 let (got, stored) = try await Self.call(gw, .GET, "/v1/responses/\(id)")
                 #expect(got == 200 && stored?["output"] == final["output"])
@@ -168,10 +173,13 @@ struct ResponsesStateTests {
                 #expect(second["status"]?.stringValue == "completed")
                 // The usage rows carry the streams' usage, reasoning tokens split out as the upstream reported them.
                 let rows = try await gw.rows().filter { $0.clientProtocol == .responses }
-                let reported = [final, second].map { $0["usage"]?["output_tokens_details"]?["reasoning_tokens"]?.intValue }
+                let reported = [final, second].map {
+                    $0["usage"]?["output_tokens_details"]?["reasoning_tokens"]?.intValue
+                }
                 #expect(rows.count == 2 && reported.allSatisfy { ($0 ?? 0) > 0 })
                 #expect(Set(rows.map(\.tokens.reasoning)) == Set(reported))
-                #expect(rows.allSatisfy { ($0.tokens.input ?? 0) > 0 && $0.passthrough && $0.targetProtocol == .responses })
+                #expect(
+                    rows.allSatisfy { ($0.tokens.input ?? 0) > 0 && $0.passthrough && $0.targetProtocol == .responses })
             }
         }
     }

@@ -5,9 +5,10 @@ import NIOCore
 import PlexusCore
 import PlexusMock
 import PlexusRouting
-@testable import PlexusServer
 import ServiceLifecycle
 import Synchronization
+
+@testable import PlexusServer
 
 /// A gateway running in process on a loopback port chosen by the OS, for integration tests.
 struct TestGateway {
@@ -28,14 +29,16 @@ struct TestGateway {
         yaml: String, folder given: URL? = nil, timeout: Duration = .seconds(60), logs: LogBuffer? = nil,
         _ body: @Sendable @escaping (TestGateway) async throws -> T
     ) async throws -> T {
-        let folder = given ?? FileManager.default.temporaryDirectory.appendingPathComponent("plexus-it-\(UUID().uuidString)")
+        let folder =
+            given ?? FileManager.default.temporaryDirectory.appendingPathComponent("plexus-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let environment = ["TEST_KEY": key, "TEST_ADMIN_KEY": adminKey, "UPSTREAM_CANARY": upstreamCanary]
         let config = try ConfigLoader.load(yaml: yaml, environment: environment, fileName: "plexus.yaml")
         let configPath = folder.appendingPathComponent("plexus.yaml").path
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
         var logger = Logger(label: "test") { label in
-            logs.map { CapturingLogHandler(buffer: $0) as any LogHandler } ?? StreamLogHandler.standardError(label: label)
+            logs.map { CapturingLogHandler(buffer: $0) as any LogHandler }
+                ?? StreamLogHandler.standardError(label: label)
         }
         logger.logLevel = logs == nil ? .warning : .trace
         let gateway = try await Gateway(
@@ -43,8 +46,9 @@ struct TestGateway {
             parts: .forTests, logger: logger)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = gateway.application(host: "127.0.0.1", port: 0) { port in portSink.yield(port) }
-        let group = ServiceGroup(configuration: .init(
-            services: gateway.services(around: app).map { .init(service: $0) }, logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: gateway.services(around: app).map { .init(service: $0) }, logger: logger))
         defer { if given == nil { try? FileManager.default.removeItem(at: folder) } }
         let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try? await group.run() }
@@ -52,10 +56,13 @@ struct TestGateway {
             guard let port = await it.next() else { return .failure(TestTimeout()) }
             let outcome: Result<T, any Error>
             do {
-                outcome = .success(try await withTimeout(timeout) {
-                    try await body(TestGateway(
-                        port: port, gateway: gateway, folder: folder, shutDown: { await group.triggerGracefulShutdown() }))
-                })
+                outcome = .success(
+                    try await withTimeout(timeout) {
+                        try await body(
+                            TestGateway(
+                                port: port, gateway: gateway, folder: folder,
+                                shutDown: { await group.triggerGracefulShutdown() }))
+                    })
             } catch {
                 outcome = .failure(error)
             }
@@ -94,7 +101,10 @@ func withMockServer<T: Sendable>(
     let server = MockServer(upstream: upstream, host: "127.0.0.1", port: 0, logger: Logger(label: "mock"))
     let (ports, sink) = AsyncStream<Int>.makeStream()
     return try await withThrowingTaskGroup(of: T?.self) { tasks in
-        tasks.addTask { try await server.run { sink.yield($0) }; return nil }
+        tasks.addTask {
+            try await server.run { sink.yield($0) }
+            return nil
+        }
         tasks.addTask {
             var it = ports.makeAsyncIterator()
             guard let port = await it.next() else { throw TestTimeout() }
@@ -102,7 +112,10 @@ func withMockServer<T: Sendable>(
         }
         var value: T?
         while let next = try await tasks.next() {
-            if let v = next { value = v; break }
+            if let v = next {
+                value = v
+                break
+            }
         }
         tasks.cancelAll()
         return value!

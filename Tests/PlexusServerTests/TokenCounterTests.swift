@@ -2,8 +2,9 @@ import AsyncHTTPClient
 import Foundation
 import PlexusCore
 import PlexusRouting
-@testable import PlexusMock
 import Testing
+
+@testable import PlexusMock
 @testable import PlexusServer
 
 /// Issue 20, point 3: count_tokens asks the chosen target's own counting endpoint (translated as needed), fails
@@ -48,7 +49,8 @@ struct TokenCounterTests {
     }
 
     /// What the mock counts for the body the gateway sends it.
-    static func mockCount(_ body: String, from proto: APIProtocol, to target: APIProtocol, model: String) throws -> Int {
+    static func mockCount(_ body: String, from proto: APIProtocol, to target: APIProtocol, model: String) throws -> Int
+    {
         let request = try TokenCountRequest.decode(Array(body.utf8), from: proto, model: model)
         let sent = try #require(try TokenCountRequest.encode(request, to: target, upstreamModel: model))
         let json = try JSONValue(parsing: sent)

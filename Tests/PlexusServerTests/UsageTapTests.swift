@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import PlexusCore
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// The usage tap reads every protocol's stream and unary answer, relayed raw or translated; the stop reason is logged
@@ -28,7 +29,8 @@ struct UsageTapTests {
         """
 
     static let chatBody = #"{"model":"MODEL","stream":STREAM,"messages":[{"role":"user","content":"hi"}]}"#
-    static let messagesBody = #"{"model":"MODEL","stream":STREAM,"max_tokens":64,"messages":[{"role":"user","content":"hi"}]}"#
+    static let messagesBody =
+        #"{"model":"MODEL","stream":STREAM,"max_tokens":64,"messages":[{"role":"user","content":"hi"}]}"#
 
     @Test(arguments: [
         ("/v1/chat/completions", chatBody, "via-messages", true, "end_turn"),

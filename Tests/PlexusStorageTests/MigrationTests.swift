@@ -3,6 +3,7 @@ import Logging
 import PlexusCore
 import SQLiteNIO
 import Testing
+
 @testable import PlexusStorage
 
 @Suite("SQLite migrations")
@@ -18,7 +19,8 @@ struct MigrationTests {
         }
         _ = try await connection.query("PRAGMA user_version = \(version)", [])
         if version >= 1 {
-            _ = try await connection.query("""
+            _ = try await connection.query(
+                """
                 INSERT INTO usage (request_id, started_at, client_protocol, passthrough, streamed, status, http_status,
                                    input_tokens, duration_ms)
                 VALUES ('old', 1700000000, 'chat', 0, 1, 'success', 200, 42, 12.5)
@@ -47,8 +49,10 @@ struct MigrationTests {
         try await store.insertErrors([ErrorRecord(requestID: "old", at: Date(), message: "boom")])
         #expect(try await store.hasTrace(ids: ["old"]) == ["old"])
         #expect(try await store.errors(query: PageQuery()).items.count == 1)
-        try await store.insertResponse(StoredResponse(id: "resp_old", keyName: "k", createdAt: Date(), model: "m",
-                                                      input: "[]", response: "{}", requestID: "old"))
+        try await store.insertResponse(
+            StoredResponse(
+                id: "resp_old", keyName: "k", createdAt: Date(), model: "m",
+                input: "[]", response: "{}", requestID: "old"))
         try await store.close()
 
         // Reopening runs nothing twice.

@@ -15,8 +15,10 @@ struct EndpointCase: Sendable, CustomTestStringConvertible {
 
 @Suite("PostgreSQL store: URL, migrations, shared use", .timeLimit(.minutes(2)))
 struct PostgresStoreTests {
-    static func endpoint(_ host: String, _ port: Int = 5432, user: String = "postgres", password: String? = nil,
-                         database: String? = nil, ssl: PostgresEndpoint.SSLMode = .prefer) -> PostgresEndpoint {
+    static func endpoint(
+        _ host: String, _ port: Int = 5432, user: String = "postgres", password: String? = nil,
+        database: String? = nil, ssl: PostgresEndpoint.SSLMode = .prefer
+    ) -> PostgresEndpoint {
         var endpoint = try! PostgresEndpoint(url: "postgres://x")
         endpoint.host = host
         endpoint.port = port
@@ -28,14 +30,18 @@ struct PostgresStoreTests {
     }
 
     static let endpointCases: [EndpointCase] = [
-        .init(url: "postgres://plexus:s3cret@db.internal:6543/usage",
-              expected: endpoint("db.internal", 6543, user: "plexus", password: "s3cret", database: "usage")),
-        .init(url: "postgresql://u@127.0.0.1/db?sslmode=disable",
-              expected: endpoint("127.0.0.1", user: "u", database: "db", ssl: .disable)),
-        .init(url: "postgres://u:p%40ss%2Fword@h/db?sslmode=verify-full",
-              expected: endpoint("h", user: "u", password: "p@ss/word", database: "db", ssl: .verifyFull)),
-        .init(url: "postgres://u@%2Fvar%2Frun%2Fpostgresql/db",
-              expected: endpoint("/var/run/postgresql", user: "u", database: "db")),
+        .init(
+            url: "postgres://plexus:s3cret@db.internal:6543/usage",
+            expected: endpoint("db.internal", 6543, user: "plexus", password: "s3cret", database: "usage")),
+        .init(
+            url: "postgresql://u@127.0.0.1/db?sslmode=disable",
+            expected: endpoint("127.0.0.1", user: "u", database: "db", ssl: .disable)),
+        .init(
+            url: "postgres://u:p%40ss%2Fword@h/db?sslmode=verify-full",
+            expected: endpoint("h", user: "u", password: "p@ss/word", database: "db", ssl: .verifyFull)),
+        .init(
+            url: "postgres://u@%2Fvar%2Frun%2Fpostgresql/db",
+            expected: endpoint("/var/run/postgresql", user: "u", database: "db")),
         .init(url: "postgres://[::1]:5433", expected: endpoint("::1", 5433)),
         .init(url: "postgres://h/db?sslmode=sometimes", expected: nil),
         .init(url: "mysql://h/db", expected: nil),
@@ -58,8 +64,10 @@ struct PostgresStoreTests {
             configuration: endpoint.connectionConfiguration(startup: [("search_path", schema)]), id: 2,
             logger: PostgresTestDatabase.logger)
         var version: Int?
-        for try await v in try await connection.query("SELECT version FROM plexus_schema_version",
-                                                      logger: PostgresTestDatabase.logger).decode(Int.self) {
+        for try await v in try await connection.query(
+            "SELECT version FROM plexus_schema_version",
+            logger: PostgresTestDatabase.logger
+        ).decode(Int.self) {
             version = v
         }
         try await connection.close()
@@ -95,11 +103,12 @@ struct PostgresStoreTests {
 
     @Test func refusesASchemaNewerThanItKnows() async throws {
         try await PostgresTestDatabase.withSchema { url, schema in
-            try await PostgresTestDatabase.execute([
-                "CREATE SCHEMA \(schema)",
-                "CREATE TABLE \(schema).plexus_schema_version (version INTEGER NOT NULL)",
-                "INSERT INTO \(schema).plexus_schema_version VALUES (99)",
-            ], url: url)
+            try await PostgresTestDatabase.execute(
+                [
+                    "CREATE SCHEMA \(schema)",
+                    "CREATE TABLE \(schema).plexus_schema_version (version INTEGER NOT NULL)",
+                    "INSERT INTO \(schema).plexus_schema_version VALUES (99)",
+                ], url: url)
             await #expect(throws: PostgresStoreError.schemaTooNew(found: 99, known: PostgresMigrations.steps.count)) {
                 _ = try await PostgresUsageStore.open(url: url, schema: schema, logger: PostgresTestDatabase.logger)
             }
@@ -109,16 +118,18 @@ struct PostgresStoreTests {
     @Test(arguments: ["", "bad-name", "x;drop", "naïve"])
     func refusesSchemaNamesThatAreNotPlainIdentifiers(schema: String) async throws {
         await #expect(throws: PostgresStoreError.invalidSchema(schema)) {
-            _ = try await PostgresUsageStore.open(url: "postgres://u@127.0.0.1/db", schema: schema,
-                                                  logger: PostgresTestDatabase.logger)
+            _ = try await PostgresUsageStore.open(
+                url: "postgres://u@127.0.0.1/db", schema: schema,
+                logger: PostgresTestDatabase.logger)
         }
     }
 
     @Test func aServerThatIsNotThereFailsAtOpen() async throws {
         // Port 1 on loopback refuses at once: open reports it instead of leaving the pool to retry.
         await #expect(throws: PostgresQueryError.self) {
-            _ = try await PostgresUsageStore.open(url: "postgres://u@127.0.0.1:1/db?sslmode=disable",
-                                                  logger: PostgresTestDatabase.logger)
+            _ = try await PostgresUsageStore.open(
+                url: "postgres://u@127.0.0.1:1/db?sslmode=disable",
+                logger: PostgresTestDatabase.logger)
         }
     }
 

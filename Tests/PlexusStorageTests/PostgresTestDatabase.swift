@@ -52,8 +52,10 @@ enum PostgresTestDatabase {
     }
 
     /// Runs `store`'s service around `body`, closing the store (which ends the service) either way.
-    static func running<T>(_ store: PostgresUsageStore,
-                           _ body: (PostgresUsageStore) async throws -> T) async throws -> T {
+    static func running<T>(
+        _ store: PostgresUsageStore,
+        _ body: (PostgresUsageStore) async throws -> T
+    ) async throws -> T {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.service.run() }
             return try await StorageFixtures.closing(store, body)

@@ -1,6 +1,7 @@
 import Foundation
 import PlexusCore
 import Testing
+
 @testable import PlexusStorage
 
 /// Issue 20 item 1: an embeddings row says so (`kind`) and says when its tokens are the gateway's estimate, in both
@@ -19,8 +20,10 @@ struct RequestKindStorageTests {
     @Test(arguments: StoreBackend.allCases)
     func kindAndEstimateRoundTrip(backend: StoreBackend) async throws {
         try await StorageFixtures.withStore(backend) { store async throws in
-            let rows = [Self.embeddingsRow("e1", estimated: true), Self.embeddingsRow("e2", estimated: false),
-                        StorageFixtures.row("c1", at: "2026-11-25T12:00:00Z")]
+            let rows = [
+                Self.embeddingsRow("e1", estimated: true), Self.embeddingsRow("e2", estimated: false),
+                StorageFixtures.row("c1", at: "2026-11-25T12:00:00Z"),
+            ]
             try await store.insert(rows)
             for row in rows { #expect(try await store.record(id: row.requestID) == row) }
             #expect(try await store.record(id: "c1")?.kind == .chat)

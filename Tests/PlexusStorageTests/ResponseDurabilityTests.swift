@@ -1,7 +1,9 @@
 import Foundation
 import Logging
 import Testing
+
 @testable import PlexusStorage
+
 #if canImport(PlexusStoragePostgres)
 @testable import PlexusStoragePostgres
 #endif

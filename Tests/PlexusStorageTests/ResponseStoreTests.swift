@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import PlexusCore
 import Testing
+
 @testable import PlexusStorage
 
 @Suite("Stored responses", .timeLimit(.minutes(2)))
@@ -9,8 +10,10 @@ struct ResponseStoreTests {
     static let day = 86_400.0
 
     /// A response created `days` days after the epoch (plus half a second: times with a fraction round-trip).
-    static func response(_ id: String, days: Double = 20_000, key: String = "team-a", previous: String? = nil,
-                         conversation: String? = nil) -> StoredResponse {
+    static func response(
+        _ id: String, days: Double = 20_000, key: String = "team-a", previous: String? = nil,
+        conversation: String? = nil
+    ) -> StoredResponse {
         StoredResponse(
             id: id, keyName: key, createdAt: Date(timeIntervalSince1970: days * day + 0.5), model: "gpt-alias",
             previousResponseID: previous, conversationID: conversation,
@@ -89,8 +92,9 @@ struct ResponseStoreTests {
             try await store.insertResponse(Self.response("resp_new", days: 109))
             let now = Date(timeIntervalSince1970: 110 * Self.day)
             // Usage rows are kept 7 days, traces 3: responses go by the usage days.
-            let service = RetentionService(store: store, policy: { RetentionPolicy(usageDays: 7, traceDays: 3) },
-                                           logger: Logger(label: "test"), now: { now })
+            let service = RetentionService(
+                store: store, policy: { RetentionPolicy(usageDays: 7, traceDays: 3) },
+                logger: Logger(label: "test"), now: { now })
             let deleted = try await service.runOnce()
             #expect(deleted == (0, 0, 0, 1))
             #expect(try await store.storedResponse(id: "resp_old") == nil)

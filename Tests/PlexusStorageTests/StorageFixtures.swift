@@ -1,14 +1,16 @@
 import Foundation
 import Logging
 import PlexusCore
+
 @testable import PlexusStorage
 
 /// Shared builders for the storage suites: a fresh database per test and rows with chosen fields.
 enum StorageFixtures {
     static func openStore() async throws -> SQLiteUsageStore {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-tests-\(UUID().uuidString)")
-        return try await SQLiteUsageStore.open(path: dir.appendingPathComponent("usage.sqlite").path,
-                                               logger: Logger(label: "test"))
+        return try await SQLiteUsageStore.open(
+            path: dir.appendingPathComponent("usage.sqlite").path,
+            logger: Logger(label: "test"))
     }
 
     /// Runs `body` with a fresh, empty store on `backend`, then closes it (PostgreSQL: and drops its schema).
@@ -25,8 +27,10 @@ enum StorageFixtures {
     }
 
     @discardableResult
-    static func withStore<T>(_ backend: StoreBackend,
-                             _ body: (any UsageStore & ResponseStore) async throws -> T) async throws -> T {
+    static func withStore<T>(
+        _ backend: StoreBackend,
+        _ body: (any UsageStore & ResponseStore) async throws -> T
+    ) async throws -> T {
         switch backend {
         case .sqlite:
             return try await closing(try await openStore(), body)
@@ -52,7 +56,8 @@ enum StorageFixtures {
             requestID: String(format: "req-%03d", (i * 37) % 137), startedAt: Date(timeIntervalSince1970: seconds),
             keyName: ["k1", "k2", "k3"][i % 3], alias: ["a", "b"][i % 2], provider: ["p1", "p2", "p3", "p4"][i % 4],
             upstreamModel: ["m1", "m2", "m3", "m4", "m5"][i % 5],
-            clientProtocol: [.chat, .messages, .gemini, .responses][i % 4], targetProtocol: [.messages, .chat, .responses][i % 3],
+            clientProtocol: [.chat, .messages, .gemini, .responses][i % 4],
+            targetProtocol: [.messages, .chat, .responses][i % 3],
             passthrough: i % 5 == 0, streamed: i % 3 == 0, outcome: outcomes[i % 7], httpStatus: 200,
             tokens: .init(input: i, output: 2 * i), durationMs: Double(i))
         if i % 6 == 1 { row.kind = .embeddings }
@@ -60,10 +65,12 @@ enum StorageFixtures {
         return row
     }
 
-    static func row(_ id: String, at iso: String, model: String? = "A", provider: String? = "P", key: String? = "k1",
-                    outcome: UsageRecord.Outcome = .success, tokens: UsageRecord.Tokens = .init(),
-                    cost: Double? = nil, ttft: Double? = nil, tps: Double? = nil,
-                    attribution: String? = nil) -> UsageRecord {
+    static func row(
+        _ id: String, at iso: String, model: String? = "A", provider: String? = "P", key: String? = "k1",
+        outcome: UsageRecord.Outcome = .success, tokens: UsageRecord.Tokens = .init(),
+        cost: Double? = nil, ttft: Double? = nil, tps: Double? = nil,
+        attribution: String? = nil
+    ) -> UsageRecord {
         var row = UsageRecord(
             requestID: id, startedAt: date(iso), keyName: key, alias: "alias", provider: provider,
             upstreamModel: model, clientProtocol: .chat, targetProtocol: .chat, outcome: outcome,

@@ -1,6 +1,7 @@
 import Foundation
 import PlexusCore
 import Testing
+
 @testable import PlexusStorage
 
 @Suite("Management API JSON of storage records")
@@ -16,12 +17,15 @@ struct StorageJSONTests {
         row.tokens = .init(input: 10, cacheRead: 2, output: 5)
         row.cost = .init(input: 0.001, cacheRead: 0.0001, output: 0.002, total: 0.0031)
         row.attempts = [
-            .init(provider: "P", model: "A", api: "messages", status: nil, error: "connect timeout", durationMs: 30,
-                  passthrough: false),
-            .init(provider: "P", model: "A", api: "messages", status: 200, error: nil, durationMs: 970,
-                  passthrough: true),
+            .init(
+                provider: "P", model: "A", api: "messages", status: nil, error: "connect timeout", durationMs: 30,
+                passthrough: false),
+            .init(
+                provider: "P", model: "A", api: "messages", status: 200, error: nil, durationMs: 970,
+                passthrough: true),
         ]
-        let golden = try Self.parsed("""
+        let golden = try Self.parsed(
+            """
             {"request_id": "req-1", "started_at": "2026-11-25T12:00:00.250Z", "key": "k1", "attribution": "alice",
              "alias": "alias",
              "provider": "P", "model": "A", "kind": "chat", "client_api": "chat", "target_api": "messages",
@@ -43,8 +47,11 @@ struct StorageJSONTests {
     }
 
     @Test func unknownCostIsNullAndPagesCarryTraceMarks() throws {
-        let page = UsagePage(items: [StorageFixtures.row("a", at: "2026-11-25T12:00:00Z"),
-                                     StorageFixtures.row("b", at: "2026-11-25T11:00:00Z")], nextCursor: "abc")
+        let page = UsagePage(
+            items: [
+                StorageFixtures.row("a", at: "2026-11-25T12:00:00Z"),
+                StorageFixtures.row("b", at: "2026-11-25T11:00:00Z"),
+            ], nextCursor: "abc")
         let json = page.json(traced: ["b"])
         #expect(json["next_cursor"] == "abc")
         #expect(json["items"]?.arrayValue?.map { $0["has_trace"] } == [false, true])
@@ -55,37 +62,51 @@ struct StorageJSONTests {
     }
 
     @Test func traceSummaryAndErrorFields() throws {
-        let trace = TraceRecord(requestID: "t", startedAt: StorageFixtures.date("2026-11-25T12:00:00Z"), keyName: "k",
-                                alias: "demo", provider: "p", status: .cancelled, body: "{}")
-        #expect(trace.summary.json == (try Self.parsed("""
-            {"request_id": "t", "started_at": "2026-11-25T12:00:00.000Z", "alias": "demo", "provider": "p",
-             "status": "cancelled"}
-            """)))
-        let error = ErrorRecord(requestID: "e", at: StorageFixtures.date("2026-11-25T12:00:01.5Z"), provider: "p",
-                                model: nil, status: 529, message: "overloaded", excerpt: nil)
-        #expect(error.json == (try Self.parsed("""
-            {"request_id": "e", "at": "2026-11-25T12:00:01.500Z", "provider": "p", "model": null, "status": 529,
-             "message": "overloaded", "excerpt": null}
-            """)))
+        let trace = TraceRecord(
+            requestID: "t", startedAt: StorageFixtures.date("2026-11-25T12:00:00Z"), keyName: "k",
+            alias: "demo", provider: "p", status: .cancelled, body: "{}")
+        #expect(
+            trace.summary.json
+                == (try Self.parsed(
+                    """
+                    {"request_id": "t", "started_at": "2026-11-25T12:00:00.000Z", "alias": "demo", "provider": "p",
+                     "status": "cancelled"}
+                    """)))
+        let error = ErrorRecord(
+            requestID: "e", at: StorageFixtures.date("2026-11-25T12:00:01.5Z"), provider: "p",
+            model: nil, status: 529, message: "overloaded", excerpt: nil)
+        #expect(
+            error.json
+                == (try Self.parsed(
+                    """
+                    {"request_id": "e", "at": "2026-11-25T12:00:01.500Z", "provider": "p", "model": null, "status": 529,
+                     "message": "overloaded", "excerpt": null}
+                    """)))
     }
 
     @Test func summaryDocument() throws {
-        let stats = SummaryStats(requests: 2, errors: 1, cancelled: 0,
-                                 tokens: .init(input: 10, cacheRead: 1, cacheWrite: 2, output: 3, reasoning: 4),
-                                 cost: nil, ttftMs: .init(p50: 100, p95: 200), tokensPerSecond: .init())
-        let summary = UsageSummary(bucket: .hour, groupBy: .model, buckets: [
-            SummaryBucket(start: StorageFixtures.date("2026-11-25T12:00:00Z"), group: "A", stats: stats),
-        ], totals: stats)
+        let stats = SummaryStats(
+            requests: 2, errors: 1, cancelled: 0,
+            tokens: .init(input: 10, cacheRead: 1, cacheWrite: 2, output: 3, reasoning: 4),
+            cost: nil, ttftMs: .init(p50: 100, p95: 200), tokensPerSecond: .init())
+        let summary = UsageSummary(
+            bucket: .hour, groupBy: .model,
+            buckets: [
+                SummaryBucket(start: StorageFixtures.date("2026-11-25T12:00:00Z"), group: "A", stats: stats)
+            ], totals: stats)
         let statsJSON = """
             "requests": 2, "errors": 1, "cancelled": 0,
             "tokens": {"input": 10, "cache_read": 1, "cache_write": 2, "output": 3, "reasoning": 4}, "cost": null,
             "ttft_ms": {"p50": 100, "p95": 200}, "tokens_per_second": {"p50": null, "p95": null}
             """
-        #expect(summary.json == (try Self.parsed("""
-            {"bucket": "hour",
-             "buckets": [{"start": "2026-11-25T12:00:00.000Z", "group": "A", \(statsJSON)}],
-             "totals": {\(statsJSON)}}
-            """)))
+        #expect(
+            summary.json
+                == (try Self.parsed(
+                    """
+                    {"bucket": "hour",
+                     "buckets": [{"start": "2026-11-25T12:00:00.000Z", "group": "A", \(statsJSON)}],
+                     "totals": {\(statsJSON)}}
+                    """)))
     }
 
     @Test(arguments: [
@@ -109,11 +130,18 @@ struct StorageJSONTests {
 struct AttemptsColumnTests {
     @Test(arguments: [
         [UsageRecord.Attempt](),
-        [.init(provider: "P", model: "A", api: "chat", status: nil, error: "connect timeout", durationMs: 30.25,
-               passthrough: false)],
-        [.init(provider: "P\"q", model: "m/1", api: "messages", status: 529, error: "over\nloaded", durationMs: 1,
-               passthrough: true),
-         .init(provider: "P", model: "A", api: "gemini", status: 200, error: nil, durationMs: 970.5, passthrough: true)],
+        [
+            .init(
+                provider: "P", model: "A", api: "chat", status: nil, error: "connect timeout", durationMs: 30.25,
+                passthrough: false)
+        ],
+        [
+            .init(
+                provider: "P\"q", model: "m/1", api: "messages", status: 529, error: "over\nloaded", durationMs: 1,
+                passthrough: true),
+            .init(
+                provider: "P", model: "A", api: "gemini", status: 200, error: nil, durationMs: 970.5, passthrough: true),
+        ],
     ])
     func writtenAttemptsReadBackEqualAndAsFoundationWouldWriteThem(attempts: [UsageRecord.Attempt]) throws {
         let text = UsageRecord.encode(attempts)

@@ -2,18 +2,21 @@ import Foundation
 import Logging
 import PlexusCore
 import Testing
+
 @testable import PlexusStorage
 
 @Suite("Traces, errors, retention and the batched writer", .timeLimit(.minutes(2)))
 struct TraceErrorTests {
     static func trace(_ id: String, at seconds: Double, status: UsageRecord.Outcome = .success) -> TraceRecord {
-        TraceRecord(requestID: id, startedAt: Date(timeIntervalSince1970: seconds), keyName: "k", alias: "demo",
-                    provider: "p", status: status, body: #"{"request_id":"\#(id)","client_request":{"body":{}}}"#)
+        TraceRecord(
+            requestID: id, startedAt: Date(timeIntervalSince1970: seconds), keyName: "k", alias: "demo",
+            provider: "p", status: status, body: #"{"request_id":"\#(id)","client_request":{"body":{}}}"#)
     }
 
     static func error(_ id: String, at seconds: Double, status: Int? = 529) -> ErrorRecord {
-        ErrorRecord(requestID: id, at: Date(timeIntervalSince1970: seconds), provider: "p", model: "m",
-                    status: status, message: "upstream \(status.map(String.init) ?? "none")", excerpt: "{\"error\":1}")
+        ErrorRecord(
+            requestID: id, at: Date(timeIntervalSince1970: seconds), provider: "p", model: "m",
+            status: status, message: "upstream \(status.map(String.init) ?? "none")", excerpt: "{\"error\":1}")
     }
 
     @Test(arguments: StoreBackend.allCases)
@@ -38,8 +41,10 @@ struct TraceErrorTests {
                 query.cursor = next
             }
             #expect(ids == ["t8", "t7", "t6", "t5", "t4", "t3", "t2", "t1", "t0"])
-            let ranged = try await store.traces(query: PageQuery(from: Date(timeIntervalSince1970: 1_001),
-                                                                 to: Date(timeIntervalSince1970: 1_003)))
+            let ranged = try await store.traces(
+                query: PageQuery(
+                    from: Date(timeIntervalSince1970: 1_001),
+                    to: Date(timeIntervalSince1970: 1_003)))
             #expect(ranged.items.map(\.requestID) == ["t5", "t4", "t3", "t2"])
             #expect(ranged.items[1] == replaced.summary)
             #expect(try await store.hasTrace(ids: ["t1", "nope", "t8", "t1"]) == ["t1", "t8"])
@@ -51,8 +56,10 @@ struct TraceErrorTests {
     func errorsListNewestFirstAcrossTies(backend: StoreBackend) async throws {
         try await StorageFixtures.withStore(backend) { store async throws in
             // Two failed attempts of one request at the same instant, then later ones.
-            let errors = [Self.error("a", at: 10), Self.error("a", at: 10, status: nil), Self.error("b", at: 11),
-                          Self.error("c", at: 12, status: 429), Self.error("d", at: 9)]
+            let errors = [
+                Self.error("a", at: 10), Self.error("a", at: 10, status: nil), Self.error("b", at: 11),
+                Self.error("c", at: 12, status: 429), Self.error("d", at: 9),
+            ]
             try await store.insertErrors(errors)
             var seen: [ErrorRecord] = []
             var query = PageQuery(limit: 2)
@@ -63,8 +70,10 @@ struct TraceErrorTests {
                 query.cursor = next
             }
             #expect(seen == [errors[3], errors[2], errors[1], errors[0], errors[4]])
-            let ranged = try await store.errors(query: PageQuery(from: Date(timeIntervalSince1970: 10),
-                                                                 to: Date(timeIntervalSince1970: 12)))
+            let ranged = try await store.errors(
+                query: PageQuery(
+                    from: Date(timeIntervalSince1970: 10),
+                    to: Date(timeIntervalSince1970: 12)))
             #expect(ranged.items == [errors[2], errors[1], errors[0]])
             #expect(ranged.nextCursor == nil)
             await #expect(throws: StorageQueryError.invalidCursor) {
@@ -77,22 +86,25 @@ struct TraceErrorTests {
     func retentionDeletesOnlyOldRows(backend: StoreBackend) async throws {
         try await StorageFixtures.withStore(backend) { store async throws in
             let day = 86_400.0
-            try await store.insert([1, 5, 10, 20].map { d in
-                StorageFixtures.row("u\(Int(d))", at: ISOTime.string(Date(timeIntervalSince1970: d * day)))
-            })
+            try await store.insert(
+                [1, 5, 10, 20].map { d in
+                    StorageFixtures.row("u\(Int(d))", at: ISOTime.string(Date(timeIntervalSince1970: d * day)))
+                })
             try await store.insertTraces([1, 5, 10, 20].map { Self.trace("t\(Int($0))", at: $0 * day) })
             try await store.insertErrors([1, 5, 10, 20].map { Self.error("e\(Int($0))", at: $0 * day) })
 
-            let deleted = try await store.deleteOlder(usageBefore: Date(timeIntervalSince1970: 5 * day),
-                                                      tracesBefore: Date(timeIntervalSince1970: 15 * day))
+            let deleted = try await store.deleteOlder(
+                usageBefore: Date(timeIntervalSince1970: 5 * day),
+                tracesBefore: Date(timeIntervalSince1970: 15 * day))
             #expect(deleted.usage == 1)
             #expect(deleted.traces == 3)
             #expect(deleted.errors == 1)
             #expect(try await store.usage(query: UsageQuery()).items.map(\.requestID) == ["u20", "u10", "u5"])
             #expect(try await store.traces(query: PageQuery()).items.map(\.requestID) == ["t20"])
             #expect(try await store.errors(query: PageQuery()).items.map(\.requestID) == ["e20", "e10", "e5"])
-            let again = try await store.deleteOlder(usageBefore: Date(timeIntervalSince1970: 5 * day),
-                                                    tracesBefore: Date(timeIntervalSince1970: 15 * day))
+            let again = try await store.deleteOlder(
+                usageBefore: Date(timeIntervalSince1970: 5 * day),
+                tracesBefore: Date(timeIntervalSince1970: 15 * day))
             #expect(again == (0, 0, 0))
         }
     }
@@ -100,15 +112,24 @@ struct TraceErrorTests {
     @Test(arguments: StoreBackend.allCases)
     func retentionServiceUsesTheCurrentPolicy(backend: StoreBackend) async throws {
         try await StorageFixtures.withStore(backend) { store async throws in
-            try await store.insert([StorageFixtures.row("old", at: "2026-11-01T00:00:00Z"),
-                                    StorageFixtures.row("new", at: "2026-11-24T00:00:00Z")])
-            try await store.insertTraces([Self.trace("old", at: StorageFixtures.date("2026-11-20T00:00:00Z")
-                                                       .timeIntervalSince1970),
-                                          Self.trace("new", at: StorageFixtures.date("2026-11-24T12:00:00Z")
-                                                       .timeIntervalSince1970)])
+            try await store.insert([
+                StorageFixtures.row("old", at: "2026-11-01T00:00:00Z"),
+                StorageFixtures.row("new", at: "2026-11-24T00:00:00Z"),
+            ])
+            try await store.insertTraces([
+                Self.trace(
+                    "old",
+                    at: StorageFixtures.date("2026-11-20T00:00:00Z")
+                        .timeIntervalSince1970),
+                Self.trace(
+                    "new",
+                    at: StorageFixtures.date("2026-11-24T12:00:00Z")
+                        .timeIntervalSince1970),
+            ])
             let now = StorageFixtures.date("2026-11-25T00:00:00Z")
-            let service = RetentionService(store: store, policy: { RetentionPolicy(usageDays: 7, traceDays: 3) },
-                                           logger: Logger(label: "test"), now: { now })
+            let service = RetentionService(
+                store: store, policy: { RetentionPolicy(usageDays: 7, traceDays: 3) },
+                logger: Logger(label: "test"), now: { now })
             let deleted = try await service.runOnce()
             #expect(deleted == (1, 1, 0, 0))
             #expect(try await store.hasTrace(ids: ["old", "new"]) == ["new"])

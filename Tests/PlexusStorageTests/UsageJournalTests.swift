@@ -1,6 +1,7 @@
 import Foundation
 import PlexusCore
 import Testing
+
 @testable import PlexusStorage
 
 /// Issue 18, point 3: rows appended to the journal come back at start until a flush stored them; a line cut short
@@ -8,7 +9,8 @@ import Testing
 @Suite("Usage journal")
 struct UsageJournalTests {
     static func folder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-journal-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-journal-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }
@@ -38,13 +40,17 @@ struct UsageJournalTests {
     static var lineRows: [UsageRecord] {
         var full = UsageRecord(
             requestID: "req_0123", startedAt: Date(timeIntervalSince1970: 1_765_000_000.123_456_7), keyName: "k\"1\\",
-            alias: "a\u{1F600}\n", provider: "p", upstreamModel: "m/x", clientProtocol: .responses, targetProtocol: .gemini,
+            alias: "a\u{1F600}\n", provider: "p", upstreamModel: "m/x", clientProtocol: .responses,
+            targetProtocol: .gemini,
             passthrough: true, streamed: true, outcome: .error, httpStatus: 502,
             tokens: .init(input: 1, cacheRead: 2, cacheWrite: 3, output: 4, reasoning: 5), ttftMs: 0.1 + 0.2,
             durationMs: 1e-7, outputTokensPerSecond: 123.456, stopReason: "toolUse", errorText: "tab\there\u{0}")
         full.attempts = [
-            .init(provider: "p", model: "m", api: "chat", status: nil, error: "connect timeout", durationMs: 30.25, passthrough: false),
-            .init(provider: "q", model: "n", api: "responses", status: 200, error: nil, durationMs: 2, passthrough: true),
+            .init(
+                provider: "p", model: "m", api: "chat", status: nil, error: "connect timeout", durationMs: 30.25,
+                passthrough: false),
+            .init(
+                provider: "q", model: "n", api: "responses", status: 200, error: nil, durationMs: 2, passthrough: true),
         ]
         full.cost = .init(input: 1e-6, cacheRead: 0, cacheWrite: 0.5, output: 3.3, reasoning: 0, total: 3.800001)
         full.kind = .embeddings

@@ -1,6 +1,7 @@
 import Foundation
 import PlexusCore
 import Testing
+
 @testable import PlexusStorage
 
 /// One filter of the usage list and the rows it must select.
@@ -17,8 +18,12 @@ struct UsageQueryTests {
 
     static let cases: [UsageFilterCase] = [
         .init(name: "all", query: UsageQuery(limit: 7)) { _ in true },
-        .init(name: "from/to", query: UsageQuery(from: Date(timeIntervalSince1970: base + 3.7),
-                                                 to: Date(timeIntervalSince1970: base + 11.1), limit: 4)) {
+        .init(
+            name: "from/to",
+            query: UsageQuery(
+                from: Date(timeIntervalSince1970: base + 3.7),
+                to: Date(timeIntervalSince1970: base + 11.1), limit: 4)
+        ) {
             $0.startedAt.timeIntervalSince1970 >= base + 3.7 && $0.startedAt.timeIntervalSince1970 < base + 11.1
         },
         .init(name: "key", query: UsageQuery(key: "k2", limit: 5)) { $0.keyName == "k2" },
@@ -30,10 +35,16 @@ struct UsageQueryTests {
         .init(name: "streamed", query: UsageQuery(streamed: true, limit: 8)) { $0.streamed },
         .init(name: "passthrough false", query: UsageQuery(passthrough: false, limit: 10)) { !$0.passthrough },
         .init(name: "kind", query: UsageQuery(kind: .embeddings, limit: 6)) { $0.kind == .embeddings },
-        .init(name: "client api", query: UsageQuery(clientProtocol: .responses, limit: 7)) { $0.clientProtocol == .responses },
+        .init(name: "client api", query: UsageQuery(clientProtocol: .responses, limit: 7)) {
+            $0.clientProtocol == .responses
+        },
         .init(name: "target api", query: UsageQuery(targetProtocol: .chat, limit: 7)) { $0.targetProtocol == .chat },
-        .init(name: "combined", query: UsageQuery(from: Date(timeIntervalSince1970: base + 5), provider: "p1",
-                                                  streamed: true, limit: 2)) {
+        .init(
+            name: "combined",
+            query: UsageQuery(
+                from: Date(timeIntervalSince1970: base + 5), provider: "p1",
+                streamed: true, limit: 2)
+        ) {
             $0.startedAt.timeIntervalSince1970 >= base + 5 && $0.provider == "p1" && $0.streamed
         },
         .init(name: "nothing", query: UsageQuery(key: "nobody", limit: 5)) { _ in false },
@@ -65,10 +76,14 @@ struct UsageQueryTests {
     @Test(arguments: StoreBackend.allCases)
     func rowsComeBackWhole(backend: StoreBackend) async throws {
         try await StorageFixtures.withStore(backend) { store async throws in
-            var row = StorageFixtures.row("whole", at: "2026-11-25T12:00:00.250Z", cost: 0.5, ttft: 12, tps: 40,
-                                          attribution: "alice")
-            row.attempts = [.init(provider: "p", model: "m", api: "chat", status: 529, error: "overloaded",
-                                  durationMs: 5, passthrough: true)]
+            var row = StorageFixtures.row(
+                "whole", at: "2026-11-25T12:00:00.250Z", cost: 0.5, ttft: 12, tps: 40,
+                attribution: "alice")
+            row.attempts = [
+                .init(
+                    provider: "p", model: "m", api: "chat", status: 529, error: "overloaded",
+                    durationMs: 5, passthrough: true)
+            ]
             try await store.insert([row])
             let page = try await store.usage(query: UsageQuery())
             #expect(page.items == [row])

@@ -3,6 +3,7 @@ import Logging
 import PlexusCore
 import ServiceLifecycle
 import Testing
+
 @testable import PlexusStorage
 
 @Suite("Usage log", .timeLimit(.minutes(2)))

@@ -1,5 +1,6 @@
-import Testing
 import PlexusCore
+import Testing
+
 @testable import PlexusUpstream
 
 /// Generation URLs per protocol: the base URL's trailing slash, Gemini's model in the path (a `/` in a model name

@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Testing
+
 @testable import PlexusUpstream
 
 /// The exchange's timers and back-pressure as a state machine, on a fixed clock.
@@ -11,8 +12,9 @@ struct ExchangeStateTests {
     static let loop = MultiThreadedEventLoopGroup.singleton.next()
 
     static func state(firstEventAtHead: Bool) -> ExchangeState {
-        ExchangeState(firstEventDeadline: t0 + .seconds(10), idleTimeout: .seconds(2),
-                      firstEventAtHead: firstEventAtHead, now: t0)
+        ExchangeState(
+            firstEventDeadline: t0 + .seconds(10), idleTimeout: .seconds(2),
+            firstEventAtHead: firstEventAtHead, now: t0)
     }
 
     @Test func beforeItsFirstEventAStreamIsTimedByTheFirstEventDeadlineOnly() {

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOSSL
 import Testing
+
 @testable import PlexusUpstream
 
 /// The upstream client against scripted loopback servers: reuse, stale connections, deadlines, cancellation,
@@ -161,7 +162,8 @@ struct HTTPTransportTests {
     }
 
     @Test func aFastServerIsHeldBackToTheReadersPace() async throws {
-        let chunks = 512, size = 32 * 1024  // 16 MiB
+        let chunks = 512
+        let size = 32 * 1024  // 16 MiB
         let server = try await TestHTTPServer(.stream(chunks: chunks, chunkSize: size, pause: .zero))
         let transport = HTTPTransport()
         let response = try await transport.send(
@@ -185,8 +187,9 @@ struct HTTPTransportTests {
 
     @Test func httpsWithATrustedCertificateAndNotWithAnUntrustedOne() async throws {
         let (certificate, key) = try Self.selfSignedCertificate()
-        let context = try NIOSSLContext(configuration: .makeServerConfiguration(
-            certificateChain: [.certificate(certificate)], privateKey: .privateKey(key)))
+        let context = try NIOSSLContext(
+            configuration: .makeServerConfiguration(
+                certificateChain: [.certificate(certificate)], privateKey: .privateKey(key)))
         let server = try await TestHTTPServer(.answer(body: "secure"), tls: context)
         var trusting = TLSConfiguration.makeClientConfiguration()
         trusting.trustRoots = .certificates([certificate])
@@ -204,16 +207,21 @@ struct HTTPTransportTests {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let cert = dir.appendingPathComponent("cert.pem").path, key = dir.appendingPathComponent("key.pem").path
+        let cert = dir.appendingPathComponent("cert.pem").path
+        let key = dir.appendingPathComponent("key.pem").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
-                             "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"]
+        process.arguments = [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert,
+            "-days", "1", "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
-        return (try NIOSSLCertificate(file: cert, format: .pem), try NIOSSLPrivateKey(file: key, format: .pem))
+        return (
+            try #require(try NIOSSLCertificate.fromPEMFile(cert).first), try NIOSSLPrivateKey(file: key, format: .pem)
+        )
     }
 }

@@ -1,5 +1,6 @@
 import PlexusHTTP
 import Testing
+
 @testable import PlexusUpstream
 
 /// The byte classes and line finding of `HTTPWire`, against their plain definitions.
@@ -8,7 +9,7 @@ struct HTTPWireTests {
     static func plainToken(_ b: UInt8) -> Bool {
         switch b {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
         default: Array("!#$%&'*+-.^_`|~".utf8).contains(b)
         }
@@ -54,7 +55,9 @@ struct HTTPWireTests {
         let end = head.withUnsafeBytes { HTTPWire.headEnd($0) }
         #expect(end == 21)
         #expect(throws: HTTPWireError.self) {
-            try head.withUnsafeBytes { try HTTPWire.forEachLine(UnsafeRawBufferPointer(rebasing: $0[..<end!])) { _ in } }
+            try head.withUnsafeBytes {
+                try HTTPWire.forEachLine(UnsafeRawBufferPointer(rebasing: $0[..<end!])) { _ in }
+            }
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlexusUpstream
 
 @Suite("Proxy settings")

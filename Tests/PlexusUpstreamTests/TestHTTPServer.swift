@@ -49,7 +49,8 @@ final class TestHTTPServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(ScriptedHandler(behavior: behavior, counters: counters))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ScriptedHandler(behavior: behavior, counters: counters))
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()

@@ -3,6 +3,7 @@ import NIOPosix
 import NIOSSL
 import PlexusExecution
 import Testing
+
 @testable import PlexusUpstream
 
 /// One AsyncHTTPClient per event loop, so that a request's connection lives on the loop of the task that sent it;

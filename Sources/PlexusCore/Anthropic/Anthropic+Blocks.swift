@@ -17,12 +17,16 @@ extension Anthropic.RequestDecoder {
         case "redacted_thinking":
             return .redactedThinking(IR.RedactedThinking(data: b["data"]?.stringValue ?? ""))
         case "tool_use":
-            return .toolCall(IR.ToolCall(id: try requiredID(b, "id", param: param), name: b["name"]?.stringValue ?? "",
-                                         arguments: ToolArguments.text(from: b["input"])))
+            return .toolCall(
+                IR.ToolCall(
+                    id: try requiredID(b, "id", param: param), name: b["name"]?.stringValue ?? "",
+                    arguments: ToolArguments.text(from: b["input"])))
         case "tool_result":
             let content = try blocks(b["content"], param: "\(param).content")
-            return .toolResult(IR.ToolResult(callID: try requiredID(b, "tool_use_id", param: param), content: content,
-                                             isError: b["is_error"]?.boolValue ?? false, cacheControl: b["cache_control"]))
+            return .toolResult(
+                IR.ToolResult(
+                    callID: try requiredID(b, "tool_use_id", param: param), content: content,
+                    isError: b["is_error"]?.boolValue ?? false, cacheControl: b["cache_control"]))
         default:
             return .opaque(IR.Opaque(origin: .messages, value: b))
         }
@@ -52,17 +56,20 @@ extension Anthropic.RequestDecoder {
         let source: IR.MediaSource
         switch s?["type"]?.stringValue {
         case "base64":
-            source = .base64(mediaType: s?["media_type"]?.stringValue ?? (isDocument ? "application/pdf" : "image/png"),
-                             data: s?["data"]?.stringValue ?? "")
+            source = .base64(
+                mediaType: s?["media_type"]?.stringValue ?? (isDocument ? "application/pdf" : "image/png"),
+                data: s?["data"]?.stringValue ?? "")
         case "url":
             let url = s?["url"]?.stringValue ?? ""
-            source = .url(url, mediaType: MediaHelpers.guessMediaType(url: url) ?? (isDocument ? "application/pdf" : nil))
+            source = .url(
+                url, mediaType: MediaHelpers.guessMediaType(url: url) ?? (isDocument ? "application/pdf" : nil))
         case "text":
             // Plain-text documents travel as standard base64 text/plain so every protocol can carry them.
             let data = s?["data"]?.stringValue ?? ""
             source = .base64(mediaType: "text/plain", data: Base64.encode(Array(data.utf8)))
         default:
-            return .opaque(IR.Opaque(origin: .messages, value: b))  // file ids and other sources only Anthropic resolves
+            // File ids and other sources only Anthropic resolves.
+            return .opaque(IR.Opaque(origin: .messages, value: b))
         }
         let m = IR.Media(source: source, title: b["title"]?.stringValue, cacheControl: b["cache_control"])
         return isDocument ? .document(m) : .image(m)

@@ -18,7 +18,9 @@ extension Anthropic.RequestEncoder {
         }
         return turns.map { turn in
             // Tool results must open a user turn.
-            let ordered = turn.role == "user" ? turn.blocks.filter(isToolResult) + turn.blocks.filter { !isToolResult($0) } : turn.blocks
+            let ordered =
+                turn.role == "user"
+                ? turn.blocks.filter(isToolResult) + turn.blocks.filter { !isToolResult($0) } : turn.blocks
             return ["role": .string(turn.role), "content": .array(ordered)]
         }
     }
@@ -43,8 +45,12 @@ extension Anthropic.RequestEncoder {
         case .redactedThinking(let r):
             return [["type": "redacted_thinking", "data": .string(r.data)]]
         case .toolCall(let c):
-            return [["type": "tool_use", "id": .string(ToolIDs.anthropicSafe(c.id)), "name": .string(c.name),
-                     "input": ToolArguments.object(from: c.arguments)]]
+            return [
+                [
+                    "type": "tool_use", "id": .string(ToolIDs.anthropicSafe(c.id)), "name": .string(c.name),
+                    "input": ToolArguments.object(from: c.arguments),
+                ]
+            ]
         case .toolResult(let r):
             return [try toolResult(r, param: param)]
         case .opaque(let o):
@@ -62,7 +68,9 @@ extension Anthropic.RequestEncoder {
             b["content"] = .string(r.text)
         } else {
             var inner: [JSONValue] = []
-            for (k, p) in r.content.enumerated() { inner.append(contentsOf: try blocks(p, role: .user, param: "\(param).content[\(k)]")) }
+            for (k, p) in r.content.enumerated() {
+                inner.append(contentsOf: try blocks(p, role: .user, param: "\(param).content[\(k)]"))
+            }
             b["content"] = .array(inner)
         }
         if r.isError { b["is_error"] = true }
@@ -77,7 +85,9 @@ extension Anthropic.RequestEncoder {
             let text = Base64.decodeText(data) ?? ""
             source = ["type": "text", "media_type": "text/plain", "data": .string(text)]
         case .base64(let mediaType, let data):
-            source = ["type": "base64", "media_type": .string(mediaType), "data": .string(MediaHelpers.standardBase64(data))]
+            source = [
+                "type": "base64", "media_type": .string(mediaType), "data": .string(MediaHelpers.standardBase64(data)),
+            ]
         case .url(let url, _):
             source = ["type": "url", "url": .string(url)]
         }

@@ -49,7 +49,8 @@ extension Anthropic {
         /// `thinking` decides; `output_config.effort` alone (no thinking) becomes an effort.
         static func reasoning(_ t: JSONValue?, outputConfig: JSONValue?) -> IR.Reasoning? {
             switch t?["type"]?.stringValue {
-            case "enabled": return IR.Reasoning(mode: .budget(t?["budget_tokens"]?.looseInt ?? 1024), includeThoughts: true)
+            case "enabled":
+                return IR.Reasoning(mode: .budget(t?["budget_tokens"]?.looseInt ?? 1024), includeThoughts: true)
             case "disabled": return IR.Reasoning(mode: .disabled)
             case "adaptive": return IR.Reasoning(mode: .dynamic, includeThoughts: true)
             default:
@@ -74,9 +75,11 @@ extension Anthropic {
                     r.tools.append(IR.ToolDefinition(name: name, builtin: IR.Opaque(origin: .messages, value: t)))
                     continue
                 }
-                r.tools.append(IR.ToolDefinition(name: name, description: t["description"]?.stringValue,
-                                                 parameters: t["input_schema"], strict: t["strict"]?.boolValue,
-                                                 cacheControl: t["cache_control"]))
+                r.tools.append(
+                    IR.ToolDefinition(
+                        name: name, description: t["description"]?.stringValue,
+                        parameters: t["input_schema"], strict: t["strict"]?.boolValue,
+                        cacheControl: t["cache_control"]))
             }
             guard let c = o["tool_choice"] else { return }
             if c["disable_parallel_tool_use"]?.boolValue == true { r.parallelToolCalls = false }

@@ -11,7 +11,9 @@ extension Anthropic {
             if !r.system.isEmpty, case let s = try system(r.system), s != "" { o["system"] = s }
             let thinking = self.thinking(r)
             var maxTokens = r.maxOutputTokens ?? defaultMaxTokens
-            if let budget = thinking?["budget_tokens"]?.looseInt, budget >= maxTokens { maxTokens = budget + defaultMaxTokens }
+            if let budget = thinking?["budget_tokens"]?.looseInt, budget >= maxTokens {
+                maxTokens = budget + defaultMaxTokens
+            }
             o["max_tokens"] = .number(Double(maxTokens))
             o.set("thinking", thinking)
             o.set("temperature", r.temperature)
@@ -30,12 +32,19 @@ extension Anthropic {
         }
 
         static func refuseInexpressible(_ r: IR.Request) throws(PlexusError) {
-            if let n = r.candidateCount, n > 1 { throw PlexusError.unsupported("n", target: .messages, detail: "n > 1") }
+            if let n = r.candidateCount, n > 1 {
+                throw PlexusError.unsupported("n", target: .messages, detail: "n > 1")
+            }
             if r.seed != nil { throw PlexusError.unsupported("seed", target: .messages) }
-            if let f = r.frequencyPenalty, f != 0 { throw PlexusError.unsupported("frequency_penalty", target: .messages) }
-            if let p = r.presencePenalty, p != 0 { throw PlexusError.unsupported("presence_penalty", target: .messages) }
+            if let f = r.frequencyPenalty, f != 0 {
+                throw PlexusError.unsupported("frequency_penalty", target: .messages)
+            }
+            if let p = r.presencePenalty, p != 0 {
+                throw PlexusError.unsupported("presence_penalty", target: .messages)
+            }
             if r.responseFormat == .jsonObject {
-                throw PlexusError.unsupported("response_format", target: .messages, detail: "JSON mode without a schema")
+                throw PlexusError.unsupported(
+                    "response_format", target: .messages, detail: "JSON mode without a schema")
             }
         }
 
@@ -58,7 +67,9 @@ extension Anthropic {
             if parts.count == 1, case .text(let t) = parts[0], t.cacheControl == nil { return .string(t.text) }
             var out: [JSONValue] = []
             for (j, p) in parts.enumerated() {
-                guard case .text = p else { throw PlexusError.unsupported("system[\(j)]", target: .messages, detail: "non-text system content") }
+                guard case .text = p else {
+                    throw PlexusError.unsupported("system[\(j)]", target: .messages, detail: "non-text system content")
+                }
                 out.append(contentsOf: try blocks(p, role: .user, param: "system[\(j)]"))
             }
             return .array(out)
@@ -67,7 +78,8 @@ extension Anthropic {
         static func tool(_ t: IR.ToolDefinition) throws(PlexusError) -> JSONValue {
             if let b = t.builtin {
                 guard b.origin == .messages else {
-                    throw PlexusError.unsupported("tools[\(t.name)]", target: .messages, detail: "a built-in tool of another API")
+                    throw PlexusError.unsupported(
+                        "tools[\(t.name)]", target: .messages, detail: "a built-in tool of another API")
                 }
                 return b.value
             }

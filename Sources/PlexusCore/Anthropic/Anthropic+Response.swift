@@ -11,9 +11,10 @@ extension Anthropic {
                 throw PlexusError(.upstream, "Unreadable upstream response: \(error.message)")
             }
             parts = parts.filter { if case .text(let t) = $0 { !t.text.isEmpty } else { true } }
-            return IR.Response(id: o["id"]?.stringValue ?? "", model: o["model"]?.stringValue ?? "", parts: parts,
-                               stopReason: o["stop_reason"]?.stringValue.map(stopReason),
-                               stopSequence: o["stop_sequence"]?.stringValue, usage: usage(o["usage"]))
+            return IR.Response(
+                id: o["id"]?.stringValue ?? "", model: o["model"]?.stringValue ?? "", parts: parts,
+                stopReason: o["stop_reason"]?.stringValue.map(stopReason),
+                stopSequence: o["stop_sequence"]?.stringValue, usage: usage(o["usage"]))
         }
     }
 
@@ -23,7 +24,9 @@ extension Anthropic {
             var content: [JSONValue] = []
             for p in r.parts { content.append(contentsOf: blocks(p)) }
             let hasTool = r.parts.contains { if case .toolCall = $0 { true } else { false } }
-            var o = JSONObject.make(["id": .string(r.id.isEmpty ? "msg_plexus" : r.id), "type": "message", "role": "assistant"])
+            var o = JSONObject.make([
+                "id": .string(r.id.isEmpty ? "msg_plexus" : r.id), "type": "message", "role": "assistant",
+            ])
             o["model"] = .string(model)
             o["content"] = .array(content)
             let reason = r.stopReason ?? (hasTool ? .toolUse : .endTurn)
@@ -43,8 +46,10 @@ extension Anthropic {
             case .redactedThinking(let r):
                 return [["type": "redacted_thinking", "data": .string(r.data)]]
             case .toolCall(let c):
-                let use: JSONValue = ["type": "tool_use", "id": .string(c.id), "name": .string(c.name),
-                                      "input": ToolArguments.object(from: c.arguments)]
+                let use: JSONValue = [
+                    "type": "tool_use", "id": .string(c.id), "name": .string(c.name),
+                    "input": ToolArguments.object(from: c.arguments),
+                ]
                 guard let sig = c.signature else { return [use] }
                 return [thinkingBlock("", sig), use]
             case .opaque(let o):

@@ -14,7 +14,10 @@ extension Anthropic {
             case "message_start":
                 let m = e["message"]
                 if let u = Anthropic.usage(m?["usage"]) { usage = u }
-                return [.start(id: m?["id"]?.stringValue ?? "", model: m?["model"]?.stringValue ?? "", created: nil), .usage(usage)]
+                return [
+                    .start(id: m?["id"]?.stringValue ?? "", model: m?["model"]?.stringValue ?? "", created: nil),
+                    .usage(usage),
+                ]
             case "content_block_start":
                 return blockStart(e)
             case "content_block_delta":
@@ -54,9 +57,15 @@ extension Anthropic {
                     out.append(.delta(index: i, delta: .signature(s)))
                 }
             case "redacted_thinking":
-                out.append(.blockStart(index: i, kind: .redactedThinking(IR.RedactedThinking(data: b["data"]?.stringValue ?? ""))))
+                out.append(
+                    .blockStart(
+                        index: i, kind: .redactedThinking(IR.RedactedThinking(data: b["data"]?.stringValue ?? ""))))
             case "tool_use":
-                out.append(.blockStart(index: i, kind: .toolCall(id: b["id"]?.stringValue ?? "", name: b["name"]?.stringValue ?? "", signature: nil)))
+                out.append(
+                    .blockStart(
+                        index: i,
+                        kind: .toolCall(
+                            id: b["id"]?.stringValue ?? "", name: b["name"]?.stringValue ?? "", signature: nil)))
                 if let input = b["input"]?.objectValue, !input.isEmpty {
                     out.append(.delta(index: i, delta: .arguments(JSONValue.object(input).jsonString)))
                 }
@@ -71,7 +80,9 @@ extension Anthropic {
             case "text_delta": return (d["text"]?.stringValue).map { .text($0) }
             case "thinking_delta": return (d["thinking"]?.stringValue).map { .thinking($0) }
             case "signature_delta":
-                return SignatureTag.decodeSignature(d["signature"]?.stringValue, native: .messages).map { .signature($0) }
+                return SignatureTag.decodeSignature(d["signature"]?.stringValue, native: .messages).map {
+                    .signature($0)
+                }
             case "input_json_delta": return (d["partial_json"]?.stringValue).map { .arguments($0) }
             default: return nil  // citations_delta and future delta kinds carry nothing the IR models
             }
@@ -86,7 +97,10 @@ extension Anthropic {
                 if o["input_tokens"] != nil { merged.input = fresh.input }
                 if o["cache_read_input_tokens"] != nil { merged.cacheRead = fresh.cacheRead }
                 if o["cache_creation_input_tokens"] != nil { merged.cacheWrite = fresh.cacheWrite }
-                if o["output_tokens"] != nil { merged.output = fresh.output; merged.reasoning = fresh.reasoning }
+                if o["output_tokens"] != nil {
+                    merged.output = fresh.output
+                    merged.reasoning = fresh.reasoning
+                }
                 usage = merged
                 out.append(.usage(merged))
             }

@@ -57,7 +57,9 @@ extension Anthropic {
             let reason = stop?.reason ?? (sawTool ? .toolUse : .endTurn)
             var delta = JSONObject.make(["stop_reason": .string(stopReasonName(reason))])
             delta["stop_sequence"] = reason == .stopSequence ? stop?.sequence.map { .string($0) } ?? .null : .null
-            emit("message_delta", ["type": "message_delta", "delta": .object(delta), "usage": usageJSON(usage)], into: &out)
+            emit(
+                "message_delta", ["type": "message_delta", "delta": .object(delta), "usage": usageJSON(usage)],
+                into: &out)
             emit("message_stop", ["type": "message_stop"], into: &out)
             phase = .done
             return out
@@ -70,7 +72,8 @@ extension Anthropic {
             var u = usageJSON(usage).objectValue ?? JSONObject()
             u["output_tokens"] = .number(Double(usage.completionTotal))
             let message: JSONValue = [
-                "id": .string(id.isEmpty ? "msg_plexus" : id), "type": "message", "role": "assistant", "model": .string(model),
+                "id": .string(id.isEmpty ? "msg_plexus" : id), "type": "message", "role": "assistant",
+                "model": .string(model),
                 "content": [], "stop_reason": nil, "stop_sequence": nil, "usage": .object(u),
             ]
             emit("message_start", ["type": "message_start", "message": message], into: &out)
@@ -93,7 +96,9 @@ extension Anthropic {
                     delta(-1, .signature(signature), into: &out)
                     closeOpen(into: &out)
                 }
-                openBlock(index, .tool, ["type": "tool_use", "id": .string(id), "name": .string(name), "input": [:]], into: &out)
+                openBlock(
+                    index, .tool, ["type": "tool_use", "id": .string(id), "name": .string(name), "input": [:]],
+                    into: &out)
             case .opaque(let o):
                 if o.origin == .messages {
                     openBlock(index, .opaque, o.value, into: &out)
@@ -106,7 +111,9 @@ extension Anthropic {
         mutating func openBlock(_ index: Int, _ kind: Kind, _ block: JSONValue, into out: inout [UInt8]) {
             blocks[index] = (nextOut, kind)
             open = (index, nextOut)
-            emit("content_block_start", ["type": "content_block_start", "index": .number(Double(nextOut)), "content_block": block], into: &out)
+            emit(
+                "content_block_start",
+                ["type": "content_block_start", "index": .number(Double(nextOut)), "content_block": block], into: &out)
             nextOut += 1
         }
 
@@ -122,7 +129,9 @@ extension Anthropic {
             if open?.ir != index, block.kind == .text || block.kind == .thinking {
                 // A late delta for a closed text/thinking block continues in a fresh block.
                 closeOpen(into: &out)
-                let empty: JSONValue = block.kind == .text ? ["type": "text", "text": ""] : ["type": "thinking", "thinking": "", "signature": ""]
+                let empty: JSONValue =
+                    block.kind == .text
+                    ? ["type": "text", "text": ""] : ["type": "thinking", "thinking": "", "signature": ""]
                 openBlock(index, block.kind, empty, into: &out)
                 outIndex = nextOut - 1
             }

@@ -30,9 +30,10 @@ public enum Anthropic {
         guard let u, case .object = u else { return nil }
         let output = u["output_tokens"]?.looseInt ?? 0
         let thinking = min(output, u["output_tokens_details"]?["thinking_tokens"]?.looseInt ?? 0)
-        return IR.Usage(input: u["input_tokens"]?.looseInt ?? 0, cacheRead: u["cache_read_input_tokens"]?.looseInt ?? 0,
-                        cacheWrite: u["cache_creation_input_tokens"]?.looseInt ?? 0, output: output - thinking,
-                        reasoning: thinking)
+        return IR.Usage(
+            input: u["input_tokens"]?.looseInt ?? 0, cacheRead: u["cache_read_input_tokens"]?.looseInt ?? 0,
+            cacheWrite: u["cache_creation_input_tokens"]?.looseInt ?? 0, output: output - thinking,
+            reasoning: thinking)
     }
 
     static func usageJSON(_ u: IR.Usage) -> JSONValue {

@@ -44,7 +44,10 @@ extension Gemini {
             }
             let value: JSONValue
             if let n = p.g("numberValue") {
-                guard let d = n.looseDouble else { skipped += 1; return "" }
+                guard let d = n.looseDouble else {
+                    skipped += 1
+                    return ""
+                }
                 value = .number(d)
             } else if let b = p.g("boolValue")?.boolValue {
                 value = .bool(b)
@@ -72,7 +75,10 @@ extension Gemini {
 
         /// Moves from the last leaf to `path` and writes `value` there, or skips a piece that would go backwards.
         mutating func write(_ path: [Segment], value: String, opensString: Bool) -> String {
-            guard case .key = path[0] else { skipped += 1; return "" }  // the arguments are an object
+            guard case .key = path[0] else {
+                skipped += 1
+                return ""
+            }  // the arguments are an object
             let containers = path.dropLast()
             // Frames shared with the open path: stack[0] is the root, stack[k] entered by containers[k - 1].
             var common = 0
@@ -170,7 +176,9 @@ extension Gemini {
                         s = rest.dropFirst()
                     } else {
                         let digits = s.prefix { $0.isASCII && $0.isNumber }
-                        guard !digits.isEmpty, let i = Int(digits), s.dropFirst(digits.count).first == "]" else { return nil }
+                        guard !digits.isEmpty, let i = Int(digits), s.dropFirst(digits.count).first == "]" else {
+                            return nil
+                        }
                         out.append(.index(i))
                         s = s.dropFirst(digits.count + 1)
                     }
@@ -188,7 +196,10 @@ extension Gemini {
             while let c = rest.first {
                 rest = rest.dropFirst()
                 if c == quote { return (name, rest) }
-                guard c == "\\" else { name.append(c); continue }
+                guard c == "\\" else {
+                    name.append(c)
+                    continue
+                }
                 guard let e = rest.first else { return nil }
                 rest = rest.dropFirst()
                 switch e {
@@ -201,8 +212,10 @@ extension Gemini {
                     guard let v = UInt32(rest.prefix(4), radix: 16), rest.count >= 4 else { return nil }
                     rest = rest.dropFirst(4)
                     var scalar = Unicode.Scalar(v)
-                    if (0xD800..<0xDC00).contains(v), rest.hasPrefix("\\u"), let low = UInt32(rest.dropFirst(2).prefix(4), radix: 16),
-                       (0xDC00..<0xE000).contains(low) {
+                    if (0xD800..<0xDC00).contains(v), rest.hasPrefix("\\u"),
+                        let low = UInt32(rest.dropFirst(2).prefix(4), radix: 16),
+                        (0xDC00..<0xE000).contains(low)
+                    {
                         scalar = Unicode.Scalar(0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00))
                         rest = rest.dropFirst(6)
                     }

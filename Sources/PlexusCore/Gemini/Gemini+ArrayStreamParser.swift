@@ -24,7 +24,13 @@ extension Gemini {
                 }
                 element.append(b)
                 if inString {
-                    if escaped { escaped = false } else if b == UInt8(ascii: "\\") { escaped = true } else if b == UInt8(ascii: "\"") { inString = false }
+                    if escaped {
+                        escaped = false
+                    } else if b == UInt8(ascii: "\\") {
+                        escaped = true
+                    } else if b == UInt8(ascii: "\"") {
+                        inString = false
+                    }
                     continue
                 }
                 switch b {
@@ -44,7 +50,12 @@ extension Gemini {
 
         /// A truncated last element is returned as is, so decoding it reports the upstream's broken stream.
         public mutating func finish() -> [SSEEvent] {
-            defer { element = []; depth = 0; inString = false; escaped = false }
+            defer {
+                element = []
+                depth = 0
+                inString = false
+                escaped = false
+            }
             return element.isEmpty ? [] : [SSEEvent(data: String(decoding: element, as: UTF8.self))]
         }
     }

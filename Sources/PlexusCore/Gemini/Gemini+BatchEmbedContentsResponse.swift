@@ -58,7 +58,7 @@ extension Gemini {
         /// Reads a single answer (the mock and tests; the gateway itself always calls the batch method upstream).
         public init(parsing body: [UInt8]) throws(PlexusError) {
             guard let values = (try? JSONValue(parsing: body))?["embedding"]?["values"],
-                  let vector = EmbeddingVector.floats(json: values)
+                let vector = EmbeddingVector.floats(json: values)
             else {
                 throw PlexusError(.upstream, "The upstream's embedContent answer has no 'embedding.values'.")
             }

@@ -111,7 +111,9 @@ extension Gemini {
             if let givenID {
                 return queue.firstIndex { $0.givenID == givenID && !$0.complete }
             }
-            guard let current, let k = queue.firstIndex(where: { $0.serial == current && !$0.complete }) else { return nil }
+            guard let current, let k = queue.firstIndex(where: { $0.serial == current && !$0.complete }) else {
+                return nil
+            }
             if let name, let known = queue[k].name, name != known, queue[k].givenID == nil {
                 complete(k)  // a new call began without ids: the previous one is over
                 return nil

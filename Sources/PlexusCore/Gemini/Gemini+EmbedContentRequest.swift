@@ -10,8 +10,10 @@ extension Gemini {
         public var title: String?
         public var outputDimensionality: Int?
 
-        public init(model: String? = nil, content: JSONValue, taskType: String? = nil, title: String? = nil,
-                    outputDimensionality: Int? = nil) {
+        public init(
+            model: String? = nil, content: JSONValue, taskType: String? = nil, title: String? = nil,
+            outputDimensionality: Int? = nil
+        ) {
             self.model = model
             self.content = content
             self.taskType = taskType
@@ -21,7 +23,9 @@ extension Gemini {
 
         /// Reads one request object; `path` prefixes the fields errors name (`requests[1].`).
         public init(json: JSONValue, path: String = "") throws(PlexusError) {
-            guard case .object = json else { throw .invalid("'\(path.dropLast())' must be an object", param: String(path.dropLast())) }
+            guard case .object = json else {
+                throw .invalid("'\(path.dropLast())' must be an object", param: String(path.dropLast()))
+            }
             guard let content = json.g("content"), let parts = content.g("parts")?.arrayValue else {
                 throw .invalid("missing required field '\(path)content.parts'", param: "\(path)content")
             }
@@ -40,20 +44,25 @@ extension Gemini {
         func input(field: String) -> IR.EmbeddingInput {
             let parts = content.g("parts")?.arrayValue ?? []
             let texts = Gemini.textParts(of: content)
-            let single: IR.EmbeddingContent = parts.count == 1 && texts.count == 1 ? .text(texts[0]) : .geminiContent(content)
-            return IR.EmbeddingInput(single, field: field, dimensions: outputDimensionality, taskType: taskType, title: title)
+            let single: IR.EmbeddingContent =
+                parts.count == 1 && texts.count == 1 ? .text(texts[0]) : .geminiContent(content)
+            return IR.EmbeddingInput(
+                single, field: field, dimensions: outputDimensionality, taskType: taskType, title: title)
         }
 
         /// One entry for the model `models/M`, from a canonical input; token ids have no Gemini form.
         init(_ input: IR.EmbeddingInput, model: String) throws(PlexusError) {
-            let content: JSONValue = switch input.content {
-            case .text(let s): ["parts": [["text": .string(s)]]]
-            case .geminiContent(let c): c
-            case .tokens:
-                throw .unsupported(input.field, target: .gemini, detail: "token ids cannot be embedded by Gemini; send text")
-            }
-            self.init(model: model, content: content, taskType: input.taskType, title: input.title,
-                      outputDimensionality: input.dimensions)
+            let content: JSONValue =
+                switch input.content {
+                case .text(let s): ["parts": [["text": .string(s)]]]
+                case .geminiContent(let c): c
+                case .tokens:
+                    throw .unsupported(
+                        input.field, target: .gemini, detail: "token ids cannot be embedded by Gemini; send text")
+                }
+            self.init(
+                model: model, content: content, taskType: input.taskType, title: input.title,
+                outputDimensionality: input.dimensions)
         }
 
         public var json: JSONValue {
@@ -92,9 +101,11 @@ extension Gemini {
 
         /// The canonical request; each entry's own `model` is the path's model in Google's API and is not read.
         public func ir(model: String) -> IR.EmbeddingsRequest {
-            IR.EmbeddingsRequest(model: model, inputs: requests.enumerated().map { i, r in
-                r.input(field: "requests[\(i)].content")
-            })
+            IR.EmbeddingsRequest(
+                model: model,
+                inputs: requests.enumerated().map { i, r in
+                    r.input(field: "requests[\(i)].content")
+                })
         }
 
         /// The upstream body for `model`: one entry per input, each naming `models/MODEL` as Google requires.

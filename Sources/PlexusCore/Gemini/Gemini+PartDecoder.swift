@@ -32,7 +32,8 @@ extension Gemini {
                 return
             }
             switch sig {
-            case .signature(let s)?: out.append(.thinking(IR.Thinking("", signature: s)))  // Gemini signs the part after thoughts
+            // Gemini signs the part after thoughts.
+            case .signature(let s)?: out.append(.thinking(IR.Thinking("", signature: s)))
             case .redacted(let r)?: out.append(.redactedThinking(r))
             case nil: break
             }
@@ -41,7 +42,10 @@ extension Gemini {
 
         /// Consecutive unsigned thought parts (a stream split into pieces) merge into one thinking part.
         func thought(_ text: String, _ sig: IR.SignatureContent?, into out: inout [IR.Part]) {
-            if case .redacted(let r)? = sig { out.append(.redactedThinking(r)); return }
+            if case .redacted(let r)? = sig {
+                out.append(.redactedThinking(r))
+                return
+            }
             var signature: IR.Signature?
             if case .signature(let s)? = sig { signature = s }
             if case .thinking(let prev)? = out.last, prev.signature == nil, !prev.text.isEmpty {
@@ -54,7 +58,8 @@ extension Gemini {
         mutating func toolCall(_ call: JSONValue, signature: IR.Signature?) -> IR.ToolCall {
             let id = call["id"]?.stringValue ?? ToolIDs.generated(responseID: idBase, index: callCount)
             callCount += 1
-            return IR.ToolCall(id: id, name: call["name"]?.stringValue ?? "", arguments: Self.arguments(call), signature: signature)
+            return IR.ToolCall(
+                id: id, name: call["name"]?.stringValue ?? "", arguments: Self.arguments(call), signature: signature)
         }
 
         /// `args`, or the text of `partialArgs` pieces when a call arrives in that form outside a stream.
@@ -70,7 +75,8 @@ extension Gemini {
             if let text = p.g("text")?.stringValue { return .text(IR.Text(text)) }
             if let d = p.g("inlineData") {
                 let type = d.g("mimeType")?.stringValue ?? "application/octet-stream"
-                return MediaHelpers.part(for: IR.Media(source: .base64(mediaType: type, data: d["data"]?.stringValue ?? "")))
+                return MediaHelpers.part(
+                    for: IR.Media(source: .base64(mediaType: type, data: d["data"]?.stringValue ?? "")))
             }
             if let f = p.g("fileData") {
                 let uri = f.g("fileUri")?.stringValue ?? ""
@@ -84,8 +90,10 @@ extension Gemini {
                 var content: [IR.Part] = [.text(IR.Text(response.jsonString))]
                 var inner = PartDecoder(idBase: idBase)
                 content.append(contentsOf: inner.decode(r["parts"]?.arrayValue ?? []))
-                return .toolResult(IR.ToolResult(callID: r["id"]?.stringValue ?? "", name: r["name"]?.stringValue,
-                                                 content: content, isError: isError))
+                return .toolResult(
+                    IR.ToolResult(
+                        callID: r["id"]?.stringValue ?? "", name: r["name"]?.stringValue,
+                        content: content, isError: isError))
             }
             return .opaque(IR.Opaque(origin: .gemini, value: p))
         }

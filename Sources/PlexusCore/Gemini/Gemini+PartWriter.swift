@@ -21,13 +21,17 @@ extension Gemini {
         }
 
         mutating func append(_ p: JSONValue) {
-            guard let sig = pending, case .object(var o) = p else { parts.append(p); return }
+            guard let sig = pending, case .object(var o) = p else {
+                parts.append(p)
+                return
+            }
             pending = nil
             if o["thoughtSignature"] == nil {
                 o["thoughtSignature"] = .string(sig)
                 parts.append(.object(o))
             } else {
-                parts.append(["text": "", "thoughtSignature": .string(sig)])  // never overwrite one signature with another
+                // Never overwrite one signature with another.
+                parts.append(["text": "", "thoughtSignature": .string(sig)])
                 parts.append(p)
             }
         }
@@ -36,7 +40,7 @@ extension Gemini {
         /// pieces): written apart, two thinking parts would read back as one, and a resent request would change.
         mutating func mergeThought(_ text: String, signature: String?) -> Bool {
             guard pending == nil, case .object(var last)? = parts.last, last["thought"] == .bool(true),
-                  last["thoughtSignature"] == nil, let previous = last["text"]?.stringValue, !previous.isEmpty
+                last["thoughtSignature"] == nil, let previous = last["text"]?.stringValue, !previous.isEmpty
             else { return false }
             last["text"] = .string(previous + text)
             last.set("thoughtSignature", signature)
@@ -69,23 +73,34 @@ extension Gemini {
                 append(.object(o))
             case .redactedThinking(let r):
                 guard !forRequest else { return }
-                append(["text": "", "thought": true, "thoughtSignature": .string(SignatureTag.encodeRedacted(r, native: .gemini))])
+                append([
+                    "text": "", "thought": true,
+                    "thoughtSignature": .string(SignatureTag.encodeRedacted(r, native: .gemini)),
+                ])
             case .toolCall(let c):
-                var o = JSONObject.make(["functionCall": ["id": .string(c.id), "name": .string(c.name),
-                                                          "args": ToolArguments.object(from: c.arguments)]])
+                var o = JSONObject.make([
+                    "functionCall": [
+                        "id": .string(c.id), "name": .string(c.name),
+                        "args": ToolArguments.object(from: c.arguments),
+                    ]
+                ])
                 o.set("thoughtSignature", signatureText(c.signature))
                 append(.object(o))
             case .toolResult(let r):
                 try toolResult(r, param: param)
             case .opaque(let o):
-                if o.origin == .gemini { append(o.value); return }
+                if o.origin == .gemini {
+                    append(o.value)
+                    return
+                }
                 if forRequest { try ContentPolicy.checkOpaque(p, target: .gemini, param: param) }
             }
         }
 
         mutating func toolResult(_ r: IR.ToolResult, param: String) throws(PlexusError) {
             guard let name = r.name ?? callNames[r.callID] else {
-                throw PlexusError.invalid("'\(param)': tool result for call id '\(r.callID)' matches no earlier tool call.", param: param)
+                throw PlexusError.invalid(
+                    "'\(param)': tool result for call id '\(r.callID)' matches no earlier tool call.", param: param)
             }
             let text = r.text
             var response: JSONValue
@@ -109,7 +124,9 @@ extension Gemini {
             case .url(let url, let type):
                 guard let mime = type ?? MediaHelpers.guessMediaType(url: url) else {
                     if !forRequest { return ["fileData": ["fileUri": .string(url)]] }
-                    throw PlexusError.invalid("'\(param)': Gemini needs a media type for URL '\(url)' and none can be guessed from it.", param: param)
+                    throw PlexusError.invalid(
+                        "'\(param)': Gemini needs a media type for URL '\(url)' and none can be guessed from it.",
+                        param: param)
                 }
                 return ["fileData": ["mimeType": .string(mime), "fileUri": .string(url)]]
             }

@@ -15,18 +15,23 @@ extension Gemini.RequestDecoder {
         if let schema = c.g("responseJsonSchema") ?? c["_responseJsonSchema"] {
             r.responseFormat = .jsonSchema(name: nil, schema: schema, strict: nil, description: nil)
         } else if let schema = c.g("responseSchema") {
-            r.responseFormat = .jsonSchema(name: nil, schema: Gemini.jsonSchema(fromOpenAPI: schema), strict: nil, description: nil)
+            r.responseFormat = .jsonSchema(
+                name: nil, schema: Gemini.jsonSchema(fromOpenAPI: schema), strict: nil, description: nil)
         } else if mime == "application/json" {
             r.responseFormat = .jsonObject
         }
-        if let modalities = c.g("responseModalities")?.arrayValue, modalities.contains(where: { $0.stringValue != "TEXT" }) {
+        if let modalities = c.g("responseModalities")?.arrayValue,
+            modalities.contains(where: { $0.stringValue != "TEXT" })
+        {
             required.append("generationConfig.responseModalities")
         }
         var extra = JSONObject()
         guard case .object(let o) = c else { return extra }
         for (k, v) in o.pairs where !knownConfig.contains(k) && !knownConfig.contains(camel(k)) {
             extra[camel(k)] = v
-            if camel(k) == "responseLogprobs" && v.boolValue == true { required.append("generationConfig.responseLogprobs") }
+            if camel(k) == "responseLogprobs" && v.boolValue == true {
+                required.append("generationConfig.responseLogprobs")
+            }
             if camel(k) == "speechConfig" { required.append("generationConfig.speechConfig") }
         }
         if let modalities = c.g("responseModalities") { extra["responseModalities"] = modalities }
@@ -52,7 +57,10 @@ extension Gemini.RequestDecoder {
         var out = ""
         var upper = false
         for ch in key {
-            if ch == "_" { upper = true; continue }
+            if ch == "_" {
+                upper = true
+                continue
+            }
             out.append(upper ? Character(ch.uppercased()) : ch)
             upper = false
         }
@@ -68,11 +76,13 @@ extension Gemini.RequestDecoder {
             }
             for (j, d) in decls.enumerated() {
                 guard let name = d["name"]?.stringValue else {
-                    throw PlexusError.invalid("'tools[\(i)].functionDeclarations[\(j)].name' is required.",
-                                              param: "tools[\(i)].functionDeclarations[\(j)].name")
+                    throw PlexusError.invalid(
+                        "'tools[\(i)].functionDeclarations[\(j)].name' is required.",
+                        param: "tools[\(i)].functionDeclarations[\(j)].name")
                 }
                 let schema = d.g("parametersJsonSchema") ?? d.g("parameters").map(Gemini.jsonSchema(fromOpenAPI:))
-                r.tools.append(IR.ToolDefinition(name: name, description: d["description"]?.stringValue, parameters: schema))
+                r.tools.append(
+                    IR.ToolDefinition(name: name, description: d["description"]?.stringValue, parameters: schema))
             }
         }
         guard let fc = root.g("toolConfig")?.g("functionCallingConfig") else { return }
@@ -96,7 +106,11 @@ extension Gemini {
         case .object(let o):
             var out = JSONObject()
             for (k, val) in o.pairs {
-                if k == "type", let s = val.stringValue { out[k] = .string(s.lowercased()) } else { out[k] = jsonSchema(fromOpenAPI: val) }
+                if k == "type", let s = val.stringValue {
+                    out[k] = .string(s.lowercased())
+                } else {
+                    out[k] = jsonSchema(fromOpenAPI: val)
+                }
             }
             return .object(out)
         case .array(let a):

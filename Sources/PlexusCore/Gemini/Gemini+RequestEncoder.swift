@@ -44,8 +44,9 @@ extension Gemini {
         /// A model turn whose calls carry no Gemini signature came from another provider: mark its first call.
         static func addSkipSignature(_ parts: inout [JSONValue]) {
             guard !parts.contains(where: { $0["thoughtSignature"] != nil }),
-                  let k = parts.firstIndex(where: { $0["functionCall"] != nil }),
-                  case .object(var o) = parts[k] else { return }
+                let k = parts.firstIndex(where: { $0["functionCall"] != nil }),
+                case .object(var o) = parts[k]
+            else { return }
             o["thoughtSignature"] = .string(Gemini.skipSignature)
             parts[k] = .object(o)
         }
@@ -56,7 +57,8 @@ extension Gemini {
             for t in defs {
                 if let b = t.builtin {
                     guard b.origin == .gemini else {
-                        throw PlexusError.unsupported("tools[\(t.name)]", target: .gemini, detail: "a built-in tool of another API")
+                        throw PlexusError.unsupported(
+                            "tools[\(t.name)]", target: .gemini, detail: "a built-in tool of another API")
                     }
                     out.append(b.value)
                     continue

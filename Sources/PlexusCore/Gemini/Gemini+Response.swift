@@ -17,8 +17,9 @@ extension Gemini {
             let parts = d.decode(candidate?["content"]?["parts"]?.arrayValue ?? [])
             var stop = candidate?.g("finishReason")?.stringValue.map { stopReason($0, sawCall: d.callCount > 0) }
             if candidate == nil, root.g("promptFeedback")?.g("blockReason") != nil { stop = .refusal }
-            return IR.Response(id: id, model: root.g("modelVersion")?.stringValue ?? "", parts: parts, stopReason: stop,
-                               usage: usage(root.g("usageMetadata")))
+            return IR.Response(
+                id: id, model: root.g("modelVersion")?.stringValue ?? "", parts: parts, stopReason: stop,
+                usage: usage(root.g("usageMetadata")))
         }
     }
 

@@ -77,7 +77,11 @@ extension Gemini {
             case .thinking: blocks[index] = .thinking
             case .redactedThinking(let r):
                 blocks[index] = .skipped
-                emit(["text": "", "thought": true, "thoughtSignature": .string(SignatureTag.encodeRedacted(r, native: .gemini))], into: &out)
+                emit(
+                    [
+                        "text": "", "thought": true,
+                        "thoughtSignature": .string(SignatureTag.encodeRedacted(r, native: .gemini)),
+                    ], into: &out)
             case .toolCall(let id, let name, let signature):
                 blocks[index] = .tool
                 calls[index] = PendingCall(id: id, name: name, signature: signature)
@@ -101,7 +105,11 @@ extension Gemini {
                 } else if s.origin == .gemini && !thoughtText.contains(index) {
                     pendingSignature = s.value  // Gemini's own convention: it rides on the next part
                 } else {
-                    emit(["text": "", "thought": true, "thoughtSignature": .string(SignatureTag.encode(s, native: .gemini))], into: &out)
+                    emit(
+                        [
+                            "text": "", "thought": true,
+                            "thoughtSignature": .string(SignatureTag.encode(s, native: .gemini)),
+                        ], into: &out)
                 }
             case .arguments(let s):
                 calls[index]?.arguments += s
@@ -110,8 +118,12 @@ extension Gemini {
 
         mutating func flushCall(_ index: Int, into out: inout [UInt8]) {
             guard let call = calls.removeValue(forKey: index) else { return }
-            var part = JSONObject.make(["functionCall": ["id": .string(call.id), "name": .string(call.name),
-                                                         "args": ToolArguments.object(from: call.arguments)]])
+            var part = JSONObject.make([
+                "functionCall": [
+                    "id": .string(call.id), "name": .string(call.name),
+                    "args": ToolArguments.object(from: call.arguments),
+                ]
+            ])
             if let s = call.signature { part["thoughtSignature"] = .string(SignatureTag.encode(s, native: .gemini)) }
             emit(.object(part), into: &out)
         }

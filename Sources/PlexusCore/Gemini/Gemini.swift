@@ -6,8 +6,9 @@ public enum Gemini {
     static func stopReason(_ finish: String, sawCall: Bool) -> IR.StopReason {
         switch finish {
         case "MAX_TOKENS": .maxTokens
-        case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY", "IMAGE_PROHIBITED_CONTENT",
-             "IMAGE_RECITATION", "LANGUAGE":
+        case "SAFETY", "RECITATION", "BLOCKLIST", "PROHIBITED_CONTENT", "SPII", "IMAGE_SAFETY",
+            "IMAGE_PROHIBITED_CONTENT",
+            "IMAGE_RECITATION", "LANGUAGE":
             .refusal
         default: sawCall ? .toolUse : .endTurn
         }
@@ -26,8 +27,9 @@ public enum Gemini {
         guard let u, case .object = u else { return nil }
         let prompt = (u.g("promptTokenCount")?.looseInt ?? 0) + (u.g("toolUsePromptTokenCount")?.looseInt ?? 0)
         let cached = u.g("cachedContentTokenCount")?.looseInt ?? 0
-        return IR.Usage(input: max(0, prompt - cached), cacheRead: cached, output: u.g("candidatesTokenCount")?.looseInt ?? 0,
-                        reasoning: u.g("thoughtsTokenCount")?.looseInt ?? 0)
+        return IR.Usage(
+            input: max(0, prompt - cached), cacheRead: cached, output: u.g("candidatesTokenCount")?.looseInt ?? 0,
+            reasoning: u.g("thoughtsTokenCount")?.looseInt ?? 0)
     }
 
     static func usageJSON(_ u: IR.Usage) -> JSONValue {

@@ -9,7 +9,8 @@ extension IR {
         /// End-user id (OpenAI `user`); no other protocol has one, and dropping it changes no vector.
         public var user: String?
 
-        public init(model: String, inputs: [EmbeddingInput], encoding: EmbeddingEncoding = .float, user: String? = nil) {
+        public init(model: String, inputs: [EmbeddingInput], encoding: EmbeddingEncoding = .float, user: String? = nil)
+        {
             self.model = model
             self.inputs = inputs
             self.encoding = encoding
@@ -29,8 +30,10 @@ extension IR {
         /// Where the client put this input (`input[2]`, `requests[1]`), for errors that name the field.
         public var field: String
 
-        public init(_ content: EmbeddingContent, field: String, dimensions: Int? = nil, taskType: String? = nil,
-                    title: String? = nil) {
+        public init(
+            _ content: EmbeddingContent, field: String, dimensions: Int? = nil, taskType: String? = nil,
+            title: String? = nil
+        ) {
             self.content = content
             self.field = field
             self.dimensions = dimensions

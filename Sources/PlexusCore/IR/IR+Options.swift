@@ -11,8 +11,10 @@ extension IR {
         /// A provider built-in tool (web search, code execution) as raw JSON; only its own protocol accepts it.
         public var builtin: Opaque?
 
-        public init(name: String, description: String? = nil, parameters: JSONValue? = nil, strict: Bool? = nil,
-                    cacheControl: JSONValue? = nil, builtin: Opaque? = nil) {
+        public init(
+            name: String, description: String? = nil, parameters: JSONValue? = nil, strict: Bool? = nil,
+            cacheControl: JSONValue? = nil, builtin: Opaque? = nil
+        ) {
             self.name = name
             self.description = description
             self.parameters = parameters

@@ -111,7 +111,9 @@ extension IR {
         public var isError: Bool
         public var cacheControl: JSONValue?
 
-        public init(callID: String, name: String? = nil, content: [Part], isError: Bool = false, cacheControl: JSONValue? = nil) {
+        public init(
+            callID: String, name: String? = nil, content: [Part], isError: Bool = false, cacheControl: JSONValue? = nil
+        ) {
             self.callID = callID
             self.name = name
             self.content = content

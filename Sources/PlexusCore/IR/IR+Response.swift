@@ -20,8 +20,10 @@ extension IR {
         /// True when any count is an estimate rather than the provider's figure.
         public var estimated: Bool
 
-        public init(input: Int = 0, cacheRead: Int = 0, cacheWrite: Int = 0, output: Int = 0, reasoning: Int = 0,
-                    estimated: Bool = false) {
+        public init(
+            input: Int = 0, cacheRead: Int = 0, cacheWrite: Int = 0, output: Int = 0, reasoning: Int = 0,
+            estimated: Bool = false
+        ) {
             self.input = input
             self.cacheRead = cacheRead
             self.cacheWrite = cacheWrite
@@ -49,8 +51,10 @@ extension IR {
         public var stopSequence: String?
         public var usage: Usage?
 
-        public init(id: String, model: String, created: Int? = nil, parts: [Part] = [], stopReason: StopReason? = nil,
-                    stopSequence: String? = nil, usage: Usage? = nil) {
+        public init(
+            id: String, model: String, created: Int? = nil, parts: [Part] = [], stopReason: StopReason? = nil,
+            stopSequence: String? = nil, usage: Usage? = nil
+        ) {
             self.id = id
             self.model = model
             self.created = created

@@ -50,7 +50,8 @@ public enum SignatureTag {
 
     /// The field text for `signature` inside a field whose untagged values belong to `native`.
     public static func encode(_ signature: IR.Signature, native: APIProtocol) -> String {
-        signature.origin == native ? signature.value : wrap(prefix + name(signature.origin) + ":" + signature.value, native: native)
+        signature.origin == native
+            ? signature.value : wrap(prefix + name(signature.origin) + ":" + signature.value, native: native)
     }
 
     /// Redacted thinking data carried in a non-Anthropic signature field.

@@ -15,8 +15,10 @@ extension OpenAI {
         public var encodingFormat: IR.EmbeddingEncoding?
         public var user: String?
 
-        public init(model: String, input: Input, dimensions: Int? = nil, encodingFormat: IR.EmbeddingEncoding? = nil,
-                    user: String? = nil) {
+        public init(
+            model: String, input: Input, dimensions: Int? = nil, encodingFormat: IR.EmbeddingEncoding? = nil,
+            user: String? = nil
+        ) {
             self.model = model
             self.input = input
             self.dimensions = dimensions
@@ -49,11 +51,12 @@ extension OpenAI {
             case .number:
                 return .tokens(try elements(items, "a token id") { tokenID($0) })
             case .array:
-                return .tokenLists(try elements(items, "an array of token ids") { list in
-                    guard case .array(let ids) = list, !ids.isEmpty else { return nil }
-                    let tokens = ids.compactMap(tokenID)
-                    return tokens.count == ids.count ? tokens : nil
-                })
+                return .tokenLists(
+                    try elements(items, "an array of token ids") { list in
+                        guard case .array(let ids) = list, !ids.isEmpty else { return nil }
+                        let tokens = ids.compactMap(tokenID)
+                        return tokens.count == ids.count ? tokens : nil
+                    })
             default:
                 throw .invalid(shape, param: "input")
             }
@@ -100,12 +103,13 @@ extension OpenAI {
 extension OpenAI.EmbeddingsRequest {
     /// The canonical request: one input per text or token array, in order.
     public var ir: IR.EmbeddingsRequest {
-        let contents: [(IR.EmbeddingContent, String)] = switch input {
-        case .text(let s): [(.text(s), "input")]
-        case .texts(let texts): texts.enumerated().map { (.text($1), "input[\($0)]") }
-        case .tokens(let ids): [(.tokens(ids), "input")]
-        case .tokenLists(let lists): lists.enumerated().map { (.tokens($1), "input[\($0)]") }
-        }
+        let contents: [(IR.EmbeddingContent, String)] =
+            switch input {
+            case .text(let s): [(.text(s), "input")]
+            case .texts(let texts): texts.enumerated().map { (.text($1), "input[\($0)]") }
+            case .tokens(let ids): [(.tokens(ids), "input")]
+            case .tokenLists(let lists): lists.enumerated().map { (.tokens($1), "input[\($0)]") }
+            }
         return IR.EmbeddingsRequest(
             model: model, inputs: contents.map { IR.EmbeddingInput($0.0, field: $0.1, dimensions: dimensions) },
             encoding: encodingFormat ?? .float, user: user)
@@ -115,7 +119,8 @@ extension OpenAI.EmbeddingsRequest {
     /// a target that answers floats anyway is read as well. Throws a 400 naming an input or option this API
     /// cannot take.
     public init(_ request: IR.EmbeddingsRequest, model: String) throws(PlexusError) {
-        var texts: [String] = [], lists: [[Int]] = []
+        var texts: [String] = []
+        var lists: [[Int]] = []
         for input in request.inputs {
             if let title = input.title, !title.isEmpty {
                 throw .unsupported(input.param("title"), target: .embeddings, detail: "it is embedded with the text")
@@ -129,8 +134,9 @@ extension OpenAI.EmbeddingsRequest {
         guard texts.isEmpty || lists.isEmpty else {
             throw .invalid("text and token-id inputs cannot be mixed in one OpenAI embeddings call", param: "input")
         }
-        self.init(model: model, input: lists.isEmpty ? .texts(texts) : .tokenLists(lists),
-                  dimensions: try Self.sharedDimensions(request.inputs), encodingFormat: .base64, user: request.user)
+        self.init(
+            model: model, input: lists.isEmpty ? .texts(texts) : .tokenLists(lists),
+            dimensions: try Self.sharedDimensions(request.inputs), encodingFormat: .base64, user: request.user)
     }
 
     /// A Gemini content's text parts as one text (newline-joined); media has no OpenAI form.
@@ -138,7 +144,8 @@ extension OpenAI.EmbeddingsRequest {
         let parts = content.g("parts")?.arrayValue ?? []
         let texts = Gemini.textParts(of: content)
         guard texts.count == parts.count else {
-            throw .unsupported("\(input.field).parts", target: .embeddings, detail: "only text parts can be embedded there")
+            throw .unsupported(
+                "\(input.field).parts", target: .embeddings, detail: "only text parts can be embedded there")
         }
         return texts.joined(separator: "\n")
     }
@@ -147,8 +154,9 @@ extension OpenAI.EmbeddingsRequest {
     private static func sharedDimensions(_ inputs: [IR.EmbeddingInput]) throws(PlexusError) -> Int? {
         let first = inputs.first?.dimensions
         if let other = inputs.first(where: { $0.dimensions != first }) {
-            throw .unsupported(other.param("outputDimensionality"), target: .embeddings,
-                               detail: "one vector length applies to every input; send separate calls")
+            throw .unsupported(
+                other.param("outputDimensionality"), target: .embeddings,
+                detail: "one vector length applies to every input; send separate calls")
         }
         return first
     }
@@ -157,12 +165,13 @@ extension OpenAI.EmbeddingsRequest {
     public var json: JSONValue {
         var o = JSONObject()
         o["model"] = .string(model)
-        o["input"] = switch input {
-        case .text(let s): .string(s)
-        case .texts(let texts): .array(texts.map(JSONValue.string))
-        case .tokens(let ids): .array(ids.map { .number(Double($0)) })
-        case .tokenLists(let lists): .array(lists.map { .array($0.map { .number(Double($0)) }) })
-        }
+        o["input"] =
+            switch input {
+            case .text(let s): .string(s)
+            case .texts(let texts): .array(texts.map(JSONValue.string))
+            case .tokens(let ids): .array(ids.map { .number(Double($0)) })
+            case .tokenLists(let lists): .array(lists.map { .array($0.map { .number(Double($0)) }) })
+            }
         o.set("encoding_format", encodingFormat?.rawValue)
         o.set("dimensions", dimensions)
         o.set("user", user)

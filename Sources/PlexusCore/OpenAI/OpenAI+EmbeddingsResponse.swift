@@ -21,8 +21,10 @@ extension OpenAI {
             var slots = [[Float]?](repeating: nil, count: items.count)
             for (position, item) in items.enumerated() {
                 let index = item["index"]?.intValue ?? position
-                guard slots.indices.contains(index), slots[index] == nil, let vector = Self.vector(item["embedding"]) else {
-                    throw PlexusError(.upstream, "The upstream's embeddings answer has a bad item at data[\(position)].")
+                guard slots.indices.contains(index), slots[index] == nil, let vector = Self.vector(item["embedding"])
+                else {
+                    throw PlexusError(
+                        .upstream, "The upstream's embeddings answer has a bad item at data[\(position)].")
                 }
                 slots[index] = vector
             }

@@ -37,7 +37,9 @@ extension OpenAI {
             for k in ["top_logprobs", "web_search_options", "audio", "prediction"] where o[k] != nil && o[k] != .null {
                 names.append(k)
             }
-            if o["modalities"]?.arrayValue?.contains(where: { $0.stringValue == "audio" }) == true { names.append("modalities") }
+            if o["modalities"]?.arrayValue?.contains(where: { $0.stringValue == "audio" }) == true {
+                names.append("modalities")
+            }
             if let bias = o["logit_bias"]?.objectValue, !bias.isEmpty { names.append("logit_bias") }
             return names
         }
@@ -79,10 +81,13 @@ extension OpenAI {
             case "json_schema":
                 let js = v["json_schema"]
                 guard let schema = js?["schema"] else {
-                    throw PlexusError.invalid("'response_format.json_schema.schema' is required.", param: "response_format.json_schema.schema")
+                    throw PlexusError.invalid(
+                        "'response_format.json_schema.schema' is required.", param: "response_format.json_schema.schema"
+                    )
                 }
-                return .jsonSchema(name: js?["name"]?.stringValue, schema: schema, strict: js?["strict"]?.boolValue,
-                                   description: js?["description"]?.stringValue)
+                return .jsonSchema(
+                    name: js?["name"]?.stringValue, schema: schema, strict: js?["strict"]?.boolValue,
+                    description: js?["description"]?.stringValue)
             default:
                 throw PlexusError.invalid("Unknown 'response_format.type'.", param: "response_format.type")
             }

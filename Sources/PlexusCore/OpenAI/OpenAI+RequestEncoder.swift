@@ -36,7 +36,10 @@ extension OpenAI {
 
         static func tool(_ t: IR.ToolDefinition) throws(PlexusError) -> JSONValue {
             if let b = t.builtin {
-                guard b.origin == .chat else { throw PlexusError.unsupported("tools[\(t.name)]", target: .chat, detail: "a built-in tool of another API") }
+                guard b.origin == .chat else {
+                    throw PlexusError.unsupported(
+                        "tools[\(t.name)]", target: .chat, detail: "a built-in tool of another API")
+                }
                 return b.value
             }
             var fn = JSONObject()
@@ -55,10 +58,13 @@ extension OpenAI {
             case .required?: "required"
             case .tool(let name)?: ["type": "function", "function": ["name": .string(name)]]
             case .allowed(let names, let required)?:
-                ["type": "allowed_tools", "allowed_tools": [
-                    "mode": required ? "required" : "auto",
-                    "tools": .array(names.map { ["type": "function", "function": ["name": .string($0)]] }),
-                ]]
+                [
+                    "type": "allowed_tools",
+                    "allowed_tools": [
+                        "mode": required ? "required" : "auto",
+                        "tools": .array(names.map { ["type": "function", "function": ["name": .string($0)]] }),
+                    ],
+                ]
             }
         }
 

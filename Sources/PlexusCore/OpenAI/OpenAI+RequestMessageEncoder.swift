@@ -18,10 +18,15 @@ extension OpenAI.RequestEncoder {
     static func userOrTool(_ parts: [IR.Part], param: String, into out: inout [JSONValue]) throws(PlexusError) {
         var rest: [IR.Part] = []
         for part in parts {
-            guard case .toolResult(let result) = part else { rest.append(part); continue }
+            guard case .toolResult(let result) = part else {
+                rest.append(part)
+                continue
+            }
             var text = result.text
             if result.isError && !text.hasPrefix("Error") { text = "Error: " + text }
-            out.append(["role": "tool", "tool_call_id": .string(ToolIDs.openAISafe(result.callID)), "content": .string(text)])
+            out.append([
+                "role": "tool", "tool_call_id": .string(ToolIDs.openAISafe(result.callID)), "content": .string(text),
+            ])
             // Tool messages take text only; media in a result follows as a user turn rather than being dropped.
             rest.append(contentsOf: result.content.filter { if case .text = $0 { false } else { true } })
         }
@@ -36,14 +41,17 @@ extension OpenAI.RequestEncoder {
             case .text(let t):
                 text += t.text
             case .toolCall(let c):
-                var call = JSONObject.make(["id": .string(ToolIDs.openAISafe(c.id)), "type": "function",
-                                        "function": ["name": .string(c.name), "arguments": .string(c.arguments)]])
+                var call = JSONObject.make([
+                    "id": .string(ToolIDs.openAISafe(c.id)), "type": "function",
+                    "function": ["name": .string(c.name), "arguments": .string(c.arguments)],
+                ])
                 if let sig = c.signature, sig.origin == .gemini {
                     call["extra_content"] = ["google": ["thought_signature": .string(sig.value)]]
                 }
                 calls.append(.object(call))
             case .image, .document, .file, .toolResult:
-                throw PlexusError.unsupported("\(param).content", target: .chat, detail: "media or tool results in an assistant turn")
+                throw PlexusError.unsupported(
+                    "\(param).content", target: .chat, detail: "media or tool results in an assistant turn")
             case .thinking, .redactedThinking, .opaque:
                 break  // already reduced to text or removed by the content policy
             }
@@ -77,15 +85,22 @@ extension OpenAI.RequestEncoder {
             guard case .base64(let type, let data) = m.source else {
                 throw PlexusError.unsupported(param, target: .chat, detail: "documents by URL")
             }
-            var f = JSONObject.make(["file_data": .string(MediaHelpers.dataURL(mediaType: type, data: MediaHelpers.standardBase64(data)))])
+            var f = JSONObject.make([
+                "file_data": .string(MediaHelpers.dataURL(mediaType: type, data: MediaHelpers.standardBase64(data)))
+            ])
             f["filename"] = .string(m.title ?? "document.pdf")
             return ["type": "file", "file": .object(f)]
         case .file(let m):
-            guard case .base64(let type, let data) = m.source, type == "audio/wav" || type == "audio/mp3" || type == "audio/mpeg" else {
+            guard case .base64(let type, let data) = m.source,
+                type == "audio/wav" || type == "audio/mp3" || type == "audio/mpeg"
+            else {
                 throw PlexusError.unsupported(param, target: .chat, detail: "media type \(m.mediaType ?? "unknown")")
             }
             let format = type == "audio/wav" ? "wav" : "mp3"
-            return ["type": "input_audio", "input_audio": ["data": .string(MediaHelpers.standardBase64(data)), "format": .string(format)]]
+            return [
+                "type": "input_audio",
+                "input_audio": ["data": .string(MediaHelpers.standardBase64(data)), "format": .string(format)],
+            ]
         case .opaque(let o) where o.origin == .chat:
             return o.value
         case .thinking, .redactedThinking, .toolCall, .toolResult, .opaque:

@@ -18,7 +18,8 @@ extension OpenAI.RequestDecoder {
                 throw PlexusError.invalid("'\(param).tool_call_id' is required.", param: "\(param).tool_call_id")
             }
             let content = try contentParts(m["content"], param: "\(param).content")
-            let result = IR.ToolResult(callID: id, name: role == "function" ? m["name"]?.stringValue : nil, content: content)
+            let result = IR.ToolResult(
+                callID: id, name: role == "function" ? m["name"]?.stringValue : nil, content: content)
             r.messages.append(IR.Message(role: .tool, parts: [.toolResult(result)]))
         default:
             throw PlexusError.invalid("Unknown role '\(role)' in '\(param).role'.", param: "\(param).role")
@@ -27,7 +28,8 @@ extension OpenAI.RequestDecoder {
 
     /// Message content: a string, null, or an array of typed parts.
     static func contentParts(_ v: JSONValue?, param: String) throws(PlexusError) -> [IR.Part] {
-        try JSONInput.content(v, param: param) { (item, path) throws(PlexusError) in try contentPart(item, param: path) }
+        try JSONInput.content(v, param: param) { (item, path) throws(PlexusError) in try contentPart(item, param: path)
+        }
     }
 
     static func contentPart(_ item: JSONValue, param: String) throws(PlexusError) -> IR.Part {
@@ -47,7 +49,8 @@ extension OpenAI.RequestDecoder {
         case "file":
             let f = item["file"]
             if let data = f?["file_data"]?.stringValue {
-                let src: IR.MediaSource = MediaHelpers.parseDataURL(data).map { .base64(mediaType: $0.mediaType, data: $0.data) }
+                let src: IR.MediaSource =
+                    MediaHelpers.parseDataURL(data).map { .base64(mediaType: $0.mediaType, data: $0.data) }
                     ?? .base64(mediaType: "application/pdf", data: data)
                 return MediaHelpers.part(for: IR.Media(source: src, title: f?["filename"]?.stringValue))
             }
@@ -72,11 +75,15 @@ extension OpenAI.RequestDecoder {
         if let refusal = m["refusal"]?.stringValue, !refusal.isEmpty { parts.append(.text(IR.Text(refusal))) }
         for (k, c) in (m["tool_calls"]?.arrayValue ?? []).enumerated() {
             let fn = c["function"]
-            let sig = SignatureTag.decodeSignature(c["extra_content"]?["google"]?["thought_signature"]?.stringValue, native: .gemini)
+            let sig = SignatureTag.decodeSignature(
+                c["extra_content"]?["google"]?["thought_signature"]?.stringValue, native: .gemini)
             let args = fn?["arguments"]
             let argText = args?.stringValue ?? args.map { $0.jsonString } ?? "{}"
-            parts.append(.toolCall(IR.ToolCall(id: c["id"]?.stringValue ?? "call_\(k)", name: fn?["name"]?.stringValue ?? "",
-                                               arguments: argText, signature: sig)))
+            parts.append(
+                .toolCall(
+                    IR.ToolCall(
+                        id: c["id"]?.stringValue ?? "call_\(k)", name: fn?["name"]?.stringValue ?? "",
+                        arguments: argText, signature: sig)))
         }
         if let fc = m["function_call"], case .object = fc {
             let name = fc["name"]?.stringValue ?? ""

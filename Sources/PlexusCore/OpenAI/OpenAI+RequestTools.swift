@@ -3,10 +3,13 @@ extension OpenAI.RequestDecoder {
         for (i, t) in (o["tools"]?.arrayValue ?? []).enumerated() {
             if t["type"]?.stringValue == "function" || t["type"] == nil, let fn = t["function"] {
                 guard let name = fn["name"]?.stringValue else {
-                    throw PlexusError.invalid("'tools[\(i)].function.name' is required.", param: "tools[\(i)].function.name")
+                    throw PlexusError.invalid(
+                        "'tools[\(i)].function.name' is required.", param: "tools[\(i)].function.name")
                 }
-                r.tools.append(IR.ToolDefinition(name: name, description: fn["description"]?.stringValue,
-                                                 parameters: fn["parameters"], strict: fn["strict"]?.boolValue))
+                r.tools.append(
+                    IR.ToolDefinition(
+                        name: name, description: fn["description"]?.stringValue,
+                        parameters: fn["parameters"], strict: fn["strict"]?.boolValue))
             } else {
                 let name = t["type"]?.stringValue ?? "tool"
                 r.tools.append(IR.ToolDefinition(name: name, builtin: IR.Opaque(origin: .chat, value: t)))
@@ -14,7 +17,8 @@ extension OpenAI.RequestDecoder {
         }
         for f in o["functions"]?.arrayValue ?? [] {
             guard let name = f["name"]?.stringValue else { continue }
-            r.tools.append(IR.ToolDefinition(name: name, description: f["description"]?.stringValue, parameters: f["parameters"]))
+            r.tools.append(
+                IR.ToolDefinition(name: name, description: f["description"]?.stringValue, parameters: f["parameters"]))
         }
         r.toolChoice = try toolChoice(o["tool_choice"] ?? o["function_call"])
     }

@@ -3,7 +3,9 @@ extension OpenAI {
     public enum ResponseDecoder {
         public static func decode(_ body: [UInt8]) throws(PlexusError) -> IR.Response {
             let o = try upstreamObject(body)
-            if let err = o["error"], case .object = err { throw ErrorCodec.decode(status: 200, json: JSONValue.object(o)) }
+            if let err = o["error"], case .object = err {
+                throw ErrorCodec.decode(status: 200, json: JSONValue.object(o))
+            }
             let choice = o["choices"]?.arrayValue?.first
             let message = choice?["message"] ?? .object(JSONObject())
             var parts: [IR.Part]
@@ -14,14 +16,17 @@ extension OpenAI {
             }
             var stop = choice?["finish_reason"]?.stringValue.map(stopReason)
             if message["refusal"]?.stringValue?.isEmpty == false { stop = .refusal }
-            if stop == .endTurn, parts.contains(where: { if case .toolCall = $0 { true } else { false } }) { stop = .toolUse }
+            if stop == .endTurn, parts.contains(where: { if case .toolCall = $0 { true } else { false } }) {
+                stop = .toolUse
+            }
             for (k, p) in parts.enumerated() {
                 guard case .toolCall(var c) = p, c.id.isEmpty else { continue }
                 c.id = ToolIDs.generated(responseID: o["id"]?.stringValue ?? "", index: k)
                 parts[k] = .toolCall(c)
             }
-            return IR.Response(id: o["id"]?.stringValue ?? "", model: o["model"]?.stringValue ?? "",
-                               created: o["created"]?.looseInt, parts: parts, stopReason: stop, usage: usage(o["usage"]))
+            return IR.Response(
+                id: o["id"]?.stringValue ?? "", model: o["model"]?.stringValue ?? "",
+                created: o["created"]?.looseInt, parts: parts, stopReason: stop, usage: usage(o["usage"]))
         }
     }
 
@@ -36,7 +41,8 @@ extension OpenAI {
             if !fields.toolCalls.isEmpty { message["tool_calls"] = .array(fields.toolCalls) }
             message["refusal"] = .null
             var choice = JSONObject.make(["index": 0, "message": .object(message)])
-            choice["finish_reason"] = .string(finishReason(r.stopReason ?? (fields.toolCalls.isEmpty ? .endTurn : .toolUse)))
+            choice["finish_reason"] = .string(
+                finishReason(r.stopReason ?? (fields.toolCalls.isEmpty ? .endTurn : .toolUse)))
             choice["logprobs"] = .null
             var o = JSONObject.make(["id": .string(r.id), "object": "chat.completion"])
             o["created"] = .number(Double(r.created ?? 0))

@@ -2,7 +2,8 @@ extension OpenAI {
     /// Decodes `chat.completion.chunk` events; only choice 0 is followed.
     public struct StreamDecoder: StreamDecoding {
         enum Open: Equatable {
-            case text, thinking, tool(Int)
+            case text, thinking
+            case tool(Int)
         }
 
         var started = false
@@ -22,12 +23,16 @@ extension OpenAI {
         public mutating func decode(_ event: SSEEvent) throws(PlexusError) -> [IR.StreamEvent] {
             if event.data == "[DONE]" { return [] }
             let chunk = try JSONValue.upstreamEvent(event.data)
-            if let err = chunk["error"], case .object = err { return [.error(ErrorCodec.decode(status: 200, json: chunk))] }
+            if let err = chunk["error"], case .object = err {
+                return [.error(ErrorCodec.decode(status: 200, json: chunk))]
+            }
             var out: [IR.StreamEvent] = []
             if !started {
                 started = true
                 responseID = chunk["id"]?.stringValue ?? ""
-                out.append(.start(id: responseID, model: chunk["model"]?.stringValue ?? "", created: chunk["created"]?.looseInt))
+                out.append(
+                    .start(
+                        id: responseID, model: chunk["model"]?.stringValue ?? "", created: chunk["created"]?.looseInt))
             }
             for choice in chunk["choices"]?.arrayValue ?? [] where (choice["index"]?.looseInt ?? 0) == 0 {
                 if let delta = choice["delta"] { self.delta(delta, into: &out) }
@@ -106,8 +111,12 @@ extension OpenAI {
                 close(into: &out)
                 sawToolCall = true
                 let id = tc["id"]?.stringValue ?? ToolIDs.generated(responseID: responseID, index: k)
-                let sig = SignatureTag.decodeSignature(tc["extra_content"]?["google"]?["thought_signature"]?.stringValue, native: .gemini)
-                out.append(.blockStart(index: nextIndex, kind: .toolCall(id: id, name: fn?["name"]?.stringValue ?? "", signature: sig)))
+                let sig = SignatureTag.decodeSignature(
+                    tc["extra_content"]?["google"]?["thought_signature"]?.stringValue, native: .gemini)
+                out.append(
+                    .blockStart(
+                        index: nextIndex, kind: .toolCall(id: id, name: fn?["name"]?.stringValue ?? "", signature: sig))
+                )
                 toolBlocks[k] = nextIndex
                 open = (.tool(k), nextIndex)
                 nextIndex += 1

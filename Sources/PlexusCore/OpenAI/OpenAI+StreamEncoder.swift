@@ -2,7 +2,9 @@ extension OpenAI {
     /// Writes `chat.completion.chunk` SSE events: role chunk, deltas, finish chunk, optional usage chunk, `[DONE]`.
     public struct StreamEncoder: StreamEncoding {
         enum Block {
-            case text, thinking, tool(Int), ignored
+            case text, thinking
+            case tool(Int)
+            case ignored
         }
 
         enum Phase {
@@ -98,7 +100,9 @@ extension OpenAI {
             case .thinking: blocks[index] = .thinking
             case .redactedThinking(let r):
                 blocks[index] = .ignored
-                let block: JSONValue = ["index": .number(Double(nextThinkingBlock)), "type": "redacted_thinking", "data": .string(r.data)]
+                let block: JSONValue = [
+                    "index": .number(Double(nextThinkingBlock)), "type": "redacted_thinking", "data": .string(r.data),
+                ]
                 nextThinkingBlock += 1
                 chunk(delta: ["thinking_blocks": [block]], into: &out)
             case .toolCall(let id, let name, let signature):
@@ -119,18 +123,24 @@ extension OpenAI {
                 thinkingText[index, default: ""] += s
                 if !s.isEmpty { chunk(delta: ["reasoning_content": .string(s)], into: &out) }
             case (.signature(let s), .tool(let k)?):
-                let extra: JSONValue = ["google": ["thought_signature": .string(SignatureTag.encode(s, native: .gemini))]]
+                let extra: JSONValue = [
+                    "google": ["thought_signature": .string(SignatureTag.encode(s, native: .gemini))]
+                ]
                 chunk(delta: ["tool_calls": [["index": .number(Double(k)), "extra_content": extra]]], into: &out)
             case (.signature(let s), _):
                 // The signed block whole (the signature covers its text), so a client can resend it as it accumulated it;
                 // `index` lets accumulators (the openai SDK's stream helper) merge entries instead of failing on them.
-                let block: JSONValue = ["index": .number(Double(nextThinkingBlock)), "type": "thinking",
-                                        "thinking": .string(thinkingText[index] ?? ""),
-                                        "signature": .string(SignatureTag.encode(s, native: .messages))]
+                let block: JSONValue = [
+                    "index": .number(Double(nextThinkingBlock)), "type": "thinking",
+                    "thinking": .string(thinkingText[index] ?? ""),
+                    "signature": .string(SignatureTag.encode(s, native: .messages)),
+                ]
                 nextThinkingBlock += 1
                 chunk(delta: ["thinking_blocks": [block]], into: &out)
             case (.arguments(let s), .tool(let k)?):
-                chunk(delta: ["tool_calls": [["index": .number(Double(k)), "function": ["arguments": .string(s)]]]], into: &out)
+                chunk(
+                    delta: ["tool_calls": [["index": .number(Double(k)), "function": ["arguments": .string(s)]]]],
+                    into: &out)
             case (.arguments, _):
                 break  // arguments of provider-internal blocks
             }

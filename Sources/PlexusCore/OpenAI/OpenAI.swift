@@ -25,10 +25,12 @@ public enum OpenAI {
         guard let u, case .object = u else { return nil }
         let prompt = u["prompt_tokens"]?.looseInt ?? 0
         let completion = u["completion_tokens"]?.looseInt ?? 0
-        let cached = u["prompt_tokens_details"]?["cached_tokens"]?.looseInt ?? u["prompt_cache_hit_tokens"]?.looseInt ?? 0
+        let cached =
+            u["prompt_tokens_details"]?["cached_tokens"]?.looseInt ?? u["prompt_cache_hit_tokens"]?.looseInt ?? 0
         let reasoning = u["completion_tokens_details"]?["reasoning_tokens"]?.looseInt ?? 0
-        return IR.Usage(input: max(0, prompt - cached), cacheRead: cached, output: max(0, completion - reasoning),
-                        reasoning: reasoning)
+        return IR.Usage(
+            input: max(0, prompt - cached), cacheRead: cached, output: max(0, completion - reasoning),
+            reasoning: reasoning)
     }
 
     /// Writes OpenAI usage from the IR split.

@@ -12,8 +12,10 @@ extension Responses.RequestEncoder {
             return ["type": "input_text", "text": .string(t.text)]
         case .image(let m):
             // `detail` is required by the API's schema; "auto" is its default.
-            return ["type": "input_image", "image_url": .string(OpenAI.RequestEncoder.urlString(m.source)),
-                    "detail": .string(m.detail ?? "auto")]
+            return [
+                "type": "input_image", "image_url": .string(OpenAI.RequestEncoder.urlString(m.source)),
+                "detail": .string(m.detail ?? "auto"),
+            ]
         case .document(let m):
             if case .base64("text/plain", let data) = m.source, let text = Base64.decodeText(data) {
                 return ["type": "input_text", "text": .string(text)]

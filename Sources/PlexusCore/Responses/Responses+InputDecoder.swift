@@ -9,7 +9,9 @@ extension Responses.RequestDecoder {
         case .array(let items)?:
             for (i, item) in items.enumerated() { try decodeItem(item, param: "input[\(i)]", into: &r) }
         case nil, .null?:
-            let continues = ["previous_response_id", "conversation", "prompt"].contains { o[$0] != nil && o[$0] != .null }
+            let continues = ["previous_response_id", "conversation", "prompt"].contains {
+                o[$0] != nil && o[$0] != .null
+            }
             guard continues else { throw PlexusError.invalid("'input' is required.", param: "input") }
         default:
             throw PlexusError.invalid("'input' must be a string or an array of items.", param: "input")
@@ -27,20 +29,24 @@ extension Responses.RequestDecoder {
         case "function_call_output":
             let callID = try requiredString(item, "call_id", param: param)
             let content = try contentParts(item["output"], param: "\(param).output")
-            r.messages.append(IR.Message(role: .tool, parts: [.toolResult(IR.ToolResult(callID: callID, content: content))]))
+            r.messages.append(
+                IR.Message(role: .tool, parts: [.toolResult(IR.ToolResult(callID: callID, content: content))]))
         case "reasoning":
             if let part = Responses.reasoningPart(item) { append(part, role: .assistant, into: &r) }
         case "":
             throw PlexusError.invalid("'\(param).type' is required.", param: "\(param).type")
         default:
             // Built-in tool calls, their outputs, MCP items, item references: only a Responses target reads them.
-            append(.opaque(IR.Opaque(origin: .responses, value: item)), role: isClientItem(type) ? .user : .assistant, into: &r)
+            append(
+                .opaque(IR.Opaque(origin: .responses, value: item)), role: isClientItem(type) ? .user : .assistant,
+                into: &r)
         }
     }
 
     /// Items a client writes (outputs, approvals, references) rather than the model.
     static func isClientItem(_ type: String) -> Bool {
-        type.hasSuffix("_output") || ["mcp_approval_response", "item_reference", "compaction_trigger", "additional_tools"].contains(type)
+        type.hasSuffix("_output")
+            || ["mcp_approval_response", "item_reference", "compaction_trigger", "additional_tools"].contains(type)
     }
 
     /// Parts of the model's turn gather into one assistant message until someone else speaks.
@@ -64,7 +70,8 @@ extension Responses.RequestDecoder {
             for (j, part) in content.enumerated() {
                 guard case .text(var t) = part else {
                     let param = "\(param).content[\(j)]"
-                    throw PlexusError.invalid("'\(param)' must be output_text or refusal in an assistant message.", param: param)
+                    throw PlexusError.invalid(
+                        "'\(param)' must be output_text or refusal in an assistant message.", param: param)
                 }
                 t.itemID = id
                 append(.text(t), role: .assistant, into: &r)
@@ -76,8 +83,9 @@ extension Responses.RequestDecoder {
 
     static func functionCall(_ item: JSONValue, param: String) throws(PlexusError) -> IR.ToolCall {
         let args = item["arguments"]
-        return IR.ToolCall(id: try requiredString(item, "call_id", param: param), name: item["name"]?.stringValue ?? "",
-                           arguments: args?.stringValue ?? args.map { $0.jsonString } ?? "{}", itemID: item["id"]?.stringValue)
+        return IR.ToolCall(
+            id: try requiredString(item, "call_id", param: param), name: item["name"]?.stringValue ?? "",
+            arguments: args?.stringValue ?? args.map { $0.jsonString } ?? "{}", itemID: item["id"]?.stringValue)
     }
 
     /// A call and its output pair by `call_id` alone: without one they would pair with nothing, or anything.
@@ -90,7 +98,8 @@ extension Responses.RequestDecoder {
 
     /// Message content (or a call output): a string, null, or a list of typed parts.
     static func contentParts(_ v: JSONValue?, param: String) throws(PlexusError) -> [IR.Part] {
-        try JSONInput.content(v, param: param) { (item, path) throws(PlexusError) in try contentPart(item, param: path) }
+        try JSONInput.content(v, param: param) { (item, path) throws(PlexusError) in try contentPart(item, param: path)
+        }
     }
 
     static func contentPart(_ item: JSONValue, param: String) throws(PlexusError) -> IR.Part {
@@ -121,7 +130,8 @@ extension Responses.RequestDecoder {
     static func file(_ item: JSONValue) -> IR.Part {
         let name = item["filename"]?.stringValue
         if let data = item["file_data"]?.stringValue {
-            let source: IR.MediaSource = MediaHelpers.parseDataURL(data).map { .base64(mediaType: $0.mediaType, data: $0.data) }
+            let source: IR.MediaSource =
+                MediaHelpers.parseDataURL(data).map { .base64(mediaType: $0.mediaType, data: $0.data) }
                 ?? .base64(mediaType: "application/pdf", data: data)
             return notImage(MediaHelpers.part(for: IR.Media(source: source, title: name)))
         }

@@ -6,7 +6,8 @@ extension Responses.RequestEncoder {
         for (i, m) in messages.enumerated() {
             let param = "messages[\(i)]"
             switch m.role {
-            case .assistant: try assistantItems(ContentPolicy.assistantParts(m.parts, for: .responses), param: param, into: &out)
+            case .assistant:
+                try assistantItems(ContentPolicy.assistantParts(m.parts, for: .responses), param: param, into: &out)
             case .user, .tool: try userItems(m.parts, param: param, into: &out)
             }
         }
@@ -31,7 +32,9 @@ extension Responses.RequestEncoder {
         if rest.count == 1, case .text(let t) = rest[0] {
             out.append(["type": "message", "role": "user", "content": .string(t.text)])
         } else {
-            out.append(["type": "message", "role": "user", "content": .array(try contentParts(rest, param: "\(param).content"))])
+            out.append([
+                "type": "message", "role": "user", "content": .array(try contentParts(rest, param: "\(param).content")),
+            ])
         }
     }
 
@@ -102,7 +105,8 @@ extension Responses.RequestEncoder {
         case .redactedThinking:
             return nil  // removed by the content policy
         case .text, .image, .document, .file, .toolResult:
-            throw PlexusError.unsupported(param, target: .responses, detail: "media or tool results in an assistant turn")
+            throw PlexusError.unsupported(
+                param, target: .responses, detail: "media or tool results in an assistant turn")
         }
     }
 }

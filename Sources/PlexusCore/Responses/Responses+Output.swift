@@ -24,11 +24,15 @@ extension Responses {
             case "function_call"?:
                 sawCall = true
                 let args = item["arguments"]
-                let id = item["call_id"]?.stringValue ?? item["id"]?.stringValue
+                let id =
+                    item["call_id"]?.stringValue ?? item["id"]?.stringValue
                     ?? ToolIDs.generated(responseID: responseID, index: parts.count)
-                parts.append(.toolCall(IR.ToolCall(id: id, name: item["name"]?.stringValue ?? "",
-                                                   arguments: args?.stringValue ?? args.map { $0.jsonString } ?? "{}",
-                                                   itemID: item["id"]?.stringValue)))
+                parts.append(
+                    .toolCall(
+                        IR.ToolCall(
+                            id: id, name: item["name"]?.stringValue ?? "",
+                            arguments: args?.stringValue ?? args.map { $0.jsonString } ?? "{}",
+                            itemID: item["id"]?.stringValue)))
             default:
                 parts.append(.opaque(IR.Opaque(origin: .responses, value: item)))
             }
@@ -77,7 +81,8 @@ extension Responses {
             flushText()
             switch p {
             case .thinking(let t): reasoning(t.text, t.signature)
-            case .redactedThinking(let r): items.append(reasoningItem(id: nextID("rs"), text: "", encrypted: redactedContent(r)))
+            case .redactedThinking(let r):
+                items.append(reasoningItem(id: nextID("rs"), text: "", encrypted: redactedContent(r)))
             case .toolCall(let c):
                 if let s = c.signature { reasoning("", s) }
                 items.append(functionCallItem(id: c.itemID ?? nextID("fc"), c, status: "completed"))
@@ -88,13 +93,16 @@ extension Responses {
 
         mutating func reasoning(_ text: String, _ signature: IR.Signature?) {
             let id = mintedItemID(signature) ?? nextID("rs")
-            items.append(reasoningItem(id: id, text: text, encrypted: signature.flatMap { encryptedContent($0, itemID: id) }))
+            items.append(
+                reasoningItem(id: id, text: text, encrypted: signature.flatMap { encryptedContent($0, itemID: id) }))
         }
 
         mutating func flushText() {
             guard !pendingTexts.isEmpty else { return }
-            items.append(messageItem(id: pendingTexts[0].itemID ?? nextID("msg"), text: pendingTexts.map(\.text).joined(),
-                                     status: "completed"))
+            items.append(
+                messageItem(
+                    id: pendingTexts[0].itemID ?? nextID("msg"), text: pendingTexts.map(\.text).joined(),
+                    status: "completed"))
             pendingTexts = []
         }
     }
@@ -102,7 +110,9 @@ extension Responses {
     /// A `message` item with one `output_text` part.
     static func messageItem(id: String, text: String?, status: String) -> JSONValue {
         let content: JSONValue = text.map { [outputText($0)] } ?? []
-        return ["id": .string(id), "type": "message", "status": .string(status), "content": content, "role": "assistant"]
+        return [
+            "id": .string(id), "type": "message", "status": .string(status), "content": content, "role": "assistant",
+        ]
     }
 
     static func outputText(_ text: String) -> JSONValue {
@@ -111,7 +121,9 @@ extension Responses {
 
     /// A `function_call` item; its `arguments` are JSON text.
     static func functionCallItem(id: String, _ c: IR.ToolCall, status: String) -> JSONValue {
-        ["id": .string(id), "type": "function_call", "status": .string(status), "arguments": .string(c.arguments),
-         "call_id": .string(c.id), "name": .string(c.name)]
+        [
+            "id": .string(id), "type": "function_call", "status": .string(status), "arguments": .string(c.arguments),
+            "call_id": .string(c.id), "name": .string(c.name),
+        ]
     }
 }

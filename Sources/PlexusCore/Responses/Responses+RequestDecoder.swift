@@ -38,7 +38,9 @@ extension Responses {
             var ext = JSONObject()
             for (k, v) in o.pairs where !known.contains(k) { ext[k] = v }
             if let reasoning = o["reasoning"], !reasoningFits(reasoning) { ext["reasoning"] = reasoning }
-            if let text = o["text"]?.objectValue, text.keys.contains(where: { $0 != "format" }) { ext["text"] = .object(text) }
+            if let text = o["text"]?.objectValue, text.keys.contains(where: { $0 != "format" }) {
+                ext["text"] = .object(text)
+            }
             var required = answerChanging.filter { key in
                 switch o[key] {
                 case nil, .null?, .bool(false)?: false
@@ -78,7 +80,8 @@ extension Responses {
             switch v["effort"]?.stringValue {
             case "none"?: return IR.Reasoning(mode: .disabled, includeThoughts: include)
             case "xhigh"?, "max"?: return IR.Reasoning(mode: .effort(.high), includeThoughts: include)
-            case let effort?: return IR.Reasoning(mode: .effort(IR.Effort(rawValue: effort) ?? .medium), includeThoughts: include)
+            case let effort?:
+                return IR.Reasoning(mode: .effort(IR.Effort(rawValue: effort) ?? .medium), includeThoughts: include)
             case nil: return include == nil ? nil : IR.Reasoning(mode: .dynamic, includeThoughts: include)
             }
         }
@@ -101,8 +104,9 @@ extension Responses {
                 guard let schema = v["schema"] else {
                     throw PlexusError.invalid("'text.format.schema' is required.", param: "text.format.schema")
                 }
-                return .jsonSchema(name: v["name"]?.stringValue, schema: schema, strict: v["strict"]?.boolValue,
-                                   description: v["description"]?.stringValue)
+                return .jsonSchema(
+                    name: v["name"]?.stringValue, schema: schema, strict: v["strict"]?.boolValue,
+                    description: v["description"]?.stringValue)
             default:
                 throw PlexusError.invalid("Unknown 'text.format.type'.", param: "text.format.type")
             }

@@ -46,7 +46,8 @@ extension Responses {
         static func withoutItemIDs(_ items: [JSONValue]) -> [JSONValue] {
             items.map { item in
                 guard case .object(var o) = item, o["id"] != nil,
-                      ["reasoning", "function_call", "message"].contains(o["type"]?.stringValue ?? "") else { return item }
+                    ["reasoning", "function_call", "message"].contains(o["type"]?.stringValue ?? "")
+                else { return item }
                 o["id"] = nil
                 if o["type"]?.stringValue != "function_call" { o["status"] = nil }
                 return .object(o)
@@ -54,12 +55,20 @@ extension Responses {
         }
 
         static func refuseInexpressible(_ r: IR.Request) throws(PlexusError) {
-            if !r.stopSequences.isEmpty { throw PlexusError.unsupported("stop", target: .responses, detail: "stop sequences") }
+            if !r.stopSequences.isEmpty {
+                throw PlexusError.unsupported("stop", target: .responses, detail: "stop sequences")
+            }
             if r.topK != nil { throw PlexusError.unsupported("top_k", target: .responses) }
             if r.seed != nil { throw PlexusError.unsupported("seed", target: .responses) }
-            if let n = r.candidateCount, n > 1 { throw PlexusError.unsupported("n", target: .responses, detail: "n > 1") }
-            if let f = r.frequencyPenalty, f != 0 { throw PlexusError.unsupported("frequency_penalty", target: .responses) }
-            if let p = r.presencePenalty, p != 0 { throw PlexusError.unsupported("presence_penalty", target: .responses) }
+            if let n = r.candidateCount, n > 1 {
+                throw PlexusError.unsupported("n", target: .responses, detail: "n > 1")
+            }
+            if let f = r.frequencyPenalty, f != 0 {
+                throw PlexusError.unsupported("frequency_penalty", target: .responses)
+            }
+            if let p = r.presencePenalty, p != 0 {
+                throw PlexusError.unsupported("presence_penalty", target: .responses)
+            }
         }
 
         /// One text part is `instructions`; anything else is a leading `system` message that keeps the parts apart.

@@ -9,10 +9,12 @@ extension Responses {
             let id = o["id"]?.stringValue ?? ""
             var reader = OutputReader(responseID: id)
             reader.read(o["output"]?.arrayValue ?? [])
-            let stop = stopReason(status: status, incompleteReason: o["incomplete_details"]?["reason"]?.stringValue,
-                                  sawCall: reader.sawCall, sawRefusal: reader.sawRefusal)
-            return IR.Response(id: id, model: o["model"]?.stringValue ?? "", created: o["created_at"]?.looseInt,
-                               parts: reader.parts, stopReason: stop, usage: usage(o["usage"]))
+            let stop = stopReason(
+                status: status, incompleteReason: o["incomplete_details"]?["reason"]?.stringValue,
+                sawCall: reader.sawCall, sawRefusal: reader.sawRefusal)
+            return IR.Response(
+                id: id, model: o["model"]?.stringValue ?? "", created: o["created_at"]?.looseInt,
+                parts: reader.parts, stopReason: stop, usage: usage(o["usage"]))
         }
     }
 
@@ -28,9 +30,10 @@ extension Responses {
             var writer = OutputWriter(responseID: id)
             let output = writer.write(r.parts)
             let stop = r.stopReason ?? (r.toolCalls.isEmpty ? .endTurn : .toolUse)
-            let outcome = Outcome(id: id, created: r.created ?? 0, model: model,
-                                  status: incompleteReason(stop) == nil ? "completed" : "incomplete",
-                                  output: output, usage: r.usage, stop: stop)
+            let outcome = Outcome(
+                id: id, created: r.created ?? 0, model: model,
+                status: incompleteReason(stop) == nil ? "completed" : "incomplete",
+                output: output, usage: r.usage, stop: stop)
             return responseObject(outcome, echo: echo).objectValue ?? JSONObject()
         }
     }
@@ -67,7 +70,11 @@ extension Responses {
         }
 
         public init(requestBody: [UInt8]) {
-            if case .object(let o)? = try? JSONValue(parsing: requestBody) { self.init(request: o) } else { self.init() }
+            if case .object(let o)? = try? JSONValue(parsing: requestBody) {
+                self.init(request: o)
+            } else {
+                self.init()
+            }
         }
     }
 
@@ -90,7 +97,8 @@ extension Responses {
         for (key, fallback) in Echo.defaults {
             switch key {
             case "error": o[key] = r.error.map(errorJSON) ?? .null
-            case "incomplete_details": o[key] = r.stop.flatMap(incompleteReason).map { ["reason": .string($0)] } ?? .null
+            case "incomplete_details":
+                o[key] = r.stop.flatMap(incompleteReason).map { ["reason": .string($0)] } ?? .null
             case "model": o[key] = .string(r.model)
             case "output": o[key] = .array(r.output)
             case "usage": o[key] = r.usage.map(usageJSON) ?? .null
@@ -102,11 +110,12 @@ extension Responses {
 
     /// `response.error` of a failed response (`code` and `message`, as OpenAI writes them).
     static func errorJSON(_ e: PlexusError) -> JSONValue {
-        let code: String = switch e.kind {
-        case .rateLimited: "rate_limit_exceeded"
-        case .invalidRequest, .requestTooLarge: "invalid_prompt"
-        default: "server_error"
-        }
+        let code: String =
+            switch e.kind {
+            case .rateLimited: "rate_limit_exceeded"
+            case .invalidRequest, .requestTooLarge: "invalid_prompt"
+            default: "server_error"
+            }
         return ["code": .string(code), "message": .string(e.message)]
     }
 }

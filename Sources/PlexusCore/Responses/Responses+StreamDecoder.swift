@@ -43,12 +43,15 @@ extension Responses {
             case "response.refusal.delta":
                 sawRefusal = true
                 text(e, e["delta"]?.stringValue, into: &out)
-            case "response.reasoning_summary_text.delta": thinking(e, part: "s\(e["summary_index"]?.looseInt ?? 0)", into: &out)
+            case "response.reasoning_summary_text.delta":
+                thinking(e, part: "s\(e["summary_index"]?.looseInt ?? 0)", into: &out)
             case "response.reasoning_text.delta": thinking(e, part: "c\(e["content_index"]?.looseInt ?? 0)", into: &out)
             case "response.function_call_arguments.delta": arguments(e, e["delta"]?.stringValue, into: &out)
-            case "response.function_call_arguments.done": arguments(e, onlyIfNotStreamed: e["arguments"]?.stringValue, into: &out)
+            case "response.function_call_arguments.done":
+                arguments(e, onlyIfNotStreamed: e["arguments"]?.stringValue, into: &out)
             case "response.output_item.done": done(e, into: &out)
-            case "response.completed", "response.incomplete": end(e["response"], status: String(type.dropFirst(9)), into: &out)
+            case "response.completed", "response.incomplete":
+                end(e["response"], status: String(type.dropFirst(9)), into: &out)
             case "response.failed": failed(e["response"], into: &out)
             case "error": out.append(.error(Self.streamError(e)))
             default: break  // in_progress markers, annotations, built-in tool progress, future events
@@ -66,7 +69,10 @@ extension Responses {
             guard !started else { return }
             started = true
             responseID = response?["id"]?.stringValue ?? ""
-            out.append(.start(id: responseID, model: response?["model"]?.stringValue ?? "", created: response?["created_at"]?.looseInt))
+            out.append(
+                .start(
+                    id: responseID, model: response?["model"]?.stringValue ?? "",
+                    created: response?["created_at"]?.looseInt))
         }
 
         /// The item an event names, by `output_index`.
@@ -99,7 +105,9 @@ extension Responses {
             switch item["type"]?.stringValue {
             case "message"?: open(.text, at: k, .text, into: &out)
             case "reasoning"?:
-                if case .redacted(let r)? = Responses.reasoningContent(id: nil, encrypted: item["encrypted_content"]?.stringValue) {
+                if case .redacted(let r)? = Responses.reasoningContent(
+                    id: nil, encrypted: item["encrypted_content"]?.stringValue)
+                {
                     // Redacted thinking (from a gateway upstream) is whole when announced.
                     single(.redactedThinking(r), at: k, into: &out)
                 } else {
@@ -107,7 +115,9 @@ extension Responses {
                 }
             case "function_call"?:
                 sawCall = true
-                let id = item["call_id"]?.stringValue ?? item["id"]?.stringValue ?? ToolIDs.generated(responseID: responseID, index: k)
+                let id =
+                    item["call_id"]?.stringValue ?? item["id"]?.stringValue
+                    ?? ToolIDs.generated(responseID: responseID, index: k)
                 open(.call, at: k, .toolCall(id: id, name: item["name"]?.stringValue ?? "", signature: nil), into: &out)
                 arguments(e, item["arguments"]?.stringValue, into: &out)
             default:
@@ -126,7 +136,11 @@ extension Responses {
             case .call:
                 sawCall = true
                 let id = e["item"]?["call_id"]?.stringValue ?? ToolIDs.generated(responseID: responseID, index: k2)
-                open(.call, at: k2, .toolCall(id: id, name: e["item"]?["name"]?.stringValue ?? e["name"]?.stringValue ?? "", signature: nil), into: &out)
+                open(
+                    .call, at: k2,
+                    .toolCall(
+                        id: id, name: e["item"]?["name"]?.stringValue ?? e["name"]?.stringValue ?? "", signature: nil),
+                    into: &out)
             }
             return k2
         }
@@ -143,7 +157,9 @@ extension Responses {
             guard let delta = e["delta"]?.stringValue, !delta.isEmpty else { return }
             let k = item(e, .thinking, into: &out)
             guard let it = items[k] else { return }
-            if let previous = it.part, previous != part { out.append(.delta(index: it.block, delta: .thinking("\n\n"))) }
+            if let previous = it.part, previous != part {
+                out.append(.delta(index: it.block, delta: .thinking("\n\n")))
+            }
             items[k]?.part = part
             items[k]?.streamed = true
             out.append(.delta(index: it.block, delta: .thinking(delta)))

@@ -11,7 +11,9 @@ extension Responses.StreamDecoder {
             reader.message(item)
             sawRefusal = sawRefusal || reader.sawRefusal
             if items[i]?.streamed == false {
-                for case .text(let t) in reader.parts { out.append(.delta(index: items[i]!.block, delta: .text(t.text))) }
+                for case .text(let t) in reader.parts {
+                    out.append(.delta(index: items[i]!.block, delta: .text(t.text)))
+                }
             }
             close(i, into: &out)
         case "reasoning"?:
@@ -35,7 +37,9 @@ extension Responses.StreamDecoder {
             let text = Responses.reasoningText(item)
             if !text.isEmpty { out.append(.delta(index: block, delta: .thinking(text))) }
         }
-        switch Responses.reasoningContent(id: item["id"]?.stringValue, encrypted: item["encrypted_content"]?.stringValue) {
+        switch Responses.reasoningContent(
+            id: item["id"]?.stringValue, encrypted: item["encrypted_content"]?.stringValue)
+        {
         case .signature(let s)?:
             out.append(.delta(index: block, delta: .signature(s)))
             close(i, into: &out)
@@ -63,9 +67,10 @@ extension Responses.StreamDecoder {
         closeAll(into: &out)
         if !sawItem, let output = response?["output"]?.arrayValue, !output.isEmpty { replay(output, into: &out) }
         if let u = Responses.usage(response?["usage"]) { out.append(.usage(u)) }
-        let stop = Responses.stopReason(status: response?["status"]?.stringValue ?? status,
-                                        incompleteReason: response?["incomplete_details"]?["reason"]?.stringValue,
-                                        sawCall: sawCall, sawRefusal: sawRefusal)
+        let stop = Responses.stopReason(
+            status: response?["status"]?.stringValue ?? status,
+            incompleteReason: response?["incomplete_details"]?["reason"]?.stringValue,
+            sawCall: sawCall, sawRefusal: sawRefusal)
         if let stop { out.append(.stop(stop, stopSequence: nil)) }
     }
 

@@ -102,8 +102,10 @@ extension Responses {
             phase = .streaming
             self.id = fixedID ?? Responses.responseID(from: id)
             createdAt = created ?? fallbackCreated ?? 0
-            let response = responseObject(Outcome(id: self.id, created: createdAt, model: model, status: "in_progress",
-                                                  output: [], usage: nil), echo: echo)
+            let response = responseObject(
+                Outcome(
+                    id: self.id, created: createdAt, model: model, status: "in_progress",
+                    output: [], usage: nil), echo: echo)
             emit("response.created", [("response", response)], into: &out)
             emit("response.in_progress", [("response", response)], into: &out)
         }

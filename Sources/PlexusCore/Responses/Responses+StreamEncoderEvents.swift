@@ -5,25 +5,34 @@ extension Responses.StreamEncoder {
     }
 
     /// `output_item.added` (and, for a message, its `output_text` part).
-    mutating func openItem(_ kind: Kind, block: Int, prefix: String, callID: String = "", name: String = "",
-                           into out: inout [UInt8]) {
+    mutating func openItem(
+        _ kind: Kind, block: Int, prefix: String, callID: String = "", name: String = "",
+        into out: inout [UInt8]
+    ) {
         kinds[block] = kind
-        let o = Open(block: block, kind: kind, outputIndex: output.count, id: nextID(prefix), callID: callID, name: name)
-        let item: JSONValue = switch kind {
-        case .message: Responses.messageItem(id: o.id, text: nil, status: "in_progress")
-        case .reasoning: Responses.reasoningItem(id: o.id, text: "", encrypted: nil)
-        case .call, .whole: Responses.functionCallItem(id: o.id, IR.ToolCall(id: callID, name: name, arguments: ""), status: "in_progress")
-        }
+        let o = Open(
+            block: block, kind: kind, outputIndex: output.count, id: nextID(prefix), callID: callID, name: name)
+        let item: JSONValue =
+            switch kind {
+            case .message: Responses.messageItem(id: o.id, text: nil, status: "in_progress")
+            case .reasoning: Responses.reasoningItem(id: o.id, text: "", encrypted: nil)
+            case .call, .whole:
+                Responses.functionCallItem(
+                    id: o.id, IR.ToolCall(id: callID, name: name, arguments: ""), status: "in_progress")
+            }
         emit("response.output_item.added", [("output_index", index(o)), ("item", item)], into: &out)
         if kind == .message {
-            emit("response.content_part.added", itemMembers(o) + [("content_index", 0), ("part", Responses.outputText(""))], into: &out)
+            emit(
+                "response.content_part.added",
+                itemMembers(o) + [("content_index", 0), ("part", Responses.outputText(""))], into: &out)
         }
         open = o
     }
 
     mutating func summaryPartAdded(_ o: Open, into out: inout [UInt8]) {
-        emit("response.reasoning_summary_part.added",
-                  itemMembers(o) + [("summary_index", 0), ("part", ["type": "summary_text", "text": ""])], into: &out)
+        emit(
+            "response.reasoning_summary_part.added",
+            itemMembers(o) + [("summary_index", 0), ("part", ["type": "summary_text", "text": ""])], into: &out)
     }
 
     /// The open item's closing events and `output_item.done` with the whole item.
@@ -32,21 +41,26 @@ extension Responses.StreamEncoder {
         open = nil
         switch o.kind {
         case .message:
-            emit("response.output_text.done",
-                 itemMembers(o) + [("content_index", 0), ("text", .string(o.text)), ("logprobs", [])], into: &out)
-            emit("response.content_part.done", itemMembers(o) + [("content_index", 0), ("part", Responses.outputText(o.text))], into: &out)
+            emit(
+                "response.output_text.done",
+                itemMembers(o) + [("content_index", 0), ("text", .string(o.text)), ("logprobs", [])], into: &out)
+            emit(
+                "response.content_part.done",
+                itemMembers(o) + [("content_index", 0), ("part", Responses.outputText(o.text))], into: &out)
             finishItem(Responses.messageItem(id: o.id, text: o.text, status: "completed"), into: &out)
         case .reasoning:
             if o.summaryOpen {
                 let members = itemMembers(o) + [("summary_index", 0)]
                 emit("response.reasoning_summary_text.done", members + [("text", .string(o.text))], into: &out)
-                emit("response.reasoning_summary_part.done",
-                     members + [("part", ["type": "summary_text", "text": .string(o.text)])], into: &out)
+                emit(
+                    "response.reasoning_summary_part.done",
+                    members + [("part", ["type": "summary_text", "text": .string(o.text)])], into: &out)
             }
             finishItem(Responses.reasoningItem(id: o.id, text: o.text, encrypted: o.encrypted), into: &out)
         case .call, .whole:
-            emit("response.function_call_arguments.done",
-                 itemMembers(o) + [("name", .string(o.name)), ("arguments", .string(o.text))], into: &out)
+            emit(
+                "response.function_call_arguments.done",
+                itemMembers(o) + [("name", .string(o.name)), ("arguments", .string(o.text))], into: &out)
             let call = IR.ToolCall(id: o.callID, name: o.name, arguments: o.text)
             finishItem(Responses.functionCallItem(id: o.id, call, status: "completed"), into: &out)
             if let s = o.lateSignature { wholeReasoning(s, into: &out) }
@@ -54,20 +68,23 @@ extension Responses.StreamEncoder {
     }
 
     mutating func finishItem(_ item: JSONValue, into out: inout [UInt8]) {
-        emit("response.output_item.done", [("output_index", .number(Double(output.count))), ("item", item)], into: &out)
+        emit(
+            "response.output_item.done", [("output_index", .number(Double(output.count))), ("item", item)], into: &out)
         output.append(item)
     }
 
     /// An item written at once: `added` and `done` with the same item.
     mutating func whole(_ item: JSONValue, into out: inout [UInt8]) {
-        emit("response.output_item.added", [("output_index", .number(Double(output.count))), ("item", item)], into: &out)
+        emit(
+            "response.output_item.added", [("output_index", .number(Double(output.count))), ("item", item)], into: &out)
         finishItem(item, into: &out)
     }
 
     /// A reasoning item that carries only a signature.
     mutating func wholeReasoning(_ s: IR.Signature, into out: inout [UInt8]) {
         let id = Responses.mintedItemID(s) ?? nextID("rs")
-        whole(Responses.reasoningItem(id: id, text: "", encrypted: Responses.encryptedContent(s, itemID: id)), into: &out)
+        whole(
+            Responses.reasoningItem(id: id, text: "", encrypted: Responses.encryptedContent(s, itemID: id)), into: &out)
     }
 
     /// The last event: the whole response, `completed`, `incomplete` or (after an error) `failed`.
@@ -76,8 +93,9 @@ extension Responses.StreamEncoder {
         closeOpen(into: &out)
         let reason = stop ?? (sawCall ? .toolUse : .endTurn)
         let status = error != nil ? "failed" : Responses.incompleteReason(reason) == nil ? "completed" : "incomplete"
-        let outcome = Responses.Outcome(id: id, created: createdAt, model: model, status: status, output: output,
-                                        usage: usage, stop: error == nil ? reason : nil, error: error)
+        let outcome = Responses.Outcome(
+            id: id, created: createdAt, model: model, status: status, output: output,
+            usage: usage, stop: error == nil ? reason : nil, error: error)
         emit("response." + status, [("response", Responses.responseObject(outcome, echo: echo))], into: &out)
         phase = .done
     }
@@ -99,7 +117,9 @@ extension Responses.StreamEncoder {
     }
 
     /// A delta event, written straight to bytes (the hot path): the item, the part index when it has one, the text.
-    mutating func writeDelta(_ type: String, _ o: Open, part: (key: String, index: Int)?, delta: String, into out: inout [UInt8]) {
+    mutating func writeDelta(
+        _ type: String, _ o: Open, part: (key: String, index: Int)?, delta: String, into out: inout [UInt8]
+    ) {
         guard !delta.isEmpty else { return }
         var json = Array(#"{"type":""#.utf8)
         json.append(contentsOf: type.utf8)

@@ -15,8 +15,10 @@ extension Responses.RequestDecoder {
                 throw PlexusError.invalid("'tools[\(i)].name' is required.", param: "tools[\(i)].name")
             }
             let parameters = t["parameters"].flatMap { $0 == .null ? nil : $0 }
-            r.tools.append(IR.ToolDefinition(name: name, description: t["description"]?.stringValue, parameters: parameters,
-                                             strict: t["strict"]?.boolValue))
+            r.tools.append(
+                IR.ToolDefinition(
+                    name: name, description: t["description"]?.stringValue, parameters: parameters,
+                    strict: t["strict"]?.boolValue))
         }
         r.toolChoice = try toolChoice(o["tool_choice"])
     }
@@ -35,7 +37,9 @@ extension Responses.RequestDecoder {
                 guard let name = c["name"]?.stringValue else { break }
                 return .tool(name)
             case "allowed_tools"?:
-                let names = (c["tools"]?.arrayValue ?? []).compactMap { $0["type"]?.stringValue == "function" ? $0["name"]?.stringValue : nil }
+                let names = (c["tools"]?.arrayValue ?? []).compactMap {
+                    $0["type"]?.stringValue == "function" ? $0["name"]?.stringValue : nil
+                }
                 return .allowed(names, required: c["mode"]?.stringValue == "required")
             default:
                 if toolChoiceIsBuiltin(.object(c)) { return nil }
@@ -60,7 +64,8 @@ extension Responses.RequestEncoder {
     static func tool(_ t: IR.ToolDefinition, origin: APIProtocol?) throws(PlexusError) -> JSONValue {
         if let b = t.builtin {
             guard b.origin == .responses else {
-                throw PlexusError.unsupported("tools[\(t.name)]", target: .responses, detail: "a built-in tool of another API")
+                throw PlexusError.unsupported(
+                    "tools[\(t.name)]", target: .responses, detail: "a built-in tool of another API")
             }
             return b.value
         }
@@ -79,8 +84,10 @@ extension Responses.RequestEncoder {
         case .required?: "required"
         case .tool(let name)?: ["type": "function", "name": .string(name)]
         case .allowed(let names, let required)?:
-            ["type": "allowed_tools", "mode": required ? "required" : "auto",
-             "tools": .array(names.map { ["type": "function", "name": .string($0)] })]
+            [
+                "type": "allowed_tools", "mode": required ? "required" : "auto",
+                "tools": .array(names.map { ["type": "function", "name": .string($0)] }),
+            ]
         }
     }
 }

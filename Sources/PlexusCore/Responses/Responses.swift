@@ -28,7 +28,9 @@ public enum Responses {
 
     /// The stop reason of a finished response; nil while it is not finished (`queued`, `in_progress`) or failed.
     /// A `refusal` content part is a refusal, as Chat's `message.refusal` is.
-    static func stopReason(status: String?, incompleteReason: String?, sawCall: Bool, sawRefusal: Bool) -> IR.StopReason? {
+    static func stopReason(status: String?, incompleteReason: String?, sawCall: Bool, sawRefusal: Bool) -> IR
+        .StopReason?
+    {
         switch status {
         case "incomplete":
             return incompleteReason == "content_filter" ? .refusal : .maxTokens
@@ -50,15 +52,18 @@ public enum Responses {
         let written = min(input - cached, u["input_tokens_details"]?["cache_write_tokens"]?.looseInt ?? 0)
         let output = u["output_tokens"]?.looseInt ?? 0
         let reasoning = min(output, u["output_tokens_details"]?["reasoning_tokens"]?.looseInt ?? 0)
-        return IR.Usage(input: input - cached - written, cacheRead: cached, cacheWrite: written, output: output - reasoning,
-                        reasoning: reasoning)
+        return IR.Usage(
+            input: input - cached - written, cacheRead: cached, cacheWrite: written, output: output - reasoning,
+            reasoning: reasoning)
     }
 
     /// Writes Responses usage from the IR split (every kind has its field).
     static func usageJSON(_ u: IR.Usage) -> JSONValue {
         var o = JSONObject()
         o["input_tokens"] = .number(Double(u.promptTotal))
-        o["input_tokens_details"] = ["cached_tokens": .number(Double(u.cacheRead)), "cache_write_tokens": .number(Double(u.cacheWrite))]
+        o["input_tokens_details"] = [
+            "cached_tokens": .number(Double(u.cacheRead)), "cache_write_tokens": .number(Double(u.cacheWrite)),
+        ]
         o["output_tokens"] = .number(Double(u.completionTotal))
         o["output_tokens_details"] = ["reasoning_tokens": .number(Double(u.reasoning))]
         o["total_tokens"] = .number(Double(u.total))

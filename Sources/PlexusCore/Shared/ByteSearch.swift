@@ -37,7 +37,7 @@ public enum ByteSearch {
     @inlinable
     public static func firstOffset(of byte: UInt8, in haystack: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
         guard start >= 0, start < haystack.count, let base = haystack.baseAddress,
-              let hit = memchr(base + start, Int32(byte), haystack.count - start)
+            let hit = memchr(base + start, Int32(byte), haystack.count - start)
         else { return nil }
         return UnsafeRawPointer(hit) - base
     }

@@ -6,7 +6,8 @@ public enum DecimalDigits {
     public static func withDigits<R>(of n: Int64, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: a sign and any Int64
         return try withUnsafeMutableBytes(of: &digits) { d in
-            var v = n.magnitude, at = d.count
+            var v = n.magnitude
+            var at = d.count
             repeat {
                 at -= 1
                 d[at] = UInt8(truncatingIfNeeded: 0x30 + v % 10)

@@ -91,7 +91,11 @@ extension JSONByteParser {
         try enter()
         i += 1
         skipWhitespace()
-        if i < bytes.count, bytes[i] == close { i += 1; depth -= 1; return }
+        if i < bytes.count, bytes[i] == close {
+            i += 1
+            depth -= 1
+            return
+        }
         while true {
             skipWhitespace()
             if keyed {
@@ -115,7 +119,10 @@ extension JSONByteParser {
             i = plainRunEnd(from: i)
             guard i < bytes.count else { break }
             let c = bytes[i]
-            if c == UInt8(ascii: "\"") { i += 1; return }
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                return
+            }
             if c < 0x20 { throw fail("control character in string") }
             i += 1
             guard c == UInt8(ascii: "\\") else { continue }
@@ -124,7 +131,7 @@ extension JSONByteParser {
             i += 1
             switch e {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                 continue
             case UInt8(ascii: "u"): _ = try readHex4()
             default: throw fail("invalid escape")

@@ -10,11 +10,16 @@ extension JSONByteParser {
         try enter()
         i += 1
         skipWhitespace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            depth -= 1
+            return
+        }
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
-            let start = i + 1, end = plainRunEnd(from: start)
+            let start = i + 1
+            let end = plainRunEnd(from: start)
             var escaped: String?
             if end < bytes.count, bytes[end] == UInt8(ascii: "\"") { i = end + 1 } else { escaped = try parseString() }
             skipWhitespace()
@@ -37,7 +42,11 @@ extension JSONByteParser {
         try enter()
         i += 1
         skipWhitespace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+            i += 1
+            depth -= 1
+            return
+        }
         var index = 0
         while true {
             skipWhitespace()
@@ -70,8 +79,11 @@ extension JSONByteParser {
     /// The value at `i` read as `JSONValue.looseInt` reads it (a number or a numeric string); moves past it.
     mutating func looseIntOrSkip() throws(JSONParseError) -> Int? {
         switch lead {
-        case UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseValue().looseInt
-        default: try skipValue(); return nil
+        case UInt8(ascii: "\""), UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return try parseValue().looseInt
+        default:
+            try skipValue()
+            return nil
         }
     }
 }

@@ -87,9 +87,15 @@ struct JSONByteParser {
         case UInt8(ascii: "{"): return try parseObject(pick)
         case UInt8(ascii: "["): return try parseArray(pick)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
         default: throw fail("unexpected character '\(Character(Unicode.Scalar(bytes[i])))'")
         }
@@ -108,8 +114,14 @@ struct JSONByteParser {
     mutating func moreMembers(before close: UInt8) throws(JSONParseError) -> Bool {
         skipWhitespace()
         guard i < bytes.count else { throw fail("unexpected end of JSON") }
-        if bytes[i] == UInt8(ascii: ",") { i += 1; return true }
-        if bytes[i] == close { i += 1; return false }
+        if bytes[i] == UInt8(ascii: ",") {
+            i += 1
+            return true
+        }
+        if bytes[i] == close {
+            i += 1
+            return false
+        }
         throw fail(close == UInt8(ascii: "}") ? "expected ',' or '}'" : "expected ',' or ']'")
     }
 
@@ -123,7 +135,11 @@ struct JSONByteParser {
         try enter()
         i += 1
         skipWhitespace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; depth -= 1; return .object(JSONObject()) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            i += 1
+            depth -= 1
+            return .object(JSONObject())
+        }
         var obj = JSONObject(reservingCapacity: 8)
         while true {
             skipWhitespace()
@@ -135,7 +151,11 @@ struct JSONByteParser {
             skipWhitespace()
             let valueStart = i
             if let wanted {
-                if let at = wantedAt { obj[wanted.names[at]] = try parseValue(wanted.picks[at]) } else { try skipValue() }
+                if let at = wantedAt {
+                    obj[wanted.names[at]] = try parseValue(wanted.picks[at])
+                } else {
+                    try skipValue()
+                }
             } else {
                 obj[key!] = try parseValue()
             }
@@ -169,7 +189,11 @@ struct JSONByteParser {
         i += 1
         var items: [JSONValue] = []
         skipWhitespace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; depth -= 1; return .array(items) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
+            i += 1
+            depth -= 1
+            return .array(items)
+        }
         while true {
             skipWhitespace()
             items.append(try parseValue(each))
@@ -186,7 +210,10 @@ struct JSONByteParser {
         if negative { i += 1 }
         let digitsStart = i
         var integer = 0
-        while i < bytes.count, bytes[i] &- 0x30 < 10 { integer = integer &* 10 &+ Int(bytes[i] &- 0x30); i += 1 }
+        while i < bytes.count, bytes[i] &- 0x30 < 10 {
+            integer = integer &* 10 &+ Int(bytes[i] &- 0x30)
+            i += 1
+        }
         let digits = i - digitsStart
         guard digits > 0, digits == 1 || bytes[digitsStart] != 0x30 else {
             throw JSONParseError(offset: start, message: "invalid number")
@@ -207,7 +234,9 @@ struct JSONByteParser {
         // 15 digits they are exact in a Double.
         if plain, digits <= 15 { return Double(negative ? -integer : integer) }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
-        guard let d = Double(text), d.isFinite else { throw JSONParseError(offset: start, message: "number out of range") }
+        guard let d = Double(text), d.isFinite else {
+            throw JSONParseError(offset: start, message: "number out of range")
+        }
         return d
     }
 
@@ -235,7 +264,10 @@ struct JSONByteParser {
             i = end
             guard i < bytes.count else { break }
             let c = bytes[i]
-            if c == UInt8(ascii: "\"") { i += 1; return String(decoding: out, as: UTF8.self) }
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                return String(decoding: out, as: UTF8.self)
+            }
             if c < 0x20 { throw fail("control character in string") }
             i += 1
             guard i < bytes.count else { break }

@@ -13,7 +13,8 @@ enum JSONScan {
         let count = bytes.count
         var at = start
         // SSE2 compares on x86-64, NEON on arm64.
-        let quote = SIMD16<UInt8>(repeating: 0x22), backslash = SIMD16<UInt8>(repeating: 0x5C)
+        let quote = SIMD16<UInt8>(repeating: 0x22)
+        let backslash = SIMD16<UInt8>(repeating: 0x5C)
         let space = SIMD16<UInt8>(repeating: 0x20)
         while at + 16 <= count {
             let v = UnsafeRawPointer(base + at).loadUnaligned(as: SIMD16<UInt8>.self)

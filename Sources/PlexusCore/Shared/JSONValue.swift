@@ -69,7 +69,11 @@ public struct JSONObject: Sendable, Hashable {
                 } else {
                     entries.append((key, newValue))
                     keyMask |= Self.maskBit(key)
-                    if index != nil { index![key] = entries.count - 1 } else if entries.count > Self.indexThreshold { reindex() }
+                    if index != nil {
+                        index![key] = entries.count - 1
+                    } else if entries.count > Self.indexThreshold {
+                        reindex()
+                    }
                 }
             } else if let at {
                 entries.remove(at: at)
@@ -79,7 +83,10 @@ public struct JSONObject: Sendable, Hashable {
     }
 
     private mutating func reindex() {
-        guard entries.count > Self.indexThreshold else { index = nil; return }
+        guard entries.count > Self.indexThreshold else {
+            index = nil
+            return
+        }
         var map = [String: Int](minimumCapacity: entries.count)
         for (i, e) in entries.enumerated() { map[e.key] = i }
         index = map

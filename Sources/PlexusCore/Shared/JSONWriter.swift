@@ -69,7 +69,9 @@ public enum JSONWriter {
     /// Copies runs that need no escaping in one go; only quotes, backslashes and control bytes are escaped.
     static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         // Doubling: an exact reserve before every append would copy the whole buffer each time it grows.
-        if out.capacity < out.count + bytes.count + 2 { out.reserveCapacity(max(out.count + bytes.count + 2, out.capacity * 2)) }
+        if out.capacity < out.count + bytes.count + 2 {
+            out.reserveCapacity(max(out.count + bytes.count + 2, out.capacity * 2))
+        }
         out.append(0x22)
         var at = 0
         while true {

@@ -94,13 +94,21 @@ extension PlexusError {
     public func json(for proto: APIProtocol) -> JSONValue {
         switch proto {
         case .chat, .embeddings, .responses:
-            return ["error": ["message": .string(message), "type": .string(kind.openAIType),
-                              "param": param.map { .string($0) } ?? .null, "code": .string(openAICode)]]
+            return [
+                "error": [
+                    "message": .string(message), "type": .string(kind.openAIType),
+                    "param": param.map { .string($0) } ?? .null, "code": .string(openAICode),
+                ]
+            ]
         case .messages:
             return ["type": "error", "error": ["type": .string(kind.anthropicType), "message": .string(message)]]
         case .gemini:
-            return ["error": ["code": .number(Double(httpStatus)), "message": .string(message),
-                              "status": .string(kind.geminiStatus)]]
+            return [
+                "error": [
+                    "code": .number(Double(httpStatus)), "message": .string(message),
+                    "status": .string(kind.geminiStatus),
+                ]
+            ]
         }
     }
 
@@ -120,8 +128,10 @@ extension PlexusError {
             SSEWriter.append(event: nil, json: body(for: .chat), into: &out)
             SSEWriter.append(event: nil, data: "[DONE]", into: &out)
         case .responses:
-            let event: JSONValue = ["type": "error", "code": .string(openAICode), "message": .string(message),
-                                    "param": param.map { .string($0) } ?? .null]
+            let event: JSONValue = [
+                "type": "error", "code": .string(openAICode), "message": .string(message),
+                "param": param.map { .string($0) } ?? .null,
+            ]
             SSEWriter.append(event: "error", json: event.serialized(), into: &out)
         case .messages:
             SSEWriter.append(event: "error", json: body(for: .messages), into: &out)

@@ -89,7 +89,10 @@ public struct SSEParser: Sendable {
     }
 
     private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, into out: inout [SSEEvent]) {
-        if line.isEmpty { dispatch(into: &out); return }
+        if line.isEmpty {
+            dispatch(into: &out)
+            return
+        }
         if line[0] == UInt8(ascii: ":") { return }
         let colon = line.firstIndex(of: UInt8(ascii: ":"))
         let nameEnd = colon ?? line.count
@@ -152,7 +155,9 @@ public enum SSEWriter {
     /// One `data:` line per line of `bytes` (split at LF, CR or CRLF, as a reader splits them).
     private static func appendDataLines(_ bytes: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
         // Doubling: an exact reserve before every append would copy the whole buffer each time it grows.
-        if out.capacity < out.count + bytes.count + 8 { out.reserveCapacity(max(out.count + bytes.count + 8, out.capacity * 2)) }
+        if out.capacity < out.count + bytes.count + 8 {
+            out.reserveCapacity(max(out.count + bytes.count + 8, out.capacity * 2))
+        }
         var i = 0
         while true {
             var j = i

@@ -37,7 +37,8 @@ enum ContentPolicy {
     /// Fails on request-side content the target cannot express (never dropped silently).
     static func checkOpaque(_ part: IR.Part, target: APIProtocol, param: String) throws(PlexusError) {
         if case .opaque(let o) = part, o.origin != target {
-            throw PlexusError.unsupported(param, target: target, detail: "content block only the \(SignatureTag.name(o.origin)) API understands")
+            throw PlexusError.unsupported(
+                param, target: target, detail: "content block only the \(SignatureTag.name(o.origin)) API understands")
         }
     }
 }

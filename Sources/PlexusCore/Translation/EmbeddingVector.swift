@@ -18,7 +18,8 @@ public enum EmbeddingVector {
         out.reserveCapacity(bytes.count / 4)
         var i = 0
         while i < bytes.count {
-            let bits = UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
+            let bits =
+                UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
             out.append(Float(bitPattern: bits))
             i += 4
         }

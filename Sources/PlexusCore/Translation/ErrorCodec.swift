@@ -5,8 +5,9 @@ enum ErrorCodec {
         if let json = try? JSONValue(parsing: body) { return decode(status: status, json: json) }
         let text = String(decoding: body.prefix(500), as: UTF8.self)
         let kind = kind(status: status) ?? .upstream
-        return PlexusError(kind, text.isEmpty ? "Upstream returned HTTP \(status)." : text,
-                           httpStatus: status >= 400 ? status : nil)
+        return PlexusError(
+            kind, text.isEmpty ? "Upstream returned HTTP \(status)." : text,
+            httpStatus: status >= 400 ? status : nil)
     }
 
     /// The status decides when it is an error status; inside a stream (status 200) the body's type does.
@@ -19,8 +20,9 @@ enum ErrorCodec {
         var kind = status >= 400 ? self.kind(status: status) : nil
         if kind == nil { kind = typeName.flatMap(self.kind(type:)) }
         if kind == nil, let bodyStatus { kind = self.kind(status: bodyStatus) }
-        return PlexusError(kind ?? .upstream, message, param: err["param"]?.stringValue,
-                           httpStatus: status >= 400 ? status : nil)
+        return PlexusError(
+            kind ?? .upstream, message, param: err["param"]?.stringValue,
+            httpStatus: status >= 400 ? status : nil)
     }
 
     static func kind(status: Int) -> PlexusError.Kind? {
@@ -44,7 +46,7 @@ enum ErrorCodec {
     static func kind(type: String) -> PlexusError.Kind? {
         switch type {
         case "invalid_request_error", "INVALID_ARGUMENT", "FAILED_PRECONDITION", "OUT_OF_RANGE", "invalid_request",
-             "invalid_prompt", "context_length_exceeded":
+            "invalid_prompt", "context_length_exceeded":
             .invalidRequest
         case "authentication_error", "UNAUTHENTICATED", "invalid_api_key": .authentication
         case "permission_error", "PERMISSION_DENIED": .permission

@@ -56,17 +56,19 @@ extension JSONValue {
 /// camelCase to snake_case for Gemini's protobuf JSON field names.
 enum GeminiKey {
     /// The names the codecs look up, converted once (the stream decoder asks for absent fields on every chunk).
-    static let known: [String: String] = Dictionary(uniqueKeysWithValues: [
-        "thoughtSignature", "functionCall", "functionResponse", "inlineData", "fileData", "mimeType", "fileUri",
-        "finishReason", "usageMetadata", "promptFeedback", "blockReason", "responseId", "modelVersion",
-        "promptTokenCount", "candidatesTokenCount", "cachedContentTokenCount", "thoughtsTokenCount",
-        "toolUsePromptTokenCount", "totalTokenCount", "systemInstruction", "generationConfig", "toolConfig",
-        "functionCallingConfig", "allowedFunctionNames", "functionDeclarations", "parametersJsonSchema",
-        "maxOutputTokens", "topP", "topK", "stopSequences", "candidateCount", "presencePenalty", "frequencyPenalty",
-        "responseMimeType", "responseSchema", "responseJsonSchema", "thinkingConfig", "thinkingBudget",
-        "thinkingLevel", "includeThoughts", "responseModalities", "partialArgs", "willContinue", "jsonPath", "stringValue",
-        "numberValue", "boolValue", "nullValue",
-    ].map { ($0, convert($0)) })
+    static let known: [String: String] = Dictionary(
+        uniqueKeysWithValues: [
+            "thoughtSignature", "functionCall", "functionResponse", "inlineData", "fileData", "mimeType", "fileUri",
+            "finishReason", "usageMetadata", "promptFeedback", "blockReason", "responseId", "modelVersion",
+            "promptTokenCount", "candidatesTokenCount", "cachedContentTokenCount", "thoughtsTokenCount",
+            "toolUsePromptTokenCount", "totalTokenCount", "systemInstruction", "generationConfig", "toolConfig",
+            "functionCallingConfig", "allowedFunctionNames", "functionDeclarations", "parametersJsonSchema",
+            "maxOutputTokens", "topP", "topK", "stopSequences", "candidateCount", "presencePenalty", "frequencyPenalty",
+            "responseMimeType", "responseSchema", "responseJsonSchema", "thinkingConfig", "thinkingBudget",
+            "thinkingLevel", "includeThoughts", "responseModalities", "partialArgs", "willContinue", "jsonPath",
+            "stringValue",
+            "numberValue", "boolValue", "nullValue",
+        ].map { ($0, convert($0)) })
 
     static func snake(_ camel: String) -> String {
         known[camel] ?? convert(camel)
@@ -136,13 +138,14 @@ extension PlexusError {
 
     /// A 400 for a field the target protocol cannot express.
     static func unsupported(_ param: String, target: APIProtocol, detail: String = "") -> PlexusError {
-        let name = switch target {
-        case .chat: "OpenAI Chat Completions"
-        case .messages: "Anthropic Messages"
-        case .gemini: "Gemini"
-        case .embeddings: "OpenAI Embeddings"
-        case .responses: "OpenAI Responses"
-        }
+        let name =
+            switch target {
+            case .chat: "OpenAI Chat Completions"
+            case .messages: "Anthropic Messages"
+            case .gemini: "Gemini"
+            case .embeddings: "OpenAI Embeddings"
+            case .responses: "OpenAI Responses"
+            }
         let extra = detail.isEmpty ? "" : " (\(detail))"
         return PlexusError(.invalidRequest, "'\(param)' cannot be expressed in the \(name) API\(extra).", param: param)
     }

@@ -27,13 +27,15 @@ public struct StreamAccumulator: Sendable {
             self.model = model
             self.created = created
         case .blockStart(let index, let kind):
-            blocks[index] = switch kind {
-            case .text: .text("")
-            case .thinking: .thinking("", nil)
-            case .redactedThinking(let r): .redacted(r)
-            case .toolCall(let id, let name, let sig): .call(IR.ToolCall(id: id, name: name, arguments: "", signature: sig))
-            case .opaque(let o): .opaque(o, input: "")
-            }
+            blocks[index] =
+                switch kind {
+                case .text: .text("")
+                case .thinking: .thinking("", nil)
+                case .redactedThinking(let r): .redacted(r)
+                case .toolCall(let id, let name, let sig):
+                    .call(IR.ToolCall(id: id, name: name, arguments: "", signature: sig))
+                case .opaque(let o): .opaque(o, input: "")
+                }
         case .delta(let index, let delta):
             if let b = blocks[index] { blocks[index] = Self.apply(delta, to: b) }
         case .blockStop:
@@ -56,8 +58,14 @@ public struct StreamAccumulator: Sendable {
             if case .thinking(let t) = d { return .thinking(s + t, sig) }
             if case .signature(let newSig) = d { return .thinking(s, newSig) }
         case .call(var c):
-            if case .arguments(let a) = d { c.arguments += a; return .call(c) }
-            if case .signature(let sig) = d { c.signature = sig; return .call(c) }
+            if case .arguments(let a) = d {
+                c.arguments += a
+                return .call(c)
+            }
+            if case .signature(let sig) = d {
+                c.signature = sig
+                return .call(c)
+            }
         case .opaque(let o, let input):
             if case .arguments(let a) = d { return .opaque(o, input: input + a) }
         case .redacted:
@@ -85,7 +93,8 @@ public struct StreamAccumulator: Sendable {
                 parts.append(.opaque(o))
             }
         }
-        return IR.Response(id: id, model: model, created: created, parts: parts, stopReason: stopReason,
-                           stopSequence: stopSequence, usage: usage)
+        return IR.Response(
+            id: id, model: model, created: created, parts: parts, stopReason: stopReason,
+            stopSequence: stopSequence, usage: usage)
     }
 }

@@ -25,17 +25,23 @@ public enum StreamCodecs {
     }
 
     /// `includeUsage` matters for OpenAI clients only; `geminiJSONArray` picks Gemini's non-SSE array framing.
-    public static func encoder(for proto: APIProtocol, clientModel: String, includeUsage: Bool,
-                               geminiJSONArray: Bool) -> any StreamEncoding {
-        encoder(for: proto, clientModel: clientModel, includeUsage: includeUsage, geminiJSONArray: geminiJSONArray, created: nil)
+    public static func encoder(
+        for proto: APIProtocol, clientModel: String, includeUsage: Bool,
+        geminiJSONArray: Bool
+    ) -> any StreamEncoding {
+        encoder(
+            for: proto, clientModel: clientModel, includeUsage: includeUsage, geminiJSONArray: geminiJSONArray,
+            created: nil)
     }
 
     /// As above; `created` (Unix seconds from the server's clock) fills OpenAI's `created` and Responses'
     /// `created_at` when the upstream gave none. A Responses client's encoder built here uses the upstream's id
     /// (as `resp_…`) and echoes no request parameters; `Responses.StreamEncoder(model:responseID:created:echo:)`
     /// takes the server's own id and the client's request.
-    public static func encoder(for proto: APIProtocol, clientModel: String, includeUsage: Bool, geminiJSONArray: Bool,
-                               created: Int?) -> any StreamEncoding {
+    public static func encoder(
+        for proto: APIProtocol, clientModel: String, includeUsage: Bool, geminiJSONArray: Bool,
+        created: Int?
+    ) -> any StreamEncoding {
         switch proto {
         case .chat, .embeddings: OpenAI.StreamEncoder(model: clientModel, includeUsage: includeUsage, created: created)
         case .responses: Responses.StreamEncoder(model: clientModel, created: created)

@@ -3,7 +3,8 @@
 public enum TokenCountRequest {
     /// The IR of a client's count request. Anthropic's body is a Messages request without `max_tokens`; Gemini's
     /// is `{contents}` or `{generateContentRequest}`.
-    public static func decode(_ body: [UInt8], from proto: APIProtocol, model: String) throws(PlexusError) -> IR.Request {
+    public static func decode(_ body: [UInt8], from proto: APIProtocol, model: String) throws(PlexusError) -> IR.Request
+    {
         guard proto == .gemini else { return try Translator.decodeRequest(body, from: proto, model: model) }
         let json: JSONValue
         do { json = try JSONValue(parsing: body) } catch {
@@ -54,11 +55,12 @@ public enum TokenCountRequest {
 
     /// A count as the client's protocol answers it.
     public static func answer(_ tokens: Int, for proto: APIProtocol) -> [UInt8] {
-        let json: JSONValue = switch proto {
-        case .gemini: ["totalTokens": .number(Double(tokens))]
-        case .responses: ["object": "response.input_tokens", "input_tokens": .number(Double(tokens))]
-        case .chat, .messages, .embeddings: ["input_tokens": .number(Double(tokens))]
-        }
+        let json: JSONValue =
+            switch proto {
+            case .gemini: ["totalTokens": .number(Double(tokens))]
+            case .responses: ["object": "response.input_tokens", "input_tokens": .number(Double(tokens))]
+            case .chat, .messages, .embeddings: ["input_tokens": .number(Double(tokens))]
+            }
         return json.serialized()
     }
 }

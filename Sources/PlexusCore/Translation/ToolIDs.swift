@@ -18,7 +18,9 @@ public enum ToolIDs {
 
     /// An id for a call the provider left unnamed (Gemini): unique per response and position.
     public static func generated(responseID: String, index: Int) -> String {
-        let base = responseID.isEmpty ? "plexus" : String(decoding: responseID.utf8.map { isSafe($0) ? $0 : UInt8(ascii: "_") }, as: UTF8.self)
+        let base =
+            responseID.isEmpty
+            ? "plexus" : String(decoding: responseID.utf8.map { isSafe($0) ? $0 : UInt8(ascii: "_") }, as: UTF8.self)
         return "call_\(base)_\(index)"
     }
 

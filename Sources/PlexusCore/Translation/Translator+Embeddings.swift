@@ -67,8 +67,10 @@ extension Translator {
     ) -> [UInt8] {
         switch call {
         case .openAI:
-            OpenAI.EmbeddingsResponse(vectors: embeddings.vectors, model: clientModel, promptTokens: embeddings.promptTokens)
-                .serialized(encoding: encoding)
+            OpenAI.EmbeddingsResponse(
+                vectors: embeddings.vectors, model: clientModel, promptTokens: embeddings.promptTokens
+            )
+            .serialized(encoding: encoding)
         case .geminiBatch:
             Gemini.BatchEmbedContentsResponse(vectors: embeddings.vectors).serialized()
         case .geminiEmbedContent:

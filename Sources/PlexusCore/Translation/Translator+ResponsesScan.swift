@@ -6,7 +6,11 @@ extension Translator {
         var p = JSONByteParser(bytes: bytes, maxDepth: 64)
         p.skipWhitespace()
         guard p.lead == UInt8(ascii: "{") else { return nil }
-        var isError = false, status: String?, reason: String?, usage: IR.Usage?, output = ResponsesOutputScan()
+        var isError = false
+        var status: String?
+        var reason: String?
+        var usage: IR.Usage?
+        var output = ResponsesOutputScan()
         try p.walkObject { p, key throws(JSONParseError) in
             if key.spells("error") {
                 isError = p.lead == UInt8(ascii: "{")
@@ -16,7 +20,12 @@ extension Translator {
             } else if key.spells("incomplete_details") {
                 reason = try p.nestedString("reason")
             } else if key.spells("usage") {
-                if p.lead == UInt8(ascii: "{") { usage = Responses.usage(try p.parseValue()) } else { usage = nil; try p.skipValue() }
+                if p.lead == UInt8(ascii: "{") {
+                    usage = Responses.usage(try p.parseValue())
+                } else {
+                    usage = nil
+                    try p.skipValue()
+                }
             } else if key.spells("output") {
                 output = ResponsesOutputScan()
                 if p.lead == UInt8(ascii: "[") { try output.scan(&p) } else { try p.skipValue() }
@@ -26,8 +35,9 @@ extension Translator {
         }
         try p.finishDocument()
         if isError || status == "failed" { return nil }
-        let stop = Responses.stopReason(status: status, incompleteReason: reason, sawCall: output.sawCall,
-                                        sawRefusal: output.sawRefusal)
+        let stop = Responses.stopReason(
+            status: status, incompleteReason: reason, sawCall: output.sawCall,
+            sawRefusal: output.sawRefusal)
         return ResponseSummary(usage: usage, stopReason: stop)
     }
 
@@ -38,8 +48,12 @@ extension Translator {
 
         mutating func scan(_ p: inout JSONByteParser) throws(JSONParseError) {
             try p.walkArray { p, _ throws(JSONParseError) in
-                guard p.lead == UInt8(ascii: "{") else { try p.skipValue(); return }
-                var type: String?, refusal = false
+                guard p.lead == UInt8(ascii: "{") else {
+                    try p.skipValue()
+                    return
+                }
+                var type: String?
+                var refusal = false
                 try p.walkObject { p, key throws(JSONParseError) in
                     if key.spells("type") {
                         type = try p.stringOrSkip()
@@ -57,7 +71,10 @@ extension Translator {
         static func hasRefusal(_ p: inout JSONByteParser) throws(JSONParseError) -> Bool {
             var found = false
             try p.walkArray { p, _ throws(JSONParseError) in
-                guard p.lead == UInt8(ascii: "{") else { try p.skipValue(); return }
+                guard p.lead == UInt8(ascii: "{") else {
+                    try p.skipValue()
+                    return
+                }
                 try p.walkObject { p, key throws(JSONParseError) in
                     if key.spells("type") {
                         if try p.stringOrSkip() == "refusal" { found = true }
@@ -74,7 +91,10 @@ extension Translator {
 extension JSONByteParser {
     /// The `name` member of the object at `i` when it is a string (nil otherwise); moves past the value.
     mutating func nestedString(_ name: StaticString) throws(JSONParseError) -> String? {
-        guard lead == UInt8(ascii: "{") else { try skipValue(); return nil }
+        guard lead == UInt8(ascii: "{") else {
+            try skipValue()
+            return nil
+        }
         var found: String?
         try walkObject { p, key throws(JSONParseError) in
             if key.spells(name) { found = try p.stringOrSkip() } else { try p.skipValue() }

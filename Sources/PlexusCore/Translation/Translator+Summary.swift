@@ -41,7 +41,9 @@ extension Translator {
     private struct Ambiguous: Error {}
 
     /// The value after the only `"key":` (whitespace allowed after the colon), parsed alone; nil when absent.
-    private static func member(_ key: StaticString, in bytes: UnsafeBufferPointer<UInt8>) throws(Ambiguous) -> JSONValue? {
+    private static func member(_ key: StaticString, in bytes: UnsafeBufferPointer<UInt8>) throws(Ambiguous)
+        -> JSONValue?
+    {
         guard let at = ByteSearch.firstOffset(of: key, in: bytes) else { return nil }
         let start = at + key.utf8CodeUnitCount
         if ByteSearch.firstOffset(of: key, in: bytes, from: start) != nil { throw Ambiguous() }

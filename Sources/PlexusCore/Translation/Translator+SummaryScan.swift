@@ -8,16 +8,26 @@ extension Translator {
         var p = JSONByteParser(bytes: bytes, maxDepth: 64)
         p.skipWhitespace()
         guard p.lead == UInt8(ascii: "{") else { return nil }
-        var isError = false, usage: IR.Usage?, choice = ChatChoice()
+        var isError = false
+        var usage: IR.Usage?
+        var choice = ChatChoice()
         try p.walkObject { p, key throws(JSONParseError) in
             if key.spells("error") {
                 isError = p.lead == UInt8(ascii: "{")
                 try p.skipValue()
             } else if key.spells("usage") {
-                if p.lead == UInt8(ascii: "{") { usage = try scanOpenAIUsage(&p) } else { usage = nil; try p.skipValue() }
+                if p.lead == UInt8(ascii: "{") {
+                    usage = try scanOpenAIUsage(&p)
+                } else {
+                    usage = nil
+                    try p.skipValue()
+                }
             } else if key.spells("choices") {
                 choice = ChatChoice()
-                guard p.lead == UInt8(ascii: "[") else { try p.skipValue(); return }
+                guard p.lead == UInt8(ascii: "[") else {
+                    try p.skipValue()
+                    return
+                }
                 try p.walkArray { p, index throws(JSONParseError) in
                     if index == 0, p.lead == UInt8(ascii: "{") { try choice.scan(&p) } else { try p.skipValue() }
                 }
@@ -46,7 +56,10 @@ extension Translator {
                     finishReason = try p.stringOrSkip()
                 } else if key.spells("message") {
                     (refusal, toolCalls, legacyCall) = (nil, false, false)
-                    guard p.lead == UInt8(ascii: "{") else { try p.skipValue(); return }
+                    guard p.lead == UInt8(ascii: "{") else {
+                        try p.skipValue()
+                        return
+                    }
                     try p.walkObject { p, key throws(JSONParseError) in
                         if key.spells("refusal") {
                             refusal = try p.stringOrSkip()
@@ -65,7 +78,11 @@ extension Translator {
 
     /// `OpenAI.usage` of the object at `p.i`.
     private static func scanOpenAIUsage(_ p: inout JSONByteParser) throws(JSONParseError) -> IR.Usage {
-        var prompt: Int?, completion: Int?, cacheHit: Int?, cached: Int?, reasoning: Int?
+        var prompt: Int?
+        var completion: Int?
+        var cacheHit: Int?
+        var cached: Int?
+        var reasoning: Int?
         try p.walkObject { p, key throws(JSONParseError) in
             if key.spells("prompt_tokens") {
                 prompt = try p.looseIntOrSkip()
@@ -81,9 +98,11 @@ extension Translator {
                 try p.skipValue()
             }
         }
-        let cache = cached ?? cacheHit ?? 0, thought = reasoning ?? 0
-        return IR.Usage(input: max(0, (prompt ?? 0) - cache), cacheRead: cache,
-                        output: max(0, (completion ?? 0) - thought), reasoning: thought)
+        let cache = cached ?? cacheHit ?? 0
+        let thought = reasoning ?? 0
+        return IR.Usage(
+            input: max(0, (prompt ?? 0) - cache), cacheRead: cache,
+            output: max(0, (completion ?? 0) - thought), reasoning: thought)
     }
 
     /// What `Anthropic` decoding reads of a Messages answer; nil for an error body or a non-object (decode).
@@ -91,14 +110,21 @@ extension Translator {
         var p = JSONByteParser(bytes: bytes, maxDepth: 64)
         p.skipWhitespace()
         guard p.lead == UInt8(ascii: "{") else { return nil }
-        var type: String?, stop: String?, usage: IR.Usage?
+        var type: String?
+        var stop: String?
+        var usage: IR.Usage?
         try p.walkObject { p, key throws(JSONParseError) in
             if key.spells("type") {
                 type = try p.stringOrSkip()
             } else if key.spells("stop_reason") {
                 stop = try p.stringOrSkip()
             } else if key.spells("usage") {
-                if p.lead == UInt8(ascii: "{") { usage = try scanAnthropicUsage(&p) } else { usage = nil; try p.skipValue() }
+                if p.lead == UInt8(ascii: "{") {
+                    usage = try scanAnthropicUsage(&p)
+                } else {
+                    usage = nil
+                    try p.skipValue()
+                }
             } else {
                 try p.skipValue()
             }
@@ -110,7 +136,11 @@ extension Translator {
 
     /// `Anthropic.usage` of the object at `p.i`.
     private static func scanAnthropicUsage(_ p: inout JSONByteParser) throws(JSONParseError) -> IR.Usage {
-        var input: Int?, output: Int?, cacheRead: Int?, cacheWrite: Int?, thinking: Int?
+        var input: Int?
+        var output: Int?
+        var cacheRead: Int?
+        var cacheWrite: Int?
+        var thinking: Int?
         try p.walkObject { p, key throws(JSONParseError) in
             if key.spells("input_tokens") {
                 input = try p.looseIntOrSkip()
@@ -126,16 +156,21 @@ extension Translator {
                 try p.skipValue()
             }
         }
-        let out = output ?? 0, thought = min(out, thinking ?? 0)
-        return IR.Usage(input: input ?? 0, cacheRead: cacheRead ?? 0, cacheWrite: cacheWrite ?? 0,
-                        output: out - thought, reasoning: thought)
+        let out = output ?? 0
+        let thought = min(out, thinking ?? 0)
+        return IR.Usage(
+            input: input ?? 0, cacheRead: cacheRead ?? 0, cacheWrite: cacheWrite ?? 0,
+            output: out - thought, reasoning: thought)
     }
 }
 
 extension JSONByteParser {
     /// The `name` member of the object at `i` as a loose integer (nil when absent or not an object); moves past it.
     mutating func nestedInt(_ name: StaticString) throws(JSONParseError) -> Int? {
-        guard lead == UInt8(ascii: "{") else { try skipValue(); return nil }
+        guard lead == UInt8(ascii: "{") else {
+            try skipValue()
+            return nil
+        }
         var found: Int?
         try walkObject { p, key throws(JSONParseError) in
             if key.spells(name) { found = try p.looseIntOrSkip() } else { try p.skipValue() }

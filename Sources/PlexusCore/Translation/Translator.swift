@@ -1,7 +1,9 @@
 /// The server's entry point for translating requests, responses and errors between protocols.
 public enum Translator {
     /// Decodes a client request; `model` is the path model for Gemini (ignored otherwise).
-    public static func decodeRequest(_ body: [UInt8], from proto: APIProtocol, model: String?) throws(PlexusError) -> IR.Request {
+    public static func decodeRequest(_ body: [UInt8], from proto: APIProtocol, model: String?) throws(PlexusError)
+        -> IR.Request
+    {
         switch proto {
         case .chat: try OpenAI.RequestDecoder.decode(body)
         case .messages: try Anthropic.RequestDecoder.decode(body)
@@ -13,14 +15,17 @@ public enum Translator {
 
     /// Encodes a request for an upstream; throws `.invalidRequest` naming any field the target cannot express.
     /// OpenAI streams always ask for `stream_options.include_usage`.
-    public static func encodeRequest(_ request: IR.Request, to proto: APIProtocol, upstreamModel: String) throws(PlexusError) -> [UInt8] {
-        let o: JSONObject = switch proto {
-        case .chat: try OpenAI.RequestEncoder.encode(request, model: upstreamModel)
-        case .messages: try Anthropic.RequestEncoder.encode(request, model: upstreamModel)
-        case .gemini: try Gemini.RequestEncoder.encode(request)
-        case .responses: try Responses.RequestEncoder.encode(request, model: upstreamModel)
-        case .embeddings: throw notGenerative
-        }
+    public static func encodeRequest(_ request: IR.Request, to proto: APIProtocol, upstreamModel: String)
+        throws(PlexusError) -> [UInt8]
+    {
+        let o: JSONObject =
+            switch proto {
+            case .chat: try OpenAI.RequestEncoder.encode(request, model: upstreamModel)
+            case .messages: try Anthropic.RequestEncoder.encode(request, model: upstreamModel)
+            case .gemini: try Gemini.RequestEncoder.encode(request)
+            case .responses: try Responses.RequestEncoder.encode(request, model: upstreamModel)
+            case .embeddings: throw notGenerative
+            }
         return JSONValue.object(o).serialized()
     }
 
@@ -38,13 +43,14 @@ public enum Translator {
     /// Encodes a unary response for a client; `clientModel` is the model name the client asked for. A Responses
     /// client's answer repeats no request parameters here; `Responses.ResponseEncoder.encode(_:model:echo:)` does.
     public static func encodeResponse(_ response: IR.Response, to proto: APIProtocol, clientModel: String) -> [UInt8] {
-        let o: JSONObject = switch proto {
-        // Embeddings calls never take the chat path; OpenAI's is the nearest shape for the exhaustive switch.
-        case .chat, .embeddings: OpenAI.ResponseEncoder.encode(response, model: clientModel)
-        case .responses: Responses.ResponseEncoder.encode(response, model: clientModel)
-        case .messages: Anthropic.ResponseEncoder.encode(response, model: clientModel)
-        case .gemini: Gemini.ResponseEncoder.encode(response, model: clientModel)
-        }
+        let o: JSONObject =
+            switch proto {
+            // Embeddings calls never take the chat path; OpenAI's is the nearest shape for the exhaustive switch.
+            case .chat, .embeddings: OpenAI.ResponseEncoder.encode(response, model: clientModel)
+            case .responses: Responses.ResponseEncoder.encode(response, model: clientModel)
+            case .messages: Anthropic.ResponseEncoder.encode(response, model: clientModel)
+            case .gemini: Gemini.ResponseEncoder.encode(response, model: clientModel)
+            }
         return JSONValue.object(o).serialized()
     }
 

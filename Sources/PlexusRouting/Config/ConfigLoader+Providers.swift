@@ -29,7 +29,8 @@ extension ConfigLoader {
         var provider = ProviderConfig(name: name, baseURLs: [:], enabled: enabled)
         provider.displayName = m.string("display_name")
         if let node = m.value("api_base_url") {
-            (provider.baseURLs, provider.baseURLInferred) = decodeBaseURLs(node, at: m.childPath("api_base_url"), m.decoder)
+            (provider.baseURLs, provider.baseURLInferred) = decodeBaseURLs(
+                node, at: m.childPath("api_base_url"), m.decoder)
         } else {
             m.reportMissing("api_base_url")
         }

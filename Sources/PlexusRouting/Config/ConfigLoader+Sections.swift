@@ -40,7 +40,8 @@ extension ConfigLoader {
         var failover = FailoverConfig()
         failover.enabled = m.bool("enabled") ?? failover.enabled
         if let node = m.take("retryable_status_codes"),
-            let items = m.decoder.list(node, at: m.childPath("retryable_status_codes")) {
+            let items = m.decoder.list(node, at: m.childPath("retryable_status_codes"))
+        {
             failover.retryableStatusCodes = items.compactMap { m.decoder.integer($0.node, at: $0.path) }
         }
         failover.maxAttempts = m.integer("max_attempts") ?? failover.maxAttempts

@@ -33,9 +33,11 @@ public enum ConfigLoader {
     /// Problems in file order; those without a line keep their order at the end.
     static func sortedByLine(_ problems: [ConfigProblem]) -> [ConfigProblem] {
         problems.enumerated().sorted { a, b in
-            let la = a.element.line ?? .max, lb = b.element.line ?? .max
+            let la = a.element.line ?? .max
+            let lb = b.element.line ?? .max
             if la != lb { return la < lb }
-            let ca = a.element.column ?? 0, cb = b.element.column ?? 0
+            let ca = a.element.column ?? 0
+            let cb = b.element.column ?? 0
             return ca != cb ? ca < cb : a.offset < b.offset
         }.map(\.element)
     }

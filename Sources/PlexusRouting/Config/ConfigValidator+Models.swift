@@ -46,12 +46,16 @@ extension ConfigValidator {
             }
             if target.model == TargetConfig.requestedModel {
                 if alias.patterns.isEmpty {
-                    issues.append(Issue("\(targetPath).model",
-                        "model '*' (the name the client asked for) needs patterns on the alias"))
+                    issues.append(
+                        Issue(
+                            "\(targetPath).model",
+                            "model '*' (the name the client asked for) needs patterns on the alias"))
                 }
             } else if !provider.offers(model: target.model) {
-                issues.append(Issue("\(targetPath).model",
-                    "provider '\(provider.name)' does not list model '\(target.model)' in its models"))
+                issues.append(
+                    Issue(
+                        "\(targetPath).model",
+                        "provider '\(provider.name)' does not list model '\(target.model)' in its models"))
             }
         }
     }
@@ -68,8 +72,10 @@ extension ConfigValidator {
             for other in config.models {
                 if other.name == alias.name { break }
                 if let clash = other.patterns.first(where: { $0.overlaps(pattern) }) {
-                    issues.append(Issue(path,
-                        "'\(pattern)' overlaps '\(clash)' of alias '\(other.name)': some name would match both"))
+                    issues.append(
+                        Issue(
+                            path,
+                            "'\(pattern)' overlaps '\(clash)' of alias '\(other.name)': some name would match both"))
                 }
             }
         }
@@ -86,9 +92,11 @@ extension ConfigValidator {
                 continue
             }
             if seen.kind != model.type {
-                issues.append(Issue("models.\(alias.name).targets[\(i)].model",
-                    "'\(target.model)' serves \(model.type.rawValue) but '\(seen.model)' serves \(seen.kind.rawValue): "
-                        + "an alias serves one kind (set `type` on the provider's model)"))
+                issues.append(
+                    Issue(
+                        "models.\(alias.name).targets[\(i)].model",
+                        "'\(target.model)' serves \(model.type.rawValue) but '\(seen.model)' serves \(seen.kind.rawValue): "
+                            + "an alias serves one kind (set `type` on the provider's model)"))
             }
         }
     }

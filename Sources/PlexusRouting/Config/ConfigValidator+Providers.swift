@@ -10,7 +10,8 @@ extension ConfigValidator {
             issues.append(Issue("\(path).timeout_seconds", "must be greater than 0"))
         }
         if let proxy = provider.proxy, case .failure = ProxyAddress.parse(proxy) {
-            issues.append(Issue("\(path).proxy", "expected http://host:port (optionally http://user:password@host:port)"))
+            issues.append(
+                Issue("\(path).proxy", "expected http://host:port (optionally http://user:password@host:port)"))
         }
         if !(0...1).contains(provider.discount) {
             issues.append(Issue("\(path).discount", "must be between 0 and 1"))
@@ -21,8 +22,10 @@ extension ConfigValidator {
             if let via = model.accessVia { checkAccessVia(via, provider, at: "\(modelPath).access_via", into: &issues) }
             if let pricing = model.pricing { checkPricing(pricing, at: "\(modelPath).pricing", into: &issues) }
             if model.type == .embeddings, !provider.protocols(forModel: model.name).contains(where: Self.embeds) {
-                issues.append(Issue("\(modelPath).type",
-                    "provider '\(provider.name)' has no URL to embed at (an embeddings, chat or gemini base URL)"))
+                issues.append(
+                    Issue(
+                        "\(modelPath).type",
+                        "provider '\(provider.name)' has no URL to embed at (an embeddings, chat or gemini base URL)"))
             }
         }
     }
@@ -30,12 +33,16 @@ extension ConfigValidator {
     /// Whether a target can be asked for embeddings in `proto` (OpenAI-shaped `/embeddings` or Gemini).
     static func embeds(_ proto: APIProtocol) -> Bool { proto == .embeddings || proto == .gemini }
 
-    static func checkAccessVia(_ via: [APIProtocol], _ provider: ProviderConfig, at path: String, into issues: inout [Issue]) {
+    static func checkAccessVia(
+        _ via: [APIProtocol], _ provider: ProviderConfig, at path: String, into issues: inout [Issue]
+    ) {
         if via.isEmpty { issues.append(Issue(path, "must list at least one protocol")) }
         for (i, proto) in via.enumerated() where provider.baseURL(for: proto) == nil {
             let offered = provider.protocols.map(\.rawValue).joined(separator: ", ")
-            issues.append(Issue("\(path)[\(i)]",
-                "provider '\(provider.name)' has no \(proto.rawValue) base URL (it offers: \(offered))"))
+            issues.append(
+                Issue(
+                    "\(path)[\(i)]",
+                    "provider '\(provider.name)' has no \(proto.rawValue) base URL (it offers: \(offered))"))
         }
     }
 

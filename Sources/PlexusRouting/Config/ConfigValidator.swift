@@ -32,7 +32,9 @@ public enum ConfigValidator {
         func require(_ ok: Bool, _ path: String, _ message: String) {
             if !ok { issues.append(Issue(path, message)) }
         }
-        let s = config.server, f = config.failover, c = config.cooldown
+        let s = config.server
+        let f = config.failover
+        let c = config.cooldown
         require(!s.host.isEmpty, "server.host", "must not be empty")
         require((0...65535).contains(s.port), "server.port", "must be between 0 and 65535")
         require(s.maxBodyBytes > 0, "server.max_body_bytes", "must be greater than 0")
@@ -58,7 +60,9 @@ public enum ConfigValidator {
         require((0...1).contains(config.routing.explorationRate), "routing.exploration_rate", "must be between 0 and 1")
         require(config.pricing.refreshHours > 0, "pricing.refresh_hours", "must be greater than 0")
         let url = config.pricing.openrouterURL.lowercased()
-        require(url.hasPrefix("http://") || url.hasPrefix("https://"), "pricing.openrouter_url", "expected an http(s):// URL")
+        require(
+            url.hasPrefix("http://") || url.hasPrefix("https://"), "pricing.openrouter_url",
+            "expected an http(s):// URL")
     }
 
     static func checkUnique(_ names: [String], section: String, into issues: inout [Issue]) {
@@ -85,8 +89,11 @@ public enum ConfigValidator {
                 secrets[key.secret] = key.name
             }
             for (i, entry) in (key.allowedModels ?? []).enumerated() where !isKnownModelName(entry, names, config) {
-                issues.append(Issue("\(path).allowed_models[\(i)]", "unknown model '\(entry)' (not an alias, "
-                    + "additional alias, direct/PROVIDER/MODEL or direct/PROVIDER/* of this config)"))
+                issues.append(
+                    Issue(
+                        "\(path).allowed_models[\(i)]",
+                        "unknown model '\(entry)' (not an alias, "
+                            + "additional alias, direct/PROVIDER/MODEL or direct/PROVIDER/* of this config)"))
             }
         }
     }

@@ -73,7 +73,8 @@ struct MappingReader {
 
     /// Reports a missing required key at this mapping's location.
     func reportMissing(_ key: String) {
-        decoder.report("missing required key '\(key)'", at: childPath(key), node: decoder.locations[path] == nil ? node : nil)
+        decoder.report(
+            "missing required key '\(key)'", at: childPath(key), node: decoder.locations[path] == nil ? node : nil)
     }
 
     // MARK: Typed values (absent or null -> nil)
@@ -119,7 +120,8 @@ struct MappingReader {
         for entry in entries where !used.contains(entry.key) {
             var message = "unknown key '\(entry.key)'"
             if let guess = used.min(by: { editDistance($0, entry.key) < editDistance($1, entry.key) }),
-                editDistance(guess, entry.key) <= 2 {
+                editDistance(guess, entry.key) <= 2
+            {
                 message += " (did you mean '\(guess)'?)"
             }
             decoder.report(message, at: childPath(entry.key), node: entry.keyNode)
@@ -134,7 +136,8 @@ extension Node {
 
 /// Levenshtein distance, for "did you mean" hints on short key names.
 func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
+    let a = Array(a)
+    let b = Array(b)
     guard !a.isEmpty else { return b.count }
     guard !b.isEmpty else { return a.count }
     var previous = Array(0...b.count)

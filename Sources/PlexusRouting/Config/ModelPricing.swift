@@ -27,7 +27,9 @@ public struct TokenPrices: Sendable, Equatable {
     /// Reasoning tokens; `nil` means priced as output.
     public var reasoning: Double?
 
-    public init(input: Double, output: Double, cached: Double? = nil, cacheWrite: Double? = nil, reasoning: Double? = nil) {
+    public init(
+        input: Double, output: Double, cached: Double? = nil, cacheWrite: Double? = nil, reasoning: Double? = nil
+    ) {
         self.input = input
         self.output = output
         self.cached = cached

@@ -118,4 +118,3 @@ public struct ProviderModel: Sendable, Equatable {
         self.type = type
     }
 }
-

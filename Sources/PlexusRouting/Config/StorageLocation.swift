@@ -8,7 +8,8 @@ public enum StorageLocation: Sendable, Equatable {
     /// Parses a storage URL; `nil` names what is wrong.
     public static func parse(_ url: String) -> Result<StorageLocation, StorageURLError> {
         if let rest = url.dropPrefix("sqlite://") {
-            return rest.isEmpty ? .failure(StorageURLError(message: "sqlite URL has no path")) : .success(.sqlite(path: rest))
+            return rest.isEmpty
+                ? .failure(StorageURLError(message: "sqlite URL has no path")) : .success(.sqlite(path: rest))
         }
         if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
             return .success(.postgres(url: url))

@@ -28,7 +28,7 @@ public struct KeyLimiter: Sendable {
     public func needsSpend(key: String, limits: KeyLimits, now: Date) -> BudgetPeriod? {
         guard let budget = limits.budget else { return nil }
         guard let account = accounts[key], let period = account.period, account.kind == budget.period,
-              now >= period.start
+            now >= period.start
         else { return budget.period }
         // Within the period, or past it: the next period of the same kind starts empty (`roll`).
         return nil
@@ -95,8 +95,9 @@ public struct KeyLimiter: Sendable {
 
 extension KeyLimiter.Account {
     var standing: LimitStanding {
-        LimitStanding(requests: admissions.count, tokens: finished.total, concurrent: concurrent, spendUSD: spend,
-                      unpricedRequests: unpriced)
+        LimitStanding(
+            requests: admissions.count, tokens: finished.total, concurrent: concurrent, spendUSD: spend,
+            unpricedRequests: unpriced)
     }
 
     mutating func prune(before cutoff: Double) {

@@ -94,7 +94,9 @@ public struct LimitStanding: Sendable, Equatable {
     /// Requests in the current period whose cost is unknown (counted as 0).
     public var unpricedRequests: Int = 0
 
-    public init(requests: Int = 0, tokens: Int = 0, concurrent: Int = 0, spendUSD: Double = 0, unpricedRequests: Int = 0) {
+    public init(
+        requests: Int = 0, tokens: Int = 0, concurrent: Int = 0, spendUSD: Double = 0, unpricedRequests: Int = 0
+    ) {
         self.requests = requests
         self.tokens = tokens
         self.concurrent = concurrent

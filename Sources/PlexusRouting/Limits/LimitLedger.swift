@@ -43,6 +43,8 @@ public final class MemoryLimitLedger: LimitLedger {
         guard let period = limiter.withLock({ $0.needsSpend(key: key, limits: limits, now: now) }) else { return }
         let interval = period.interval(containing: now)
         let (usd, unpriced) = await spend(key, interval.start)
-        limiter.withLock { $0.seed(key: key, kind: period, period: interval, spendUSD: usd, unpricedRequests: unpriced) }
+        limiter.withLock {
+            $0.seed(key: key, kind: period, period: interval, spendUSD: usd, unpricedRequests: unpriced)
+        }
     }
 }

@@ -26,7 +26,8 @@ public struct AliasResolver: Sendable {
             return isAllowed(alias: alias, key: key) ? .alias(alias) : .notAllowed(allowed: allowedNames(for: key))
         }
         if let direct = DirectModelName(name), let provider = config.provider(named: direct.provider),
-            provider.enabled, provider.offers(model: direct.model) {
+            provider.enabled, provider.offers(model: direct.model)
+        {
             guard isAllowed(direct: direct, key: key) else { return .notAllowed(allowed: allowedNames(for: key)) }
             return .direct(provider: provider, model: direct.model)
         }

@@ -25,9 +25,10 @@ public struct Candidate: Sendable, Equatable {
             self.provider = provider
             self.weight = weight
             self.protocols = protocols
-            self.baseURLs = Dictionary(uniqueKeysWithValues: protocols.compactMap { proto in
-                provider.baseURL(for: proto).map { (proto, $0) }
-            })
+            self.baseURLs = Dictionary(
+                uniqueKeysWithValues: protocols.compactMap { proto in
+                    provider.baseURL(for: proto).map { (proto, $0) }
+                })
             let listed = provider.model(named: model)
             self.pricing = listed?.pricing
             self.isMock = provider.isMock

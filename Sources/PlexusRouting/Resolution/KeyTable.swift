@@ -69,7 +69,7 @@ public struct KeyTable: Sendable {
         case .unknown: break
         }
         guard let colon = token.utf8.firstIndex(of: UInt8(ascii: ":")),
-              let key = key(forSecret: String(token[..<colon]), now: now)
+            let key = key(forSecret: String(token[..<colon]), now: now)
         else { return nil }
         let label = token[token.utf8.index(after: colon)...]
         return (key, label.isEmpty ? nil : label)

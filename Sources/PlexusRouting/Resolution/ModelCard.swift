@@ -38,8 +38,9 @@ extension AliasResolver {
     /// Fills the card's prices from one candidate; false when it is unpriced.
     private func price(_ card: inout ModelCard, _ candidate: Candidate, openRouter: (String) -> TokenPrices?) -> Bool {
         func perMillion(_ tokens: TokenCounts) -> Double? {
-            CostCalculator.cost(tokens, pricing: candidate.pricing, discount: candidate.provider.discount,
-                                openRouter: openRouter)?.total
+            CostCalculator.cost(
+                tokens, pricing: candidate.pricing, discount: candidate.provider.discount,
+                openRouter: openRouter)?.total
         }
         if case .perRequest = candidate.pricing {
             card.requestPrice = perMillion(TokenCounts())

@@ -27,7 +27,8 @@ public struct ModelPattern: Sendable, Equatable, CustomStringConvertible {
 
     /// Whether some name matches both patterns (then two aliases would claim it).
     public func overlaps(_ other: ModelPattern) -> Bool {
-        let a = Array(text.unicodeScalars), b = Array(other.text.unicodeScalars)
+        let a = Array(text.unicodeScalars)
+        let b = Array(other.text.unicodeScalars)
         var memo: [Int: Bool] = [:]
         func meet(_ i: Int, _ j: Int) -> Bool {
             if let known = memo[i * (b.count + 1) + j] { return known }

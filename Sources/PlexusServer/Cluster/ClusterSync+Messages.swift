@@ -20,14 +20,14 @@ extension ClusterSync {
     /// One message from the channel; this instance's own are ignored.
     func receive(_ payload: String) async {
         guard let message = try? JSONValue(parsing: payload), let kind = message["kind"]?.stringValue,
-              let from = message["from"]?.stringValue, from != instance
+            let from = message["from"]?.stringValue, from != instance
         else { return }
         switch kind {
         case "config":
             if let latest = try? await store.latestConfig() { await config.adopt(latest) }
         case "cooldown_set":
             guard let text = message["entry"]?.stringValue,
-                  let entry = try? JSONDecoder().decode(CooldownEntry.self, from: Data(text.utf8))
+                let entry = try? JSONDecoder().decode(CooldownEntry.self, from: Data(text.utf8))
             else { return }
             routing.adopt(entry)
             events.publishRemote(.cooldownSet(entry.json(now: RoutingState.now())))
@@ -36,16 +36,18 @@ extension ClusterSync {
                 message["model"]?.stringValue.map { TargetID(provider: provider, model: $0) }
             }
             routing.adoptClear(target)
-            events.publishRemote(.cooldownCleared(target.map {
-                ["provider": .string($0.provider), "model": .string($0.model)]
-            } ?? ["all": true]))
+            events.publishRemote(
+                .cooldownCleared(
+                    target.map {
+                        ["provider": .string($0.provider), "model": .string($0.model)]
+                    } ?? ["all": true]))
         case "watching":
             watchers.withLock { $0[from] = Date() }
             events.forward(true)
         case "events":
             for item in message["events"]?.arrayValue ?? [] {
                 guard let name = item["name"]?.stringValue, let data = item["data"],
-                      let event = EventHub.Event.remote(name: name, data: data)
+                    let event = EventHub.Event.remote(name: name, data: data)
                 else { continue }
                 events.publishRemote(event)
             }
@@ -64,9 +66,10 @@ extension ClusterSync {
                 await send(["kind": "cooldown_set", "entry": .string(text)])
             case .cleared(let target):
                 try await store.deleteCooldown(provider: target?.provider, model: target?.model)
-                await send(target.map {
-                    ["kind": "cooldown_cleared", "provider": .string($0.provider), "model": .string($0.model)]
-                } ?? ["kind": "cooldown_cleared"])
+                await send(
+                    target.map {
+                        ["kind": "cooldown_cleared", "provider": .string($0.provider), "model": .string($0.model)]
+                    } ?? ["kind": "cooldown_cleared"])
             }
         } catch {
             logger.warning("could not share a cooldown", metadata: ["error.message": "\(error)"])
@@ -90,7 +93,10 @@ extension ClusterSync {
 
     /// Sends queued events in messages under the payload limit.
     func flushEvents() async {
-        let queued = pending.withLock { p in defer { p.removeAll() }; return p }
+        let queued = pending.withLock { p in
+            defer { p.removeAll() }
+            return p
+        }
         var batch: [JSONValue] = []
         var size = 0
         for event in queued {

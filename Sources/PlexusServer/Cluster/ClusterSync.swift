@@ -31,7 +31,8 @@ final class ClusterSync: Service, SharedConfig {
         self.routing = routing
         self.events = events
         self.logger = logger
-        instance = "\(ProcessInfo.processInfo.hostName):\(getpid()):" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        instance =
+            "\(ProcessInfo.processInfo.hostName):\(getpid()):" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
     }
 
     // MARK: SharedConfig
@@ -59,8 +60,9 @@ final class ClusterSync: Service, SharedConfig {
             try await config.share(through: self)
             await catchUp()
         } catch {
-            logger.error("the shared config could not be read; serving the file's until the database answers",
-                         metadata: ["error.message": "\(error)"])
+            logger.error(
+                "the shared config could not be read; serving the file's until the database answers",
+                metadata: ["error.message": "\(error)"])
         }
         ready.open()
         await cancelWhenGracefulShutdown {
@@ -79,7 +81,9 @@ final class ClusterSync: Service, SharedConfig {
     private func listenLoop() async {
         while !Task.isCancelled {
             do {
-                try await store.listen(listening: { await self.catchUp() }) { payload in await self.receive(payload) }
+                try await store.listen(
+                    listening: { await self.catchUp() },
+                    receive: { payload in await self.receive(payload) })
             } catch {
                 if Task.isCancelled { return }
                 logger.warning("instances channel lost; retrying", metadata: ["error.message": "\(error)"])
@@ -113,7 +117,9 @@ final class ClusterSync: Service, SharedConfig {
         do {
             if let latest = try await store.latestConfig() { await config.adopt(latest) }
             for text in try await store.cooldownEntries() {
-                if let entry = try? JSONDecoder().decode(CooldownEntry.self, from: Data(text.utf8)) { routing.adopt(entry) }
+                if let entry = try? JSONDecoder().decode(CooldownEntry.self, from: Data(text.utf8)) {
+                    routing.adopt(entry)
+                }
             }
         } catch {
             logger.warning("could not catch up with the other instances", metadata: ["error.message": "\(error)"])

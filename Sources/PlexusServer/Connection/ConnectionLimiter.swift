@@ -1,11 +1,12 @@
+import Logging
+import NIOCore
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Logging
-import NIOCore
-import Synchronization
 
 /// When the listening socket accepts: below `server.max_connections`, and not while accepts are paused because the
 /// process ran out of file descriptors.
@@ -137,10 +138,12 @@ final class AcceptFailureHandler: ChannelInboundHandler, RemovableChannelHandler
         limiter.pauseAccepting(context.channel)
         let now = NIODeadline.now()
         if due(failureLogged, now) {
-            logger.error("cannot accept connections (out of file descriptors?); pausing accepts", metadata: [
-                "error": "\(error)", "accept.failures": "\(failures)",
-                "accept.pause_ms": "\(limiter.pause.nanoseconds / 1_000_000)",
-            ])
+            logger.error(
+                "cannot accept connections (out of file descriptors?); pausing accepts",
+                metadata: [
+                    "error": "\(error)", "accept.failures": "\(failures)",
+                    "accept.pause_ms": "\(limiter.pause.nanoseconds / 1_000_000)",
+                ])
             failureLogged = now
             failures = 0
         }

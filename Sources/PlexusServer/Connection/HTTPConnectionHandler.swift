@@ -219,7 +219,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// previous stream is released.
     private func startStream() {
         guard let request = assembling, request.body.readableBytes > Self.collectLimit || request.continueHead != nil,
-              stream == nil
+            stream == nil
         else { return }
         assembling = nil
         let id = nextStreamID

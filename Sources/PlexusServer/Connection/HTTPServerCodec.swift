@@ -142,7 +142,11 @@ struct HTTPServerCodec {
         var out: [UInt8] = []
         out.reserveCapacity(512)
         Self.statusLine(response.status) { out.append(contentsOf: $0) }
-        var hasLength = false, hasCoding = false, hasDate = false, hasServer = false, hasConnection = false
+        var hasLength = false
+        var hasCoding = false
+        var hasDate = false
+        var hasServer = false
+        var hasConnection = false
         for field in response.headerFields {
             // By length first: four string comparisons per field measured about 150 instructions each.
             let name = field.name.canonicalName
@@ -202,7 +206,8 @@ struct HTTPServerCodec {
         let code = answer.status.code
         let bodiless = request.isHead || code == 204 || code == 304
         let dateText = serverName.map { _ in date.current() }
-        let headSize = 64 + answer.status.reasonPhrase.utf8.count + answer.fields.count + (closing ? 19 : 0)
+        let headSize =
+            64 + answer.status.reasonPhrase.utf8.count + answer.fields.count + (closing ? 19 : 0)
             + (dateText.map { $0.utf8.count + 16 } ?? 0) + (serverName.map { $0.utf8.count + 16 } ?? 0)
         var buffer = allocator.buffer(capacity: headSize + (bodiless ? 0 : answer.body.readableBytes))
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: headSize) { raw in

@@ -26,7 +26,8 @@ struct DashboardRoutes {
         guard let asset = DashboardAssets.byPath[path.isEmpty ? "index.html" : path] else {
             var headers = securityHeaders
             headers[.contentType] = "text/plain; charset=utf-8"
-            return Response(status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
+            return Response(
+                status: .notFound, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "not found\n")))
         }
         var headers = securityHeaders
         headers[.contentType] = asset.contentType

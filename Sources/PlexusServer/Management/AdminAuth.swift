@@ -69,7 +69,8 @@ struct AdminAuth: RouterMiddleware {
 
     /// Constant-time comparison of SHA-256 digests (equal length whatever the inputs).
     static func matches(_ presented: String, _ expected: String) -> Bool {
-        KeyTable.constantTimeEquals(Array(SHA256.hash(data: Data(presented.utf8))), Array(SHA256.hash(data: Data(expected.utf8))))
+        KeyTable.constantTimeEquals(
+            Array(SHA256.hash(data: Data(presented.utf8))), Array(SHA256.hash(data: Data(expected.utf8))))
     }
 
     static func cookie(_ request: Request, named name: String) -> String? {
@@ -84,7 +85,9 @@ struct AdminAuth: RouterMiddleware {
 
     /// `Origin` equals `http(s)://HOST` of the request.
     static func sameOrigin(_ request: Request) -> Bool {
-        guard let origin = request.headers[HTTPField.Name("origin")!], let host = request.head.authority ?? request.headers[HTTPField.Name("host")!] else {
+        guard let origin = request.headers[HTTPField.Name("origin")!],
+            let host = request.head.authority ?? request.headers[HTTPField.Name("host")!]
+        else {
             return false
         }
         return origin == "http://\(host)" || origin == "https://\(host)"

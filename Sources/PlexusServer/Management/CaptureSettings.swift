@@ -31,7 +31,12 @@ final class CaptureSettings: Sendable {
 
     var current: Values { values.withLock { $0 } }
 
-    func update(_ change: (inout Values) -> Void) -> Values { values.withLock { change(&$0); return $0 } }
+    func update(_ change: (inout Values) -> Void) -> Values {
+        values.withLock {
+            change(&$0)
+            return $0
+        }
+    }
 
     /// Whether a request should be traced from its start (capture on errors is decided at its end).
     func captures(key: String?, alias: String?, provider: String?) -> Bool {

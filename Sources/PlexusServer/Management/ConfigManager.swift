@@ -47,8 +47,10 @@ final class ConfigManager: Sendable {
     /// With several instances on PostgreSQL: where versions are stored and announced (`ClusterSync`).
     private let sharedStore = Mutex<(any SharedConfig)?>(nil)
 
-    init(path: String?, text: String?, environment: [String: String], stateBox: GatewayStateBox, events: EventHub,
-         logger: Logger) {
+    init(
+        path: String?, text: String?, environment: [String: String], stateBox: GatewayStateBox, events: EventHub,
+        logger: Logger
+    ) {
         self.path = path
         self.environment = environment
         self.stateBox = stateBox
@@ -99,7 +101,8 @@ final class ConfigManager: Sendable {
     private static func reason(_ error: any Error) -> String {
         // A `POSIXError` on Linux, which does not cast to `NSError` from `Any`; bridged from `any Error` it does.
         if let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? any Error,
-           case let posix = underlying as NSError, posix.domain == NSPOSIXErrorDomain {
+            case let posix = underlying as NSError, posix.domain == NSPOSIXErrorDomain
+        {
             return String(cString: strerror(Int32(posix.code)))
         }
         return error.localizedDescription
@@ -180,13 +183,15 @@ final class ConfigManager: Sendable {
     }
 
     /// Stores `text` as the next shared version after the one installed.
-    private func store(_ text: String, source: String, in shared: any SharedConfig) async throws(ManagementError) -> Int {
+    private func store(_ text: String, source: String, in shared: any SharedConfig) async throws(ManagementError) -> Int
+    {
         let base = status.withLock { $0.shared }
         let stored: Int?
         do {
             stored = try await shared.append(text, source: source, after: base)
         } catch {
-            throw ManagementError(.internal, "the config could not be stored in the database (\(error)); nothing was changed")
+            throw ManagementError(
+                .internal, "the config could not be stored in the database (\(error)); nothing was changed")
         }
         guard let stored else {
             throw ManagementError(.conflict, "the config was changed on another instance meanwhile; reload and retry")
@@ -199,7 +204,8 @@ final class ConfigManager: Sendable {
         do {
             try Self.writeAtomically(text, to: path)
         } catch {
-            logger.warning("could not write the config file", metadata: ["file.path": "\(path)", "error.message": "\(error)"])
+            logger.warning(
+                "could not write the config file", metadata: ["file.path": "\(path)", "error.message": "\(error)"])
         }
     }
 
@@ -234,8 +240,9 @@ final class ConfigManager: Sendable {
         return await writeLock.withLock { () async -> Bool in
             switch first {
             case .failure(let problem):
-                refuse(ConfigError(fileName: fileName, problems: [ConfigProblem(path: "", message: problem.description)]),
-                       version: "unreadable: \(problem)")
+                refuse(
+                    ConfigError(fileName: fileName, problems: [ConfigProblem(path: "", message: problem.description)]),
+                    version: "unreadable: \(problem)")
                 return false
             case .success(let text):
                 let version = Self.version(of: text)
@@ -345,9 +352,11 @@ final class ConfigManager: Sendable {
             return true
         }
         guard isNew else { return }
-        logger.error("config reload refused; the running config stays", metadata: [
-            "config.problems": "\(error.problems.count)", "config.error": "\(error.description)",
-        ])
+        logger.error(
+            "config reload refused; the running config stays",
+            metadata: [
+                "config.problems": "\(error.problems.count)", "config.error": "\(error.description)",
+            ])
         events.publish(.configReloaded(ok: false, version: version, message: error.description))
     }
 
@@ -355,10 +364,12 @@ final class ConfigManager: Sendable {
         stateBox.replace(GatewayState(config: config))
         let version = Self.version(of: text)
         status.withLock { s in
-            s = Status(version: version, loadedAt: Date(), lastError: nil, lastErrorAt: nil, seen: version, text: text,
-                       shared: shared ?? s.shared)
+            s = Status(
+                version: version, loadedAt: Date(), lastError: nil, lastErrorAt: nil, seen: version, text: text,
+                shared: shared ?? s.shared)
         }
-        logger.info("config applied", metadata: ["config.version": "\(version.prefix(12))", "config.source": "\(source)"])
+        logger.info(
+            "config applied", metadata: ["config.version": "\(version.prefix(12))", "config.source": "\(source)"])
         events.publish(.configReloaded(ok: true, version: version, message: nil))
     }
 }

@@ -30,10 +30,11 @@ final class EventHub: Sendable {
             switch self {
             case .requestStarted(let v), .requestFinished(let v), .cooldownSet(let v), .cooldownCleared(let v): v
             case .configReloaded(let ok, let version, let message):
-                JSONValue.object(JSONObject([
-                    ("ok", .bool(ok)), ("version", .string(version)),
-                    ("message", message.map(JSONValue.string) ?? .null),
-                ]))
+                JSONValue.object(
+                    JSONObject([
+                        ("ok", .bool(ok)), ("version", .string(version)),
+                        ("message", message.map(JSONValue.string) ?? .null),
+                    ]))
             case .keepAlive: .null
             }
         }
@@ -90,7 +91,10 @@ final class EventHub: Sendable {
 
     /// Ends every subscriber's stream (graceful shutdown), so open `/events` responses finish.
     func close() {
-        for continuation in subscribers.withLock({ s in defer { s.removeAll() }; return Array(s.values) }) {
+        for continuation in subscribers.withLock({ s in
+            defer { s.removeAll() }
+            return Array(s.values)
+        }) {
             continuation.finish()
         }
     }

@@ -9,7 +9,8 @@ enum ManagementResponses {
         var h = headers
         h[.contentType] = "application/json"
         h[.cacheControl] = "no-store"
-        return Response(status: .init(code: status), headers: h, body: .init(byteBuffer: ByteBuffer(bytes: value.serialized())))
+        return Response(
+            status: .init(code: status), headers: h, body: .init(byteBuffer: ByteBuffer(bytes: value.serialized())))
     }
 
     static func error(_ error: ManagementError) -> Response { json(error.json, status: error.code.status) }

@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 import Hummingbird
 import PlexusCore
-import PlexusStorage
 import PlexusRouting
+import PlexusStorage
 
 extension ManagementRoutes {
     func registerConfig(on group: RouterGroup<BasicRequestContext>) {
@@ -71,7 +71,8 @@ extension ManagementRoutes {
             group.put(RouterPath("\(plural)/:name")) { request, ctx in
                 await managed { () throws(ManagementError) in
                     var request = request
-                    return try await put(section, name: Self.parameter(ctx, "name"), body: try await request.jsonObject())
+                    return try await put(
+                        section, name: Self.parameter(ctx, "name"), body: try await request.jsonObject())
                 }
             }
             group.delete(RouterPath("\(plural)/:name")) { _, ctx in
@@ -99,7 +100,8 @@ extension ManagementRoutes {
         let secret = generate ? Self.newSecret() : nil
         if secret != nil { settings["secret"] = nil }
         if section == .keys, !generate, settings["secret"] == nil, settings["secret_sha256"] == nil,
-            case .object(let existing)? = try? currentDocument().entity(.keys, name) {
+            case .object(let existing)? = try? currentDocument().entity(.keys, name)
+        {
             // The dashboard edits a key's other fields without sending its secret: keep the one on file.
             let field = existing["secret_sha256"] != nil ? "secret_sha256" : "secret"
             if existing[field] != nil { settings[field] = .string(ConfigDocument.maskedSecret) }

@@ -3,14 +3,16 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import PlexusCore
-import PlexusStorage
 import PlexusRouting
+import PlexusStorage
 
 extension ManagementRoutes {
     func registerState(on group: RouterGroup<BasicRequestContext>) {
         group.get("cooldowns") { _, _ in
             let now = RoutingState.now()
-            return ManagementResponses.json(["cooldowns": .array(context.routing.cooldowns(now: now).map { $0.json(now: now) })])
+            return ManagementResponses.json([
+                "cooldowns": .array(context.routing.cooldowns(now: now).map { $0.json(now: now) })
+            ])
         }
         group.delete("cooldowns") { _, _ in
             let count = context.routing.cooldowns(now: RoutingState.now()).count
@@ -23,7 +25,8 @@ extension ManagementRoutes {
             let model = ctx.parameters.getCatchAll().map { String($0).removingPercentEncoding ?? String($0) }
                 .joined(separator: "/")
             let target = TargetID(provider: provider, model: model)
-            guard context.routing.isCooling(target, now: RoutingState.now()), context.routing.clearCooldown(target) else {
+            guard context.routing.isCooling(target, now: RoutingState.now()), context.routing.clearCooldown(target)
+            else {
                 return ManagementResponses.error(ManagementError(.notFound, "\(target) is not cooling"))
             }
             context.events.publish(.cooldownCleared(["provider": .string(provider), "model": .string(model)]))
@@ -32,7 +35,9 @@ extension ManagementRoutes {
         group.get("performance") { _, _ in
             let stats = context.routing.performance(now: RoutingState.now())
             let targets = stats.sorted { $0.key.description < $1.key.description }.map { $0.value.json(target: $0.key) }
-            return ManagementResponses.json(["window_seconds": .number(context.routing.window), "targets": .array(targets)])
+            return ManagementResponses.json([
+                "window_seconds": .number(context.routing.window), "targets": .array(targets),
+            ])
         }
         group.get("debug") { _, _ in ManagementResponses.json(context.capture.current.json) }
         group.patch("debug") { request, _ in
@@ -63,16 +68,20 @@ extension ManagementRoutes {
             var headers = HTTPFields()
             headers[.contentType] = "text/event-stream"
             headers[.cacheControl] = "no-cache"
-            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-                try await writer.write(ByteBuffer(string: ": connected\n\n"))
-                try await Self.relay(events, to: &writer)
-                try await writer.finish(nil)
-            })
+            return Response(
+                status: .ok, headers: headers,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: ": connected\n\n"))
+                    try await Self.relay(events, to: &writer)
+                    try await writer.finish(nil)
+                })
         }
     }
 
     /// Writes events as they come (the hub's heartbeat included); ends when a write fails because the client left.
-    @concurrent static func relay(_ events: AsyncStream<EventHub.Event>, to writer: inout any ResponseBodyWriter) async throws {
+    @concurrent static func relay(_ events: AsyncStream<EventHub.Event>, to writer: inout any ResponseBodyWriter)
+        async throws
+    {
         for await event in events {
             try await writer.write(ByteBuffer(bytes: event.frame))
         }

@@ -31,7 +31,8 @@ extension ManagementRoutes {
         group.get("usage/:id") { _, ctx in
             await managed { () throws(ManagementError) in
                 let id = Self.parameter(ctx, "id")
-                guard let row = try await storage({ try await written { try await context.store.record(id: id) } }) else {
+                guard let row = try await storage({ try await written { try await context.store.record(id: id) } })
+                else {
                     throw ManagementError(.notFound, "no request '\(id)'")
                 }
                 let traced = try await storage { try await context.store.hasTrace(ids: [id]) }
@@ -48,7 +49,8 @@ extension ManagementRoutes {
         group.get("debug/traces/:id") { _, ctx in
             await managed { () throws(ManagementError) in
                 let id = Self.parameter(ctx, "id")
-                guard let trace = try await storage({ try await written { try await context.store.trace(id: id) } }) else {
+                guard let trace = try await storage({ try await written { try await context.store.trace(id: id) } })
+                else {
                     throw ManagementError(.notFound, "no trace for request '\(id)'")
                 }
                 return ManagementResponses.text(trace.body, contentType: "application/json")
@@ -124,7 +126,8 @@ extension ManagementRoutes {
     }
 
     static func pageQuery(_ q: Parameters) throws(ManagementError) -> PageQuery {
-        PageQuery(from: try date(q, "from"), to: try date(q, "to"), limit: try limit(q), cursor: q["cursor"].map(String.init))
+        PageQuery(
+            from: try date(q, "from"), to: try date(q, "to"), limit: try limit(q), cursor: q["cursor"].map(String.init))
     }
 
     static func limit(_ q: Parameters) throws(ManagementError) -> Int {

@@ -55,10 +55,13 @@ struct ManagementRoutes {
                 guard let adminKey = context.stateBox.current.config.server.adminKey, !adminKey.isEmpty else {
                     throw ManagementError(.adminDisabled, "the management API is off: set server.admin_key")
                 }
-                guard AdminAuth.matches(presented, adminKey) else { throw ManagementError(.unauthorized, "invalid admin key") }
+                guard AdminAuth.matches(presented, adminKey) else {
+                    throw ManagementError(.unauthorized, "invalid admin key")
+                }
                 let token = context.sessions.create()
                 var headers = HTTPFields()
-                headers[.setCookie] = "\(SessionStore.cookieName)=\(token); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(Int(SessionStore.lifetime))"
+                headers[.setCookie] =
+                    "\(SessionStore.cookieName)=\(token); HttpOnly; SameSite=Strict; Path=/; Max-Age=\(Int(SessionStore.lifetime))"
                 return ManagementResponses.json(["authenticated": true], headers: headers)
             } catch let error as ManagementError {
                 return ManagementResponses.error(error)
@@ -75,7 +78,9 @@ struct ManagementRoutes {
         }
         router.get("/v0/auth/session") { request, _ -> Response in
             let token = AdminAuth.cookie(request, named: SessionStore.cookieName)
-            return ManagementResponses.json(["authenticated": .bool(token.map { context.sessions.isValid($0) } ?? false)])
+            return ManagementResponses.json([
+                "authenticated": .bool(token.map { context.sessions.isValid($0) } ?? false)
+            ])
         }
     }
 }

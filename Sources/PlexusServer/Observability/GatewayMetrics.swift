@@ -1,8 +1,8 @@
 import CoreMetrics
 import Foundation
+import PlexusStorage
 import Prometheus
 import Synchronization
-import PlexusStorage
 
 /// The gateway's Prometheus metrics, through swift-metrics with a per-gateway registry (no global bootstrap, so
 /// several gateways can live in one process, as in tests).
@@ -33,10 +33,12 @@ final class GatewayMetrics: Sendable {
     /// cost by kind. Metric handles are looked up once per label set and kept (the registry lookup is costly).
     func finished(_ row: UsageRecord) {
         inFlight.decrement()
-        let alias = row.alias ?? "", provider = row.provider ?? ""
-        let (counter, h) = handles(RequestLabels(
-            alias: alias, provider: provider, clientAPI: row.clientProtocol.rawValue,
-            targetAPI: row.targetProtocol?.rawValue ?? "", outcome: row.outcome.rawValue, status: row.httpStatus))
+        let alias = row.alias ?? ""
+        let provider = row.provider ?? ""
+        let (counter, h) = handles(
+            RequestLabels(
+                alias: alias, provider: provider, clientAPI: row.clientProtocol.rawValue,
+                targetAPI: row.targetProtocol?.rawValue ?? "", outcome: row.outcome.rawValue, status: row.httpStatus))
         counter.increment()
         h.duration.recordNanoseconds(Int64(row.durationMs * 1_000_000))
         if let ttft = row.ttftMs { h.ttft.recordNanoseconds(Int64(ttft * 1_000_000)) }
@@ -71,10 +73,12 @@ final class GatewayMetrics: Sendable {
     private func handles(_ l: RequestLabels) -> (counter: CoreMetrics.Counter, target: TargetHandles) {
         if let known = handles.withLock({ $0[l] }) { return known }
         // Made outside the lock (the target's handles take their own), then kept.
-        let counter = CoreMetrics.Counter(label: "plexus_requests_total", dimensions: [
-            ("alias", l.alias), ("provider", l.provider), ("client_api", l.clientAPI), ("target_api", l.targetAPI),
-            ("outcome", l.outcome), ("status", String(l.status)),
-        ], factory: factory)
+        let counter = CoreMetrics.Counter(
+            label: "plexus_requests_total",
+            dimensions: [
+                ("alias", l.alias), ("provider", l.provider), ("client_api", l.clientAPI), ("target_api", l.targetAPI),
+                ("outcome", l.outcome), ("status", String(l.status)),
+            ], factory: factory)
         let made = (counter: counter, target: targetHandles(alias: l.alias, provider: l.provider))
         return handles.withLock { table in
             if let known = table[l] { return known }
@@ -89,14 +93,18 @@ final class GatewayMetrics: Sendable {
             if let handles = table[key] { return handles }
             let dims = [("alias", alias), ("provider", provider)]
             let handles = TargetHandles(
-                duration: CoreMetrics.Timer(label: "plexus_request_duration_seconds", dimensions: dims, factory: factory),
+                duration: CoreMetrics.Timer(
+                    label: "plexus_request_duration_seconds", dimensions: dims, factory: factory),
                 ttft: CoreMetrics.Timer(label: "plexus_ttft_seconds", dimensions: dims, factory: factory),
-                tps: Recorder(label: "plexus_output_tokens_per_second", dimensions: dims, aggregate: true, factory: factory),
+                tps: Recorder(
+                    label: "plexus_output_tokens_per_second", dimensions: dims, aggregate: true, factory: factory),
                 tokens: TargetHandles.kinds.map {
-                    CoreMetrics.Counter(label: "plexus_tokens_total", dimensions: dims + [("kind", $0)], factory: factory)
+                    CoreMetrics.Counter(
+                        label: "plexus_tokens_total", dimensions: dims + [("kind", $0)], factory: factory)
                 },
                 cost: TargetHandles.kinds.map {
-                    FloatingPointCounter(label: "plexus_cost_usd_total", dimensions: dims + [("kind", $0)], factory: factory)
+                    FloatingPointCounter(
+                        label: "plexus_cost_usd_total", dimensions: dims + [("kind", $0)], factory: factory)
                 })
             table[key] = handles
             return handles

@@ -1,7 +1,8 @@
+import ServiceLifecycle
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import ServiceLifecycle
 
 /// Gives memory back to the system after a burst. glibc keeps freed heap pages (in several arenas, one per
 /// thread that allocated) for reuse, so a gateway that held thousands of streams stayed at its peak RSS long after

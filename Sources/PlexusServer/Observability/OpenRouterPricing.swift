@@ -17,7 +17,9 @@ struct OpenRouterPricing: Service {
     let logger: Logger
 
     func run() async throws {
-        if let cachePath, let data = FileManager.default.contents(atPath: cachePath), let prices = Self.parse(Array(data)) {
+        if let cachePath, let data = FileManager.default.contents(atPath: cachePath),
+            let prices = Self.parse(Array(data))
+        {
             routing.openRouterPrices.withLock { $0 = prices }
         }
         await cancelWhenGracefulShutdown {
@@ -53,7 +55,8 @@ struct OpenRouterPricing: Service {
             logger.info("OpenRouter prices loaded", metadata: ["pricing.models": "\(prices.count)"])
             return true
         } catch {
-            logger.warning("OpenRouter prices unreachable; using the cached ones", metadata: ["error.message": "\(error)"])
+            logger.warning(
+                "OpenRouter prices unreachable; using the cached ones", metadata: ["error.message": "\(error)"])
             return false
         }
     }
@@ -65,7 +68,8 @@ struct OpenRouterPricing: Service {
         var out: [String: TokenPrices] = [:]
         for model in models {
             guard let id = model["id"]?.stringValue, let p = model["pricing"],
-                let input = perMillion(p["prompt"]), let output = perMillion(p["completion"]) else { continue }
+                let input = perMillion(p["prompt"]), let output = perMillion(p["completion"])
+            else { continue }
             let reasoning = perMillion(p["internal_reasoning"]).flatMap { $0 > 0 ? $0 : nil }
             out[id] = TokenPrices(
                 input: input, output: output, cached: perMillion(p["input_cache_read"]),

@@ -104,10 +104,15 @@ final class TraceCapture: Sendable {
     }
 
     static func redact(_ headers: [(String, String)], also configured: Set<String> = []) -> JSONValue {
-        .object(JSONObject(headers.map { name, value in
-            let lower = name.lowercased()
-            return (lower, .string(secretHeaders.contains(lower) || configured.contains(lower) ? "[redacted]" : value))
-        }))
+        .object(
+            JSONObject(
+                headers.map { name, value in
+                    let lower = name.lowercased()
+                    return (
+                        lower,
+                        .string(secretHeaders.contains(lower) || configured.contains(lower) ? "[redacted]" : value)
+                    )
+                }))
     }
 
     /// Removes `key=` query values (Gemini's URL credential).

@@ -20,9 +20,11 @@ struct ResponsesRoutes {
         }
         router.delete("/v1/responses/{id}") { request, context in
             await answer(request, id: context.parameters.get("id"), deleting: true) { stored in
-                JSONValue.object(JSONObject([
-                    ("id", .string(stored.id)), ("object", "response"), ("deleted", true),
-                ])).serialized()
+                JSONValue.object(
+                    JSONObject([
+                        ("id", .string(stored.id)), ("object", "response"), ("deleted", true),
+                    ])
+                ).serialized()
             }
         }
     }
@@ -45,9 +47,12 @@ struct ResponsesRoutes {
     static func inputItems(_ stored: StoredResponse) -> [UInt8] {
         let items = (try? JSONValue(parsing: Array(stored.input.utf8)))?.arrayValue ?? []
         let data = Array(items.reversed())
-        let first = data.first?["id"] ?? .null, last = data.last?["id"] ?? .null
-        return JSONValue.object(JSONObject([
-            ("object", "list"), ("data", .array(data)), ("first_id", first), ("last_id", last), ("has_more", false),
-        ])).serialized()
+        let first = data.first?["id"] ?? .null
+        let last = data.last?["id"] ?? .null
+        return JSONValue.object(
+            JSONObject([
+                ("object", "list"), ("data", .array(data)), ("first_id", first), ("last_id", last), ("has_more", false),
+            ])
+        ).serialized()
     }
 }

@@ -28,11 +28,13 @@ struct ResponsesTurn: Sendable {
         var out = bytes
         if let previous = body["previous_response_id"], !previous.isNull {
             guard let id = previous.stringValue, !id.isEmpty else {
-                throw PlexusError(.invalidRequest, "'previous_response_id' must be a string", param: "previous_response_id")
+                throw PlexusError(
+                    .invalidRequest, "'previous_response_id' must be a string", param: "previous_response_id")
             }
             let stored = try await responses.lookup(id, key: keyName)
             body = ResponseHistory.expand(
-                body, previousInput: Self.items(stored.input), previousOutput: Self.items(stored.response, at: "output"))
+                body, previousInput: Self.items(stored.input), previousOutput: Self.items(stored.response, at: "output")
+            )
             turn.previousID = id
             turn.conversationID = stored.conversationID
             out = JSONValue.object(body).serialized()

@@ -13,7 +13,8 @@ struct StoredResponses: Sendable {
     func lookup(_ id: String, key: String) async throws(PlexusError) -> StoredResponse {
         let found: StoredResponse?
         do { found = try await store?.storedResponse(id: id) } catch {
-            logger.error("stored response read failed", metadata: ["response.id": "\(id)", "storage.error": "\(error)"])
+            logger.error(
+                "stored response read failed", metadata: ["response.id": "\(id)", "storage.error": "\(error)"])
             throw PlexusError(.unavailable, "stored responses cannot be read right now")
         }
         guard let found, found.keyName == key else { throw Self.notFound(id) }
@@ -31,9 +32,11 @@ struct StoredResponses: Sendable {
     func remember(_ response: StoredResponse) async {
         guard let store else { return }
         do { try await store.insertResponse(response) } catch {
-            logger.error("stored response write failed", metadata: [
-                "response.id": "\(response.id)", "storage.error": "\(error)",
-            ])
+            logger.error(
+                "stored response write failed",
+                metadata: [
+                    "response.id": "\(response.id)", "storage.error": "\(error)",
+                ])
         }
     }
 

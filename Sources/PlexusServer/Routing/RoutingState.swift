@@ -38,7 +38,8 @@ final class RoutingState: Sendable {
 
     init(cooldowns: [CooldownEntry] = [], window: Double = 600) {
         self.window = window
-        inner = Mutex(Inner(cooldowns: CooldownTable(entries: cooldowns), performance: PerformanceTracker(window: window)))
+        inner = Mutex(
+            Inner(cooldowns: CooldownTable(entries: cooldowns), performance: PerformanceTracker(window: window)))
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }
@@ -82,8 +83,10 @@ final class RoutingState: Sendable {
 
     /// A failed attempt that says something about the target (never a client error or a disconnect).
     @discardableResult
-    func failed(_ target: TargetID, reason: CooldownReason, status: Int? = nil, retryAfter: Double?,
-                config: CooldownConfig, sample: PerformanceSample) -> CooldownEntry {
+    func failed(
+        _ target: TargetID, reason: CooldownReason, status: Int? = nil, retryAfter: Double?,
+        config: CooldownConfig, sample: PerformanceSample
+    ) -> CooldownEntry {
         let (entry, isNew) = inner.withLock { s -> (CooldownEntry, Bool) in
             s.performance.record(target, sample)
             // Requests that were already in flight when the target started cooling do not double it again.
@@ -114,7 +117,9 @@ final class RoutingState: Sendable {
 
     func cooldowns(now: Double) -> [CooldownEntry] { inner.withLock { $0.cooldowns.active(now: now) } }
 
-    func isCooling(_ target: TargetID, now: Double) -> Bool { inner.withLock { $0.cooldowns.isCooling(target, now: now) } }
+    func isCooling(_ target: TargetID, now: Double) -> Bool {
+        inner.withLock { $0.cooldowns.isCooling(target, now: now) }
+    }
 
     /// Clears one target's cooldown, or all when `target` is nil; true when something was cleared.
     @discardableResult

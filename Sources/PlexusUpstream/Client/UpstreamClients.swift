@@ -70,7 +70,8 @@ final class UpstreamClients: Sendable {
     private func makeClients(_ key: Key) -> PerLoop {
         let limit = key.pool.maxConnectionsPerHost
         guard loops.count > 1, limit >= loops.count else {
-            return PerLoop(clients: [HTTPClient(eventLoopGroup: group, configuration: configuration(key, limit: limit))])
+            return PerLoop(clients: [HTTPClient(eventLoopGroup: group, configuration: configuration(key, limit: limit))]
+            )
         }
         // The per-host limit is split over the loops, the shares adding up to it.
         return PerLoop(

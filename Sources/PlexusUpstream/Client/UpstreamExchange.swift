@@ -24,9 +24,10 @@ final class UpstreamExchange: HTTPClientResponseDelegate, Sendable {
     init(loop: any EventLoop, timeouts: UpstreamTimeouts) {
         self.loop = loop
         let now = NIODeadline.now()
-        state = Mutex(ExchangeState(
-            firstEventDeadline: now + .init(timeouts.firstEvent), idleTimeout: .init(timeouts.idle),
-            firstEventAtHead: timeouts.firstEventAtHead, now: now))
+        state = Mutex(
+            ExchangeState(
+                firstEventDeadline: now + .init(timeouts.firstEvent), idleTimeout: .init(timeouts.idle),
+                firstEventAtHead: timeouts.firstEventAtHead, now: now))
         request = Mutex(RequestHandle())
     }
 

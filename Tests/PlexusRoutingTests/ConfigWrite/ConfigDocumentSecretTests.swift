@@ -1,7 +1,6 @@
 import PlexusCore
-import Testing
-
 import PlexusRouting
+import Testing
 
 private let secretsYAML = """
     providers:
@@ -83,9 +82,10 @@ private let secretsEnvironment = ["REF_KEY": "sk-from-env", "KEY_A": "key-a"]
 
             """
         var document = try ConfigDocument(yaml: yaml)
-        #expect(document.entity(.providers, "b") == [
-            "timeout_seconds": 60, "api_base_url": "mock://", "api_key": "****",
-        ])
+        #expect(
+            document.entity(.providers, "b") == [
+                "timeout_seconds": 60, "api_base_url": "mock://", "api_key": "****",
+            ])
         try document.setEntity(.providers, "b", ["api_base_url": "mock://", "api_key": "****"])
         #expect(try reload(document.text()).provider(named: "b")?.apiKey == "sk-merged-literal")
         #expect(try reload(document.text()).provider(named: "a") == reload(yaml).provider(named: "a"))

@@ -1,7 +1,6 @@
 import PlexusCore
-import Testing
-
 import PlexusRouting
+import Testing
 
 private let entityCases: [EntityCase] = [
     EntityCase(
@@ -141,8 +140,10 @@ private let entityCases: [EntityCase] = [
         #expect(document.entity(.models, "nope") == nil)
     }
 
-    @Test(arguments: ["true", "false", "yes", "007", "12", "-3", "0x1F", "1e3", "1.5", ".inf", "null", "~", "",
-        "<<", "=", "12:30", "2027-01-01", "plain text", "${X}", " padded ", "a: b", "- item", "#hash", "line\nbreak"])
+    @Test(arguments: [
+        "true", "false", "yes", "007", "12", "-3", "0x1F", "1e3", "1.5", ".inf", "null", "~", "",
+        "<<", "=", "12:30", "2027-01-01", "plain text", "${X}", " padded ", "a: b", "- item", "#hash", "line\nbreak",
+    ])
     func ambiguousStringsSurviveReload(_ text: String) throws {
         var document = try ConfigDocument(yaml: documentYAML())
         try document.setEntity(.providers, "p", ["display_name": .string(text), "api_base_url": "mock://"])
@@ -216,8 +217,9 @@ private let entityCases: [EntityCase] = [
         #expect(document.names(.providers).isEmpty)
         try document.setEntity(.keys, "k", ["secret": "${NEW_KEY}"])
         try document.setEntity(.models, "m", ["targets": []])
-        #expect(document.text()
-            == "providers:\n- a\n- b\nkeys:\n  k:\n    secret: ${NEW_KEY}\nmodels:\n  m:\n    targets: []\n")
+        #expect(
+            document.text()
+                == "providers:\n- a\n- b\nkeys:\n  k:\n    secret: ${NEW_KEY}\nmodels:\n  m:\n    targets: []\n")
     }
 
     @Test func setPathCreatesSections() throws {
@@ -237,10 +239,12 @@ private let entityCases: [EntityCase] = [
         #expect(config.debug.capture && config.debug.captureOnError)
         #expect(config.routing.explorationRate == 0.2)
         let sections = document.text().split(separator: "\n").filter { !$0.hasPrefix(" ") && !$0.hasPrefix("-") }
-        #expect(sections == [
-            "server:", "storage:", "failover:", "cooldown:", "routing:", "debug:", "pricing:", "providers:", "models:",
-            "keys:",
-        ])
+        #expect(
+            sections == [
+                "server:", "storage:", "failover:", "cooldown:", "routing:", "debug:", "pricing:", "providers:",
+                "models:",
+                "keys:",
+            ])
     }
 
     @Test func setPathThroughNullAndScalars() throws {

@@ -1,7 +1,6 @@
 import PlexusCore
-import Testing
-
 import PlexusRouting
+import Testing
 
 /// Variables for the write-back tests' `${NAME}` references.
 let writeEnvironment = fullExampleEnvironment.merging([

@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import PlexusRouting
+import Testing
 
 /// SHA-256("abc") (FIPS 180-2, appendix B.1).
 private let abcHex = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
@@ -28,13 +27,15 @@ private let keysBase = "keys:\n"
     }
 
     @Test func tableUsesTheGivenDigestForHashedKeysOnly() {
-        let table = KeyTable(keys: [
-            KeyConfig(name: "plain", secret: "sk-plain"),
-            KeyConfig(name: "hashed", secret: "", secretDigest: testDigest(Array("sk-hashed".utf8))),
-            KeyConfig(name: "old", secret: "", secretDigest: testDigest(Array("sk-old".utf8)),
-                expiresAt: now.addingTimeInterval(-1)),
-            KeyConfig(name: "blank", secret: "", secretDigest: []),
-        ], digest: testDigest)
+        let table = KeyTable(
+            keys: [
+                KeyConfig(name: "plain", secret: "sk-plain"),
+                KeyConfig(name: "hashed", secret: "", secretDigest: testDigest(Array("sk-hashed".utf8))),
+                KeyConfig(
+                    name: "old", secret: "", secretDigest: testDigest(Array("sk-old".utf8)),
+                    expiresAt: now.addingTimeInterval(-1)),
+                KeyConfig(name: "blank", secret: "", secretDigest: []),
+            ], digest: testDigest)
         #expect(table.key(forSecret: "sk-plain", now: now)?.name == "plain")
         #expect(table.key(forSecret: "sk-hashed", now: now)?.name == "hashed")
         #expect(table.lookup(secret: "sk-old", now: now).isExpired)
@@ -45,23 +46,39 @@ private let keysBase = "keys:\n"
     }
 
     @Test(arguments: [
-        (keysBase + "  k:\n    secret: s\n    secret_sha256: \(abcHex)\n", "keys.k.secret_sha256", 4,
-            "use either 'secret' or 'secret_sha256', not both"),
-        (keysBase + "  k:\n    secret_sha256: \(abcHex)\n    secret: s\n", "keys.k.secret_sha256", 3,
-            "use either 'secret' or 'secret_sha256', not both"),
-        (keysBase + "  k:\n    secret_sha256: xyz\n    secret: s\n", "keys.k.secret_sha256", 3,
-            "use either 'secret' or 'secret_sha256', not both"),
+        (
+            keysBase + "  k:\n    secret: s\n    secret_sha256: \(abcHex)\n", "keys.k.secret_sha256", 4,
+            "use either 'secret' or 'secret_sha256', not both"
+        ),
+        (
+            keysBase + "  k:\n    secret_sha256: \(abcHex)\n    secret: s\n", "keys.k.secret_sha256", 3,
+            "use either 'secret' or 'secret_sha256', not both"
+        ),
+        (
+            keysBase + "  k:\n    secret_sha256: xyz\n    secret: s\n", "keys.k.secret_sha256", 3,
+            "use either 'secret' or 'secret_sha256', not both"
+        ),
         (keysBase + "  k:\n    comment: neither\n", "keys.k.secret", 2, "missing required key 'secret'"),
-        (keysBase + "  k:\n    secret_sha256: \(abcHex.uppercased())\n", "keys.k.secret_sha256", 3,
-            "expected 64 lowercase hex characters (the SHA-256 digest of the secret)"),
-        (keysBase + "  k:\n    secret_sha256: \(abcHex.dropLast())\n", "keys.k.secret_sha256", 3,
-            "expected 64 lowercase hex characters (the SHA-256 digest of the secret)"),
-        (keysBase + "  k:\n    secret_sha256:\n", "keys.k.secret_sha256", 3,
-            "expected 64 lowercase hex characters (the SHA-256 digest of the secret)"),
-        (keysBase + "  k:\n    secret_sha256: [\(abcHex)]\n", "keys.k.secret_sha256", 3,
-            "expected a string, got a list"),
-        (keysBase + "  a: { secret_sha256: \(abcHex) }\n  b: { secret_sha256: \(abcHex) }\n", "keys.b.secret_sha256",
-            3, "same secret as key 'a'; secrets must be unique"),
+        (
+            keysBase + "  k:\n    secret_sha256: \(abcHex.uppercased())\n", "keys.k.secret_sha256", 3,
+            "expected 64 lowercase hex characters (the SHA-256 digest of the secret)"
+        ),
+        (
+            keysBase + "  k:\n    secret_sha256: \(abcHex.dropLast())\n", "keys.k.secret_sha256", 3,
+            "expected 64 lowercase hex characters (the SHA-256 digest of the secret)"
+        ),
+        (
+            keysBase + "  k:\n    secret_sha256:\n", "keys.k.secret_sha256", 3,
+            "expected 64 lowercase hex characters (the SHA-256 digest of the secret)"
+        ),
+        (
+            keysBase + "  k:\n    secret_sha256: [\(abcHex)]\n", "keys.k.secret_sha256", 3,
+            "expected a string, got a list"
+        ),
+        (
+            keysBase + "  a: { secret_sha256: \(abcHex) }\n  b: { secret_sha256: \(abcHex) }\n", "keys.b.secret_sha256",
+            3, "same secret as key 'a'; secrets must be unique"
+        ),
     ])
     func digestProblems(yaml: String, path: String, line: Int, message: String) {
         let found = problems(yaml)
@@ -78,11 +95,13 @@ private let keysBase = "keys:\n"
             KeyConfig(name: "short", secret: "", secretDigest: [1, 2]),
             KeyConfig(name: "ok", secret: "", secretDigest: Array(repeating: 3, count: 32)),
         ]
-        #expect(ConfigValidator.issues(in: config) == [
-            ConfigValidator.Issue("keys.both.secret_sha256", "use either 'secret' or 'secret_sha256', not both"),
-            ConfigValidator.Issue(
-                "keys.short.secret_sha256", "expected 64 lowercase hex characters (the SHA-256 digest of the secret)"),
-        ])
+        #expect(
+            ConfigValidator.issues(in: config) == [
+                ConfigValidator.Issue("keys.both.secret_sha256", "use either 'secret' or 'secret_sha256', not both"),
+                ConfigValidator.Issue(
+                    "keys.short.secret_sha256",
+                    "expected 64 lowercase hex characters (the SHA-256 digest of the secret)"),
+            ])
     }
 
     @Test(arguments: [

@@ -3,6 +3,7 @@ import Foundation
 import PlexusCore
 import PlexusRouting
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 22, points 1, 2 and 4: two instances on one PostgreSQL database share config versions, cooldowns and
@@ -13,15 +14,19 @@ struct ClusterTests {
         let base = try #require(
             ProcessInfo.processInfo.environment["PLEXUS_TEST_POSTGRES_URL"],
             "run scripts/postgres-test-server (scripts/test does) and export PLEXUS_TEST_POSTGRES_URL")
-        return managementYAML("""
+        return managementYAML(
+            """
             storage: { url: "\(base)?schema=\(schema)" }
             cooldown: { initial_seconds: 60, max_seconds: 120 }
-            """).replacingOccurrences(of: "models:\n", with: """
-            models:
-              flaky:
-                targets: [ { provider: demo, model: "mock:fail=500" } ]
+            """
+        ).replacingOccurrences(
+            of: "models:\n",
+            with: """
+                models:
+                  flaky:
+                    targets: [ { provider: demo, model: "mock:fail=500" } ]
 
-            """)
+                """)
     }
 
     static func twoInstances(_ body: @Sendable @escaping (TestGateway, TestGateway) async throws -> Void) async throws {
@@ -45,8 +50,9 @@ struct ClusterTests {
     @Test func aConfigChangeOnOneInstanceReachesTheOtherAndVersionsRestore() async throws {
         try await Self.twoInstances { one, two in
             #expect(try await two.chat("added").status == 404)
-            let put = try await one.admin(.PUT, "/v0/management/models/added",
-                                          body: #"{"targets": [{"provider": "demo", "model": "demo-fast"}]}"#)
+            let put = try await one.admin(
+                .PUT, "/v0/management/models/added",
+                body: #"{"targets": [{"provider": "demo", "model": "demo-fast"}]}"#)
             #expect(put.status == 200, "\(put.body)")
             let took = try await Self.within(.seconds(1)) { try await two.chat("added").status == 200 }
             #expect(took != nil, "the other instance serves the new alias within a second")
@@ -110,7 +116,8 @@ struct ClusterTests {
             var seen = ""
             let deadline = ContinuousClock.now + .seconds(5)
             while !seen.contains("event: request_finished"), ContinuousClock.now < deadline,
-                  let chunk = try await iterator.next() {
+                let chunk = try await iterator.next()
+            {
                 seen += String(buffer: chunk)
             }
             #expect(seen.contains("event: request_finished"))
@@ -125,8 +132,10 @@ struct ClusterTests {
             try Self.terminatePlexusConnections()
             #expect(try await two.chat("demo").status == 200, "still serving")
             let put = try await Self.within(.seconds(5)) {
-                try await one.admin(.PUT, "/v0/management/models/later",
-                                    body: #"{"targets": [{"provider": "demo", "model": "demo-fast"}]}"#).status == 200
+                try await one.admin(
+                    .PUT, "/v0/management/models/later",
+                    body: #"{"targets": [{"provider": "demo", "model": "demo-fast"}]}"#
+                ).status == 200
             }
             #expect(put != nil)
             let took = try await Self.within(.seconds(8)) { try await two.chat("later").status == 200 }
@@ -139,8 +148,10 @@ struct ClusterTests {
         let url = try #require(ProcessInfo.processInfo.environment["PLEXUS_TEST_POSTGRES_URL"])
         let psql = Process()
         psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        psql.arguments = [url, "-qAtc",
-                          "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'plexus'"]
+        psql.arguments = [
+            url, "-qAtc",
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'plexus'",
+        ]
         try psql.run()
         psql.waitUntilExit()
         #expect(psql.terminationStatus == 0)

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import Testing
+
 @testable import PlexusServer
 
 /// The files of ui/ as they are in the source tree (the same selection `scripts/embed-ui` makes).
@@ -12,7 +13,8 @@ enum UIFolder {
 
     /// Paths relative to ui/, dot files skipped.
     static let paths: [String] = {
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else { return [] }
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
+        else { return [] }
         var out: [String] = []
         for case let url as URL in walker {
             guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
@@ -59,7 +61,9 @@ struct DashboardAssetsTests {
         .init(path: "/ui/index.html", status: 200, contentType: "text/html", location: nil, body: "index.html"),
         .init(path: "/ui/app.css", status: 200, contentType: "text/css", location: nil, body: "app.css"),
         .init(path: "/ui/js/app.js", status: 200, contentType: "text/javascript", location: nil, body: "js/app.js"),
-        .init(path: "/ui/js/pages/logs.js", status: 200, contentType: "text/javascript", location: nil, body: "js/pages/logs.js"),
+        .init(
+            path: "/ui/js/pages/logs.js", status: 200, contentType: "text/javascript", location: nil,
+            body: "js/pages/logs.js"),
         .init(path: "/ui/favicon.svg", status: 200, contentType: "image/svg+xml", location: nil, body: "favicon.svg"),
         .init(path: "/ui/missing.js", status: 404, contentType: "text/plain", location: nil, body: nil),
         .init(path: "/ui/js/../../Package.swift", status: 404, contentType: nil, location: nil, body: nil),
@@ -67,10 +71,12 @@ struct DashboardAssetsTests {
 
     @Test func routesServeTheEmbeddedFilesWithAStrictPolicy() async throws {
         try await TestGateway.with(yaml: "") { gw in
-            let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
+            let client = HTTPClient(
+                eventLoopGroupProvider: .singleton, configuration: .init(redirectConfiguration: .disallow))
             defer { _ = client.shutdown() }
             for route in Self.routes {
-                let response = try await client.execute(HTTPClientRequest(url: gw.base + route.path), timeout: .seconds(10))
+                let response = try await client.execute(
+                    HTTPClientRequest(url: gw.base + route.path), timeout: .seconds(10))
                 var buffer = try await response.body.collect(upTo: 4 << 20)
                 let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
                 #expect(Int(response.status.code) == route.status, "\(route.path)")

@@ -4,6 +4,7 @@ import PlexusCore
 import PlexusRouting
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 21: a key's limits refuse in the client's protocol with `Retry-After`, log `limited`, never cool a target,
@@ -18,12 +19,15 @@ struct KeyLimitsTests {
     }
 
     static let calls = [
-        Call(proto: .chat, path: "/v1/chat/completions",
-             body: #"{"model":"demo","messages":[{"role":"user","content":"hi"}]}"#),
-        Call(proto: .messages, path: "/v1/messages",
-             body: #"{"model":"demo","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}"#),
-        Call(proto: .gemini, path: "/v1beta/models/demo:generateContent",
-             body: #"{"contents":[{"role":"user","parts":[{"text":"hi"}]}]}"#),
+        Call(
+            proto: .chat, path: "/v1/chat/completions",
+            body: #"{"model":"demo","messages":[{"role":"user","content":"hi"}]}"#),
+        Call(
+            proto: .messages, path: "/v1/messages",
+            body: #"{"model":"demo","max_tokens":64,"messages":[{"role":"user","content":"hi"}]}"#),
+        Call(
+            proto: .gemini, path: "/v1beta/models/demo:generateContent",
+            body: #"{"contents":[{"role":"user","parts":[{"text":"hi"}]}]}"#),
         Call(proto: .responses, path: "/v1/responses", body: #"{"model":"demo","input":"hi"}"#),
     ]
 
@@ -47,8 +51,9 @@ struct KeyLimitsTests {
     }
 
     func send(_ gw: TestGateway, _ call: Call, key: String = TestGateway.key) async throws -> HTTPClientResponse {
-        try await HTTPClient.shared.post(gw.base + call.path, json: call.body,
-                                         headers: [("authorization", "Bearer \(key)")])
+        try await HTTPClient.shared.post(
+            gw.base + call.path, json: call.body,
+            headers: [("authorization", "Bearer \(key)")])
     }
 
     @Test(arguments: calls)
@@ -186,8 +191,10 @@ struct KeyLimitsTests {
 
 @Suite("x-plexus-limit-budget-remaining-usd")
 struct LimitHeaderTextTests {
-    @Test(arguments: [(12.5, "12.5"), (0.000125, "0.000125"), (0, "0"), (1_000_000_000, "1000000000"),
-                      (0.1234567, "0.123457"), (-3, "0"), (49.99, "49.99")])
+    @Test(arguments: [
+        (12.5, "12.5"), (0.000125, "0.000125"), (0, "0"), (1_000_000_000, "1000000000"),
+        (0.1234567, "0.123457"), (-3, "0"), (49.99, "49.99"),
+    ])
     func usdIsPlainDecimal(usd: Double, text: String) {
         #expect(LimitHeaders.usdText(usd) == text)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 21, point 2: a provider or model at its `max_concurrency` is passed over without a cooldown; with no
@@ -24,7 +25,9 @@ struct MaxConcurrencyTests {
 
     func waitForInFlight(_ gw: TestGateway, _ n: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(5)
-        while gw.gateway.inFlight.count < n, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        while gw.gateway.inFlight.count < n, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         #expect(gw.gateway.inFlight.count == n)
     }
 

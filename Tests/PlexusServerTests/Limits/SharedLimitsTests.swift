@@ -1,6 +1,7 @@
 import Foundation
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 21, point 4: with PostgreSQL storage, two instances count one key's limits together.
@@ -11,9 +12,11 @@ struct SharedLimitsTests {
         let base = try #require(
             ProcessInfo.processInfo.environment["PLEXUS_TEST_POSTGRES_URL"],
             "run scripts/postgres-test-server (scripts/test does) and export PLEXUS_TEST_POSTGRES_URL")
-        return KeyLimitsTests.yaml(limits, model: "mock:tokens=30,tps=30", extra: """
-            storage: { url: "\(base)?schema=\(schema)" }
-            """)
+        return KeyLimitsTests.yaml(
+            limits, model: "mock:tokens=30,tps=30",
+            extra: """
+                storage: { url: "\(base)?schema=\(schema)" }
+                """)
     }
 
     static func schema() -> String {
@@ -44,7 +47,9 @@ struct SharedLimitsTests {
         try await Self.twoInstances(try Self.yaml("{ concurrent_requests: 1 }", schema: Self.schema())) { one, two in
             let stream = Task { try await one.chat("demo", stream: true).status }
             let deadline = ContinuousClock.now + .seconds(5)
-            while one.gateway.inFlight.count < 1, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            while one.gateway.inFlight.count < 1, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             let refused = try await two.chat("demo")
             #expect(refused.status == 429)
             #expect(refused.body.contains("1 concurrent requests"))
@@ -61,7 +66,8 @@ struct SharedLimitsTests {
     }
 
     @Test func aBudgetSpentOnOneInstanceRefusesOnTheOther() async throws {
-        try await Self.twoInstances(try Self.yaml("{ budget: { usd: 0.0001, period: month } }", schema: Self.schema())) {
+        try await Self.twoInstances(try Self.yaml("{ budget: { usd: 0.0001, period: month } }", schema: Self.schema()))
+        {
             one, two in
             #expect(try await one.chat("demo").status == 200)
             var status = 0

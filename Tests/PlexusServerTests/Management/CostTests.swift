@@ -5,6 +5,7 @@ import Logging
 import PlexusCore
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 5, point 1: the cost of each request by token kind, for every pricing form, against hand-computed values.
@@ -52,7 +53,8 @@ struct CostTests {
     }
 
     /// The OpenRouter list the fake server answers: USD per token, as strings.
-    static let openRouterList = #"{"data":[{"id":"acme/model-x","pricing":{"prompt":"0.000004","completion":"0.000012","input_cache_read":"0.000001"}},{"id":"other/y","pricing":{"prompt":"0","completion":"0"}}]}"#
+    static let openRouterList =
+        #"{"data":[{"id":"acme/model-x","pricing":{"prompt":"0.000004","completion":"0.000012","input_cache_read":"0.000001"}},{"id":"other/y","pricing":{"prompt":"0","completion":"0"}}]}"#
 
     func row(_ gw: TestGateway, alias: String) async throws -> UsageRecord {
         let answer = try await gw.chat(alias, prompt: String(repeating: "price this please ", count: 20))
@@ -63,7 +65,8 @@ struct CostTests {
     @Test func simpleTieredAndPerRequestPricesWithDiscountAndUnpricedUnknown() async throws {
         try await TestGateway.with(yaml: Self.yaml()) { gw in
             let simple = try await row(gw, alias: "simple")
-            let input = Double(simple.tokens.input ?? 0), output = Double(simple.tokens.output ?? 0)
+            let input = Double(simple.tokens.input ?? 0)
+            let output = Double(simple.tokens.output ?? 0)
             #expect(input > 10 && output == 40)
             let cost = try #require(simple.cost)
             #expect(abs(cost.input - input * 2.0 / 1e6 * 0.75) < 1e-12)
@@ -71,7 +74,8 @@ struct CostTests {
             #expect(abs(cost.total - (input * 2.0 + output * 8.0) / 1e6 * 0.75) < 1e-12)
 
             let tiered = try #require(try await row(gw, alias: "tiered").cost)
-            #expect(abs(tiered.total - (input * 3.0 + output * 15.0) / 1e6) < 1e-12, "over 10 input tokens: second tier")
+            #expect(
+                abs(tiered.total - (input * 3.0 + output * 15.0) / 1e6) < 1e-12, "over 10 input tokens: second tier")
 
             let flat = try #require(try await row(gw, alias: "flat").cost)
             #expect(abs(flat.total - 0.002) < 1e-12)
@@ -91,8 +95,10 @@ struct CostTests {
             (Double(row.tokens.input ?? 0) * 4.0 + Double(row.tokens.output ?? 0) * 12.0) / 1e6 * 0.5
         }
         try await withOpenRouterServer(Self.openRouterList) { port in
-            try await TestGateway.with(yaml: Self.yaml(openRouterURL: "http://127.0.0.1:\(port)/api/v1/models"),
-                                       folder: folder) { gw in
+            try await TestGateway.with(
+                yaml: Self.yaml(openRouterURL: "http://127.0.0.1:\(port)/api/v1/models"),
+                folder: folder
+            ) { gw in
                 for _ in 0..<100 where gw.gateway.routing.openRouterPrices.withLock({ $0.isEmpty }) {
                     try await Task.sleep(for: .milliseconds(50))
                 }
@@ -101,7 +107,8 @@ struct CostTests {
                 #expect(abs(cost.total - expected(row)) < 1e-12)
             }
         }
-        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("data/openrouter-prices.json").path))
+        #expect(
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent("data/openrouter-prices.json").path))
         // The list is now unreachable: the cached prices still price the request.
         try await TestGateway.with(yaml: Self.yaml(), folder: folder) { gw in
             for _ in 0..<100 where gw.gateway.routing.openRouterPrices.withLock({ $0.isEmpty }) {
@@ -115,7 +122,9 @@ struct CostTests {
 }
 
 /// Serves an OpenRouter-shaped model list at `/api/v1/models` on a free loopback port around `body`.
-func withOpenRouterServer<T: Sendable>(_ list: String, _ body: @Sendable @escaping (Int) async throws -> T) async throws -> T {
+func withOpenRouterServer<T: Sendable>(_ list: String, _ body: @Sendable @escaping (Int) async throws -> T) async throws
+    -> T
+{
     let router = Router()
     router.get("/api/v1/models") { _, _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: .init(string: list)))
@@ -127,7 +136,10 @@ func withOpenRouterServer<T: Sendable>(_ list: String, _ body: @Sendable @escapi
         router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { sink.yield($0.localAddress?.port ?? 0) }, logger: logger)
     return try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await app.runService(); return nil }
+        group.addTask {
+            try await app.runService()
+            return nil
+        }
         var it = ports.makeAsyncIterator()
         guard let port = await it.next() else { throw TestTimeout() }
         let value = try await body(port)

@@ -3,6 +3,7 @@ import Foundation
 import NIOHTTP1
 import PlexusCore
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 5: every management route refuses no, wrong and client credentials, and answers the admin key.
@@ -35,15 +36,19 @@ struct ManagementAuthTests {
     @Test func everyRouteRefusesMissingWrongAndClientCredentialsAndServesTheAdmin() async throws {
         try await TestGateway.with(yaml: managementYAML()) { gw in
             for (method, path, body) in Self.routes {
-                for bad in [AdminCredential.none, .header("wrong"), .bearer("wrong"), .header(TestGateway.key),
-                            .bearer(TestGateway.key), .cookie("forged", origin: gw.base)] {
+                for bad in [
+                    AdminCredential.none, .header("wrong"), .bearer("wrong"), .header(TestGateway.key),
+                    .bearer(TestGateway.key), .cookie("forged", origin: gw.base),
+                ] {
                     let answer = try await gw.admin(method, path, body: body, as: bad)
                     #expect(answer.status == 401, "\(method) \(path) with \(bad): \(answer.status)")
                     #expect(answer.json["error"]?["code"]?.stringValue == "unauthorized")
                 }
                 for good in [AdminCredential.header(TestGateway.adminKey), .bearer(TestGateway.adminKey)] {
                     let answer = try await gw.admin(method, path, body: body, as: good)
-                    #expect((200..<300).contains(answer.status), "\(method) \(path) with \(good): \(answer.status) \(answer.body)")
+                    #expect(
+                        (200..<300).contains(answer.status),
+                        "\(method) \(path) with \(good): \(answer.status) \(answer.body)")
                 }
             }
         }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import PlexusCore
+
 @testable import PlexusServer
 
 /// A management answer: status, headers and body text.

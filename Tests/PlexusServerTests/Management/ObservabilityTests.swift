@@ -4,17 +4,19 @@ import NIOCore
 import PlexusCore
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 5, points 4–6: traces, secrets kept out of everything, live events and metrics.
 @Suite("Traces, secrets, events, metrics", .serialized, .timeLimit(.minutes(3)))
 struct ObservabilityTests {
-    static let yaml = managementYAML("").replacingOccurrences(
-        of: "${DEMO_UPSTREAM_KEY:-sk-upstream-canary-default}", with: "${UPSTREAM_CANARY}")
-        + """
+    static let yaml =
+        managementYAML("").replacingOccurrences(
+            of: "${DEMO_UPSTREAM_KEY:-sk-upstream-canary-default}", with: "${UPSTREAM_CANARY}")
+            + """
 
-        debug: { capture: false, capture_on_error: true }
-        """
+            debug: { capture: false, capture_on_error: true }
+            """
 
     @Test func aTraceOfATranslatedStreamReconstructsWhatTheClientReceived() async throws {
         try await TestGateway.with(yaml: Self.yaml) { gw in
@@ -57,8 +59,10 @@ struct ObservabilityTests {
             let response = try await HTTPClient.shared.post(
                 gw.base + "/v1/chat/completions",
                 json: #"{"model":"via-messages","messages":[{"role":"user","content":"hi"}]}"#,
-                headers: [("authorization", "Bearer \(TestGateway.key)"), ("anthropic-beta", "b1"),
-                          ("Anthropic-Beta", "b2"), ("x-client-note", "n")])
+                headers: [
+                    ("authorization", "Bearer \(TestGateway.key)"), ("anthropic-beta", "b1"),
+                    ("Anthropic-Beta", "b2"), ("x-client-note", "n"),
+                ])
             #expect(response.status.code == 200)
             let id = try #require(try await gw.rowsWhenWritten(1).first?.requestID)
             let trace = try await gw.admin(.GET, "/v0/management/debug/traces/\(id)").json
@@ -84,10 +88,14 @@ struct ObservabilityTests {
         // Configured headers carry credentials too (an Azure `api-key`, a custom auth header): from `${NAME}` or
         // written in the file, their values stay out of traces.
         let yaml = Self.yaml.replacingOccurrences(
-            of: "models:\n", with: "models:\n  failing2:\n    targets: [ { provider: demo, model: \"mock:fail=400\" } ]\n")
-            .replacingOccurrences(
-                of: "    api_key: ${UPSTREAM_CANARY}\n",
-                with: "    api_key: ${UPSTREAM_CANARY}\n    headers: { api-key: \"${UPSTREAM_CANARY}\", X-Custom-Auth: \"literal-header-canary\" }\n")
+            of: "models:\n",
+            with: "models:\n  failing2:\n    targets: [ { provider: demo, model: \"mock:fail=400\" } ]\n"
+        )
+        .replacingOccurrences(
+            of: "    api_key: ${UPSTREAM_CANARY}\n",
+            with:
+                "    api_key: ${UPSTREAM_CANARY}\n    headers: { api-key: \"${UPSTREAM_CANARY}\", X-Custom-Auth: \"literal-header-canary\" }\n"
+        )
         #expect(yaml.contains("X-Custom-Auth"))
         try await TestGateway.with(yaml: yaml, logs: logs) { gw in
             _ = try await gw.admin(.PATCH, "/v0/management/debug", body: #"{"capture": true}"#)
@@ -96,14 +104,20 @@ struct ObservabilityTests {
             answers.append(try await gw.chat("demo", stream: true).body)
             answers.append(try await gw.chat("via-messages", stream: true).body)
             answers.append(try await gw.chat("failing2").body)
-            answers.append(try await gw.send("/v1beta/models/demo:generateContent?key=\(TestGateway.key)",
-                                             body: #"{"contents":[{"parts":[{"text":"x"}]}]}"#).body)
-            _ = try await gw.admin(.PUT, "/v0/management/models/another",
-                                   body: #"{"targets": [{"provider": "demo", "model": "demo-fast"}]}"#)
+            answers.append(
+                try await gw.send(
+                    "/v1beta/models/demo:generateContent?key=\(TestGateway.key)",
+                    body: #"{"contents":[{"parts":[{"text":"x"}]}]}"#
+                ).body)
+            _ = try await gw.admin(
+                .PUT, "/v0/management/models/another",
+                body: #"{"targets": [{"provider": "demo", "model": "demo-fast"}]}"#)
             let rows = try await gw.rowsWhenWritten(5)
-            for path in ["/v0/management/usage", "/v0/management/errors", "/v0/management/debug/traces",
-                         "/v0/management/providers", "/v0/management/keys", "/v0/management/config",
-                         "/v0/management/config/status"] {
+            for path in [
+                "/v0/management/usage", "/v0/management/errors", "/v0/management/debug/traces",
+                "/v0/management/providers", "/v0/management/keys", "/v0/management/config",
+                "/v0/management/config/status",
+            ] {
                 answers.append(try await gw.admin(.GET, path).body)
             }
             for row in rows {
@@ -145,7 +159,8 @@ struct ObservabilityTests {
 
     @Test func inFlightListsARunningRequestUntilItEnds() async throws {
         let yaml = Self.yaml.replacingOccurrences(
-            of: "models:\n", with: "models:\n  slowly:\n    targets: [ { provider: demo, model: \"mock:tokens=10,tps=20\" } ]\n")
+            of: "models:\n",
+            with: "models:\n  slowly:\n    targets: [ { provider: demo, model: \"mock:tokens=10,tps=20\" } ]\n")
         try await TestGateway.with(yaml: yaml) { gw in
             async let running = gw.chat("slowly", stream: true)
             var listed: [JSONValue] = []
@@ -163,7 +178,9 @@ struct ObservabilityTests {
     /// The content of an OpenAI stream, joined.
     static func streamedText(_ body: String) -> String {
         body.split(separator: "\n").compactMap { line -> String? in
-            guard line.hasPrefix("data: {"), let json = try? JSONValue(parsing: String(line.dropFirst(6))) else { return nil }
+            guard line.hasPrefix("data: {"), let json = try? JSONValue(parsing: String(line.dropFirst(6))) else {
+                return nil
+            }
             return json["choices"]?[0]?["delta"]?["content"]?.stringValue
         }.joined()
     }

@@ -2,6 +2,7 @@ import Foundation
 import NIOHTTP1
 import PlexusCore
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 5, point 8: the OpenAPI document is served, matches docs/openapi.json, and every route it lists exists.
@@ -32,13 +33,14 @@ struct OpenAPITests {
                     .replacingOccurrences(of: "{provider}", with: "p").replacingOccurrences(of: "{model}", with: "m/x")
                 for (method, _) in operations.objectValue?.pairs ?? [] {
                     // Safe probes: deletes and puts of names that do not exist, or bodies that do not validate.
-                    let body: String? = switch method {
-                    case "put" where path.hasSuffix("/config"): "{{{"
-                    case "put": #"{"targets": [{"provider": "missing", "model": "x"}], "api_base_url": "mock://"}"#
-                    case "patch": "{}"
-                    case "post": #"{"admin_key": "x"}"#
-                    default: nil
-                    }
+                    let body: String? =
+                        switch method {
+                        case "put" where path.hasSuffix("/config"): "{{{"
+                        case "put": #"{"targets": [{"provider": "missing", "model": "x"}], "api_base_url": "mock://"}"#
+                        case "patch": "{}"
+                        case "post": #"{"admin_key": "x"}"#
+                        default: nil
+                        }
                     if path.hasSuffix("/events") { continue }  // an endless stream; covered by ObservabilityTests
                     let answer = try await gw.admin(HTTPMethod(rawValue: method.uppercased()), path, body: body)
                     let ours = answer.json["error"]?["code"] != nil || (200..<300).contains(answer.status)

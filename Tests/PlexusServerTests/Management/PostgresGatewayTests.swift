@@ -1,6 +1,7 @@
 import Foundation
 import PlexusCore
 import Testing
+
 @testable import PlexusServer
 
 /// The gateway on `storage.url: postgres://…`: rows, traces and the management API's queries go to PostgreSQL.
@@ -12,11 +13,12 @@ struct PostgresGatewayTests {
             ProcessInfo.processInfo.environment["PLEXUS_TEST_POSTGRES_URL"],
             "run scripts/postgres-test-server (scripts/test does) and export PLEXUS_TEST_POSTGRES_URL")
         let schema = "gw_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
-        let yaml = managementYAML() + """
+        let yaml =
+            managementYAML() + """
 
-            storage: { url: "\(base)?schema=\(schema)" }
-            debug: { capture: true }
-            """
+                storage: { url: "\(base)?schema=\(schema)" }
+                debug: { capture: true }
+                """
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-pg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -2,6 +2,7 @@ import Foundation
 import PlexusCore
 import PlexusRouting
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 5, point 3: changes through the API are validated, written atomically with a backup, keep `${NAME}`, and
@@ -9,17 +10,21 @@ import Testing
 @Suite("Config write-back", .serialized, .timeLimit(.minutes(3)))
 struct WriteBackTests {
     static func load(_ text: String) throws -> PlexusConfig {
-        try ConfigLoader.load(yaml: text, environment: ["TEST_KEY": TestGateway.key, "TEST_ADMIN_KEY": TestGateway.adminKey],
-                              fileName: "plexus.yaml")
+        try ConfigLoader.load(
+            yaml: text, environment: ["TEST_KEY": TestGateway.key, "TEST_ADMIN_KEY": TestGateway.adminKey],
+            fileName: "plexus.yaml")
     }
 
     @Test func providerModelAndKeyRoundTripsThroughTheFile() async throws {
         try await TestGateway.with(yaml: managementYAML()) { gw in
-            let provider = #"{"api_base_url": {"chat": "mock://"}, "api_key": "${NEW_PROVIDER_KEY:-x}", "models": {"demo-fast": {"pricing": {"source": "simple", "input": 1, "output": 2}}}}"#
+            let provider =
+                #"{"api_base_url": {"chat": "mock://"}, "api_key": "${NEW_PROVIDER_KEY:-x}", "models": {"demo-fast": {"pricing": {"source": "simple", "input": 1, "output": 2}}}}"#
             let put = try await gw.admin(.PUT, "/v0/management/providers/extra", body: provider)
             #expect(put.status == 200, "\(put.body)")
             #expect(gw.configText.contains("${NEW_PROVIDER_KEY:-x}"), "the reference is kept as written")
-            #expect(gw.configText.contains("${TEST_KEY}") && gw.configText.contains("${DEMO_UPSTREAM_KEY:-sk-upstream-canary-default}"))
+            #expect(
+                gw.configText.contains("${TEST_KEY}")
+                    && gw.configText.contains("${DEMO_UPSTREAM_KEY:-sk-upstream-canary-default}"))
             let alias = #"{"selector": "in_order", "targets": [{"provider": "extra", "model": "demo-fast"}]}"#
             #expect(try await gw.admin(.PUT, "/v0/management/models/fresh", body: alias).status == 200)
             let onDisk = try Self.load(gw.configText)
@@ -38,8 +43,9 @@ struct WriteBackTests {
 
     @Test func generatedKeysAreShownOnceAndStoredOnlyAsADigest() async throws {
         try await TestGateway.with(yaml: managementYAML()) { gw in
-            let created = try await gw.admin(.PUT, "/v0/management/keys/laptop",
-                                             body: #"{"comment": "mine", "generate_secret": true, "allowed_models": ["demo"]}"#)
+            let created = try await gw.admin(
+                .PUT, "/v0/management/keys/laptop",
+                body: #"{"comment": "mine", "generate_secret": true, "allowed_models": ["demo"]}"#)
             #expect(created.status == 200, "\(created.body)")
             let secret = try #require(created.json["secret"]?.stringValue)
             #expect(secret.hasPrefix("sk-plexus-"))
@@ -47,13 +53,15 @@ struct WriteBackTests {
             #expect(gw.configText.contains("secret_sha256"))
             let listed = try await gw.admin(.GET, "/v0/management/keys").body
             #expect(!listed.contains(secret))
-            let use = try await gw.send("/v1/chat/completions", body: #"{"model":"demo","messages":[{"role":"user","content":"x"}]}"#,
-                                        key: secret)
+            let use = try await gw.send(
+                "/v1/chat/completions", body: #"{"model":"demo","messages":[{"role":"user","content":"x"}]}"#,
+                key: secret)
             #expect(use.status == 200)
             let edit = try await gw.admin(.PUT, "/v0/management/keys/laptop", body: #"{"comment": "renamed"}"#)
             #expect(edit.status == 200, "editing other fields keeps the secret: \(edit.body)")
-            let again = try await gw.send("/v1/chat/completions", body: #"{"model":"demo","messages":[{"role":"user","content":"x"}]}"#,
-                                          key: secret)
+            let again = try await gw.send(
+                "/v1/chat/completions", body: #"{"model":"demo","messages":[{"role":"user","content":"x"}]}"#,
+                key: secret)
             #expect(again.status == 200)
         }
     }
@@ -66,9 +74,11 @@ struct WriteBackTests {
             #expect(answer.status == 422)
             #expect(answer.json["error"]?["code"]?.stringValue == "invalid_config")
             #expect(answer.body.contains("nowhere"))
-            let literal = try await gw.admin(.PUT, "/v0/management/providers/p", body: #"{"api_base_url": "mock://", "api_key": "sk-literal"}"#)
+            let literal = try await gw.admin(
+                .PUT, "/v0/management/providers/p", body: #"{"api_base_url": "mock://", "api_key": "sk-literal"}"#)
             #expect(literal.status == 400, "a literal secret is refused: \(literal.body)")
-            let badYAML = try await gw.admin(.PUT, "/v0/management/config", body: "models: [unclosed\n", contentType: "application/yaml")
+            let badYAML = try await gw.admin(
+                .PUT, "/v0/management/config", body: "models: [unclosed\n", contentType: "application/yaml")
             #expect(badYAML.status == 422)
             let problems = badYAML.json["error"]?["problems"]?.arrayValue ?? []
             #expect(problems.contains { $0["line"]?.intValue != nil })
@@ -80,11 +90,16 @@ struct WriteBackTests {
         try await TestGateway.with(yaml: managementYAML()) { gw in
             let path = gw.folder.appendingPathComponent("plexus.yaml").path
             let edited = gw.configText + "\n  # hand edit\n"
-            let added = edited.replacingOccurrences(of: "models:\n", with: "models:\n  handmade:\n    targets: [ { provider: demo, model: demo-fast } ]\n")
+            let added = edited.replacingOccurrences(
+                of: "models:\n", with: "models:\n  handmade:\n    targets: [ { provider: demo, model: demo-fast } ]\n")
             try added.write(toFile: path, atomically: true, encoding: .utf8)
             var served = 0
             for _ in 0..<40 where served == 0 {
-                if try await gw.chat("handmade").status == 200 { served += 1 } else { try await Task.sleep(for: .milliseconds(100)) }
+                if try await gw.chat("handmade").status == 200 {
+                    served += 1
+                } else {
+                    try await Task.sleep(for: .milliseconds(100))
+                }
             }
             #expect(served == 1, "the file watch applied the hand edit")
             try "models: {{{".write(toFile: path, atomically: true, encoding: .utf8)
@@ -121,8 +136,9 @@ struct WriteBackTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             let message = status["last_error"]?["message"]?.stringValue ?? ""
-            #expect(message.contains(kind == "missing" ? "missing" : kind == "empty" ? "empty" : "cannot be read"),
-                    "\(status)")
+            #expect(
+                message.contains(kind == "missing" ? "missing" : kind == "empty" ? "empty" : "cannot be read"),
+                "\(status)")
             #expect(try await gw.chat("demo").status == 200, "clients keep working on the running config")
             #expect(try await gw.admin(.GET, "/v0/management/config/status").status == 200, "and so does the admin")
             switch kind {
@@ -144,7 +160,8 @@ struct WriteBackTests {
 
     @Test func requestsInFlightFinishOnTheConfigTheyStartedWith() async throws {
         let yaml = managementYAML().replacingOccurrences(
-            of: "models:\n", with: "models:\n  slowly:\n    targets: [ { provider: demo, model: \"mock:tokens=20,tps=25\" } ]\n")
+            of: "models:\n",
+            with: "models:\n  slowly:\n    targets: [ { provider: demo, model: \"mock:tokens=20,tps=25\" } ]\n")
         try await TestGateway.with(yaml: yaml) { gw in
             async let inFlight = gw.chat("slowly", stream: true)
             try await Task.sleep(for: .milliseconds(200))

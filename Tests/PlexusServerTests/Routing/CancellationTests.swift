@@ -6,6 +6,7 @@ import PlexusMock
 import PlexusRouting
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 4, points 4 and 7: a client leaving mid-stream cancels the upstream call; cooldowns survive a restart.
@@ -123,7 +124,9 @@ struct CancellationTests {
             try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models), timeout: .seconds(20)) { gw in
                 _ = try await RawHTTPConnection.open(port: gw.port) { connection in
                     try await connection.chat("only", stream: stream)
-                    let seen = await mock.stats.waitUntil(timeout: .seconds(30)) { $0.requestsByModel["mock:ttft=8000"] == 1 }
+                    let seen = await mock.stats.waitUntil(timeout: .seconds(30)) {
+                        $0.requestsByModel["mock:ttft=8000"] == 1
+                    }
                     #expect(seen != nil, "the upstream got the request")
                 }
                 let row = try #require(try await gw.rowsWhenWritten(1).first)
@@ -135,14 +138,16 @@ struct CancellationTests {
     }
 
     @Test func fastUnaryAnswersKeepTheirConnection() async throws {
-        try await TestGateway.with(yaml: """
-            providers:
-              a: { api_base_url: "mock://" }
-            models:
-              m: { targets: [ { provider: a, model: demo-fast } ] }
-            keys:
-              tester: { secret: "${TEST_KEY}" }
-            """) { gw in
+        try await TestGateway.with(
+            yaml: """
+                providers:
+                  a: { api_base_url: "mock://" }
+                models:
+                  m: { targets: [ { provider: a, model: demo-fast } ] }
+                keys:
+                  tester: { secret: "${TEST_KEY}" }
+                """
+        ) { gw in
             let response = try await HTTPClient.shared.post(
                 gw.base + "/v1/chat/completions", json: #"{"model":"m","messages":[{"role":"user","content":"x"}]}"#,
                 headers: [("authorization", "Bearer \(TestGateway.key)")])
@@ -153,7 +158,8 @@ struct CancellationTests {
     }
 
     @Test func cooldownsSurviveARestart() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-restart-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "plexus-restart-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let yaml = """

@@ -1,5 +1,6 @@
 import PlexusRouting
 import Testing
+
 @testable import PlexusServer
 
 /// Candidate groups are built once per config snapshot; they must be what the alias and its fallbacks give.

@@ -1,6 +1,7 @@
 import PlexusCore
 import PlexusRouting
 import Testing
+
 @testable import PlexusServer
 
 /// `CandidateMemo`: made once per candidate and slot, shared by copies of the candidate, not by a candidate built
@@ -23,10 +24,19 @@ struct CandidateMemoTests {
         let first = Self.candidate("p")
         let copy = first
         var calls = 0
-        let a = memo.value(for: first, slot: 1) { calls += 1; return Made(1) }
-        let b = memo.value(for: copy, slot: 1) { calls += 1; return Made(2) }
+        let a = memo.value(for: first, slot: 1) {
+            calls += 1
+            return Made(1)
+        }
+        let b = memo.value(for: copy, slot: 1) {
+            calls += 1
+            return Made(2)
+        }
         #expect(a === b && a.n == 1 && calls == 1)
-        let other = memo.value(for: first, slot: 2) { calls += 1; return Made(3) }
+        let other = memo.value(for: first, slot: 2) {
+            calls += 1
+            return Made(3)
+        }
         #expect(other.n == 3 && calls == 2, "another slot is its own")
         let fresh = memo.value(for: Self.candidate("p"), slot: 1) { Made(4) }
         #expect(fresh.n == 4, "an equal candidate built anew has its own entry")

@@ -1,6 +1,7 @@
 import NIOHTTP1
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// Watching for disconnects must not cost the client its keep-alive connection, nor mistake a pipelined request

@@ -6,6 +6,7 @@ import PlexusMock
 import PlexusRouting
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 4, points 3 and 4: failover before the first byte and per-target cooldown, against a real mock server.
@@ -118,12 +119,15 @@ struct FailoverTests {
             try await TestGateway.with(yaml: twoTargetYAML(port: port, models: Self.aliases("demo-fast"))) { gw in
                 let now = RoutingState.now()
                 let config = CooldownConfig()
-                let failure = PerformanceSample(at: now, ttftMs: nil, tokensPerSecond: nil, durationMs: 1,
-                                                outputTokens: 0, success: false)
-                gw.gateway.routing.failed(TargetID(provider: "a", model: "demo-fast"), reason: .rateLimited,
-                                          retryAfter: 200, config: config, sample: failure)
-                gw.gateway.routing.failed(TargetID(provider: "b", model: "demo-fast"), reason: .rateLimited,
-                                          retryAfter: 100, config: config, sample: failure)
+                let failure = PerformanceSample(
+                    at: now, ttftMs: nil, tokensPerSecond: nil, durationMs: 1,
+                    outputTokens: 0, success: false)
+                gw.gateway.routing.failed(
+                    TargetID(provider: "a", model: "demo-fast"), reason: .rateLimited,
+                    retryAfter: 200, config: config, sample: failure)
+                gw.gateway.routing.failed(
+                    TargetID(provider: "b", model: "demo-fast"), reason: .rateLimited,
+                    retryAfter: 100, config: config, sample: failure)
                 let answer = try await gw.chat("pair")
                 #expect(answer.status == 200)
                 #expect(answer.provider == "b", "b's cooldown ends first")
@@ -141,11 +145,15 @@ struct FailoverTests {
                 let chat = try await gw.chat("broken", stream: true)
                 #expect(chat.status == 200)
                 #expect(chat.body.contains("data: {\"error\":"), "OpenAI streams end with an error chunk")
-                let messages = try await gw.send("/v1/messages", body:
-                    #"{"model":"broken","max_tokens":99,"stream":true,"messages":[{"role":"user","content":"x"}]}"#)
+                let messages = try await gw.send(
+                    "/v1/messages",
+                    body:
+                        #"{"model":"broken","max_tokens":99,"stream":true,"messages":[{"role":"user","content":"x"}]}"#)
                 #expect(messages.body.contains("event: error"), "Anthropic streams end with an error event")
-                let gemini = try await gw.send("/v1beta/models/broken:streamGenerateContent?alt=sse", body:
-                    #"{"contents":[{"role":"user","parts":[{"text":"x"}]}]}"#)
+                let gemini = try await gw.send(
+                    "/v1beta/models/broken:streamGenerateContent?alt=sse",
+                    body:
+                        #"{"contents":[{"role":"user","parts":[{"text":"x"}]}]}"#)
                 #expect(gemini.body.contains("\"error\":"), "Gemini streams end with an error object")
                 let rows = try await gw.rows()
                 #expect(rows.count == 3)
@@ -156,8 +164,9 @@ struct FailoverTests {
 
     @Test func oneDeadlineCoversAllAttempts() async throws {
         try await withMockServer { port, _ in
-            let yaml = twoTargetYAML(port: port, models: Self.aliases("mock:stall", "mock:stall"),
-                                     extra: "failover: { request_timeout_seconds: 1 }")
+            let yaml = twoTargetYAML(
+                port: port, models: Self.aliases("mock:stall", "mock:stall"),
+                extra: "failover: { request_timeout_seconds: 1 }")
             try await TestGateway.with(yaml: yaml) { gw in
                 let answer = try await gw.chat("pair")
                 #expect(answer.status == 504)

@@ -1,6 +1,7 @@
 import Foundation
 import PlexusCore
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 20, point 2: dated model ids reach an alias through its `patterns`, and `model: "*"` targets send the
@@ -21,7 +22,10 @@ struct ModelPatternRoutingTests {
         """
 
     @Test(arguments: [
-        ("/v1/messages", #"{"model":"claude-sonnet-4-5-20250929","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}"#),
+        (
+            "/v1/messages",
+            #"{"model":"claude-sonnet-4-5-20250929","max_tokens":20,"messages":[{"role":"user","content":"hi"}]}"#
+        ),
         ("/v1/chat/completions", #"{"model":"claude-haiku-4-5-20251001","messages":[{"role":"user","content":"hi"}]}"#),
         ("/v1beta/models/claude-opus-4-1:generateContent", #"{"contents":[{"parts":[{"text":"hi"}]}]}"#),
     ])
@@ -29,7 +33,8 @@ struct ModelPatternRoutingTests {
         try await TestGateway.with(yaml: Self.yaml) { gw in
             let answer = try await gw.send(path, body: body)
             #expect(answer.status == 200, "\(answer.body)")
-            let requested = path.contains("v1beta")
+            let requested =
+                path.contains("v1beta")
                 ? "claude-opus-4-1" : (try JSONValue(parsing: body))["model"]?.stringValue ?? ""
             let row = try #require(try await gw.rows(5).first)
             #expect(row.alias == "claude")
@@ -39,9 +44,11 @@ struct ModelPatternRoutingTests {
 
     @Test func allowedModelsStillApply() async throws {
         try await TestGateway.with(yaml: Self.yaml) { gw in
-            let answer = try await gw.send("/v1/chat/completions", body: #"{"model":"fixed","messages":[{"role":"user","content":"hi"}]}"#)
+            let answer = try await gw.send(
+                "/v1/chat/completions", body: #"{"model":"fixed","messages":[{"role":"user","content":"hi"}]}"#)
             #expect(answer.status == 404, "\(answer.body)")
-            let unmatched = try await gw.send("/v1/chat/completions", body: #"{"model":"gpt-5","messages":[{"role":"user","content":"hi"}]}"#)
+            let unmatched = try await gw.send(
+                "/v1/chat/completions", body: #"{"model":"gpt-5","messages":[{"role":"user","content":"hi"}]}"#)
             #expect(unmatched.status == 404, "\(unmatched.body)")
         }
     }

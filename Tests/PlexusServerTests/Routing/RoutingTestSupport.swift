@@ -4,6 +4,7 @@ import NIOCore
 import PlexusCore
 import PlexusMock
 import PlexusStorage
+
 @testable import PlexusServer
 
 /// What the gateway answered to one request.
@@ -16,8 +17,11 @@ struct Answer: Sendable {
 
 extension TestGateway {
     /// Sends one OpenAI chat request for `model` with an authorised key.
-    func chat(_ model: String, stream: Bool = false, prompt: String = "hello", extra: String = "") async throws -> Answer {
-        let body = #"{"model":"\#(model)","stream":\#(stream),"messages":[{"role":"user","content":"\#(prompt)"}]\#(extra)}"#
+    func chat(_ model: String, stream: Bool = false, prompt: String = "hello", extra: String = "") async throws
+        -> Answer
+    {
+        let body =
+            #"{"model":"\#(model)","stream":\#(stream),"messages":[{"role":"user","content":"\#(prompt)"}]\#(extra)}"#
         return try await send("/v1/chat/completions", body: body)
     }
 

@@ -5,6 +5,7 @@ import PlexusMock
 import PlexusRouting
 import PlexusStorage
 import Testing
+
 @testable import PlexusServer
 
 /// Issue 4, points 1, 2, 5 and 6: selectors on live traffic, protocol choice, performance windows, sticky sessions.
@@ -49,8 +50,9 @@ struct SelectionTests {
         -> (served: [String: Int], detail: String)
     {
         try await withMockServer { port, _ in
-            let yaml = twoTargetYAML(port: port, models: Self.pair(selector, slow: slow, fast: fast),
-                                     routing: "{ exploration_rate: 0.5, sticky_sessions: false }")
+            let yaml = twoTargetYAML(
+                port: port, models: Self.pair(selector, slow: slow, fast: fast),
+                routing: "{ exploration_rate: 0.5, sticky_sessions: false }")
             return try await TestGateway.with(yaml: yaml) { gw in
                 let served = try await Self.serve(40, through: gw)
                 let all = gw.gateway.routing.performance(now: RoutingState.now())
@@ -116,26 +118,35 @@ struct SelectionTests {
 
     @Test func stickySessionsReturnAConversationToItsTargetAndStillFailOver() async throws {
         try await withMockServer { port, _ in
-            let yaml = twoTargetYAML(port: port, models: Self.pair("random", slow: "demo-fast", fast: "demo-fast"),
-                                     routing: "{ sticky_sessions: true }")
+            let yaml = twoTargetYAML(
+                port: port, models: Self.pair("random", slow: "demo-fast", fast: "demo-fast"),
+                routing: "{ sticky_sessions: true }")
             try await TestGateway.with(yaml: yaml) { gw in
                 let opening = #"{"role":"user","content":"plan a trip"}"#
-                let first = try await gw.send("/v1/chat/completions", body:
-                    #"{"model":"pair","messages":[\#(opening)]}"#)
+                let first = try await gw.send(
+                    "/v1/chat/completions",
+                    body:
+                        #"{"model":"pair","messages":[\#(opening)]}"#)
                 let owner = try #require(first.provider)
                 for turn in 0..<8 {
-                    let next = try await gw.send("/v1/chat/completions", body: """
-                        {"model":"pair","messages":[\(opening),{"role":"assistant","content":"ok \(turn)"},
-                        {"role":"user","content":"more \(turn)"}]}
-                        """)
+                    let next = try await gw.send(
+                        "/v1/chat/completions",
+                        body: """
+                            {"model":"pair","messages":[\(opening),{"role":"assistant","content":"ok \(turn)"},
+                            {"role":"user","content":"more \(turn)"}]}
+                            """)
                     #expect(next.provider == owner, "turn \(turn) returns to \(owner)")
                 }
-                let failure = PerformanceSample(at: RoutingState.now(), ttftMs: nil, tokensPerSecond: nil,
-                                                durationMs: 1, outputTokens: 0, success: false)
-                gw.gateway.routing.failed(TargetID(provider: owner, model: "demo-fast"), reason: .serverError,
-                                          retryAfter: 60, config: CooldownConfig(), sample: failure)
-                let moved = try await gw.send("/v1/chat/completions", body:
-                    #"{"model":"pair","messages":[\#(opening),{"role":"user","content":"again"}]}"#)
+                let failure = PerformanceSample(
+                    at: RoutingState.now(), ttftMs: nil, tokensPerSecond: nil,
+                    durationMs: 1, outputTokens: 0, success: false)
+                gw.gateway.routing.failed(
+                    TargetID(provider: owner, model: "demo-fast"), reason: .serverError,
+                    retryAfter: 60, config: CooldownConfig(), sample: failure)
+                let moved = try await gw.send(
+                    "/v1/chat/completions",
+                    body:
+                        #"{"model":"pair","messages":[\#(opening),{"role":"user","content":"again"}]}"#)
                 #expect(moved.status == 200)
                 #expect(moved.provider != owner, "a cooling sticky target is not preferred")
             }
@@ -165,15 +176,18 @@ struct SelectionTests {
             """
         try await TestGateway.with(yaml: yaml) { gw in
             let body = #"{"model":"MODEL","max_tokens":50,"messages":[{"role":"user","content":"x"}]}"#
-            let matched = try await gw.send("/v1/messages", body: body.replacingOccurrences(of: "MODEL", with: "matched"))
+            let matched = try await gw.send(
+                "/v1/messages", body: body.replacingOccurrences(of: "MODEL", with: "matched"))
             #expect(matched.provider == "only-messages")
             #expect(matched.passthrough)
             let viaChat = try await gw.chat("matched")
             #expect(viaChat.provider == "only-chat" && viaChat.passthrough)
-            let adaptive = try await gw.send("/v1/messages", body: body.replacingOccurrences(of: "MODEL", with: "adaptive"))
+            let adaptive = try await gw.send(
+                "/v1/messages", body: body.replacingOccurrences(of: "MODEL", with: "adaptive"))
             #expect(adaptive.passthrough, "a multi-protocol provider is reached in the client's own protocol")
-            let gemini = try await gw.send("/v1beta/models/adaptive:generateContent",
-                                           body: #"{"contents":[{"role":"user","parts":[{"text":"x"}]}]}"#)
+            let gemini = try await gw.send(
+                "/v1beta/models/adaptive:generateContent",
+                body: #"{"contents":[{"role":"user","parts":[{"text":"x"}]}]}"#)
             #expect(gemini.status == 200 && !gemini.passthrough, "Gemini clients are translated to chat")
             let rows = try await gw.rows()
             #expect(rows.first?.targetProtocol == .chat)
