@@ -35,8 +35,8 @@ final class UpstreamExchange: HTTPClientResponseDelegate, Sendable {
     func start(_ http: HTTPClient.Request, on client: HTTPClient) {
         let deadline = state.withLock { $0.timerAt }
         // No deadline for AsyncHTTPClient: the timer below covers the wait for a connection too, with one error.
-        // Callbacks on the caller's loop, the connection on any: requiring it on the caller's loop too
-        // (`.delegateAndChannel(on:)`) measured ~300 µs slower per request (docs/benchmarks.md).
+        // `client` keeps its connections on `loop` (UpstreamClients), so the callbacks need no hop. Asking a client
+        // over the whole group for the loop instead (`.delegateAndChannel(on:)`) opens a connection per request.
         let task = client.execute(request: http, delegate: self, eventLoop: .delegate(on: loop))
         let timer = loop.scheduleTask(deadline: deadline) { [self] in timerFired() }
         let stop = request.withLock { handle -> UpstreamError? in
