@@ -104,7 +104,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
-        // The concrete parts are chosen here: the PostgreSQL store, the mock transport.
+        // The concrete parts are chosen here (GatewayParts.standard): the stores, the HTTP and mock transports.
         .executableTarget(
             name: "plexus",
             dependencies: [

@@ -43,7 +43,7 @@ public final class Gateway: Sendable {
         switch config.storage.location {
         case .sqlite:
             let path = config.storage.location.sqlitePath(relativeTo: configFolder) ?? "plexus.sqlite"
-            store = try await SQLiteUsageStore.open(path: path, logger: logger)
+            store = try await parts.openSQLite(path, logger)
             storeService = nil
         case .postgres(let url):
             (store, storeService) = try await parts.openPostgres(url, logger)
@@ -62,7 +62,7 @@ public final class Gateway: Sendable {
         let cooldownFile = (dataFolder as NSString).appendingPathComponent("cooldowns.json")
         routing = RoutingState(cooldowns: RoutingPersistence.load(path: cooldownFile))
         persistence = RoutingPersistence(state: routing, path: cooldownFile, logger: logger)
-        let transports = Transports(mock: parts.mockTransport)
+        let transports = Transports(http: parts.httpTransport, mock: parts.mockTransport)
         self.transports = transports
         let stateBox = GatewayStateBox(GatewayState(config: config)) { state in
             transports.http.configure(UpstreamPoolSettings(state.config.upstream))

@@ -4,13 +4,8 @@ import PlexusUpstream
 
 /// The transports a gateway uses: real HTTP, and the in-process mock for `mock://` providers.
 struct Transports: Sendable {
-    let http: HTTPTransport
+    let http: any PooledUpstreamTransport
     let mock: any UpstreamTransport
-
-    init(mock: any UpstreamTransport) {
-        http = HTTPTransport()
-        self.mock = mock
-    }
 
     /// The mock for a `mock://` provider (`ProviderConfig.isMock`), else real HTTP.
     func transport(mock: Bool) -> any UpstreamTransport {

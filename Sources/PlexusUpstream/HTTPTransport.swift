@@ -8,7 +8,7 @@ import Synchronization
 /// Upstream calls over real HTTP on AsyncHTTPClient (pooled connections, TLS with the system's roots, HTTP/2,
 /// proxies), with what a gateway adds around it: streamed bodies with back-pressure, a first-event deadline and
 /// an idle timeout per attempt, cancellation when the reader leaves, and a request sent at most once.
-public final class HTTPTransport: UpstreamTransport {
+public final class HTTPTransport: PooledUpstreamTransport {
     private let clients: UpstreamClients
     private let pool: Mutex<UpstreamPoolSettings>
 

@@ -93,6 +93,15 @@ public protocol UpstreamTransport: Sendable {
     func send(_ request: UpstreamRequest, timeouts: UpstreamTimeouts) async throws(UpstreamError) -> UpstreamResponse
 }
 
+/// A transport over real connections: its pool follows the config's `upstream:` section, and it is shut down with
+/// the gateway.
+public protocol PooledUpstreamTransport: UpstreamTransport {
+    /// Pool settings for requests sent from now on (a config reload).
+    func configure(_ settings: UpstreamPoolSettings)
+    /// Closes every connection (running answers are cancelled).
+    func shutdown() async throws
+}
+
 extension UpstreamTransport {
     /// Sends the request with a first-byte deadline on its head and the default idle timeout.
     public func send(_ request: UpstreamRequest, firstByteTimeout: Duration) async throws(UpstreamError)

@@ -12,7 +12,7 @@ import ServiceLifecycle
 struct OpenRouterPricing: Service {
     let state: GatewayStateBox
     let routing: RoutingState
-    let transport: HTTPTransport
+    let transport: any UpstreamTransport
     let cachePath: String?
     let logger: Logger
 
