@@ -75,7 +75,7 @@ extension ProxyEngine {
             durationMs: RequestRecord.milliseconds(at - context.started),
             outputTokens: (record.row.tokens.output ?? 0) + (record.row.tokens.reasoning ?? 0), success: true)
         if routing.succeeded(target, sample: sample, conversation: context.conversation), events.hasSubscribers {
-            events.publish(.cooldownCleared(["provider": .string(target.provider), "model": .string(target.model)]))
+            events.publish(.cleared(target))
         }
     }
 }

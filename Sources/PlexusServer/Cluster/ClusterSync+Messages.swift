@@ -10,8 +10,18 @@ extension ClusterSync {
     func send(_ message: JSONValue) async {
         guard case .object(var message) = message else { return }
         message["from"] = .string(instance)
+        await notify(JSONValue.object(message).jsonString)
+    }
+
+    /// Sends events already serialized, as one `events` message.
+    private func sendEvents(_ events: [String]) async {
+        let from = JSONValue.string(instance).jsonString
+        await notify(#"{"kind":"events","from":\#(from),"events":[\#(events.joined(separator: ","))]}"#)
+    }
+
+    private func notify(_ payload: String) async {
         do {
-            try await store.notify(JSONValue.object(message).jsonString)
+            try await store.notify(payload)
         } catch {
             logger.warning("could not notify the other instances", metadata: ["error.message": "\(error)"])
         }
@@ -32,15 +42,12 @@ extension ClusterSync {
             routing.adopt(entry)
             events.publishRemote(.cooldownSet(entry.json(now: RoutingState.now())))
         case "cooldown_cleared":
-            let target = message["provider"]?.stringValue.flatMap { provider in
-                message["model"]?.stringValue.map { TargetID(provider: provider, model: $0) }
+            let cleared = message["cleared"]
+            let target = cleared?["provider"]?.stringValue.flatMap { provider in
+                cleared?["model"]?.stringValue.map { TargetID(provider: provider, model: $0) }
             }
             routing.adoptClear(target)
-            events.publishRemote(
-                .cooldownCleared(
-                    target.map {
-                        ["provider": .string($0.provider), "model": .string($0.model)]
-                    } ?? ["all": true]))
+            events.publishRemote(.cleared(target))
         case "watching":
             watchers.withLock { $0[from] = Date() }
             events.forward(true)
@@ -66,10 +73,7 @@ extension ClusterSync {
                 await send(["kind": "cooldown_set", "entry": .string(text)])
             case .cleared(let target):
                 try await store.deleteCooldown(provider: target?.provider, model: target?.model)
-                await send(
-                    target.map {
-                        ["kind": "cooldown_cleared", "provider": .string($0.provider), "model": .string($0.model)]
-                    } ?? ["kind": "cooldown_cleared"])
+                await send(["kind": "cooldown_cleared", "cleared": EventHub.Event.clearedBody(target)])
             }
         } catch {
             logger.warning("could not share a cooldown", metadata: ["error.message": "\(error)"])
@@ -97,19 +101,21 @@ extension ClusterSync {
             defer { p.removeAll() }
             return p
         }
-        var batch: [JSONValue] = []
+        // Each event is serialized once: its length decides the batch, and the batch is its texts joined.
+        var batch: [String] = []
         var size = 0
         for event in queued {
-            let length = event.jsonString.utf8.count
+            let text = event.jsonString
+            let length = text.utf8.count
             if length > Self.payloadLimit - 200 { continue }
             if size + length > Self.payloadLimit - 200, !batch.isEmpty {
-                await send(["kind": "events", "events": .array(batch)])
+                await sendEvents(batch)
                 batch.removeAll()
                 size = 0
             }
-            batch.append(event)
+            batch.append(text)
             size += length + 1
         }
-        if !batch.isEmpty { await send(["kind": "events", "events": .array(batch)]) }
+        if !batch.isEmpty { await sendEvents(batch) }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import PlexusCore
+import PlexusRouting
 import ServiceLifecycle
 import Synchronization
 
@@ -37,6 +38,16 @@ final class EventHub: Sendable {
                     ]))
             case .keepAlive: .null
             }
+        }
+
+        /// A cooldown cleared: one target's, or every one (`target` nil).
+        static func cleared(_ target: TargetID?) -> Event {
+            .cooldownCleared(clearedBody(target))
+        }
+
+        /// The body of a `cooldown_cleared` event: the target, or `all`.
+        static func clearedBody(_ target: TargetID?) -> JSONValue {
+            target.map { ["provider": .string($0.provider), "model": .string($0.model)] } ?? ["all": true]
         }
 
         /// A request event another instance sent as `name` and `data`; nil for any other name.

@@ -17,7 +17,7 @@ extension ManagementRoutes {
         group.delete("cooldowns") { _, _ in
             let count = context.routing.cooldowns(now: RoutingState.now()).count
             context.routing.clearCooldown(nil)
-            context.events.publish(.cooldownCleared(["all": true]))
+            context.events.publish(.cleared(nil))
             return ManagementResponses.json(["cleared": .number(Double(count))])
         }
         group.delete("cooldowns/:provider/**") { _, ctx in
@@ -29,7 +29,7 @@ extension ManagementRoutes {
             else {
                 return ManagementResponses.error(ManagementError(.notFound, "\(target) is not cooling"))
             }
-            context.events.publish(.cooldownCleared(["provider": .string(provider), "model": .string(model)]))
+            context.events.publish(.cleared(target))
             return ManagementResponses.json(["cleared": 1])
         }
         group.get("performance") { _, _ in
