@@ -42,10 +42,7 @@ extension ClusterSync {
             routing.adopt(entry)
             events.publishRemote(.cooldownSet(entry.json(now: RoutingState.now())))
         case "cooldown_cleared":
-            let cleared = message["cleared"]
-            let target = cleared?["provider"]?.stringValue.flatMap { provider in
-                cleared?["model"]?.stringValue.map { TargetID(provider: provider, model: $0) }
-            }
+            let target = EventHub.Event.clearedTarget(message["cleared"])
             routing.adoptClear(target)
             events.publishRemote(.cleared(target))
         case "watching":

@@ -50,6 +50,14 @@ final class EventHub: Sendable {
             target.map { ["provider": .string($0.provider), "model": .string($0.model)] } ?? ["all": true]
         }
 
+        /// The target a `clearedBody` names; nil for `all`.
+        static func clearedTarget(_ body: JSONValue?) -> TargetID? {
+            guard let provider = body?["provider"]?.stringValue, let model = body?["model"]?.stringValue else {
+                return nil
+            }
+            return TargetID(provider: provider, model: model)
+        }
+
         /// A request event another instance sent as `name` and `data`; nil for any other name.
         static func remote(name: String, data: JSONValue) -> Event? {
             switch name {

@@ -34,13 +34,9 @@ final class UpstreamClients: Sendable {
         var pool: UpstreamPoolSettings
     }
 
-    /// The clients of one key: one per loop, or one over the whole group when the connection limit is below the
+    /// The clients of each key: one per loop, or one over the whole group when the connection limit is below the
     /// number of loops (it could not be split).
-    private struct PerLoop {
-        var clients: [HTTPClient]
-    }
-
-    private let table = Mutex<[Key: PerLoop]>([:])
+    private let table = Mutex<[Key: [HTTPClient]]>([:])
     private let tls: TLSConfiguration
     private let group: any EventLoopGroup
     private let loops: [any EventLoop]
@@ -58,27 +54,25 @@ final class UpstreamClients: Sendable {
     ) -> (HTTPClient, any EventLoop) {
         let key = Key(proxy: proxy, pool: pool)
         let index = loop.flatMap { loop in loops.firstIndex { $0 === loop } } ?? 0
-        let entry = table.withLock { table in
-            if let entry = table[key] { return entry }
-            let entry = makeClients(key)
-            table[key] = entry
-            return entry
+        let clients = table.withLock { table in
+            if let clients = table[key] { return clients }
+            let clients = makeClients(key)
+            table[key] = clients
+            return clients
         }
-        return (entry.clients[entry.clients.count == 1 ? 0 : index], loops[index])
+        return (clients[clients.count == 1 ? 0 : index], loops[index])
     }
 
-    private func makeClients(_ key: Key) -> PerLoop {
+    private func makeClients(_ key: Key) -> [HTTPClient] {
         let limit = key.pool.maxConnectionsPerHost
         guard loops.count > 1, limit >= loops.count else {
-            return PerLoop(clients: [HTTPClient(eventLoopGroup: group, configuration: configuration(key, limit: limit))]
-            )
+            return [HTTPClient(eventLoopGroup: group, configuration: configuration(key, limit: limit))]
         }
         // The per-host limit is split over the loops, the shares adding up to it.
-        return PerLoop(
-            clients: loops.indices.map { i in
-                let share = limit / loops.count + (i < limit % loops.count ? 1 : 0)
-                return HTTPClient(eventLoopGroup: loops[i], configuration: configuration(key, limit: share))
-            })
+        return loops.indices.map { i in
+            let share = limit / loops.count + (i < limit % loops.count ? 1 : 0)
+            return HTTPClient(eventLoopGroup: loops[i], configuration: configuration(key, limit: share))
+        }
     }
 
     private func configuration(_ key: Key, limit: Int) -> HTTPClient.Configuration {
@@ -106,7 +100,7 @@ final class UpstreamClients: Sendable {
     deinit {
         // AsyncHTTPClient traps when a client is released before it was shut down: a transport dropped without
         // `shutdown()` hands its clients to a task that shuts them down (and keeps them alive until then).
-        let leftover = table.withLock { $0.values.flatMap(\.clients) }
+        let leftover = table.withLock { $0.values.flatMap { $0 } }
         if !leftover.isEmpty {
             Task { for client in leftover { try? await client.shutdown() } }
         }
@@ -116,7 +110,7 @@ final class UpstreamClients: Sendable {
     func shutdown() async {
         let all = table.withLock { table in
             defer { table.removeAll() }
-            return table.values.flatMap(\.clients)
+            return table.values.flatMap { $0 }
         }
         for client in all { try? await client.shutdown() }
     }
