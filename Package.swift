@@ -121,7 +121,9 @@ let package = Package(
             dependencies: [
                 "PlexusUpstream", "PlexusCore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]),
         // The properties the fuzz targets check (Fuzz/README.md); `swift test` replays the corpora through them.

@@ -9,7 +9,7 @@ struct PlexusBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plexus-bench",
         abstract: "Stream timing client and bare relay for scripts/bench; prints JSON.",
-        subcommands: [StreamsCommand.self, HoldCommand.self, RelayCommand.self])
+        subcommands: [StreamsCommand.self, HoldCommand.self, RelayCommand.self, ClientRelayCommand.self])
 }
 
 /// Where to send a streaming request: URL, headers and body, shared by the subcommands.

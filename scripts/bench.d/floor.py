@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
-"""How far the gateway is from the floor of a proxy on SwiftNIO: the passthrough scenario against the mock directly,
-through nginx, through a bare SwiftNIO TCP relay (`plexus-bench relay`: bytes copied both ways on one event loop,
-no HTTP parsing, no authentication, no logging) and through the gateway, measured in turn.
+"""How far the gateway is from the floor of a proxy on SwiftNIO and of one on AsyncHTTPClient: the passthrough
+scenario against the mock directly, through nginx, through a bare SwiftNIO TCP relay (`plexus-bench relay`: bytes
+copied both ways on one event loop, no HTTP parsing), through `plexus-bench client-relay` (NIOHTTP1's server
+pipeline and AsyncHTTPClient, nothing else: no authentication, routing, usage row or journal) and through the
+gateway, measured in turn.
 
     scripts/bench.d/floor.py [--rounds 6] [--seconds 2]      (release builds of plexus and plexus-bench)
 
-Prints the medians over rounds at the benchmark's fixed rate (50 connections, ~1,000 req/s) and with one connection
-in a closed loop: what any SwiftNIO proxy pays on this host (the relay), what nginx pays, and what the gateway adds
-on top."""
+Prints the medians over rounds at the benchmark's fixed rate (50 connections, ~1,000 req/s), with one connection
+in a closed loop, and the closed-loop throughput with 32 connections as a ratio to nginx's: what any SwiftNIO proxy
+pays on this host (the relay), what a proxy pays once its upstream calls go through AsyncHTTPClient (the
+client-relay), what nginx pays, and what the gateway adds on top."""
 
 import argparse
 import os
+import statistics
 import sys
 import tempfile
 
@@ -21,6 +25,22 @@ sys.path.insert(0, HERE)
 import benchlib as B  # noqa: E402
 import stack  # noqa: E402
 from ab import measure_both, table  # noqa: E402
+
+
+def throughput(wrk, targets, rounds, seconds):
+    """Closed-loop requests per second with the benchmark's 32 connections, medians over rounds, and each proxy's
+    ratio to nginx (QUALITY.md asks the gateway for at least 0.5)."""
+    rates = {name: [] for name in targets}
+    for r in range(rounds):
+        order = list(targets) if r % 2 == 0 else list(reversed(list(targets)))
+        for name in order:
+            rates[name].append(B.run_wrk(wrk, targets[name], seconds, 32)["rps"])
+    print("\nClosed loop, 32 connections (requests per second; medians over rounds)\n")
+    print("| target | req/s | × nginx |")
+    print("|---|---:|---:|")
+    nginx = statistics.median(rates["nginx"])
+    for name, values in rates.items():
+        print(f"| {name} | {statistics.median(values):.0f} | {statistics.median(values) / nginx:.2f} |")
 
 
 def main():
@@ -43,8 +63,17 @@ def main():
                    "relay": B.Target(direct.url.replace(str(ports["mock"]), str(ports["relay"]), 1), direct.body_path,
                                      direct.headers),
                    "gateway": targets["gateway"]}
+        ports["client-relay"] = B.free_port()
+        procs["client-relay"] = B.Proc("client-relay", [bench, "client-relay", "--port", str(ports["client-relay"]),
+                                                        "--upstream", str(ports["mock"])], d)
+        B.wait_listening(ports["client-relay"], procs["client-relay"])
+        targets["client-relay"] = B.Target(direct.url.replace(str(ports["mock"]), str(ports["client-relay"]), 1),
+                                           direct.body_path, direct.headers)
+        targets = {name: targets[name] for name in ["direct", "nginx", "relay", "client-relay", "gateway"]}
         targets["relay"].check()
+        targets["client-relay"].check()
         measure_both(wrk, targets, args.rounds, args.seconds, table)
+        throughput(wrk, targets, args.rounds, args.seconds)
     finally:
         stack.stop(procs)
 

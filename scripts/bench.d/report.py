@@ -171,6 +171,26 @@ def budgets(m):
     return "\n".join(lines) + "\n"
 
 
+FLOORS = [("nginx", "nginx"), ("relay", "relay: SwiftNIO, bytes copied, no HTTP"),
+          ("client-relay", "client-relay: NIOHTTP1 + AsyncHTTPClient, nothing else"), ("gateway", "gateway")]
+
+
+def floors(m):
+    """Each proxy's passthrough figures as ratios to nginx's: the budgets of issue 17 (added p50 at most 2 ×
+    nginx's, closed-loop throughput at least 0.5 × nginx's) set beside the floor of a proxy on SwiftNIO and of
+    one on AsyncHTTPClient."""
+    d = m["derived"]
+    nginx = d.get("pass.nginx.added_p50_us")
+    lines = ["| proxy | passthrough added p50 | × nginx's added p50 | closed-loop × nginx |", "|---|---:|---:|---:|"]
+    for name, title in FLOORS:
+        added, ratio = d.get(f"pass.{name}.added_p50_us"), d.get(f"closed.{name}.vs_nginx")
+        if added is None or ratio is None:
+            continue
+        times = f"{added / nginx:.1f}" if nginx and nginx > 0 else "–"
+        lines.append(f"| {title} | {added / 1000:.3f} ms | {times} | {ratio:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
 def machine():
     cpu = "unknown CPU"
     try:
@@ -201,6 +221,7 @@ def write_doc(path, runs, med, args, started):
              f"Command: `{' '.join(['scripts/bench'] + args.argv)}` ({len(runs)} runs; "
              f"{args.wrk_version}; {args.nginx_version}).", "",
              "#### Budgets (medians over runs)", "", budgets(med),
+             "#### Against nginx, beside the floors (medians over runs)", "", floors(med),
              run_tables(med, args, f"Medians over {len(runs)} runs").replace("### ", "#### "), ""]
     for i, r in enumerate(runs, 1):
         block.append(run_tables(r, args, f"Run {i}").replace("### ", "#### "))
