@@ -62,6 +62,30 @@ struct MigrationTests {
         try await again.close()
     }
 
+    /// What each query of the usage log finds its rows by, now that the attribution index only holds rows that
+    /// have one.
+    @Test(arguments: [
+        (
+            "SELECT * FROM usage WHERE started_at >= 1 ORDER BY started_at DESC, request_id DESC LIMIT 5",
+            "usage_started_id"
+        ),
+        ("SELECT * FROM usage WHERE attribution = 'alice' AND started_at >= 1", "usage_attribution"),
+        ("SELECT * FROM usage WHERE key_name = 'k' AND started_at >= 1", "usage_key"),
+    ])
+    func queriesUseTheirIndexes(query: String, index: String) async throws {
+        let path = try await Self.oldDatabase(version: 0)
+        let store = try await SQLiteUsageStore.open(path: path, logger: Logger(label: "test"))
+        let indexes = try await store.connection.query(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'usage'", [])
+        #expect(!indexes.contains { $0.column("name")?.string == "usage_started_at" })
+        let attribution = indexes.first { $0.column("name")?.string == "usage_attribution" }?.column("sql")?.string
+        #expect(attribution?.hasSuffix("WHERE attribution IS NOT NULL") == true)
+        let plan = try await store.connection.query("EXPLAIN QUERY PLAN " + query, [])
+        let details = plan.compactMap { $0.column("detail")?.string }.joined(separator: "; ")
+        #expect(details.contains("INDEX \(index)"), "\(details)")
+        try await store.close()
+    }
+
     @Test func integrityCheckPassesAfterUpgrade() async throws {
         let path = try await Self.oldDatabase(version: 1)
         let store = try await SQLiteUsageStore.open(path: path, logger: Logger(label: "test"))

@@ -74,6 +74,22 @@ struct PostgresStoreTests {
         return version
     }
 
+    static func indexDefinition(_ name: String, schema: String, url: String) async throws -> String? {
+        let endpoint = try PostgresEndpoint(url: url)
+        let connection = try await PostgresConnection.connect(
+            configuration: endpoint.connectionConfiguration(startup: [("search_path", schema)]), id: 2,
+            logger: PostgresTestDatabase.logger)
+        var definition: String?
+        for try await d in try await connection.query(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = \(schema) AND indexname = \(name)",
+            logger: PostgresTestDatabase.logger
+        ).decode(String.self) {
+            definition = d
+        }
+        try await connection.close()
+        return definition
+    }
+
     @Test func migratesOnceAndReopensWithTheRows() async throws {
         try await PostgresTestDatabase.withSchema { url, schema in
             let logger = PostgresTestDatabase.logger
@@ -92,6 +108,9 @@ struct PostgresStoreTests {
                 }
             }
             #expect(try await Self.version(schema: schema, url: url) == PostgresMigrations.steps.count)
+            // Rows without an attribution (most) stay out of its index.
+            let attribution = try await Self.indexDefinition("usage_attribution", schema: schema, url: url)
+            #expect(attribution?.hasSuffix("WHERE (attribution IS NOT NULL)") == true, "\(attribution ?? "none")")
             // Reopening keeps the rows and the version.
             let again = try await PostgresUsageStore.open(url: url, schema: schema, logger: logger)
             try await PostgresTestDatabase.running(again) { store async throws in
