@@ -8,7 +8,8 @@ import PlexusUpstream
 /// What the inference path answers: a routed unary JSON body, which the connection loop writes in one piece with
 /// its head encoded directly, or a Hummingbird response (streams, errors, everything the router serves).
 enum GatewayAnswer: Sendable {
-    /// `then` is the request's bookkeeping, run once the answer is written (see `UnaryBookkeeping`).
+    /// `then` is the request's bookkeeping: its row stored before the answer is written, the rest after (see
+    /// `UnaryBookkeeping`).
     case json(RoutedJSON, then: UnaryBookkeeping?)
     case response(Response)
 

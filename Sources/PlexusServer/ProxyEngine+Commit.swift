@@ -6,6 +6,13 @@ import PlexusStorage
 extension ProxyEngine {
     /// Ends a request's bookkeeping, once: cost, usage row, error row, trace, metrics and the live event.
     func commit(_ record: inout RequestRecord) {
+        store(&record)
+        published(record)
+    }
+
+    /// The part of `commit` that must precede the answer's last byte: cost, limits released, and the rows
+    /// (the usage row journaled as it is queued).
+    func store(_ record: inout RequestRecord) {
         if let candidate = record.candidate { record.row.cost = cost(of: record.row.tokens, on: candidate) }
         releaseLimits(&record)
         let row = record.row
@@ -23,6 +30,12 @@ extension ProxyEngine {
                     provider: row.provider, status: row.outcome, body: document.jsonString))
         }
         usage.record(row)
+    }
+
+    /// The part of `commit` only observers see, which may follow the answer: the in-flight list, the metrics and
+    /// the live event.
+    func published(_ record: RequestRecord) {
+        let row = record.row
         inFlight.remove(row.requestID)
         metrics.finished(row)
         if events.hasSubscribers { events.publish(.requestFinished(row.json(hasTrace: record.trace != nil))) }

@@ -69,8 +69,9 @@ extension ProxyEngine {
 }
 
 /// What is left of a served unary request once its answer is ready: the usage of a forwarded body, the attempt,
-/// the target's success sample and the usage row. The connection loop runs it right after writing the answer (and
-/// when the write failed), so none of it delays the client; times are those of the moment the answer was ready.
+/// the usage row, and the target's success sample. The connection loop stores the row just before it writes the
+/// answer (a process killed once the client has its answer must not lose it) and settles the rest after, so only
+/// what the row needs delays the client; times are those of the moment the answer was ready.
 /// A class: the answer carrying it is returned through several frames, and copying the record at each cost more
 /// than the bookkeeping saved.
 final class UnaryBookkeeping: Sendable {
@@ -92,8 +93,13 @@ final class UnaryBookkeeping: Sendable {
         self.readyAt = readyAt
     }
 
-    /// Completes the request's bookkeeping; call once.
+    /// Completes the request's bookkeeping; call once (or `storeRow` then `Settlement.run`).
     func run() {
+        storeRow().run()
+    }
+
+    /// Completes and stores the usage row; returns what is left for after the answer. Call once.
+    func storeRow() -> Settlement {
         var record = self.record
         if let forwarded {
             var observer = UsageObserver(proto: context.plan.targetProtocol)
@@ -107,8 +113,24 @@ final class UnaryBookkeeping: Sendable {
             record.row.tokens = observer.tokens
             record.row.stopReason = observer.stopReason
         }
-        Self.complete(&record, context: context, at: readyAt, engine: engine)
-        engine.commit(&record)
+        record.addAttempt(context.plan, status: 200, error: nil, since: context.started, at: readyAt)
+        record.finish(outcome: .success, httpStatus: 200, at: readyAt)
+        engine.store(&record)
+        return Settlement(engine: engine, record: record, context: context, at: readyAt)
+    }
+
+    /// The stored request's success sample for routing and what observers see (metrics, in-flight list, live
+    /// event): nothing the client's answer or a restart needs.
+    struct Settlement: Sendable {
+        let engine: ProxyEngine
+        var record: RequestRecord
+        let context: AttemptContext
+        let at: ContinuousClock.Instant
+
+        consuming func run() {
+            engine.succeeded(record: &record, context: context, at: at)
+            engine.published(record)
+        }
     }
 
     /// The attempt, the outcome and the success sample, as of `at`.

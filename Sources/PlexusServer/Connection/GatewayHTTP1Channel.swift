@@ -99,8 +99,10 @@ struct GatewayHTTP1Channel<Responder: GatewayResponder>: ServerChildChannel {
         switch answer {
         case .json(let json, let then):
             // The usage row before the answer: a process killed once the client has its answer must not lose the
-            // row (it is journaled as it is recorded), whether or not the write succeeds.
-            if let then { then.run() }
+            // row (it is journaled as it is recorded), whether or not the write succeeds. The rest waits for the
+            // write.
+            let settlement = then?.storeRow()
+            defer { settlement?.run() }
             try await connection.write(.complete(json.encoded), flush: true)
         case .response(let response): try await write(response, to: connection)
         }
