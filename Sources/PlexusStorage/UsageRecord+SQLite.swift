@@ -39,48 +39,15 @@ extension UsageRecord {
         row.text(31, attribution)
     }
 
-    /// The attempts as a JSON array, in the shape `Attempt`'s `Codable` reads back (absent optionals omitted).
-    /// Written straight into bytes: Foundation's encoder, and even a `JSONValue` tree, cost more than the rest of
+    /// The attempts as a JSON array, in the shape `Attempt`'s `Codable` reads back (absent optionals omitted), as
+    /// the journal line writes them: Foundation's encoder, and even a `JSONValue` tree, cost more than the rest of
     /// a row, on every row.
     static func encode(_ attempts: [Attempt]) -> String? {
         guard !attempts.isEmpty else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(attempts.count * 128)
-        var first = true
-        func key(_ name: StaticString) {
-            if !first { out.append(UInt8(ascii: ",")) }
-            first = false
-            out.append(UInt8(ascii: "\""))
-            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out.append(contentsOf: "\":".utf8)
+        let bytes = JSONLineWriter.bytes(bound: Attempt.bound(attempts)) { w in
+            w.array(nil, attempts) { a, attempt in attempt.write(into: &a) }
         }
-        out.append(UInt8(ascii: "["))
-        for (n, a) in attempts.enumerated() {
-            if n > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(UInt8(ascii: "{"))
-            first = true
-            key("provider")
-            JSONWriter.writeString(a.provider, into: &out)
-            key("model")
-            JSONWriter.writeString(a.model, into: &out)
-            key("api")
-            JSONWriter.writeString(a.api, into: &out)
-            if let status = a.status {
-                key("status")
-                out.append(contentsOf: String(status).utf8)
-            }
-            if let error = a.error {
-                key("error")
-                JSONWriter.writeString(error, into: &out)
-            }
-            key("durationMs")
-            JSONWriter.writeNumber(a.durationMs, into: &out)
-            key("passthrough")
-            out.append(contentsOf: (a.passthrough ? "true" : "false").utf8)
-            out.append(UInt8(ascii: "}"))
-        }
-        out.append(UInt8(ascii: "]"))
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func decodeAttempts(_ text: String?) -> [Attempt] {

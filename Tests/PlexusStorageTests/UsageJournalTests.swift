@@ -56,7 +56,30 @@ struct UsageJournalTests {
         full.kind = .embeddings
         full.tokensEstimated = true
         full.attribution = "ali\"ce é"
-        return [full] + StorageFixtures.varied
+        return [full, worst] + StorageFixtures.varied
+    }
+
+    /// The most bytes per byte of text (every byte escaped as `\u00XX`), the longest numbers and many attempts:
+    /// the line must fit the memory sized for it in advance.
+    static var worst: UsageRecord {
+        let control = String(repeating: "\u{1}", count: 300)
+        var row = UsageRecord(
+            requestID: control, startedAt: Date(timeIntervalSinceReferenceDate: -1.2345678901234567e-300),
+            keyName: control, alias: control, provider: control, upstreamModel: control, clientProtocol: .chat,
+            targetProtocol: .messages, passthrough: false, streamed: false, outcome: .error, httpStatus: Int.min,
+            tokens: .init(input: Int.max, cacheRead: Int.min, cacheWrite: Int.max, output: Int.min, reasoning: Int.max),
+            ttftMs: -Double.greatestFiniteMagnitude, durationMs: -2.2250738585072014e-308,
+            outputTokensPerSecond: -Double.leastNonzeroMagnitude, stopReason: control, errorText: control)
+        row.attempts = Array(
+            repeating: UsageRecord.Attempt(
+                provider: control, model: control, api: control, status: Int.min, error: control,
+                durationMs: -1.7976931348623157e+308, passthrough: true), count: 20)
+        row.cost = UsageRecord.Cost(
+            input: -1.2345678901234567e-300, cacheRead: -1.2345678901234567e-300, cacheWrite: -1e-300,
+            output: -Double.greatestFiniteMagnitude, reasoning: -Double.leastNonzeroMagnitude,
+            total: -1.2345678901234567e+300)
+        row.attribution = control
+        return row
     }
 
     /// The hand-written line reads back (with `JSONDecoder`, as recovery does) to the same row, and says what

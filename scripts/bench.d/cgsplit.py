@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Splits a unary request's instructions: the usage insert on the blocking pool, the bookkeeping the connection loop
-runs after writing the answer, and the rest (the event loop: the way to the answer, which latency waits for, and
+"""Splits a unary request's instructions: the usage insert on the blocking pool, the bookkeeping of the answer (the
+usage row stored just before the answer is written, the routing sample, metrics and live event just after), and the
+rest (the event loop: the way to the answer, which latency waits for, and
 freeing the request afterwards).
 
     cgsplit.py FILE UNITS"""
@@ -24,8 +25,8 @@ def main():
         return incl.get(by_name.get(name, ""), 0)
 
     insert = inclusive("closure #1 in SQLiteUsageStore.insert(_:)")
-    after = inclusive("UnaryBookkeeping.run()")
-    print(f"split per unit: usage insert (pool thread) {insert / units:.0f}, after the answer {after / units:.0f}, "
+    after = inclusive("UnaryBookkeeping.storeRow()") + inclusive("UnaryBookkeeping.Settlement.run()")
+    print(f"split per unit: usage insert (pool thread) {insert / units:.0f}, bookkeeping {after / units:.0f}, "
           f"the rest (the event loop: the way to the answer, and freeing it) {(total - insert - after) / units:.0f}")
 
 

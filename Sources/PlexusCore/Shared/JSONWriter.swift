@@ -46,7 +46,7 @@ public enum JSONWriter {
         } else if n.rounded() == n, abs(n) < 9e15 {
             writeInteger(Int64(n), into: &out)
         } else {
-            out.append(contentsOf: "\(n)".utf8)
+            out.append(contentsOf: n.description.utf8)
         }
     }
 

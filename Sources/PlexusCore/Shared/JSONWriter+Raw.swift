@@ -1,0 +1,43 @@
+extension JSONWriter {
+    /// The most bytes `writeString(utf8:at:)` writes for `count` bytes of text: its quotes, and six bytes
+    /// (`\u00XX`) for each byte at worst.
+    public static func stringBound(utf8Count count: Int) -> Int { 2 + 6 * count }
+
+    /// Writes `bytes` as a quoted JSON string at `out`, which has room for `stringBound` bytes; returns how many
+    /// it wrote. For writers that size their memory in advance (a journal line is written on the request path).
+    public static func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        var n = 0
+        out[n] = 0x22
+        n += 1
+        var at = 0
+        while true {
+            let end = JSONScan.plainRunEnd(in: bytes, from: at)
+            if at < end, let base = bytes.baseAddress {
+                (out + n).update(from: base + at, count: end - at)
+                n += end - at
+            }
+            guard end < bytes.count else { break }
+            let c = bytes[end]
+            at = end + 1
+            out[n] = 0x5C
+            switch c {
+            case 0x22, 0x5C: out[n + 1] = c
+            case 0x0A: out[n + 1] = UInt8(ascii: "n")
+            case 0x0D: out[n + 1] = UInt8(ascii: "r")
+            case 0x09: out[n + 1] = UInt8(ascii: "t")
+            default:
+                out[n + 1] = UInt8(ascii: "u")
+                out[n + 2] = 0x30
+                out[n + 3] = 0x30
+                out[n + 4] = hexDigit(c >> 4)
+                out[n + 5] = hexDigit(c & 0xF)
+                n += 4
+            }
+            n += 2
+        }
+        out[n] = 0x22
+        return n + 1
+    }
+
+    private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
+}
