@@ -113,8 +113,7 @@ final class UnaryBookkeeping: Sendable {
             record.row.tokens = observer.tokens
             record.row.stopReason = observer.stopReason
         }
-        record.addAttempt(context.plan, status: 200, error: nil, since: context.started, at: readyAt)
-        record.finish(outcome: .success, httpStatus: 200, at: readyAt)
+        Self.succeeded(&record, context: context, at: readyAt)
         engine.store(&record)
         return Settlement(engine: engine, record: record, context: context, at: readyAt)
     }
@@ -137,8 +136,13 @@ final class UnaryBookkeeping: Sendable {
     static func complete(
         _ record: inout RequestRecord, context: AttemptContext, at: ContinuousClock.Instant, engine: ProxyEngine
     ) {
+        succeeded(&record, context: context, at: at)
+        engine.succeeded(record: &record, context: context, at: at)
+    }
+
+    /// The successful attempt and the request's outcome, as of `at`.
+    private static func succeeded(_ record: inout RequestRecord, context: AttemptContext, at: ContinuousClock.Instant) {
         record.addAttempt(context.plan, status: 200, error: nil, since: context.started, at: at)
         record.finish(outcome: .success, httpStatus: 200, at: at)
-        engine.succeeded(record: &record, context: context, at: at)
     }
 }
