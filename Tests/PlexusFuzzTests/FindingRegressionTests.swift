@@ -79,10 +79,22 @@ struct FindingRegressionTests {
         arguments: [
             "finding-responses-assistant-texts-without-ids", "finding-empty-system-instruction",
             "finding-responses-assistant-content-not-object", "finding-include-thoughts-false",
+            "finding-responses-duplicate-content",
         ])
     func settles(_ name: String) throws {
         let url = CorpusReplayTests.corpus.appendingPathComponent("requests/" + name)
         #expect(RequestDecoderCheck.check(Array(try Data(contentsOf: url))) == nil)
+    }
+
+    @Test("a Responses content part without a type is refused, naming it")
+    func contentPartWithoutType() throws {
+        let body = #"{"model":"m","input":[{"role":"user","content":[{"text":"hi"}]}]}"#
+        #expect(
+            throws: PlexusError(
+                .invalidRequest, "'input[0].content[0].type' is required.", param: "input[0].content[0].type")
+        ) {
+            try Translator.decodeRequest(Array(body.utf8), from: .responses, model: nil)
+        }
     }
 
     @Test("assistant texts without an item id are Responses items of their own")

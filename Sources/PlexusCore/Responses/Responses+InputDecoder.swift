@@ -104,12 +104,17 @@ extension Responses.RequestDecoder {
 
     static func contentPart(_ item: JSONValue, param: String) throws(PlexusError) -> IR.Part {
         guard case .object = item else { throw PlexusError.invalid("'\(param)' must be an object.", param: param) }
-        switch item["type"]?.stringValue {
-        case "input_text"?, "output_text"?, "text"?:
+        // A part without a type could only be kept whole, and a kept value without a content type goes back as an
+        // item of its own, which the next reader refuses (fuzzing found one).
+        guard let type = item["type"]?.stringValue else {
+            throw PlexusError.invalid("'\(param).type' is required.", param: "\(param).type")
+        }
+        switch type {
+        case "input_text", "output_text", "text":
             return .text(IR.Text(item["text"]?.stringValue ?? ""))
-        case "refusal"?:
+        case "refusal":
             return .text(IR.Text(item["refusal"]?.stringValue ?? ""))
-        case "input_image"?:
+        case "input_image":
             guard let url = item["image_url"]?.stringValue ?? item["image_url"]?["url"]?.stringValue else {
                 guard item["file_id"]?.stringValue != nil else {
                     throw PlexusError.invalid("'\(param).image_url' is required.", param: "\(param).image_url")
@@ -117,7 +122,7 @@ extension Responses.RequestDecoder {
                 return .opaque(IR.Opaque(origin: .responses, value: item))  // a file id only OpenAI resolves
             }
             return .image(IR.Media(source: OpenAI.RequestDecoder.source(url: url), detail: item["detail"]?.stringValue))
-        case "input_file"?:
+        case "input_file":
             return file(item)
         default:
             return .opaque(IR.Opaque(origin: .responses, value: item))
