@@ -59,35 +59,29 @@ struct PostgresStoreTests {
     }
 
     static func version(schema: String, url: String) async throws -> Int? {
-        let endpoint = try PostgresEndpoint(url: url)
-        let connection = try await PostgresConnection.connect(
-            configuration: endpoint.connectionConfiguration(startup: [("search_path", schema)]), id: 2,
-            logger: PostgresTestDatabase.logger)
-        var version: Int?
-        for try await v in try await connection.query(
-            "SELECT version FROM plexus_schema_version",
-            logger: PostgresTestDatabase.logger
-        ).decode(Int.self) {
-            version = v
-        }
-        try await connection.close()
-        return version
+        try await last(Int.self, of: "SELECT version FROM plexus_schema_version", schema: schema, url: url)
     }
 
     static func indexDefinition(_ name: String, schema: String, url: String) async throws -> String? {
+        try await last(
+            String.self, of: "SELECT indexdef FROM pg_indexes WHERE schemaname = \(schema) AND indexname = \(name)",
+            schema: schema, url: url)
+    }
+
+    /// The last value of a one-column query, on a connection of its own to `schema`.
+    static func last<T: PostgresDecodable & Sendable>(
+        _ type: T.Type, of query: PostgresQuery, schema: String, url: String
+    ) async throws -> T? {
         let endpoint = try PostgresEndpoint(url: url)
         let connection = try await PostgresConnection.connect(
             configuration: endpoint.connectionConfiguration(startup: [("search_path", schema)]), id: 2,
             logger: PostgresTestDatabase.logger)
-        var definition: String?
-        for try await d in try await connection.query(
-            "SELECT indexdef FROM pg_indexes WHERE schemaname = \(schema) AND indexname = \(name)",
-            logger: PostgresTestDatabase.logger
-        ).decode(String.self) {
-            definition = d
+        var value: T?
+        for try await v in try await connection.query(query, logger: PostgresTestDatabase.logger).decode(T.self) {
+            value = v
         }
         try await connection.close()
-        return definition
+        return value
     }
 
     @Test func migratesOnceAndReopensWithTheRows() async throws {
