@@ -27,19 +27,11 @@ struct ClientRelayCommand: AsyncParsableCommand {
         }
         let table = clients
         let base = "http://127.0.0.1:\(upstream)"
-        let server = try await ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let client = table[ObjectIdentifier(channel.eventLoop)]!
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(ClientRelayFront(client: client, base: base))
-                }
-            }
-            .bind(host: "127.0.0.1", port: port).get()
-        print("{\"listening\":\(server.localAddress?.port ?? 0)}")
-        try await server.closeFuture.get()
+        try await serveLoopback(port: port) { channel in
+            let client = table[ObjectIdentifier(channel.eventLoop)]!
+            try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+            try channel.pipeline.syncOperations.addHandler(ClientRelayFront(client: client, base: base))
+        }
     }
 }
 

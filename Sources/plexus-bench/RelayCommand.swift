@@ -13,18 +13,24 @@ struct RelayCommand: AsyncParsableCommand {
 
     func run() async throws {
         let upstreamPort = upstream
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(RelayFront(upstreamPort: upstreamPort))
-                }
-            }
-            .bind(host: "127.0.0.1", port: port).get()
-        print("{\"listening\":\(server.localAddress?.port ?? 0)}")
-        try await server.closeFuture.get()
+        try await serveLoopback(port: port) { channel in
+            try channel.pipeline.syncOperations.addHandler(RelayFront(upstreamPort: upstreamPort))
+        }
     }
+}
+
+/// Listens on 127.0.0.1:`port` (no delay on accepted connections), sets each connection up with `setUp` on its
+/// event loop, prints `{"listening":PORT}` and serves until the process stops: the relays' common server.
+func serveLoopback(port: Int, setUp: @escaping @Sendable (any Channel) throws -> Void) async throws {
+    let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+        .childChannelInitializer { channel in
+            channel.eventLoop.makeCompletedFuture { try setUp(channel) }
+        }
+        .bind(host: "127.0.0.1", port: port).get()
+    print("{\"listening\":\(server.localAddress?.port ?? 0)}")
+    try await server.closeFuture.get()
 }
 
 /// The client's side: connects its upstream on channel activation, holds what arrives before it is connected.
