@@ -36,9 +36,14 @@ struct JSONLineWriter: ~Copyable {
     }
 
     mutating func raw(_ text: StaticString) {
-        precondition(count + text.utf8CodeUnitCount <= capacity, "JSONLineWriter bound")
-        (base + count).update(from: text.utf8Start, count: text.utf8CodeUnitCount)
-        count += text.utf8CodeUnitCount
+        write(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    private mutating func write(_ bytes: UnsafeRawBufferPointer) {
+        guard let from = bytes.baseAddress else { return }
+        precondition(count + bytes.count <= capacity, "JSONLineWriter bound")
+        UnsafeMutableRawPointer(base + count).copyMemory(from: from, byteCount: bytes.count)
+        count += bytes.count
     }
 
     private mutating func byte(_ b: UInt8) {
@@ -67,26 +72,14 @@ struct JSONLineWriter: ~Copyable {
     mutating func integer(_ name: StaticString, _ value: Int?) {
         guard let value else { return }
         key(name)
-        digits(Int64(value))
+        DecimalDigits.withDigits(of: Int64(value)) { write($0) }
     }
 
-    /// A `Double` as `JSONWriter.writeNumber` writes it: whole values as integers, others as Swift prints them
-    /// (the shortest text that reads back to the same value), NaN and infinities as null.
+    /// A `Double` as `JSONWriter.writeNumber` writes it.
     mutating func number(_ name: StaticString, _ value: Double?) {
         guard let value else { return }
         key(name)
-        if value.isNaN || value.isInfinite {
-            raw("null")
-        } else if value.rounded() == value, abs(value) < 9e15 {
-            digits(Int64(value))
-        } else {
-            var text = value.description
-            text.withUTF8 { utf8 in
-                precondition(count + utf8.count <= capacity, "JSONLineWriter bound")
-                (base + count).update(from: utf8.baseAddress!, count: utf8.count)
-                count += utf8.count
-            }
-        }
+        JSONWriter.withNumberText(value) { write($0) }
     }
 
     mutating func bool(_ name: StaticString, _ value: Bool) {
@@ -119,13 +112,5 @@ struct JSONLineWriter: ~Copyable {
         members(&self)
         byte(UInt8(ascii: "}"))
         first = outer
-    }
-
-    private mutating func digits(_ n: Int64) {
-        DecimalDigits.withDigits(of: n) { d in
-            precondition(count + d.count <= capacity, "JSONLineWriter bound")
-            (UnsafeMutableRawPointer(base) + count).copyMemory(from: d.baseAddress!, byteCount: d.count)
-            count += d.count
-        }
     }
 }

@@ -17,27 +17,13 @@ extension JSONWriter {
                 n += end - at
             }
             guard end < bytes.count else { break }
-            let c = bytes[end]
-            at = end + 1
-            out[n] = 0x5C
-            switch c {
-            case 0x22, 0x5C: out[n + 1] = c
-            case 0x0A: out[n + 1] = UInt8(ascii: "n")
-            case 0x0D: out[n + 1] = UInt8(ascii: "r")
-            case 0x09: out[n + 1] = UInt8(ascii: "t")
-            default:
-                out[n + 1] = UInt8(ascii: "u")
-                out[n + 2] = 0x30
-                out[n + 3] = 0x30
-                out[n + 4] = hexDigit(c >> 4)
-                out[n + 5] = hexDigit(c & 0xF)
-                n += 4
+            escape(bytes[end]) { byte in
+                out[n] = byte
+                n += 1
             }
-            n += 2
+            at = end + 1
         }
         out[n] = 0x22
         return n + 1
     }
-
-    private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
 }

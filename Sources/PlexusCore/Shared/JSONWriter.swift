@@ -41,13 +41,19 @@ public enum JSONWriter {
     }
 
     public static func writeNumber(_ n: Double, into out: inout [UInt8]) {
+        withNumberText(n) { out.append(contentsOf: $0) }
+    }
+
+    /// Calls `body` with the text JSON gives `n`: a whole value below 9e15 as an integer, another as Swift prints
+    /// it (the shortest text that reads back to the same value), NaN and infinities as null.
+    public static func withNumberText<R>(_ n: Double, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         if n.isNaN || n.isInfinite {
-            append("null", to: &out)
-        } else if n.rounded() == n, abs(n) < 9e15 {
-            writeInteger(Int64(n), into: &out)
-        } else {
-            out.append(contentsOf: n.description.utf8)
+            let null: StaticString = "null"
+            return body(UnsafeRawBufferPointer(start: null.utf8Start, count: null.utf8CodeUnitCount))
         }
+        if n.rounded() == n, abs(n) < 9e15 { return DecimalDigits.withDigits(of: Int64(n), body) }
+        var text = n.description
+        return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
     }
 
     /// An integer's decimal digits (token counts, indexes and timestamps are most of a translated body's numbers).
@@ -58,8 +64,6 @@ public enum JSONWriter {
     private static func append(_ literal: StaticString, to out: inout [UInt8]) {
         out.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
     }
-
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         var s = s
@@ -78,23 +82,30 @@ public enum JSONWriter {
             let end = JSONScan.plainRunEnd(in: bytes, from: at)
             if at < end { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[at..<end])) }
             guard end < bytes.count else { break }
-            let c = bytes[end]
+            escape(bytes[end]) { out.append($0) }
             at = end + 1
-            out.append(0x5C)
-            switch c {
-            case 0x22: out.append(0x22)
-            case 0x5C: out.append(0x5C)
-            case 0x0A: out.append(UInt8(ascii: "n"))
-            case 0x0D: out.append(UInt8(ascii: "r"))
-            case 0x09: out.append(UInt8(ascii: "t"))
-            default:
-                out.append(UInt8(ascii: "u"))
-                out.append(0x30)
-                out.append(0x30)
-                out.append(hex[Int(c >> 4)])
-                out.append(hex[Int(c & 0xF)])
-            }
         }
         out.append(0x22)
     }
+
+    /// The escape of a byte a plain run stops at (a quote, a backslash or a control byte), byte by byte: a
+    /// backslash and a letter, or `\u00XX`.
+    @inline(__always)
+    static func escape(_ c: UInt8, _ put: (UInt8) -> Void) {
+        put(0x5C)
+        switch c {
+        case 0x22, 0x5C: put(c)
+        case 0x0A: put(UInt8(ascii: "n"))
+        case 0x0D: put(UInt8(ascii: "r"))
+        case 0x09: put(UInt8(ascii: "t"))
+        default:
+            put(UInt8(ascii: "u"))
+            put(0x30)
+            put(0x30)
+            put(hexDigit(c >> 4))
+            put(hexDigit(c & 0xF))
+        }
+    }
+
+    private static func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x57 + v }
 }
