@@ -26,14 +26,15 @@ import benchlib as B  # noqa: E402
 import stack  # noqa: E402
 
 
-def measure(wrk, targets, rounds, seconds, connections, delay_ms):
+def measure(wrk, targets, rounds, seconds, connections, delay_ms, pick=lambda r: r["latency_us"]):
+    """Each target's `pick` of every round's wrk result (its latency by default), targets taken in turn."""
     results = {name: [] for name in targets}
     for name, target in targets.items():  # warm-up
         B.run_wrk(wrk, target, 1, connections, delay_ms=delay_ms)
     for r in range(rounds):
         order = list(targets) if r % 2 == 0 else list(reversed(list(targets)))
         for name in order:
-            results[name].append(B.run_wrk(wrk, targets[name], seconds, connections, delay_ms=delay_ms)["latency_us"])
+            results[name].append(pick(B.run_wrk(wrk, targets[name], seconds, connections, delay_ms=delay_ms)))
     return results
 
 

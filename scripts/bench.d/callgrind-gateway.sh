@@ -1,4 +1,4 @@
-# Sourced by scripts/bench.d/profile: the mock, and the gateway (BIN) under callgrind with the
+# Sourced by scripts/bench.d/profile (and profile-client-relay, for its helpers): the mock, and the gateway (BIN) under callgrind with the
 # benchmark's config, in a temp folder D; then one scenario at a time, measured between a zero and a dump.
 #   callgrind_gateway NAME [VALGRIND_OPTIONS...]   starts both (sets D, GP, VG, KEY, H; bodies in $D/SCENARIO.json)
 #   measure_unary SCENARIO SECONDS URL             warms up, zeroes, runs wrk on one connection, dumps; UNITS is set

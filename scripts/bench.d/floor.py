@@ -24,17 +24,13 @@ sys.path.insert(0, HERE)
 
 import benchlib as B  # noqa: E402
 import stack  # noqa: E402
-from ab import measure_both, table  # noqa: E402
+from ab import measure, measure_both, table  # noqa: E402
 
 
 def throughput(wrk, targets, rounds, seconds):
     """Closed-loop requests per second with the benchmark's 32 connections, medians over rounds, and each proxy's
     ratio to nginx (QUALITY.md asks the gateway for at least 0.5)."""
-    rates = {name: [] for name in targets}
-    for r in range(rounds):
-        order = list(targets) if r % 2 == 0 else list(reversed(list(targets)))
-        for name in order:
-            rates[name].append(B.run_wrk(wrk, targets[name], seconds, 32)["rps"])
+    rates = measure(wrk, targets, rounds, seconds, 32, 0, pick=lambda r: r["rps"])
     print("\nClosed loop, 32 connections (requests per second; medians over rounds)\n")
     print("| target | req/s | × nginx |")
     print("|---|---:|---:|")
