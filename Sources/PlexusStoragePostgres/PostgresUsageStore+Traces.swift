@@ -4,18 +4,10 @@ import PostgresNIO
 
 extension PostgresUsageStore {
     public func insertTraces(_ traces: [TraceRecord]) async throws {
-        let traces = traces.keepingLast(by: \.requestID)
-        guard !traces.isEmpty else { return }
-        let columns = StorageSupport.traceColumns
-        // Bodies can be large, so chunks stay small.
-        try await write(
-            traces.chunked(by: 50).map { chunk in
-                var statement = PostgresStatement()
-                for trace in chunk { trace.bind(into: &statement) }
-                return statement.query(
-                    PostgresStatement.insertSQL(table: "traces", columns: columns, rows: chunk.count)
-                        + PostgresStatement.replaceClause(key: "request_id", columns: columns))
-            })
+        // Bodies can be large, so statements stay small.
+        try await upsert(
+            traces, into: "traces", columns: StorageSupport.traceColumns, perStatement: 50, id: \.requestID,
+            bind: { $0.bind(into: &$1) })
     }
 
     public func trace(id: String) async throws -> TraceRecord? {

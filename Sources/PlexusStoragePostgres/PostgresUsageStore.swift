@@ -56,16 +56,26 @@ public final class PostgresUsageStore: UsageStore {
     }
 
     public func insert(_ rows: [UsageRecord]) async throws {
-        let rows = rows.keepingLast(by: \.requestID)
-        guard !rows.isEmpty else { return }
-        let columns = StorageSupport.usageColumns
-        // Multi-row statements, 500 rows (15,500 binds) each, all in one transaction.
+        // 500 rows a statement: 15,500 binds.
+        try await upsert(
+            rows, into: "usage", columns: StorageSupport.usageColumns, perStatement: 500, id: \.requestID,
+            bind: { $0.bind(into: &$1) })
+    }
+
+    /// Writes `items` into `table`, replacing the rows of their request ids (the last item of an id wins), in
+    /// multi-row statements of `perStatement` rows, all in one transaction.
+    func upsert<Item>(
+        _ items: [Item], into table: String, columns: [String], perStatement: Int, id: (Item) -> String,
+        bind: (Item, inout PostgresStatement) -> Void
+    ) async throws {
+        let items = items.keepingLast(by: id)
+        guard !items.isEmpty else { return }
         try await write(
-            rows.chunked(by: 500).map { chunk in
+            items.chunked(by: perStatement).map { chunk in
                 var statement = PostgresStatement()
-                for row in chunk { row.bind(into: &statement) }
+                for item in chunk { bind(item, &statement) }
                 return statement.query(
-                    PostgresStatement.insertSQL(table: "usage", columns: columns, rows: chunk.count)
+                    PostgresStatement.insertSQL(table: table, columns: columns, rows: chunk.count)
                         + PostgresStatement.replaceClause(key: "request_id", columns: columns))
             })
     }
