@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""CPU time per request of the gateway and of nginx, passthrough at the benchmark's fixed rate.
+"""CPU time per request of the gateway, of nginx and of the client-relay, passthrough at the benchmark's fixed rate.
 
-    scripts/bench.d/cpu.py [PLEXUS_BINARY] [--rounds 3] [--seconds 8]
+    scripts/bench.d/cpu.py [PLEXUS_BINARY] [--bench PLEXUS_BENCH_BINARY] [--rounds 3] [--seconds 8]
 
-Starts the mock, the gateway (release build, usage logging on) and nginx in front of the mock, then for each round
-runs wrk at ~1,000 req/s (50 connections, 50 ms mean pause) through nginx and through the gateway, reading the
-user and system CPU time of each proxy's processes (every thread; nginx's workers) from /proc before and after.
+Starts the mock, the gateway (release build, usage logging on), nginx and `plexus-bench client-relay` (NIOHTTP1 and
+AsyncHTTPClient, nothing else: the floor of a proxy on AsyncHTTPClient) in front of the mock, then for each round
+runs wrk at ~1,000 req/s (50 connections, 50 ms mean pause) through each proxy in turn, reading the user and
+system CPU time of its processes (every thread; nginx's workers) from /proc before and after.
 Prints microseconds of CPU per request, medians over rounds. Latency on a shared host swings with its neighbours;
 CPU per request holds better, and says how much of the added latency is the proxy's own work."""
 
@@ -64,15 +65,17 @@ def cpu_seconds(pid):
 
 
 def main():
-    p = argparse.ArgumentParser(description="CPU per request, gateway vs nginx (passthrough, fixed rate).")
+    p = argparse.ArgumentParser(description="CPU per request: gateway, nginx, client-relay (passthrough, fixed rate).")
     p.add_argument("plexus", nargs="?", default=os.path.join(ROOT, ".build", "release", "plexus"))
+    p.add_argument("--bench", default=os.path.join(ROOT, ".build", "release", "plexus-bench"))
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--seconds", type=float, default=8)
     args = p.parse_args()
     d = tempfile.mkdtemp(prefix="plexus-cpu-")
     wrk, ports, procs = stack.start(args.plexus, {"gateway": args.plexus}, d)
     try:
-        targets = {name: t for name, t in stack.passthrough_targets(ports, d, ["gateway"]).items() if name != "direct"}
+        targets = stack.passthrough_targets(ports, d, ["gateway"])
+        targets["client-relay"] = stack.add_relay("client-relay", args.bench, ports, procs, d, targets.pop("direct"))
         for t in targets.values():
             B.run_wrk(wrk, t, 1, 50, delay_ms=50)  # warm-up
         rows = {name: [] for name in targets}

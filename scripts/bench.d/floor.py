@@ -49,25 +49,11 @@ def main():
     d = tempfile.mkdtemp(prefix="plexus-floor-")
     wrk, ports, procs = stack.start(plexus, {"gateway": plexus}, d)
     try:
-        ports["relay"] = B.free_port()
-        procs["relay"] = B.Proc("relay", [bench, "relay", "--port", str(ports["relay"]),
-                                          "--upstream", str(ports["mock"])], d)
-        B.wait_listening(ports["relay"], procs["relay"])
         targets = stack.passthrough_targets(ports, d, ["gateway"])
-        direct = targets["direct"]
-        targets = {"direct": direct, "nginx": targets["nginx"],
-                   "relay": B.Target(direct.url.replace(str(ports["mock"]), str(ports["relay"]), 1), direct.body_path,
-                                     direct.headers),
+        targets = {"direct": targets["direct"], "nginx": targets["nginx"],
+                   "relay": stack.add_relay("relay", bench, ports, procs, d, targets["direct"]),
+                   "client-relay": stack.add_relay("client-relay", bench, ports, procs, d, targets["direct"]),
                    "gateway": targets["gateway"]}
-        ports["client-relay"] = B.free_port()
-        procs["client-relay"] = B.Proc("client-relay", [bench, "client-relay", "--port", str(ports["client-relay"]),
-                                                        "--upstream", str(ports["mock"])], d)
-        B.wait_listening(ports["client-relay"], procs["client-relay"])
-        targets["client-relay"] = B.Target(direct.url.replace(str(ports["mock"]), str(ports["client-relay"]), 1),
-                                           direct.body_path, direct.headers)
-        targets = {name: targets[name] for name in ["direct", "nginx", "relay", "client-relay", "gateway"]}
-        targets["relay"].check()
-        targets["client-relay"].check()
         measure_both(wrk, targets, args.rounds, args.seconds, table)
         throughput(wrk, targets, args.rounds, args.seconds)
     finally:

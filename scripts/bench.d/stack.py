@@ -1,5 +1,5 @@
 """The mock, one or more plexus gateways and nginx in front of the mock, on free loopback ports, and the passthrough
-targets through each: the set-up shared by ab.py and cpu.py."""
+targets through each, and the benchmark relays: the set-up shared by ab.py, cpu.py and floor.py."""
 
 import os
 
@@ -67,3 +67,14 @@ def passthrough_targets(ports, d, gateways, keys=None):
 def stop(procs):
     for proc in procs.values():
         proc.stop()
+
+
+def add_relay(kind, bench, ports, procs, d, direct):
+    """Starts `plexus-bench KIND` (`relay` or `client-relay`) in front of the mock, registered in `ports` and `procs`
+    under its kind; returns the passthrough target through it (the direct request, sent to the relay), checked."""
+    ports[kind] = B.free_port()
+    procs[kind] = B.Proc(kind, [bench, kind, "--port", str(ports[kind]), "--upstream", str(ports["mock"])], d)
+    B.wait_listening(ports[kind], procs[kind])
+    target = B.Target(direct.url.replace(str(ports["mock"]), str(ports[kind]), 1), direct.body_path, direct.headers)
+    target.check()
+    return target
