@@ -64,6 +64,15 @@ def cpu_seconds(pid):
     return user / TICK, system / TICK
 
 
+def fixed_rate_cpu(wrk, target, pid, seconds):
+    """User and system microseconds per request of `pid`'s processes over one fixed-rate run, and wrk's result."""
+    u0, s0 = cpu_seconds(pid)
+    r = B.run_wrk(wrk, target, seconds, 50, delay_ms=50)
+    u1, s1 = cpu_seconds(pid)
+    n = max(1, r["requests"])
+    return (u1 - u0) / n * 1e6, (s1 - s0) / n * 1e6, r
+
+
 def main():
     p = argparse.ArgumentParser(description="CPU per request: gateway, nginx, client-relay (passthrough, fixed rate).")
     p.add_argument("plexus", nargs="?", default=os.path.join(ROOT, ".build", "release", "plexus"))
@@ -81,12 +90,8 @@ def main():
         rows = {name: [] for name in targets}
         for _ in range(args.rounds):
             for name, target in targets.items():
-                pid = procs[name].pid
-                u0, s0 = cpu_seconds(pid)
-                r = B.run_wrk(wrk, target, args.seconds, 50, delay_ms=50)
-                u1, s1 = cpu_seconds(pid)
-                n = max(1, r["requests"])
-                rows[name].append(((u1 - u0) / n * 1e6, (s1 - s0) / n * 1e6, r["latency_us"]["p50"]))
+                user, system, r = fixed_rate_cpu(wrk, target, procs[name].pid, args.seconds)
+                rows[name].append((user, system, r["latency_us"]["p50"]))
         print("\nCPU per request at ~1,000 req/s, passthrough (µs; medians over rounds)\n")
         print("| proxy | user | system | p50 latency |")
         print("|---|---:|---:|---:|")

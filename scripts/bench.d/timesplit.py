@@ -25,7 +25,7 @@ sys.path.insert(0, HERE)
 
 import benchlib as B  # noqa: E402
 import stack  # noqa: E402
-from cpu import cpu_seconds  # noqa: E402
+from cpu import fixed_rate_cpu  # noqa: E402
 
 # Modules a sample is counted for, by the mangled names' module (`$s<length><module>`): the Swift runtime, the
 # standard library and the C library are counted for the module that called them (a retain for the code that
@@ -61,12 +61,10 @@ def record(wrk, target, pid, seconds, out):
     perf = subprocess.Popen(["perf", "record", "-e", "cpu-clock", "-F", "5000", "-g", "-o", out, "-p", str(pid)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.5)
-    u0, s0 = cpu_seconds(pid)
-    r = B.run_wrk(wrk, target, seconds, 50, delay_ms=50)
-    u1, s1 = cpu_seconds(pid)
+    user, system, _ = fixed_rate_cpu(wrk, target, pid, seconds)
     perf.send_signal(2)
     perf.wait(60)
-    return ((u1 - u0) + (s1 - s0)) / max(1, r["requests"]) * 1e6
+    return user + system
 
 
 def stacks(path):
