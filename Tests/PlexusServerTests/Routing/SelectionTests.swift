@@ -137,6 +137,8 @@ struct SelectionTests {
                             """)
                     #expect(next.provider == owner, "turn \(turn) returns to \(owner)")
                 }
+                // The last turn's success, recorded after its answer, would clear the cooldown set below.
+                try await gw.settled()
                 let failure = PerformanceSample(
                     at: RoutingState.now(), ttftMs: nil, tokensPerSecond: nil,
                     durationMs: 1, outputTokens: 0, success: false)
