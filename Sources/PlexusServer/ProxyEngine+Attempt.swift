@@ -67,11 +67,13 @@ extension ProxyEngine {
     }
 
     /// A served request: cost, the target's success sample, its cooldown cleared, the conversation remembered.
-    /// `at` is when the answer was ready (bookkeeping may run after it was written).
+    /// `at` is when the answer was ready (bookkeeping may run after it was written); the sample is dated then, so a
+    /// cooldown that a later failure set in between stands.
     func succeeded(record: inout RequestRecord, context: AttemptContext, at: ContinuousClock.Instant = .now) {
         let target = context.plan.candidate.target
         let sample = PerformanceSample(
-            at: RoutingState.now(), ttftMs: record.row.ttftMs, tokensPerSecond: record.row.outputTokensPerSecond,
+            at: RoutingState.wallClock(at), ttftMs: record.row.ttftMs,
+            tokensPerSecond: record.row.outputTokensPerSecond,
             durationMs: RequestRecord.milliseconds(at - context.started),
             outputTokens: (record.row.tokens.output ?? 0) + (record.row.tokens.reasoning ?? 0), success: true)
         if routing.succeeded(target, sample: sample, conversation: context.conversation), events.hasSubscribers {

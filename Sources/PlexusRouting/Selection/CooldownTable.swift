@@ -49,12 +49,14 @@ public struct CooldownTable: Sendable, Equatable {
         return min(max(0, config.initialSeconds) * Double.pow2(exponent), config.maxSeconds)
     }
 
-    /// Clears the target's entry and failure count after a success; returns whether anything was cleared.
+    /// Clears the target's entry and failure count after a success whose answer was ready at `at`; returns whether
+    /// anything was cleared. A cooldown set after `at` stands: a success is recorded after its answer is written,
+    /// so a failure of a later request may already have cooled the target, and the older answer says nothing
+    /// against it.
     @discardableResult
-    public mutating func recordSuccess(_ target: TargetID) -> Bool {
-        let hadEntry = table.removeValue(forKey: target) != nil
-        let hadCount = failureCounts.removeValue(forKey: target) != nil
-        return hadEntry || hadCount
+    public mutating func recordSuccess(_ target: TargetID, at: Double) -> Bool {
+        if let entry = table[target], entry.setAt > at { return false }
+        return clear(target)
     }
 
     /// The target's entry, active or expired (until pruned).
@@ -73,7 +75,9 @@ public struct CooldownTable: Sendable, Equatable {
     /// Manually clears a target (management API): its entry and its failure count. Returns whether it had one.
     @discardableResult
     public mutating func clear(_ target: TargetID) -> Bool {
-        recordSuccess(target)
+        let hadEntry = table.removeValue(forKey: target) != nil
+        let hadCount = failureCounts.removeValue(forKey: target) != nil
+        return hadEntry || hadCount
     }
 
     /// Manually clears every target and failure count.

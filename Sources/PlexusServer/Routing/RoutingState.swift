@@ -44,6 +44,13 @@ final class RoutingState: Sendable {
 
     static func now() -> Double { Date().timeIntervalSince1970 }
 
+    /// The wall-clock time (seconds since the Unix epoch) of an instant in the past.
+    static func wallClock(_ instant: ContinuousClock.Instant) -> Double {
+        let ago = ContinuousClock.now - instant
+        let (seconds, attoseconds) = ago.components
+        return now() - (Double(seconds) + Double(attoseconds) * 1e-18)
+    }
+
     /// Local cooldown changes from now on (the first call starts recording them).
     func cooldownChanges() -> AsyncStream<CooldownChange> {
         let (stream, continuation) = AsyncStream<CooldownChange>.makeStream(bufferingPolicy: .bufferingNewest(4096))
@@ -100,12 +107,12 @@ final class RoutingState: Sendable {
         return entry
     }
 
-    /// A served request: clears the target's cooldown, adds its sample and remembers the conversation; true when a
-    /// cooldown was cleared.
+    /// A served request: clears the target's cooldown unless a later failure set it, adds its sample and remembers
+    /// the conversation; true when a cooldown was cleared. `sample.at` is when the answer was ready.
     @discardableResult
     func succeeded(_ target: TargetID, sample: PerformanceSample, conversation: UInt64?) -> Bool {
         let cleared = inner.withLock { s in
-            let cleared = s.cooldowns.recordSuccess(target)
+            let cleared = s.cooldowns.recordSuccess(target, at: sample.at)
             if cleared { s.dirty = true }
             s.performance.record(target, sample)
             if let conversation { s.sticky.remember(conversation, target: target, now: sample.at) }

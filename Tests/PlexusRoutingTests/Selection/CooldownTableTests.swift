@@ -40,13 +40,29 @@ import Testing
         table.recordFailure(a, reason: .timeout, retryAfter: nil, now: 0, config: config)
         table.recordFailure(a, reason: .timeout, retryAfter: nil, now: 40, config: config)
         #expect(table.isCooling(a, now: 50))
-        let cleared = table.recordSuccess(a)
-        let clearedAgain = table.recordSuccess(a)
+        let cleared = table.recordSuccess(a, at: 45)
+        let clearedAgain = table.recordSuccess(a, at: 46)
         #expect(cleared && !clearedAgain)
         #expect(!table.isCooling(a, now: 50))
         #expect(table.entry(for: a) == nil)
         let next = table.recordFailure(a, reason: .timeout, retryAfter: nil, now: 60, config: config)
         #expect(next.failures == 1 && next.until == 90)
+    }
+
+    /// A success is recorded after its answer was written; a failure of a later request may have come first.
+    @Test(arguments: [(39.9, false), (40.0, true), (40.1, true)])
+    func successOnlyClearsACooldownSetBeforeItsAnswer(answerAt: Double, clears: Bool) {
+        var table = CooldownTable()
+        table.recordFailure(a, reason: .serverError, retryAfter: nil, now: 0, config: config)
+        table.recordFailure(a, reason: .serverError, retryAfter: nil, now: 40, config: config)
+        let cleared = table.recordSuccess(a, at: answerAt)
+        #expect(cleared == clears)
+        #expect(table.isCooling(a, now: 50) == !clears)
+        #expect(table.failureCounts[a] == (clears ? nil : 2))
+        // The target's other state is untouched either way: a second target still cools.
+        table.recordFailure(b, reason: .timeout, retryAfter: nil, now: 40, config: config)
+        #expect(table.recordSuccess(a, at: 100) == !clears)
+        #expect(table.isCooling(b, now: 50))
     }
 
     @Test func failureCountSurvivesExpiryAndPrune() {

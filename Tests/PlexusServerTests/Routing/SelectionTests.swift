@@ -137,8 +137,8 @@ struct SelectionTests {
                             """)
                     #expect(next.provider == owner, "turn \(turn) returns to \(owner)")
                 }
-                // The last turn's success, recorded after its answer, would clear the cooldown set below.
-                try await gw.settled()
+                // The last turn's success may be recorded after the cooldown below is set (it settles after its
+                // answer is written); dated when its answer was ready, it leaves the newer cooldown in place.
                 let failure = PerformanceSample(
                     at: RoutingState.now(), ttftMs: nil, tokensPerSecond: nil,
                     durationMs: 1, outputTokens: 0, success: false)
