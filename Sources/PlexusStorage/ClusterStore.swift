@@ -33,8 +33,9 @@ public protocol ClusterStore: Sendable {
     /// Cooldown entries as JSON, one per cooling target.
     func cooldownEntries() async throws -> [String]
     func saveCooldown(provider: String, model: String, entry: String) async throws
-    /// Deletes one target's entry, or every entry when `provider` is nil.
-    func deleteCooldown(provider: String?, model: String?) async throws
+    /// Deletes one target's entry, or every entry when `provider` is nil; with `setBefore`, only an entry set at or
+    /// before it (seconds since the Unix epoch), so a success does not delete a newer failure's cooldown.
+    func deleteCooldown(provider: String?, model: String?, setBefore: Double?) async throws
 
     /// Sends `payload` to every instance listening (this one too).
     func notify(_ payload: String) async throws

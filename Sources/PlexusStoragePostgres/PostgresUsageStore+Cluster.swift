@@ -52,13 +52,16 @@ extension PostgresUsageStore: ClusterStore {
         try await write([s.query(sql)])
     }
 
-    public func deleteCooldown(provider: String?, model: String?) async throws {
+    public func deleteCooldown(provider: String?, model: String?, setBefore: Double?) async throws {
         var s = PostgresStatement()
         guard let provider, let model else {
             try await write(["DELETE FROM cooldowns"])
             return
         }
-        let sql = "DELETE FROM cooldowns WHERE provider = \(s.bind(provider)) AND model = \(s.bind(model))"
+        var sql = "DELETE FROM cooldowns WHERE provider = \(s.bind(provider)) AND model = \(s.bind(model))"
+        if let setBefore {
+            sql += " AND (entry::jsonb ->> 'setAt')::float8 <= \(s.bind(setBefore))"
+        }
         try await write([s.query(sql)])
     }
 

@@ -43,7 +43,7 @@ extension ClusterSync {
             events.publishRemote(.cooldownSet(entry.json(now: RoutingState.now())))
         case "cooldown_cleared":
             let target = EventHub.Event.clearedTarget(message["cleared"])
-            routing.adoptClear(target)
+            routing.adoptClear(target, before: message["before"]?.doubleValue)
             events.publishRemote(.cleared(target))
         case "watching":
             watchers.withLock { $0[from] = Date() }
@@ -68,9 +68,12 @@ extension ClusterSync {
                 let text = String(decoding: try JSONEncoder().encode(entry), as: UTF8.self)
                 try await store.saveCooldown(provider: entry.target.provider, model: entry.target.model, entry: text)
                 await send(["kind": "cooldown_set", "entry": .string(text)])
-            case .cleared(let target):
-                try await store.deleteCooldown(provider: target?.provider, model: target?.model)
-                await send(["kind": "cooldown_cleared", "cleared": EventHub.Event.clearedBody(target)])
+            case .cleared(let target, let before):
+                try await store.deleteCooldown(provider: target?.provider, model: target?.model, setBefore: before)
+                let before: JSONValue = before.map { .number($0) } ?? .null
+                await send([
+                    "kind": "cooldown_cleared", "cleared": EventHub.Event.clearedBody(target), "before": before,
+                ])
             }
         } catch {
             logger.warning("could not share a cooldown", metadata: ["error.message": "\(error)"])

@@ -20,8 +20,8 @@ final class RoutingState: Sendable {
     /// A cooldown set or cleared here, for the other instances (`ClusterSync`).
     enum CooldownChange: Sendable {
         case set(CooldownEntry)
-        /// One target, or every target when nil.
-        case cleared(TargetID?)
+        /// One target, or every target when nil; `before` (a success's answer time) leaves a cooldown set after it.
+        case cleared(TargetID?, before: Double?)
     }
 
     private let inner: Mutex<Inner>
@@ -70,11 +70,15 @@ final class RoutingState: Sendable {
         }
     }
 
-    /// Applies a clear another instance made; not announced again.
-    func adoptClear(_ target: TargetID?) {
+    /// Applies a clear another instance made (after a success dated `before`, or by hand); not announced again.
+    func adoptClear(_ target: TargetID?, before: Double?) {
         inner.withLock { s in
             s.dirty = true
-            if let target { s.cooldowns.clear(target) } else { s.cooldowns.clearAll() }
+            switch (target, before) {
+            case (let target?, let before?): s.cooldowns.recordSuccess(target, at: before)
+            case (let target?, nil): s.cooldowns.clear(target)
+            case (nil, _): s.cooldowns.clearAll()
+            }
         }
     }
 
@@ -118,7 +122,7 @@ final class RoutingState: Sendable {
             if let conversation { s.sticky.remember(conversation, target: target, now: sample.at) }
             return cleared
         }
-        if cleared { announce(.cleared(target)) }
+        if cleared { announce(.cleared(target, before: sample.at)) }
         return cleared
     }
 
@@ -140,7 +144,7 @@ final class RoutingState: Sendable {
             }
             return s.cooldowns.clear(target)
         }
-        announce(.cleared(target))
+        announce(.cleared(target, before: nil))
         return cleared
     }
 

@@ -33,7 +33,9 @@ import Testing
         for await change in changes {
             switch change {
             case .set(let entry): announced.append("set \(entry.target.provider)")
-            case .cleared(let t): announced.append("cleared \(t?.provider ?? "all")")
+            case .cleared(let t, let before):
+                announced.append("cleared \(t?.provider ?? "all")")
+                if t != nil { #expect(before == failedAt + answerOffset, "dated when its answer was ready") }
             }
             if announced.last == "cleared all" { break }
         }
@@ -46,5 +48,20 @@ import Testing
         let dated = RoutingState.wallClock(instant)
         let expected = RoutingState.now() - secondsAgo
         #expect(abs(dated - expected) < 0.05, "\(dated) vs \(expected)")
+    }
+}
+
+extension RoutingStateTests {
+    /// Another instance's success clears a cooldown here only if it was set before that success's answer; a clear
+    /// by hand (no time) always does.
+    @Test(arguments: [(-1.0 as Double?, true), (1.0, false), (nil, false)])
+    func aClearFromAnotherInstanceKeepsANewerCooldown(offset: Double?, keeps: Bool) {
+        let state = RoutingState()
+        let failedAt = RoutingState.now()
+        state.failed(
+            target, reason: .serverError, retryAfter: 60, config: CooldownConfig(),
+            sample: sample(at: failedAt, success: false))
+        state.adoptClear(target, before: offset.map { failedAt + $0 })
+        #expect(state.isCooling(target, now: failedAt + 2) == keeps)
     }
 }
