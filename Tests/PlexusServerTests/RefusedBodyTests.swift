@@ -26,7 +26,10 @@ struct RefusedBodyTests {
     static func connect<T: Sendable>(
         port: Int, _ body: (inout Reader, NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> T
     ) async throws -> T {
+        // Like curl, the client keeps its side open when the gateway shuts its own after the answer (NIO's default
+        // closes the channel then, and a write still under way failed with "I/O on closed channel").
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.allowRemoteHalfClosure, value: true)
             .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -63,6 +66,60 @@ struct RefusedBodyTests {
             #expect(error == nil, "\(String(describing: error))")
             #expect(text.hasPrefix("HTTP/1.1 413 "), "\(text.prefix(300))")
             #expect(text.contains("request_too_large"), "\(text.prefix(400))")
+        }
+    }
+
+    /// A client that writes its refused body slowly, for longer after the answer than the silence the gateway allows
+    /// (5 s), still reads the 413: the lingering close lasts while bytes keep coming (30 s at most).
+    @Test func aClientStillWritingItsRefusedBodyFiveSecondsAfterTheAnswerReadsThe413() async throws {
+        try await TestGateway.with(yaml: Self.yaml, timeout: .seconds(30)) { gw in
+            let part = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
+            // The answer comes once more than 256 KiB arrived (the 5th part); 19 more parts take 8.5 s.
+            let parts = 24
+            let started = ContinuousClock.now
+            let (text, error) = try await Self.connect(port: gw.port) { reader, writer in
+                try await writer.write(ByteBuffer(string: Self.head(length: parts * part.readableBytes, close: true)))
+                for _ in 0..<parts {
+                    try await Task.sleep(for: .milliseconds(450))
+                    try await writer.write(part)
+                }
+                return await Self.readToEnd(&reader)
+            }
+            #expect(ContinuousClock.now - started > .seconds(10), "the body took \(ContinuousClock.now - started)")
+            #expect(error == nil, "\(String(describing: error))")
+            #expect(text.hasPrefix("HTTP/1.1 413 "), "\(text.prefix(300))")
+        }
+    }
+
+    /// A client that goes silent after its 413 has its connection closed once the silence passes 5 s: what it sends
+    /// after that draws a reset, where before it is read and dropped.
+    @Test func aClientSilentForFiveSecondsAfterTheAnswerIsClosed() async throws {
+        try await TestGateway.with(yaml: Self.yaml, timeout: .seconds(30)) { gw in
+            let part = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
+            try await Self.connect(port: gw.port) { reader, writer in
+                try await writer.write(ByteBuffer(string: Self.head(length: 16 * part.readableBytes, close: true)))
+                for _ in 0..<5 { try await writer.write(part) }
+                let (text, error) = await Self.readToEnd(&reader)
+                #expect(error == nil && text.hasPrefix("HTTP/1.1 413 "), "\(text.prefix(300))")
+                // 3 s of silence: still lingering, so these are read and dropped.
+                try await Task.sleep(for: .seconds(3))
+                for _ in 0..<3 {
+                    try await writer.write(part)
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+                // Then 6.5 s more: closed, so the next bytes draw a reset and the writes after it fail.
+                try await Task.sleep(for: .milliseconds(6500))
+                var failed = false
+                for _ in 0..<10 where !failed {
+                    do {
+                        try await writer.write(part)
+                        try await Task.sleep(for: .milliseconds(200))
+                    } catch {
+                        failed = true
+                    }
+                }
+                #expect(failed, "the connection was still open after 6.5 s of silence")
+            }
         }
     }
 

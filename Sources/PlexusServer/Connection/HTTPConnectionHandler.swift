@@ -38,8 +38,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     static let discardLimit = 64 * 1024 * 1024
     /// How long a closing connection keeps reading (and dropping) what its client still sends, once the answer is
     /// out and the output shut: long enough for a client that writes its whole body before it reads to get to the
-    /// answer (nginx's `lingering_time` is 30 s, its `lingering_timeout` 5 s).
-    static let lingerTime: TimeAmount = .seconds(5)
+    /// answer, however slowly it writes, as long as it keeps writing (nginx's `lingering_time` and
+    /// `lingering_timeout`).
+    static let lingerTime: TimeAmount = .seconds(30)
+    /// The longest silence of a closing connection's client before the connection closes.
+    static let lingerTimeout: TimeAmount = .seconds(5)
     /// Pipelined requests parsed ahead of the one being answered, at most: past this, reads wait. Each queued
     /// request keeps a slice of its read buffer alive, so a client that pipelines without reading its answers
     /// grew the gateway by gigabytes when only body bytes were counted.
@@ -73,6 +76,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// `closeGracefully`); `lingered` counts it.
     private var lingering = false
     private var lingered = 0
+    /// Once the output is shut: when the lingering close ends at the latest, and when the client last sent a byte.
+    private var lingerUntil: NIODeadline?
+    private var lingerLastRead = NIODeadline.now()
     /// What the connection waits for from its client; its one timer closes a connection that waits too long.
     private var clock: ClientClock
     private var timer: Scheduled<Void>?
@@ -143,6 +149,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if lingering {
             lingered += unwrapInboundIn(data).readableBytes
+            lingerLastRead = .now()
             if lingered > Self.discardLimit { endLinger() }
             return
         }
@@ -515,10 +522,27 @@ extension HTTPConnectionHandler {
         }
     }
 
+    /// Closes once the client was silent for `lingerTimeout`, or after `lingerTime` however much it sends. The timer
+    /// is re-armed when it fires rather than on every read, which costs nothing while bytes flow.
     private func armLingerTimer() {
         guard active, let context else { return }
+        let now = NIODeadline.now()
+        let until = lingerUntil ?? now + Self.lingerTime
+        lingerUntil = until
+        lingerLastRead = now
+        armLinger(context: context, at: min(lingerLastRead + Self.lingerTimeout, until))
+    }
+
+    private func armLinger(context: ChannelHandlerContext, at deadline: NIODeadline) {
         let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: Self.lingerTime) { bound.value.endLinger() }
+        timer = context.eventLoop.scheduleTask(deadline: deadline) { bound.value.lingerTimerFired() }
+    }
+
+    private func lingerTimerFired() {
+        guard active, let context, let until = lingerUntil else { return }
+        let due = min(lingerLastRead + Self.lingerTimeout, until)
+        if due <= .now() { return endLinger() }
+        armLinger(context: context, at: due)
     }
 
     /// The lingering close is over: the client closed its side, went quiet too long, sent too much, or the server
