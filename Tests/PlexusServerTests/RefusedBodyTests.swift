@@ -74,7 +74,7 @@ struct RefusedBodyTests {
     @Test func aClientStillWritingItsRefusedBodyFiveSecondsAfterTheAnswerReadsThe413() async throws {
         try await TestGateway.with(yaml: Self.yaml, timeout: .seconds(30)) { gw in
             let part = ByteBuffer(repeating: UInt8(ascii: "x"), count: 64 * 1024)
-            // The answer comes once more than 256 KiB arrived (the 5th part); 19 more parts take 8.5 s.
+            // The answer comes with the head (its length is over the limit); the parts take 11 s.
             let parts = 24
             let started = ContinuousClock.now
             let (text, error) = try await Self.connect(port: gw.port) { reader, writer in
@@ -88,6 +88,32 @@ struct RefusedBodyTests {
             #expect(ContinuousClock.now - started > .seconds(10), "the body took \(ContinuousClock.now - started)")
             #expect(error == nil, "\(String(describing: error))")
             #expect(text.hasPrefix("HTTP/1.1 413 "), "\(text.prefix(300))")
+        }
+    }
+
+    /// A length over the limit is answered from the head, before any of the body arrives, with or without
+    /// `Expect: 100-continue`; the body is then read and dropped, and the connection serves the next request.
+    @Test func aLengthOverTheLimitIsAnsweredBeforeTheBody() async throws {
+        try await TestGateway.with(yaml: Self.yaml, timeout: .seconds(30)) { gw in
+            let length = 2 * 1024 * 1024
+            let started = ContinuousClock.now
+            try await Self.connect(port: gw.port) { reader, writer in
+                try await writer.write(ByteBuffer(string: Self.head(length: length)))
+                var answer = ""
+                while !answer.contains("request_too_large"), let part = try await reader.next() {
+                    answer += String(buffer: part)
+                }
+                #expect(answer.hasPrefix("HTTP/1.1 413 "), "\(answer.prefix(300))")
+                #expect(ContinuousClock.now - started < .seconds(5), "answered after \(ContinuousClock.now - started)")
+                try await writer.write(ByteBuffer(repeating: UInt8(ascii: "x"), count: length))
+                let body = #"{"model":"fast","messages":[{"role":"user","content":"hi"}]}"#
+                try await writer.write(ByteBuffer(string: Self.head(length: body.utf8.count) + body))
+                var next = ""
+                while !next.contains("chat.completion"), let part = try await reader.next() {
+                    next += String(buffer: part)
+                }
+                #expect(next.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(next.prefix(200))")
+            }
         }
     }
 

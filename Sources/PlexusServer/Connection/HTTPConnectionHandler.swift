@@ -55,7 +55,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var readyBytes = 0
     /// The next request, until its body is whole (or long enough to stream); `continueHead` is the `100 Continue`
     /// its client waits for before it sends the body.
-    private var assembling: (head: InboundHead, body: ByteBuffer, continueHead: ByteBuffer?)?
+    /// `streams`: the body goes to the task as a stream from the head on (its client waits for `100 Continue`, or
+    /// its declared length is past `collectLimit`), so a length past the body limit is answered before the body.
+    private var assembling: (head: InboundHead, body: ByteBuffer, continueHead: ByteBuffer?, streams: Bool)?
     /// A `100 Continue` the codec asked for, for the head it emits next.
     private var continueAsked: ByteBuffer?
     private var stream: BodyStream?
@@ -170,8 +172,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         switch part {
         case .head(let head):
             clock.headArrived()
-            assembling = (head, ByteBuffer(), continueAsked)
-            if continueAsked != nil {
+            let long = head.value(of: .contentLength).flatMap { Int($0) }.map { $0 > Self.collectLimit } ?? false
+            assembling = (head, ByteBuffer(), continueAsked, continueAsked != nil || long)
+            if continueAsked != nil || long {
                 // Handed to the task at once, its body as a stream: it asks for the body if it wants it.
                 continueAsked = nil
                 startStream()
@@ -188,7 +191,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
                 current.continueHead = nil
                 stream = current
                 wakeBodyWaiter()
-            } else if let (head, body, _) = assembling {
+            } else if let (head, body, _, _) = assembling {
                 assembling = nil
                 enqueue(.request(head, RequestBody(buffer: body), whole: body), bytes: body.readableBytes)
             }
@@ -225,7 +228,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// A body past the collect limit, or one whose client waits for `100 Continue`, becomes a stream, once the
     /// previous stream is released.
     private func startStream() {
-        guard let request = assembling, request.body.readableBytes > Self.collectLimit || request.continueHead != nil,
+        guard let request = assembling, request.streams || request.body.readableBytes > Self.collectLimit,
             stream == nil
         else { return }
         assembling = nil
@@ -337,7 +340,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// A long body waits for the stream before it, which its request has not released yet.
     private var waitingForStream: Bool {
         guard let request = assembling else { return false }
-        return request.body.readableBytes > Self.collectLimit || request.continueHead != nil
+        return request.streams || request.body.readableBytes > Self.collectLimit
     }
 
     private func resumeReading() {
