@@ -1,0 +1,96 @@
+import NIOCore
+import NIOHTTP1
+import NIOHTTP2
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// A loopback HTTPS server that speaks HTTP/2 only (ALPN `h2`, no HTTP/1.1 fallback), as the big providers' edges
+/// offer it: a client that did not negotiate HTTP/2 fails at the connection preface. Each stream gets `chunks` as
+/// its body, `pause` apart.
+final class TestHTTP2Server: Sendable {
+    let port: Int
+    private let channel: any Channel
+    private let counters = Counters()
+
+    /// Connections accepted so far.
+    var connections: Int { counters.value.withLock { $0.connections } }
+    /// Streams (requests) opened so far, on every connection.
+    var streams: Int { counters.value.withLock { $0.streams } }
+    /// Streams and connections closed so far.
+    var streamsClosed: Int { counters.value.withLock { $0.streamsClosed } }
+    var connectionsClosed: Int { counters.value.withLock { $0.connectionsClosed } }
+
+    /// Shared with the channel initializers.
+    final class Counters: Sendable {
+        let value = Mutex((connections: 0, streams: 0, streamsClosed: 0, connectionsClosed: 0))
+    }
+
+    init(certificate: NIOSSLCertificate, key: NIOSSLPrivateKey, chunks: [String], pause: TimeAmount) async throws {
+        var tls = TLSConfiguration.makeServerConfiguration(
+            certificateChain: [.certificate(certificate)], privateKey: .privateKey(key))
+        tls.applicationProtocols = ["h2"]
+        let context = try NIOSSLContext(configuration: tls)
+        let counters = self.counters
+        channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                counters.value.withLock { $0.connections += 1 }
+                channel.closeFuture.whenComplete { _ in counters.value.withLock { $0.connectionsClosed += 1 } }
+                return channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: context))
+                }.flatMap {
+                    channel.configureHTTP2Pipeline(mode: .server) { stream in
+                        counters.value.withLock { $0.streams += 1 }
+                        stream.closeFuture.whenComplete { _ in counters.value.withLock { $0.streamsClosed += 1 } }
+                        return stream.eventLoop.makeCompletedFuture {
+                            try stream.pipeline.syncOperations.addHandlers([
+                                HTTP2FramePayloadToHTTP1ServerCodec(), ChunkedAnswer(chunks: chunks, pause: pause),
+                            ])
+                        }
+                    }.map { _ in }
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        port = channel.localAddress?.port ?? 0
+    }
+
+    func stop() async {
+        try? await channel.close()
+    }
+}
+
+/// Answers a request, once it is whole, with a 200 event stream of `chunks`, `pause` apart.
+private final class ChunkedAnswer: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let chunks: [String]
+    let pause: TimeAmount
+
+    init(chunks: [String], pause: TimeAmount) {
+        self.chunks = chunks
+        self.pause = pause
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .end = unwrapInboundIn(data) else { return }
+        let head = HTTPResponseHead(
+            version: .http2, status: .ok, headers: ["content-type": "text/event-stream"])
+        context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+        send(0, context: context)
+    }
+
+    private func send(_ index: Int, context: ChannelHandlerContext) {
+        guard index < chunks.count else {
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: chunks[index])))), promise: nil)
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: pause) {
+            let (handler, context) = bound.value
+            handler.send(index + 1, context: context)
+        }
+    }
+}
