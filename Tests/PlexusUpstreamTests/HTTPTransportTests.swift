@@ -263,6 +263,44 @@ struct HTTPTransportTests {
         await server.stop()
     }
 
+    /// The deadlines hold over HTTP/2: a stream silent after its head runs into the first-event deadline, one
+    /// silent between events into the idle timeout; each ends its own stream, and the connection stays.
+    @Test(arguments: [UpstreamError.Code.firstByteTimeout, .idleTimeout])
+    func http2StreamsRunIntoTheirDeadlines(code: UpstreamError.Code) async throws {
+        let (certificate, key) = try Self.selfSignedCertificate()
+        let silentFirst = code == .firstByteTimeout
+        let server = try await TestHTTP2Server(
+            certificate: certificate, key: key, chunks: ["data: 1\n\n", "data: 2\n\n"],
+            firstAfter: silentFirst ? .seconds(20) : .zero, pause: .seconds(20))
+        var trusting = TLSConfiguration.makeClientConfiguration()
+        trusting.trustRoots = .certificates([certificate])
+        let transport = HTTPTransport(tlsConfiguration: trusting)
+        let response = try await transport.send(
+            UpstreamRequest(
+                url: "https://localhost:\(server.port)/v1/x", method: "GET", headers: [], body: ByteBuffer()),
+            timeouts: UpstreamTimeouts(
+                firstEvent: .milliseconds(silentFirst ? 300 : 30_000), idle: .milliseconds(300),
+                firstEventAtHead: false))
+        #expect(response.status == 200)
+        let started = ContinuousClock.now
+        await Self.expect(code) {
+            var it = response.body.makeAsyncIterator()
+            if !silentFirst {
+                _ = try await it.next()
+                response.firstEventArrived()
+            }
+            while try await it.next() != nil {}
+        }
+        #expect(ContinuousClock.now - started < .seconds(5))
+        let deadline = ContinuousClock.now + .seconds(1)
+        while server.streamsClosed == 0 && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(server.streamsClosed == 1 && server.connectionsClosed == 0)
+        try await transport.shutdown()
+        await server.stop()
+    }
+
     /// A certificate for `localhost` made with the openssl command line (Debian has it).
     static func selfSignedCertificate() throws -> (NIOSSLCertificate, NIOSSLPrivateKey) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("plexus-tls-\(UUID().uuidString)")

@@ -6,8 +6,8 @@ import NIOSSL
 import Synchronization
 
 /// A loopback HTTPS server that speaks HTTP/2 only (ALPN `h2`, no HTTP/1.1 fallback), as the big providers' edges
-/// offer it: a client that did not negotiate HTTP/2 fails at the connection preface. Each stream gets `chunks` as
-/// its body, `pause` apart.
+/// offer it: a client that did not negotiate HTTP/2 fails at the connection preface. Each stream gets its head at
+/// once, then `chunks` as its body, the first after `firstAfter` and the others `pause` apart.
 final class TestHTTP2Server: Sendable {
     let port: Int
     private let channel: any Channel
@@ -26,7 +26,10 @@ final class TestHTTP2Server: Sendable {
         let value = Mutex((connections: 0, streams: 0, streamsClosed: 0, connectionsClosed: 0))
     }
 
-    init(certificate: NIOSSLCertificate, key: NIOSSLPrivateKey, chunks: [String], pause: TimeAmount) async throws {
+    init(
+        certificate: NIOSSLCertificate, key: NIOSSLPrivateKey, chunks: [String], firstAfter: TimeAmount = .zero,
+        pause: TimeAmount
+    ) async throws {
         var tls = TLSConfiguration.makeServerConfiguration(
             certificateChain: [.certificate(certificate)], privateKey: .privateKey(key))
         tls.applicationProtocols = ["h2"]
@@ -45,7 +48,8 @@ final class TestHTTP2Server: Sendable {
                         stream.closeFuture.whenComplete { _ in counters.value.withLock { $0.streamsClosed += 1 } }
                         return stream.eventLoop.makeCompletedFuture {
                             try stream.pipeline.syncOperations.addHandlers([
-                                HTTP2FramePayloadToHTTP1ServerCodec(), ChunkedAnswer(chunks: chunks, pause: pause),
+                                HTTP2FramePayloadToHTTP1ServerCodec(),
+                                ChunkedAnswer(chunks: chunks, firstAfter: firstAfter, pause: pause),
                             ])
                         }
                     }.map { _ in }
@@ -60,16 +64,18 @@ final class TestHTTP2Server: Sendable {
     }
 }
 
-/// Answers a request, once it is whole, with a 200 event stream of `chunks`, `pause` apart.
+/// Answers a request, once it is whole, with a 200 event stream of `chunks`.
 private final class ChunkedAnswer: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
     let chunks: [String]
+    let firstAfter: TimeAmount
     let pause: TimeAmount
 
-    init(chunks: [String], pause: TimeAmount) {
+    init(chunks: [String], firstAfter: TimeAmount, pause: TimeAmount) {
         self.chunks = chunks
+        self.firstAfter = firstAfter
         self.pause = pause
     }
 
@@ -78,7 +84,16 @@ private final class ChunkedAnswer: ChannelInboundHandler {
         let head = HTTPResponseHead(
             version: .http2, status: .ok, headers: ["content-type": "text/event-stream"])
         context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
-        send(0, context: context)
+        later(firstAfter, context: context) { $0.send(0, context: $1) }
+    }
+
+    private func later(
+        _ delay: TimeAmount, context: ChannelHandlerContext,
+        _ work: @escaping @Sendable (ChunkedAnswer, ChannelHandlerContext) -> Void
+    ) {
+        guard delay > .zero else { return work(self, context) }
+        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+        context.eventLoop.scheduleTask(in: delay) { work(bound.value.0, bound.value.1) }
     }
 
     private func send(_ index: Int, context: ChannelHandlerContext) {
@@ -87,10 +102,6 @@ private final class ChunkedAnswer: ChannelInboundHandler {
             return
         }
         context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: chunks[index])))), promise: nil)
-        let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-        context.eventLoop.scheduleTask(in: pause) {
-            let (handler, context) = bound.value
-            handler.send(index + 1, context: context)
-        }
+        later(pause, context: context) { $0.send(index + 1, context: $1) }
     }
 }
