@@ -115,6 +115,18 @@ struct HTTPTransportTests {
         await server.stop()
     }
 
+    /// Reads `response` until `delay` has passed, then goes away as a client that left (its task cancelled).
+    static func read(_ response: UpstreamResponse, thenLeaveAfter delay: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                var it = response.body.makeAsyncIterator()
+                while (try? await it.next()) != nil {}
+            }
+            try? await Task.sleep(for: delay)
+            group.cancelAll()
+        }
+    }
+
     static func expect(_ code: UpstreamError.Code, _ body: () async throws -> Void) async {
         do {
             try await body()
@@ -146,14 +158,7 @@ struct HTTPTransportTests {
         let response = try await transport.send(
             UpstreamRequest(url: "http://127.0.0.1:\(server.port)/s", method: "GET", headers: [], body: ByteBuffer()),
             firstByteTimeout: .seconds(30))
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                var it = response.body.makeAsyncIterator()
-                while (try? await it.next()) != nil {}
-            }
-            try? await Task.sleep(for: .milliseconds(100))
-            group.cancelAll()
-        }
+        await Self.read(response, thenLeaveAfter: .milliseconds(100))
         let deadline = ContinuousClock.now + .seconds(2)
         while server.closed == 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
         #expect(server.closed == 1)
@@ -199,105 +204,6 @@ struct HTTPTransportTests {
         await #expect(throws: UpstreamError.self) {
             _ = try await Self.get(HTTPTransport(), "https://localhost:\(server.port)/x")
         }
-        await server.stop()
-    }
-
-    /// A server that offers HTTP/2 only (as the providers' edges offer it) is reached over HTTP/2: concurrent
-    /// requests share a connection per event loop, and each answer streams in full.
-    @Test func http2WhenTheServerOffersItWithRequestsSharingAConnection() async throws {
-        let (certificate, key) = try Self.selfSignedCertificate()
-        let events = ["data: {\"n\":1}\n\n", "data: {\"n\":2}\n\n", "data: [DONE]\n\n"]
-        let server = try await TestHTTP2Server(
-            certificate: certificate, key: key, chunks: events, pause: .milliseconds(50))
-        var trusting = TLSConfiguration.makeClientConfiguration()
-        trusting.trustRoots = .certificates([certificate])
-        let transport = HTTPTransport(tlsConfiguration: trusting)
-        let requests = 20
-        let bodies = try await withThrowingTaskGroup(of: (Int, String).self) { group in
-            for _ in 0..<requests {
-                group.addTask { try await Self.get(transport, "https://localhost:\(server.port)/v1/x") }
-            }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-        #expect(bodies.count == requests)
-        for (status, body) in bodies { #expect(status == 200 && body == events.joined(), "\(status) \(body)") }
-        #expect(server.streams == requests)
-        // One client per event loop, each multiplexing its requests over one connection.
-        let loops = System.coreCount  // the singleton group's size
-        #expect(server.connections <= loops, "\(server.connections) connections for \(requests) requests")
-        try await transport.shutdown()
-        await server.stop()
-    }
-
-    /// Over HTTP/2 a reader that goes away (its client left) ends its own stream within a second; the other
-    /// request on the transport streams on to its end and no connection is closed.
-    @Test func cancellingOneHTTP2StreamLeavesTheOthersAndTheConnection() async throws {
-        let (certificate, key) = try Self.selfSignedCertificate()
-        let events = (0..<40).map { "data: \($0)\n\n" }
-        let server = try await TestHTTP2Server(
-            certificate: certificate, key: key, chunks: events, pause: .milliseconds(25))
-        var trusting = TLSConfiguration.makeClientConfiguration()
-        trusting.trustRoots = .certificates([certificate])
-        let transport = HTTPTransport(tlsConfiguration: trusting)
-        let request = UpstreamRequest(
-            url: "https://localhost:\(server.port)/v1/x", method: "GET", headers: [], body: ByteBuffer())
-        let kept = try await transport.send(request, firstByteTimeout: .seconds(30))
-        let left = try await transport.send(request, firstByteTimeout: .seconds(30))
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                var it = left.body.makeAsyncIterator()
-                while (try? await it.next()) != nil {}
-            }
-            try? await Task.sleep(for: .milliseconds(100))
-            group.cancelAll()
-        }
-        let deadline = ContinuousClock.now + .seconds(1)
-        while server.streamsClosed == 0 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(server.streamsClosed == 1, "the left stream ends within 1 s")
-        let body = try await kept.collect(upTo: 1 << 20)
-        #expect(String(buffer: body) == events.joined())
-        #expect(server.connectionsClosed == 0)
-        try await transport.shutdown()
-        await server.stop()
-    }
-
-    /// The deadlines hold over HTTP/2: a stream silent after its head runs into the first-event deadline, one
-    /// silent between events into the idle timeout; each ends its own stream, and the connection stays.
-    @Test(arguments: [UpstreamError.Code.firstByteTimeout, .idleTimeout])
-    func http2StreamsRunIntoTheirDeadlines(code: UpstreamError.Code) async throws {
-        let (certificate, key) = try Self.selfSignedCertificate()
-        let silentFirst = code == .firstByteTimeout
-        let server = try await TestHTTP2Server(
-            certificate: certificate, key: key, chunks: ["data: 1\n\n", "data: 2\n\n"],
-            firstAfter: silentFirst ? .seconds(20) : .zero, pause: .seconds(20))
-        var trusting = TLSConfiguration.makeClientConfiguration()
-        trusting.trustRoots = .certificates([certificate])
-        let transport = HTTPTransport(tlsConfiguration: trusting)
-        let response = try await transport.send(
-            UpstreamRequest(
-                url: "https://localhost:\(server.port)/v1/x", method: "GET", headers: [], body: ByteBuffer()),
-            timeouts: UpstreamTimeouts(
-                firstEvent: .milliseconds(silentFirst ? 300 : 30_000), idle: .milliseconds(300),
-                firstEventAtHead: false))
-        #expect(response.status == 200)
-        let started = ContinuousClock.now
-        await Self.expect(code) {
-            var it = response.body.makeAsyncIterator()
-            if !silentFirst {
-                _ = try await it.next()
-                response.firstEventArrived()
-            }
-            while try await it.next() != nil {}
-        }
-        #expect(ContinuousClock.now - started < .seconds(5))
-        let deadline = ContinuousClock.now + .seconds(1)
-        while server.streamsClosed == 0 && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        #expect(server.streamsClosed == 1 && server.connectionsClosed == 0)
-        try await transport.shutdown()
         await server.stop()
     }
 
