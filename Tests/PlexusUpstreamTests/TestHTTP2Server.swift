@@ -19,11 +19,13 @@ final class TestHTTP2Server: Sendable {
     var streams: Int { counters.value.withLock { $0.streams } }
     /// Streams and connections closed so far.
     var streamsClosed: Int { counters.value.withLock { $0.streamsClosed } }
+    /// Streams closed before their answer was sent in full (reset by the client).
+    var streamsAbandoned: Int { counters.value.withLock { $0.streamsAbandoned } }
     var connectionsClosed: Int { counters.value.withLock { $0.connectionsClosed } }
 
     /// Shared with the channel initializers.
     final class Counters: Sendable {
-        let value = Mutex((connections: 0, streams: 0, streamsClosed: 0, connectionsClosed: 0))
+        let value = Mutex((connections: 0, streams: 0, streamsClosed: 0, streamsAbandoned: 0, connectionsClosed: 0))
     }
 
     init(
@@ -49,7 +51,8 @@ final class TestHTTP2Server: Sendable {
                         return stream.eventLoop.makeCompletedFuture {
                             try stream.pipeline.syncOperations.addHandlers([
                                 HTTP2FramePayloadToHTTP1ServerCodec(),
-                                ChunkedAnswer(chunks: chunks, firstAfter: firstAfter, pause: pause),
+                                ChunkedAnswer(
+                                    chunks: chunks, firstAfter: firstAfter, pause: pause, counters: counters),
                             ])
                         }
                     }.map { _ in }
@@ -72,11 +75,19 @@ private final class ChunkedAnswer: ChannelInboundHandler {
     let chunks: [String]
     let firstAfter: TimeAmount
     let pause: TimeAmount
+    let counters: TestHTTP2Server.Counters
+    private var finished = false
 
-    init(chunks: [String], firstAfter: TimeAmount, pause: TimeAmount) {
+    init(chunks: [String], firstAfter: TimeAmount, pause: TimeAmount, counters: TestHTTP2Server.Counters) {
         self.chunks = chunks
         self.firstAfter = firstAfter
         self.pause = pause
+        self.counters = counters
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !finished { counters.value.withLock { $0.streamsAbandoned += 1 } }
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -98,6 +109,7 @@ private final class ChunkedAnswer: ChannelInboundHandler {
 
     private func send(_ index: Int, context: ChannelHandlerContext) {
         guard index < chunks.count else {
+            finished = true
             context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
             return
         }
