@@ -80,7 +80,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var lingered = 0
     /// Once the output is shut: when the lingering close ends at the latest, and when the client last sent a byte.
     private var lingerUntil: NIODeadline?
-    private var lingerLastRead = NIODeadline.now()
+    private var lingerLastRead = NIODeadline.uptimeNanoseconds(0)
     /// What the connection waits for from its client; its one timer closes a connection that waits too long.
     private var clock: ClientClock
     private var timer: Scheduled<Void>?

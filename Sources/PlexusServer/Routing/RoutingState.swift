@@ -46,9 +46,7 @@ final class RoutingState: Sendable {
 
     /// The wall-clock time (seconds since the Unix epoch) of an instant in the past.
     static func wallClock(_ instant: ContinuousClock.Instant) -> Double {
-        let ago = ContinuousClock.now - instant
-        let (seconds, attoseconds) = ago.components
-        return now() - (Double(seconds) + Double(attoseconds) * 1e-18)
+        now() - RequestRecord.milliseconds(ContinuousClock.now - instant) / 1000
     }
 
     /// Local cooldown changes from now on (the first call starts recording them).

@@ -36,16 +36,11 @@ extension TestGateway {
             passthrough: response.headers.first(name: "x-plexus-passthrough") == "true", body: text)
     }
 
-    /// Waits (at most two seconds) until no request is in flight. A unary request's routing sample and row are
-    /// committed around its answer's write, so a client can read the answer before them.
-    func settled() async throws {
+    /// The newest usage rows after a flush. A unary request's row is committed just after its answer is written,
+    /// so a client can read the answer first: this waits (at most two seconds) until no request is in flight.
+    func rows(_ limit: Int = 50) async throws -> [UsageRecord] {
         let deadline = ContinuousClock.now + .seconds(2)
         while gateway.inFlight.count > 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
-    }
-
-    /// The newest usage rows after a flush, once the requests sent have settled.
-    func rows(_ limit: Int = 50) async throws -> [UsageRecord] {
-        try await settled()
         await gateway.usageWriter.flush()
         return try await gateway.store.recent(limit: limit)
     }
