@@ -41,6 +41,13 @@ struct RefusedBodyTests {
         }
     }
 
+    /// What arrives until it contains `marker` (or the server closes).
+    static func read(until marker: String, _ reader: inout Reader) async throws -> String {
+        var text = ""
+        while !text.contains(marker), let part = try await reader.next() { text += String(buffer: part) }
+        return text
+    }
+
     /// Everything until the server closes; the error that ended the read instead, if one did (a reset).
     static func readToEnd(_ reader: inout Reader) async -> (text: String, error: (any Error)?) {
         var text = ""
@@ -99,19 +106,13 @@ struct RefusedBodyTests {
             let started = ContinuousClock.now
             try await Self.connect(port: gw.port) { reader, writer in
                 try await writer.write(ByteBuffer(string: Self.head(length: length)))
-                var answer = ""
-                while !answer.contains("request_too_large"), let part = try await reader.next() {
-                    answer += String(buffer: part)
-                }
+                let answer = try await Self.read(until: "request_too_large", &reader)
                 #expect(answer.hasPrefix("HTTP/1.1 413 "), "\(answer.prefix(300))")
                 #expect(ContinuousClock.now - started < .seconds(5), "answered after \(ContinuousClock.now - started)")
                 try await writer.write(ByteBuffer(repeating: UInt8(ascii: "x"), count: length))
                 let body = #"{"model":"fast","messages":[{"role":"user","content":"hi"}]}"#
                 try await writer.write(ByteBuffer(string: Self.head(length: body.utf8.count) + body))
-                var next = ""
-                while !next.contains("chat.completion"), let part = try await reader.next() {
-                    next += String(buffer: part)
-                }
+                let next = try await Self.read(until: "chat.completion", &reader)
                 #expect(next.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(next.prefix(200))")
             }
         }
@@ -177,10 +178,7 @@ struct RefusedBodyTests {
                     let interim = try await reader.next().map { String(buffer: $0) } ?? ""
                     #expect(interim == "HTTP/1.1 100 Continue\r\n\r\n")
                     try await writer.write(ByteBuffer(string: body))
-                    var answer = ""
-                    while !answer.contains("chat.completion"), let part = try await reader.next() {
-                        answer += String(buffer: part)
-                    }
+                    let answer = try await Self.read(until: "chat.completion", &reader)
                     #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), "\(answer.prefix(200))")
                 }
             }

@@ -17,15 +17,14 @@ final class TestHTTP2Server: Sendable {
     var connections: Int { counters.value.withLock { $0.connections } }
     /// Streams (requests) opened so far, on every connection.
     var streams: Int { counters.value.withLock { $0.streams } }
-    /// Streams and connections closed so far.
-    var streamsClosed: Int { counters.value.withLock { $0.streamsClosed } }
     /// Streams closed before their answer was sent in full (reset by the client).
     var streamsAbandoned: Int { counters.value.withLock { $0.streamsAbandoned } }
+    /// Connections closed so far.
     var connectionsClosed: Int { counters.value.withLock { $0.connectionsClosed } }
 
     /// Shared with the channel initializers.
     final class Counters: Sendable {
-        let value = Mutex((connections: 0, streams: 0, streamsClosed: 0, streamsAbandoned: 0, connectionsClosed: 0))
+        let value = Mutex((connections: 0, streams: 0, streamsAbandoned: 0, connectionsClosed: 0))
     }
 
     init(
@@ -47,7 +46,6 @@ final class TestHTTP2Server: Sendable {
                 }.flatMap {
                     channel.configureHTTP2Pipeline(mode: .server) { stream in
                         counters.value.withLock { $0.streams += 1 }
-                        stream.closeFuture.whenComplete { _ in counters.value.withLock { $0.streamsClosed += 1 } }
                         return stream.eventLoop.makeCompletedFuture {
                             try stream.pipeline.syncOperations.addHandlers([
                                 HTTP2FramePayloadToHTTP1ServerCodec(),
