@@ -60,7 +60,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     private var assembling: (head: InboundHead, body: ByteBuffer, continueHead: ByteBuffer?, streams: Bool)?
     /// A `100 Continue` the codec asked for, for the head it emits next.
     private var continueAsked: ByteBuffer?
-    private var stream: BodyStream?
+    private var stream: RequestBodyStream?
     private var nextStreamID = 0
     private var requestWaiter: UnsafeContinuation<Incoming?, Never>?
     private var writableWaiter: UnsafeContinuation<Void, any Error>?
@@ -75,37 +75,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// `unreadBodyBlocksReuse`).
     private var closeAfterAnswer = false
     /// Closing: the output is shut after the last answer, and what the client still sends is dropped (see
-    /// `closeGracefully`); `lingered` counts it.
-    private var lingering = false
-    private var lingered = 0
-    /// Once the output is shut: when the lingering close ends at the latest, and when the client last sent a byte.
-    private var lingerUntil: NIODeadline?
-    private var lingerLastRead = NIODeadline.uptimeNanoseconds(0)
+    /// `closeGracefully`).
+    private var linger: LingeringClose?
+    private var lingering: Bool { linger != nil }
     /// What the connection waits for from its client; its one timer closes a connection that waits too long.
     private var clock: ClientClock
     private var timer: Scheduled<Void>?
-
-    /// A request body longer than `collectLimit`, handed to the task part by part.
-    private struct BodyStream {
-        let id: Int
-        var parts = CircularBuffer<ByteBuffer>(initialCapacity: 4)
-        var bytes = 0
-        var ended = false
-        var failed = false
-        /// The request was answered before its body was read: the rest is dropped as it arrives.
-        var discarding = false
-        /// Its request went to the task; until then the stream is not the answered request's to release.
-        var delivered = false
-        var waiter: UnsafeContinuation<ByteBuffer?, any Error>?
-        /// The `Content-Length` (nil: chunked) and the body bytes received so far.
-        let length: Int?
-        var received = 0
-        /// Dropped since the request was answered.
-        var discarded = 0
-        /// The `100 Continue` the client waits for, written when the task first reads the body: a request answered
-        /// without it (a 413 by its length, a 401) never makes the client send a body.
-        var continueHead: ByteBuffer?
-    }
 
     init(watch: ConnectionWatch, codec: HTTPServerCodec, timeouts: ClientTimeouts = ClientTimeouts()) {
         self.watch = watch
@@ -135,8 +110,8 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     /// otherwise hold every descriptor), whose body stops, or whose keep-alive connection sat idle.
     private func timerFired() {
         guard active, !lingering, let context else { return }
-        let pending = assembling != nil || (stream.map { !$0.ended && !$0.discarding } ?? false)
-        let wait = clock.wait(bodyPending: pending, taskReadsBody: stream?.waiter != nil)
+        let pending = assembling != nil || (stream?.awaitsBytes ?? false)
+        let wait = clock.wait(bodyPending: pending, taskReadsBody: stream?.taskWaits ?? false)
         let now = NIODeadline.now()
         if let due = clock.deadline(of: wait), due <= now {
             context.close(promise: nil)
@@ -149,13 +124,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     // MARK: Inbound
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if lingering {
-            lingered += unwrapInboundIn(data).readableBytes
-            lingerLastRead = .now()
-            if lingered > Self.discardLimit { endLinger() }
+        if linger != nil {
+            if !linger!.read(unwrapInboundIn(data).readableBytes, now: .now()) { endLinger() }
             return
         }
-        clock.bytesArrived(now: .now(), inBody: assembling != nil || (stream.map { !$0.ended } ?? false))
+        clock.bytesArrived(now: .now(), inBody: assembling != nil || stream?.ended == false)
         do {
             try codec.read(unwrapInboundIn(data)) { interim in
                 continueAsked = interim
@@ -182,14 +155,11 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         case .body(let bytes):
             receive(bytes)
         case .end:
-            if var current = stream, !current.ended {
-                if current.discarding {
+            if stream?.ended == false {
+                guard stream!.receiveEnd() else {
                     stream = nil  // its request was answered: nothing waits for it
                     return resumeReading()
                 }
-                current.ended = true
-                current.continueHead = nil
-                stream = current
                 wakeBodyWaiter()
             } else if let (head, body, _, _) = assembling {
                 assembling = nil
@@ -199,20 +169,12 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     private func receive(_ bytes: ByteBuffer) {
-        if var current = stream, !current.ended {
-            current.received += bytes.readableBytes
-            current.continueHead = nil  // the client sends without waiting for it
-            guard !current.discarding else {
-                current.discarded += bytes.readableBytes
-                stream = current
-                // A chunked body has no length to judge by when it is answered: past the limit the connection goes.
-                if current.discarded > Self.discardLimit { closeGracefully() }
-                return
+        if stream?.ended == false {
+            switch stream!.receive(bytes, discardLimit: Self.discardLimit) {
+            case .buffered: wakeBodyWaiter()
+            case .dropped: break
+            case .overLimit: closeGracefully()
             }
-            current.parts.append(bytes)
-            current.bytes += bytes.readableBytes
-            stream = current
-            wakeBodyWaiter()
             return
         }
         guard assembling != nil else { return }
@@ -234,12 +196,9 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         assembling = nil
         let id = nextStreamID
         nextStreamID += 1
-        var fresh = BodyStream(id: id, length: request.head.value(of: .contentLength).flatMap { Int($0) })
-        if request.body.readableBytes > 0 { fresh.parts.append(request.body) }
-        fresh.bytes = request.body.readableBytes
-        fresh.received = request.body.readableBytes
-        fresh.continueHead = request.continueHead
-        stream = fresh
+        stream = RequestBodyStream(
+            id: id, length: request.head.value(of: .contentLength).flatMap { Int($0) }, first: request.body,
+            continueHead: request.continueHead)
         let body = RequestBody(asyncSequence: ConnectionBodyStream(connection: connection, id: id))
         enqueue(.request(request.head, body, whole: nil), bytes: 0, streams: true)
     }
@@ -335,7 +294,7 @@ final class HTTPConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler
         }
     }
 
-    private var pendingBytes: Int { readyBytes + (stream?.bytes ?? 0) + (assembling?.body.readableBytes ?? 0) }
+    private var pendingBytes: Int { readyBytes + (stream?.buffered ?? 0) + (assembling?.body.readableBytes ?? 0) }
 
     /// A long body waits for the stream before it, which its request has not released yet.
     private var waitingForStream: Bool {
@@ -380,61 +339,37 @@ extension HTTPConnectionHandler {
     }
 
     /// The next part of the streamed body `id`; nil at its end.
-    func nextBodyPart(of id: Int, _ waiter: UnsafeContinuation<ByteBuffer?, any Error>) {
-        guard var current = stream, current.id == id else { return waiter.resume(returning: nil) }
-        if let interim = current.continueHead, let context {
+    func nextBodyPart(of id: Int, _ waiter: RequestBodyStream.Waiter) {
+        guard stream?.id == id else { return waiter.resume(returning: nil) }
+        if let interim = stream!.takeContinueHead(), let context {
             // The body is wanted: now the client may send it (and the wait until now was ours, not the client's).
-            current.continueHead = nil
-            stream = current
             clock.readsResumed(now: .now())
             context.writeAndFlush(wrapOutboundOut(interim), promise: nil)
         }
-        if let part = current.parts.popFirst() {
-            current.bytes -= part.readableBytes
-            stream = current
+        switch stream!.take(waiter) {
+        case .part(let part):
             resumeReading()
             waiter.resume(returning: part)
-        } else if current.failed {
-            waiter.resume(throwing: Closed())
-        } else if current.ended {
-            waiter.resume(returning: nil)
-        } else {
-            current.waiter = waiter
-            stream = current
+        case .failed: waiter.resume(throwing: Closed())
+        case .end: waiter.resume(returning: nil)
+        case .wait: break
         }
     }
 
     private func wakeBodyWaiter() {
-        guard var current = stream, let waiter = current.waiter else { return }
-        current.waiter = nil
-        stream = current
-        nextBodyPart(of: current.id, waiter)
+        guard let id = stream?.id, let waiter = stream!.takeWaiter() else { return }
+        nextBodyPart(of: id, waiter)
     }
 
     private func failStream() {
-        guard var current = stream, !current.ended else { return }
-        current.failed = true
-        current.ended = true
-        stream = current
-        if let waiter = current.waiter {
-            current.waiter = nil
-            stream = current
-            waiter.resume(throwing: Closed())
-        }
+        if let waiter = stream?.fail() { waiter.resume(throwing: Closed()) }
     }
 
     /// The answered request's stream goes; what it did not read is dropped, and a long body waiting behind it
     /// may start.
     private func releaseStream() {
-        guard var current = stream, current.delivered else { return }
-        if current.ended {
-            stream = nil
-        } else {
-            current.discarding = true
-            current.parts.removeAll()
-            current.bytes = 0
-            stream = current
-        }
+        guard stream?.delivered == true else { return }
+        if stream!.release() { stream = nil }
         startStream()
         resumeReading()
     }
@@ -442,10 +377,7 @@ extension HTTPConnectionHandler {
     /// The request being answered left its body unread, and the rest cannot be read and dropped to keep the
     /// connection: its client waits for a `100 Continue` it will not get, or more than `discardLimit` is to come.
     private var unreadBodyBlocksReuse: Bool {
-        guard let current = stream, current.delivered, !current.ended else { return false }
-        if current.continueHead != nil { return true }
-        guard let length = current.length else { return false }  // chunked: dropped up to the limit, then closed
-        return length - current.received > Self.discardLimit
+        stream?.blocksReuse(discardLimit: Self.discardLimit) ?? false
     }
 
     /// Writes one part of an answer; false when the channel is over its write buffer and the task should wait.
@@ -495,7 +427,7 @@ extension HTTPConnectionHandler {
     /// its whole 40 MiB body before it reads saw "connection reset by peer" instead of its 413.
     private func closeGracefully() {
         guard active, !lingering, let context else { return }
-        lingering = true
+        linger = LingeringClose(time: Self.lingerTime, timeout: Self.lingerTimeout, limit: Self.discardLimit)
         inputDone = true
         assembling = nil
         ready.removeAll()
@@ -525,15 +457,10 @@ extension HTTPConnectionHandler {
         }
     }
 
-    /// Closes once the client was silent for `lingerTimeout`, or after `lingerTime` however much it sends. The timer
-    /// is re-armed when it fires rather than on every read, which costs nothing while bytes flow.
+    /// Closes once the client was silent for `lingerTimeout`, or after `lingerTime` however much it sends.
     private func armLingerTimer() {
-        guard active, let context else { return }
-        let now = NIODeadline.now()
-        let until = lingerUntil ?? now + Self.lingerTime
-        lingerUntil = until
-        lingerLastRead = now
-        armLinger(context: context, at: min(lingerLastRead + Self.lingerTimeout, until))
+        guard active, let context, linger != nil else { return }
+        armLinger(context: context, at: linger!.outputShut(now: .now()))
     }
 
     private func armLinger(context: ChannelHandlerContext, at deadline: NIODeadline) {
@@ -542,10 +469,12 @@ extension HTTPConnectionHandler {
     }
 
     private func lingerTimerFired() {
-        guard active, let context, let until = lingerUntil else { return }
-        let due = min(lingerLastRead + Self.lingerTimeout, until)
-        if due <= .now() { return endLinger() }
-        armLinger(context: context, at: due)
+        guard active, let context, let linger else { return }
+        switch linger.fired(now: .now()) {
+        case .close: endLinger()
+        case .rearm(let due): armLinger(context: context, at: due)
+        case .none: break
+        }
     }
 
     /// The lingering close is over: the client closed its side, went quiet too long, sent too much, or the server
