@@ -18,6 +18,25 @@ enum SSEParserCheck {
         guard got == expected else {
             return "SSE events differ from the WHATWG algorithm: got \(got.prefix(3)), expected \(expected.prefix(3))"
         }
+        return checkBounded(input, expected: expected)
+    }
+
+    /// With a small bound, the parser gives the first events and then stops (never a wrong or cut event), and an
+    /// input no longer than the bound never trips it.
+    static func checkBounded(_ input: [UInt8], expected: [SSEEvent]) -> String? {
+        let bound = 48
+        var parser = SSEParser(maxEventBytes: bound)
+        var got: [SSEEvent] = []
+        for piece in FuzzSplits.pieces(input, at: FuzzSplits.cuts(count: input.count, seed: input)) {
+            got += parser.feed(piece)
+        }
+        got += parser.finish()
+        guard got.count <= expected.count, Array(expected.prefix(got.count)) == got else {
+            return "a bounded SSE parser gave events the unbounded one does not: \(got.prefix(3))"
+        }
+        if input.count <= bound, parser.overflowed || got != expected {
+            return "an input of \(input.count) bytes tripped the bound of \(bound)"
+        }
         return nil
     }
 

@@ -52,6 +52,8 @@ public struct MockBehavior: Sendable, Equatable {
         case stallAfter(events: Int)
         /// Send this many events, then an error event inside the 200 stream, then end.
         case errorEvent(after: Int)
+        /// Send the head and this many events, then a line that never ends, until the client goes.
+        case flood(after: Int)
     }
 
     /// Error kinds that an in-stream error event can carry.

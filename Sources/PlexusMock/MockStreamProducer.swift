@@ -14,6 +14,8 @@ enum MockStreamFault: Sendable {
     case resetAfter(Int)
     case stallAfter(Int)
     case errorEvent(after: Int, PlexusError)
+    /// `data: ` and then `x`s without end: a line that never ends.
+    case floodAfter(Int)
 }
 
 /// Pacing of a stream: TTFT before the first content frame, then a delay per token.
@@ -42,6 +44,7 @@ final class MockStreamProducer: Sendable {
         var yielded = 0
         var ttftPending = true
         var faultDone = false
+        var flooding = false
         var trailerDone = false
         var finished = false
     }
@@ -150,6 +153,9 @@ final class MockStreamProducer: Sendable {
             return .reset
         case .stallAfter(let k) where s.yielded >= k:
             return .stall
+        case .floodAfter(let k) where s.yielded >= k:
+            defer { s.flooding = true }
+            return .emit(s.flooding ? Self.flood : Array("data: ".utf8) + Self.flood, delay: .zero)
         case .errorEvent(let k, let error) where s.yielded >= k:
             s.faultDone = true
             let unsent = s.queue.count - s.queueHead
@@ -158,10 +164,13 @@ final class MockStreamProducer: Sendable {
             s.queueHead = 0
             s.nextEvent = s.events.count
             return nil
-        case .resetAfter, .stallAfter, .errorEvent:
+        case .resetAfter, .stallAfter, .errorEvent, .floodAfter:
             return nil
         }
     }
+
+    /// One write of a flood.
+    private static let flood = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
 
     /// Encodes events until at least one frame is queued, assigning each frame its delay.
     private func refill(_ s: inout State) {

@@ -109,12 +109,12 @@ extension MockUpstream {
             // Head, then part of the body (none when K is 0), then the cut.
             let part = k == 0 ? [] : Array(body.prefix(body.count / 2))
             return MockResponse(status: 200, headers: headers, body: .stream(Self.cutStream(part, stats: stats)))
-        case .stallAfter?:
-            // Head, then a body that never comes: a producer with no events that stalls at once.
+        case .stallAfter?, .flood?:
+            // Head, then a body that never comes, or never ends: a producer with no events that stalls or floods.
+            let endless: MockStreamFault = if case .flood? = fault { .floodAfter(0) } else { .stallAfter(0) }
             let producer = MockStreamProducer(
                 encoder: MockGemini.StreamEncoder(script: script), events: [],
-                pacing: pacing, framing: .sse, fault: .stallAfter(0),
-                stats: stats, model: gen.model)
+                pacing: pacing, framing: .sse, fault: endless, stats: stats, model: gen.model)
             return MockResponse(status: 200, headers: headers, body: .stream(producer.makeStream()))
         case .errorEvent?:
             return Self.error(behavior.errorKind.error, gen.proto)
@@ -140,6 +140,7 @@ extension MockUpstream {
             case .resetAfter(let k)?: .resetAfter(k)
             case .stallAfter(let k)?: .stallAfter(k)
             case .errorEvent(let k)?: .errorEvent(after: k, behavior.errorKind.error)
+            case .flood(let k)?: .floodAfter(k)
             case .status?, .resetBeforeFirstByte?, .stall?, nil: nil
             }
         let producer = MockStreamProducer(
@@ -168,7 +169,7 @@ extension MockUpstream {
             throw MockError.resetBeforeFirstByte
         case .stall?:
             while true { try await waitOrRecordCancel(.seconds(3600)) }
-        case .resetAfter?, .stallAfter?, .errorEvent?, nil:
+        case .resetAfter?, .stallAfter?, .errorEvent?, .flood?, nil:
             return nil
         }
     }

@@ -14,13 +14,23 @@ extension ProxyEngine {
         let inbound = context.inbound
         let sentAt = context.started
         var iterator = response.body.makeAsyncIterator()
-        var parser = SSEParser()
+        var parser = SSEParser(maxEventBytes: Self.maxAnswerBytes)
         var pending: [ByteBuffer] = []
+        var pendingBytes = 0
         var firstEvents: [SSEEvent] = []
         do {
             while firstEvents.isEmpty, let chunk = try await iterator.next() {
                 pending.append(chunk)
+                pendingBytes += chunk.readableBytes
                 firstEvents = parser.feed(chunk.readableBytesView)
+                // Bounded whatever the upstream sends before its first event (comments, a line that never ends).
+                if parser.overflowed || pendingBytes > parser.maxEventBytes {
+                    let detail =
+                        "stream sent \(pendingBytes) bytes without a whole event of at most \(parser.maxEventBytes)"
+                    return .retry(
+                        AttemptFailure(
+                            transport: UpstreamError(.bodyTooLarge, detail), provider: plan.candidate.provider.name))
+                }
             }
         } catch {
             let transport = error as? UpstreamError ?? UpstreamError(.reset, "\(error)")

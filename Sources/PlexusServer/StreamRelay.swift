@@ -86,6 +86,7 @@ struct StreamRelay: Sendable {
                         decoded.events, decoded: decoded.ir, raw: [chunk], encoder: &encoder, capture: &capture,
                         writer: &writer)
                     if let failure = decoded.failure { throw RelayError.upstream(failure) }
+                    if parser.overflowed { throw RelayError.upstream(overflow(parser.maxEventBytes)) }
                 }
             }
             let decoded = Self.decode(
@@ -110,7 +111,9 @@ struct StreamRelay: Sendable {
                     return c.encode(.error(e)) + c.finish()
                 }
                 if let bytes { await store(bytes, capture: &capture) }
-                try? await writer.write(ByteBuffer(bytes: bytes ?? e.streamEvent(for: plan.clientProtocol)))
+                // Relayed raw, the client holds the unfinished line too: a blank line ends it before the error.
+                let cut: [UInt8] = if parser.overflowed, case .raw = mode { [0x0A, 0x0A] } else { [] }
+                try? await writer.write(ByteBuffer(bytes: bytes ?? cut + e.streamEvent(for: plan.clientProtocol)))
             }
         } catch {
             // Writing failed or the inbound side closed: the client went away. Dropping the iterator cancels the
@@ -161,6 +164,10 @@ struct StreamRelay: Sendable {
 
     enum RelayError: Error {
         case upstream(PlexusError)
+    }
+
+    private func overflow(_ limit: Int) -> PlexusError {
+        PlexusError(.upstream, "\(plan.candidate.provider.name): stream event over \(limit) bytes")
     }
 
     private func nextChunk(_ iterator: inout UpstreamBody.AsyncIterator) async throws -> ByteBuffer? {

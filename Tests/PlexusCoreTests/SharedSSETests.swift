@@ -36,6 +36,49 @@ struct SharedSSETests {
         #expect(got == expected)
     }
 
+    struct Flood: CustomTestStringConvertible, Sendable {
+        let name: String
+        /// Fed in parts of 10 bytes, with a bound of 32 bytes.
+        let input: String
+        let events: [String]
+        let overflowed: Bool
+        var testDescription: String { name }
+    }
+
+    static let floods: [Flood] = [
+        Flood(
+            name: "events up to the bound pass", input: "data: 0123456789012345678901234567890\n\ndata: b\n\n",
+            events: ["0123456789012345678901234567890", "b"], overflowed: false),
+        Flood(
+            name: "a line that never ends stops the parser",
+            input: "data: a\n\ndata: " + String(repeating: "x", count: 40),
+            events: ["a"], overflowed: true),
+        Flood(
+            name: "data lines with no blank line after them stop it",
+            input: "data: a\n\n" + String(repeating: "data: xxxx\n", count: 8),
+            events: ["a"], overflowed: true),
+        Flood(
+            name: "comments and unknown fields do not add up",
+            input: String(repeating: ": keep-alive\nretry: 1\n", count: 20) + "data: z\n\n",
+            events: ["z"], overflowed: false),
+        Flood(
+            name: "nothing after the overflow is read", input: String(repeating: "x", count: 40) + "\n\ndata: late\n\n",
+            events: [], overflowed: true),
+    ]
+
+    @Test(arguments: floods)
+    func boundsWhatItHolds(_ flood: Flood) {
+        var p = SSEParser(maxEventBytes: 32)
+        let bytes = Array(flood.input.utf8)
+        var events: [SSEEvent] = []
+        for start in stride(from: 0, to: bytes.count, by: 10) {
+            events += p.feed(bytes[start..<min(start + 10, bytes.count)])
+        }
+        events += p.finish()
+        #expect(events.map(\.data) == flood.events)
+        #expect(p.overflowed == flood.overflowed)
+    }
+
     @Test func writerRoundTrips() {
         let bytes = SSEWriter.bytes(event: "message_start", data: "line1\nline2")
         var p = SSEParser()

@@ -45,6 +45,8 @@ struct MockBehaviorTests {
             ("mock:stall_after=2", .stallAfter(events: 2)),
             ("mock:error_event", .errorEvent(after: 0)),
             ("mock:error_event=4", .errorEvent(after: 4)),
+            ("mock:flood", .flood(after: 0)),
+            ("mock:flood=3", .flood(after: 3)),
             ("mock:fail=529", .status(529)),
             ("mock:fail_first=2", .status(500)),
         ])

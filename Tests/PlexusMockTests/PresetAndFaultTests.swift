@@ -159,6 +159,30 @@ struct PresetAndFaultTests {
         #expect(await upstream.stats.snapshot().streamsReset == 1)
     }
 
+    @Test("flood after K events: a line that never ends", arguments: [(0, true), (2, true), (0, false)])
+    func flood(k: Int, stream: Bool) async throws {
+        let upstream = MockUpstream()
+        let response = try await upstream.handle(
+            Support.post("/v1/chat/completions", Self.chat("mock:flood=\(k)", stream: stream)))
+        #expect(response.status == 200)
+        guard case .stream(let body) = response.body else {
+            Issue.record("a flood is a stream")
+            return
+        }
+        var bytes: [UInt8] = []
+        for try await part in body {
+            bytes += part
+            if bytes.count > 1 << 20 { break }
+        }
+        var parser = SSEParser()
+        let events = parser.feed(bytes)
+        #expect(events.count == (stream ? k : 0))
+        let tail = bytes[(bytes.lastIndex(of: 0x0A).map { $0 + 1 } ?? 0)...]
+        #expect(tail.starts(with: Array("data: xxxx".utf8)))
+        #expect(tail.count > 1 << 20 - 4096)
+        #expect(tail.dropFirst(6).allSatisfy { $0 == UInt8(ascii: "x") })
+    }
+
     @Test(
         "error event inside a 200 stream",
         arguments: [

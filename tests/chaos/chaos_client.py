@@ -115,7 +115,7 @@ def call(gateway, key, alias, stream, content, words):
             with client.stream("POST", gateway.base + "/v1/chat/completions", json=body,
                                headers={"Authorization": f"Bearer {key}"}) as resp:
                 status = resp.status_code
-                raw = b""
+                raw = bytearray()  # amortised appends: a flood is 64 MiB
                 for piece in resp.iter_bytes():
                     raw += piece
                     if time.monotonic() - start > CLIENT_TIMEOUT:

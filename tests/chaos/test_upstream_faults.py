@@ -107,6 +107,10 @@ def cases(sizes):
              {"unary": IDLE_TIMEOUT_ERROR, "stream": IDLE_TIMEOUT_CUT_STREAM}),
         # One byte a second: never silent for long, and never a whole head.
         Case("drip", ["mock:drip=1000"], both(FIRST_BYTE_TIMEOUT_ERROR)),
+        # A line that never ends, right after the head: cut at the bound of one answer (64 MiB), before any of it
+        # reached the client; after three events, the stream is the client's and ends with the error event.
+        Case("flood", ["mock:flood"], both(BAD_GATEWAY)),
+        Case("flood-after-events", ["mock:flood=3"], {"stream": Expect(("stream_error",))}),
     ]
 
 
@@ -230,6 +234,34 @@ def test_keepalive_race(setup, mock, mode):
     assert alive, f"{alive_text}\n{host.log_tail()}"
     assert not misses, got
     assert seen == 20, got
+
+
+def test_flood_is_cut_and_memory_stays_bounded(mock):
+    """Each flood (mock:flood, a line that never ends) is cut at the bound of one event or answer (64 MiB), so what
+    the gateway holds of it is bounded: its peak RSS (VmHWM, on a gateway of its own) grows by at most twice that
+    bound per flood (the raw bytes kept for the client and the parser's copy of the line), where an unbounded
+    reader grows by the gigabyte a second the mock sends, until the first-byte timeout."""
+    aliases = {"flood-at-once": ["mock:flood"], "flood-later": ["mock:flood=3"]}
+    host = GatewayHost(config(aliases, mock.port))
+    try:
+        gateway = host.ensure()
+        pid = gateway.proc.pid
+        peaks = [proc_status_kib(pid, "VmHWM")]
+        outcomes = []
+        for alias, stream in [("flood-at-once", False), ("flood-at-once", True), ("flood-later", True)]:
+            outcomes.append(send(gateway, alias, stream, f"flood {alias} {stream}"))
+            peaks.append(proc_status_kib(pid, "VmHWM"))
+        alive, alive_text = survived(host)
+        growth = [(b - a) // 1024 for a, b in zip(peaks, peaks[1:])]
+        got = (", ".join(f"{o.status} {o.kind}" for o in outcomes)
+               + f"; VmHWM {peaks[0] // 1024} MiB at start, grew by {', '.join(f'{g} MiB' for g in growth)}")
+        record("mock:flood (unary, stream), mock:flood=3 (stream)", "memory",
+               "502, 502, stream_error; VmHWM + at most 160 MiB each", got, alive_text)
+        assert alive, f"{alive_text}\n{host.log_tail()}"
+        assert [(o.status, o.kind) for o in outcomes] == [(502, "error"), (502, "error"), (200, "stream_error")], got
+        assert max(growth) <= 2 * 64 + 32, got
+    finally:
+        host.stop()
 
 
 def sample_rss(pid, stop, peak):

@@ -15,7 +15,18 @@ public struct SSEEvent: Sendable, Equatable {
 ///
 /// Follows the WHATWG event-stream rules: LF, CRLF or CR line ends, multi-line `data:`, comments,
 /// and an event with no trailing blank line is delivered by `finish()`.
+///
+/// What it holds is bounded whatever the stream sends: an event whose data, or a line, grows past
+/// `maxEventBytes` (a line that never ends, data lines with no blank line after them) stops the parser
+/// (`overflowed`), and it drops what it held and reads nothing more.
 public struct SSEParser: Sendable {
+    /// The default bound of one event: as large as a whole unary answer may be.
+    public static let defaultMaxEventBytes = 64 << 20
+
+    public let maxEventBytes: Int
+    /// The stream sent an event or a line past `maxEventBytes`: the events before it were returned, nothing
+    /// after it is read. The caller ends the stream.
+    public private(set) var overflowed = false
     private var line: [UInt8] = []
     private var lastWasCR = false
     private var event: String?
@@ -24,10 +35,13 @@ public struct SSEParser: Sendable {
     private var id: String?
     private var sawField = false
 
-    public init() {}
+    public init(maxEventBytes: Int = SSEParser.defaultMaxEventBytes) {
+        self.maxEventBytes = maxEventBytes
+    }
 
-    /// Consumes bytes and returns every event completed by them.
+    /// Consumes bytes and returns every event completed by them; check `overflowed` after it.
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> [SSEEvent] {
+        guard !overflowed else { return [] }
         var out: [SSEEvent] = []
         // Whole lines are read straight from contiguous bytes (a ByteBuffer's view, an array); only a line split
         // across two feeds is copied aside. Byte-at-a-time generic iteration cost more than everything else here.
@@ -36,11 +50,24 @@ public struct SSEParser: Sendable {
             let copy = Array(bytes)
             copy.withUnsafeBufferPointer { feed(buffer: $0, into: &out) }
         }
+        // Data lines are checked once per feed: what one feed adds is bounded by the size of what was fed.
+        if !overflowed, line.count + data.count > maxEventBytes { overflow() }
         return out
+    }
+
+    private mutating func overflow() {
+        overflowed = true
+        line = []
+        data = []
+        event = nil
+        id = nil
+        hasData = false
+        sawField = false
     }
 
     /// Flushes a final event that had no blank line after it.
     public mutating func finish() -> [SSEEvent] {
+        guard !overflowed else { return [] }
         var out: [SSEEvent] = []
         if !line.isEmpty { endPendingLine(into: &out) }
         dispatch(into: &out)
@@ -59,6 +86,8 @@ public struct SSEParser: Sendable {
             var j = i
             while j < n, buffer[j] != 0x0A, buffer[j] != 0x0D { j += 1 }
             guard j < n else {
+                // Checked before the copy: a line past the bound never grows the buffer that holds it.
+                guard line.count + (n - i) + data.count <= maxEventBytes else { return overflow() }
                 line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<n]))
                 return
             }

@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import PlexusCore
+import PlexusMock
+import PlexusStorage
+import Testing
+
+@testable import PlexusServer
+
+/// An upstream that floods (`mock:flood=K`: K events, then a line that never ends) is cut once it passes the
+/// bound of one event (`SSEParser.defaultMaxEventBytes`), whatever mode the stream is relayed in: the gateway
+/// holds at most that much of it, and the client gets an answer it can read.
+@Suite("Upstream floods", .serialized, .timeLimit(.minutes(3)))
+struct UpstreamFloodTests {
+    @Test(arguments: [true, false])
+    func aFloodBeforeTheFirstEventFailsOver(stream: Bool) async throws {
+        try await withMockServer { port, mock in
+            let yaml = twoTargetYAML(port: port, models: FailoverTests.aliases("mock:flood"))
+            try await TestGateway.with(yaml: yaml) { gw in
+                let answer = try await gw.chat("pair", stream: stream)
+                #expect(answer.status == 200)
+                #expect(answer.provider == "b")
+                let row = try #require(try await gw.rows().first)
+                #expect(row.attempts.map(\.provider) == ["a", "b"])
+                let cut = try #require(row.attempts.first?.error)
+                #expect(cut.contains(stream ? "without a whole event" : "upstream body over"), "\(cut)")
+                let cancelled = await mock.stats.waitUntil(timeout: .seconds(10)) {
+                    $0.streamsCancelled + $0.requestsCancelled >= 1
+                }
+                #expect(cancelled != nil, "the flooding upstream call is dropped")
+            }
+        }
+    }
+
+    @Test func aFloodAfterEventsEndsATranslatedStreamWithTheProtocolsError() async throws {
+        try await withMockServer { port, _ in
+            let models = """
+                  flooding:
+                    targets: [ { provider: a, model: "mock:tokens=40,flood=3" } ]
+                """
+            try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models)) { gw in
+                let body =
+                    #"{"model":"flooding","max_tokens":99,"stream":true,"messages":[{"role":"user","content":"x"}]}"#
+                let answer = try await gw.send("/v1/messages", body: body)
+                #expect(answer.status == 200)
+                #expect(answer.body.contains("event: content_block_delta"))
+                #expect(
+                    answer.body.hasSuffix(
+                        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"a: stream event over 67108864 bytes\"}}\n\n"
+                    ), "\(answer.body.suffix(300))")
+                let row = try #require(try await gw.rows().first)
+                #expect(row.outcome == .error)
+                #expect(row.errorText?.contains("stream event over") == true)
+            }
+        }
+    }
+
+    @Test func aFloodAfterEventsEndsARawStreamWithAnEventOfItsOwn() async throws {
+        try await withMockServer { port, _ in
+            let models = """
+                  flooding:
+                    targets: [ { provider: a, model: "mock:tokens=40,flood=3" } ]
+                """
+            try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models)) { gw in
+                let request =
+                    #"{"model":"flooding","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}]}"#
+                let (total, tail) = try await Self.read(gw, "/v1/chat/completions", body: request)
+                #expect(total > SSEParser.defaultMaxEventBytes, "relayed raw, the flood went out as it came")
+                #expect(total < 2 * SSEParser.defaultMaxEventBytes)
+                #expect(
+                    tail.hasSuffix(
+                        "xxx\n\ndata: {\"error\":{\"message\":\"a: stream event over 67108864 bytes\",\"type\":\"api_error\",\"param\":null,\"code\":\"upstream\"}}\n\ndata: [DONE]\n\n"
+                    ), "\(total) \(tail.suffix(200).filter { $0 != "x" }.debugDescription)")
+                let row = try #require(try await gw.rows().first)
+                #expect(row.outcome == .error)
+            }
+        }
+    }
+
+    /// Streams an answer without keeping it: its length and its last 4 KiB.
+    static func read(_ gw: TestGateway, _ path: String, body: String) async throws -> (Int, String) {
+        var request = HTTPClientRequest(url: gw.base + path)
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer \(TestGateway.key)")
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+        var total = 0
+        var tail: [UInt8] = []
+        for try await part in response.body {
+            total += part.readableBytes
+            tail += part.readableBytesView
+            if tail.count > 8192 { tail.removeFirst(tail.count - 4096) }
+        }
+        return (total, String(decoding: tail, as: UTF8.self))
+    }
+}
