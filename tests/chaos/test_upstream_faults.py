@@ -240,7 +240,7 @@ def test_flood_is_cut_and_memory_stays_bounded(mock):
     """Each flood (mock:flood, a line that never ends) is cut at the bound of one event or answer (64 MiB), so what
     the gateway holds of it is bounded: its peak RSS (VmHWM, on a gateway of its own) grows by at most twice that
     bound per flood (the raw bytes kept for the client and the parser's copy of the line), where an unbounded
-    reader grows by the gigabyte a second the mock sends, until the first-byte timeout."""
+    reader holds all the mock sends until the first-byte timeout."""
     aliases = {"flood-at-once": ["mock:flood"], "flood-later": ["mock:flood=3"]}
     host = GatewayHost(config(aliases, mock.port))
     try:
