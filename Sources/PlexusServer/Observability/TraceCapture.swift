@@ -5,14 +5,36 @@ import Synchronization
 
 /// Collects one request's debug trace as it goes: raw client request, transformed upstream request(s), raw upstream
 /// answer (each stream event with its arrival time), what the client got, and the reconstructed final message.
-/// Secrets in headers and URLs are redacted as they are recorded.
+/// Secrets in headers and URLs are redacted as they are recorded. Each side's stream events are kept up to
+/// `eventBytesLimit` bytes of data, then only counted: a captured stream is not buffered whole, however long.
 final class TraceCapture: Sendable {
+    /// The events of one side of a stream: the first ones, up to a number of bytes, and a count of the rest.
+    private struct Events {
+        var kept: [JSONValue] = []
+        var bytes = 0
+        var dropped = 0
+
+        mutating func add(_ entry: @autoclosure () -> JSONValue, bytes count: Int, limit: Int) {
+            guard dropped == 0, bytes + count <= limit else {
+                dropped += 1  // the rest is counted, so the trace keeps an unbroken start
+                return
+            }
+            bytes += count
+            kept.append(entry())
+        }
+
+        func write(into object: inout JSONObject) {
+            if !kept.isEmpty { object["events"] = .array(kept) }
+            if dropped > 0 { object["events_dropped"] = .number(Double(dropped)) }
+        }
+    }
+
     private struct State {
         var clientRequest: JSONValue = .null
         var upstreamRequests: [JSONValue] = []
         var upstreamResponse: JSONObject = JSONObject()
-        var upstreamEvents: [JSONValue] = []
-        var clientEvents: [JSONValue] = []
+        var upstreamEvents = Events()
+        var clientEvents = Events()
         var clientResponse: JSONObject = JSONObject()
         var accumulator = StreamAccumulator()
         var finalMessage: JSONValue = .null
@@ -20,6 +42,11 @@ final class TraceCapture: Sendable {
 
     private let start = ContinuousClock.now
     private let state = Mutex(State())
+    let eventBytesLimit: Int
+
+    init(eventBytesLimit: Int = 4 << 20) {
+        self.eventBytesLimit = eventBytesLimit
+    }
     /// Header names whose values never enter a trace.
     static let secretHeaders: Set<String> = [
         "authorization", "x-api-key", "x-goog-api-key", "x-admin-key", "cookie", "set-cookie", "proxy-authorization",
@@ -57,17 +84,21 @@ final class TraceCapture: Sendable {
         let at = elapsedMs
         state.withLock { s in
             for e in events {
-                s.upstreamEvents.append([
-                    "at_ms": .number(at), "event": e.event.map(JSONValue.string) ?? .null, "data": .string(e.data),
-                ])
+                s.upstreamEvents.add(
+                    ["at_ms": .number(at), "event": e.event.map(JSONValue.string) ?? .null, "data": .string(e.data)],
+                    bytes: e.data.utf8.count, limit: eventBytesLimit)
             }
             for d in decoded { s.accumulator.add(d) }
         }
     }
 
     func clientBytes(_ bytes: [UInt8]) {
-        let entry: JSONValue = ["at_ms": .number(elapsedMs), "data": .string(String(decoding: bytes, as: UTF8.self))]
-        state.withLock { $0.clientEvents.append(entry) }
+        let at = elapsedMs
+        state.withLock {
+            $0.clientEvents.add(
+                ["at_ms": .number(at), "data": .string(String(decoding: bytes, as: UTF8.self))], bytes: bytes.count,
+                limit: eventBytesLimit)
+        }
     }
 
     func clientResponse(status: Int, body: [UInt8]?) {
@@ -80,7 +111,8 @@ final class TraceCapture: Sendable {
     /// The final message in the client's protocol: the unary answer, or the accumulated stream.
     func finalMessage(_ response: IR.Response?, clientProtocol: APIProtocol, clientModel: String) {
         state.withLock { s in
-            let message = response ?? (s.upstreamEvents.isEmpty ? nil : s.accumulator.response)
+            let streamed = !s.upstreamEvents.kept.isEmpty || s.upstreamEvents.dropped > 0
+            let message = response ?? (streamed ? s.accumulator.response : nil)
             guard let message else { return }
             let bytes = Translator.encodeResponse(message, to: clientProtocol, clientModel: clientModel)
             s.finalMessage = (try? JSONValue(parsing: bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
@@ -91,9 +123,9 @@ final class TraceCapture: Sendable {
     func document(requestID: String) -> JSONValue {
         state.withLock { s in
             var upstream = s.upstreamResponse
-            if !s.upstreamEvents.isEmpty { upstream["events"] = .array(s.upstreamEvents) }
+            s.upstreamEvents.write(into: &upstream)
             var client = s.clientResponse
-            if !s.clientEvents.isEmpty { client["events"] = .array(s.clientEvents) }
+            s.clientEvents.write(into: &client)
             return [
                 "request_id": .string(requestID), "client_request": s.clientRequest,
                 "upstream_request": s.upstreamRequests.last ?? .null, "upstream_requests": .array(s.upstreamRequests),
