@@ -152,6 +152,18 @@ struct HTTPTransportTests {
         }
     }
 
+    @Test func aConnectThatHangsRunsIntoTheConnectTimeout() async throws {
+        let listener = try FullListener()
+        let transport = HTTPTransport(pool: UpstreamPoolSettings(connectTimeout: .milliseconds(500)))
+        let started = ContinuousClock.now
+        await Self.expect(.connect) {
+            _ = try await Self.get(transport, "http://127.0.0.1:\(listener.port)/x")
+        }
+        let waited = ContinuousClock.now - started
+        #expect(waited >= .milliseconds(450) && waited < .seconds(10), "gave up after \(waited)")
+        try await transport.shutdown()
+    }
+
     @Test func cancellingTheReaderClosesTheConnection() async throws {
         let server = try await TestHTTPServer(.stream(chunks: 1000, chunkSize: 16, pause: .milliseconds(20)))
         let transport = HTTPTransport()
