@@ -33,47 +33,51 @@ struct UpstreamFloodTests {
         }
     }
 
-    @Test func aFloodAfterEventsEndsATranslatedStreamWithTheProtocolsError() async throws {
+    struct Later: CustomTestStringConvertible, Sendable {
+        let testDescription: String
+        let path: String
+        let body: String
+        /// How the stream ends.
+        let ending: String
+        /// Relayed raw, the flood reaches the client as it came, up to the bound.
+        let raw: Bool
+    }
+
+    static let later: [Later] = [
+        Later(
+            testDescription: "translated (OpenAI upstream, Anthropic client): Anthropic's error event",
+            path: "/v1/messages",
+            body: #"{"model":"flooding","max_tokens":99,"stream":true,"messages":[{"role":"user","content":"x"}]}"#,
+            ending:
+                "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"a: stream event over 67108864 bytes\"}}\n\n",
+            raw: false),
+        Later(
+            testDescription: "raw (OpenAI both sides): a blank line ends the flood, then OpenAI's error chunk",
+            path: "/v1/chat/completions",
+            body:
+                #"{"model":"flooding","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}]}"#,
+            ending:
+                "xxx\n\ndata: {\"error\":{\"message\":\"a: stream event over 67108864 bytes\",\"type\":\"api_error\",\"param\":null,\"code\":\"upstream\"}}\n\ndata: [DONE]\n\n",
+            raw: true),
+    ]
+
+    @Test(arguments: later)
+    func aFloodAfterEventsEndsTheStreamWithTheProtocolsError(_ c: Later) async throws {
         try await withMockServer { port, _ in
             let models = """
                   flooding:
                     targets: [ { provider: a, model: "mock:tokens=40,flood=3" } ]
                 """
             try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models)) { gw in
-                let body =
-                    #"{"model":"flooding","max_tokens":99,"stream":true,"messages":[{"role":"user","content":"x"}]}"#
-                let answer = try await gw.send("/v1/messages", body: body)
-                #expect(answer.status == 200)
-                #expect(answer.body.contains("event: content_block_delta"))
+                let (total, tail) = try await Self.read(gw, c.path, body: c.body)
+                let bound = ProxyEngine.maxAnswerBytes
+                #expect(c.raw ? total > bound && total < 2 * bound : total < 64 * 1024, "\(total) bytes")
+                #expect(c.raw || tail.contains("event: content_block_delta"), "the events before the flood went out")
                 #expect(
-                    answer.body.hasSuffix(
-                        "event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"a: stream event over 67108864 bytes\"}}\n\n"
-                    ), "\(answer.body.suffix(300))")
+                    tail.hasSuffix(c.ending), "\(total) \(tail.suffix(300).filter { $0 != "x" }.debugDescription)")
                 let row = try #require(try await gw.rows().first)
                 #expect(row.outcome == .error)
                 #expect(row.errorText?.contains("stream event over") == true)
-            }
-        }
-    }
-
-    @Test func aFloodAfterEventsEndsARawStreamWithAnEventOfItsOwn() async throws {
-        try await withMockServer { port, _ in
-            let models = """
-                  flooding:
-                    targets: [ { provider: a, model: "mock:tokens=40,flood=3" } ]
-                """
-            try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models)) { gw in
-                let request =
-                    #"{"model":"flooding","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"user","content":"x"}]}"#
-                let (total, tail) = try await Self.read(gw, "/v1/chat/completions", body: request)
-                #expect(total > SSEParser.defaultMaxEventBytes, "relayed raw, the flood went out as it came")
-                #expect(total < 2 * SSEParser.defaultMaxEventBytes)
-                #expect(
-                    tail.hasSuffix(
-                        "xxx\n\ndata: {\"error\":{\"message\":\"a: stream event over 67108864 bytes\",\"type\":\"api_error\",\"param\":null,\"code\":\"upstream\"}}\n\ndata: [DONE]\n\n"
-                    ), "\(total) \(tail.suffix(200).filter { $0 != "x" }.debugDescription)")
-                let row = try #require(try await gw.rows().first)
-                #expect(row.outcome == .error)
             }
         }
     }
