@@ -10,7 +10,9 @@ number of concurrent streams of the load test.
 """
 import asyncio
 import os
+import select
 import signal
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -122,9 +124,11 @@ POLITE_ALIAS, POLITE_MODEL = "polite", "mock:tokens=30"
 LOAD_ALIAS, LOAD_MODEL, LOAD_WORDS = "load", "mock:tokens=20,tps=20", 20
 
 
-def config(aliases, mock_port, first_byte=FIRST_BYTE_TIMEOUT, idle=IDLE_TIMEOUT, request=20, pool_idle=60):
-    """A gateway config (a template for plexus_process.start: `{port}` is the gateway's own port) with one
-    provider, the mock, and `aliases` ({alias: [mock model, …]}, tried in order)."""
+def config(aliases, mock_port, first_byte=FIRST_BYTE_TIMEOUT, idle=IDLE_TIMEOUT, request=20, pool_idle=60,
+           connect=10, providers=None):
+    """A gateway config (a template for plexus_process.start: `{port}` is the gateway's own port) with the provider
+    `up`, the mock, any other `providers` ({name: base URL}), and `aliases` ({alias: [target, …]}, tried in order;
+    a target is a mock model of `up` or a (provider, model) pair)."""
     lines = [
         "server:", "  host: 127.0.0.1", "  port: {port}",
         "storage:", "  url: sqlite://data/plexus.sqlite",
@@ -132,14 +136,17 @@ def config(aliases, mock_port, first_byte=FIRST_BYTE_TIMEOUT, idle=IDLE_TIMEOUT,
         # A cooldown would put the stalling target last for the next case; keep it short.
         "cooldown:", "  initial_seconds: 0.05", "  max_seconds: 0.05",
         "routing:", "  sticky_sessions: false", "  exploration_rate: 0",
-        "upstream:", f"  idle_connection_seconds: {pool_idle:g}",
+        "upstream:", f"  idle_connection_seconds: {pool_idle:g}", f"  connect_timeout_seconds: {connect:g}",
         "providers:", "  up:", f"    api_base_url: http://127.0.0.1:{mock_port}/v1", f"    timeout_seconds: {idle:g}",
-        "models:",
     ]
+    for name, url in (providers or {}).items():
+        lines += [f"  {name}:", f"    api_base_url: {url}"]
+    lines += ["models:"]
     for alias, targets in aliases.items():
         lines += [f"  {alias}:", "    selector: in_order", "    targets:"]
-        for model in targets:
-            lines += ["      - provider: up", f"        model: \"{model}\""]
+        for target in targets:
+            provider, model = target if isinstance(target, tuple) else ("up", target)
+            lines += [f"      - provider: {provider}", f"        model: \"{model}\""]
     lines += ["keys:", "  chaos:", "    secret: ${{CHAOS_KEY}}"]
     return "\n".join(lines) + "\n"
 
@@ -234,6 +241,52 @@ def test_keepalive_race(setup, mock, mode):
     assert alive, f"{alive_text}\n{host.log_tail()}"
     assert not misses, got
     assert seen == 20, got
+
+
+def full_listener():
+    """A loopback port where a connect hangs: a listener that never accepts, its accept queue filled until a connect
+    no longer completes (Linux drops the SYNs that reach a full queue). Returns the sockets to keep open."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    queued = [listener]
+    for _ in range(16):
+        client = socket.socket()
+        client.setblocking(False)
+        client.connect_ex(listener.getsockname())
+        if not select.select([], [client], [], 0.3)[1]:
+            client.close()
+            return queued
+        queued.append(client)
+    raise RuntimeError("the accept queue never filled")
+
+
+CONNECT_TIMEOUT = 1.0   # upstream.connect_timeout_seconds of the gateway below
+
+
+def test_connect_that_hangs(mock):
+    """A target whose connect hangs (no SYN-ACK ever) is given up after upstream.connect_timeout_seconds and the
+    next target answers; alone, it is a 502 in that time. Unary and stream."""
+    sockets = full_listener()
+    hang = f"http://127.0.0.1:{sockets[0].getsockname()[1]}/v1"
+    aliases = {"hang-alone": [("hang", "m")], "hang-then-mock": [("hang", "m"), "mock:tokens=30"]}
+    host = GatewayHost(config(aliases, mock.port, connect=CONNECT_TIMEOUT, providers={"hang": hang}))
+    window = (CONNECT_TIMEOUT - 0.2, CONNECT_TIMEOUT + SLACK)
+    expected = {"hang-alone": Expect(("error",), (502,), *window), "hang-then-mock": Expect(("ok",), (), *window)}
+    try:
+        gateway = host.ensure()
+        for alias, expect in expected.items():
+            for mode in ("unary", "stream"):
+                outcome = send(gateway, alias, mode == "stream", f"{alias} {mode}")
+                alive, alive_text = survived(host)
+                behaviour = "connect hangs" + (" -> mock:tokens=30" if alias == "hang-then-mock" else "")
+                record(behaviour, mode, expect.describe(), str(outcome), alive_text)
+                assert alive, f"{alive_text}\n{host.log_tail()}"
+                assert expect.met_by(outcome), f"{alias} ({mode}): expected {expect.describe()}, got {outcome}"
+    finally:
+        host.stop()
+        for s in sockets:
+            s.close()
 
 
 def test_flood_is_cut_and_memory_stays_bounded(mock):
