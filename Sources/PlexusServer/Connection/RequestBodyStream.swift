@@ -13,14 +13,14 @@ struct RequestBodyStream {
     /// Received and not yet taken by the task: what back-pressure counts.
     private(set) var buffered = 0
     /// Body bytes received so far, taken, buffered or dropped.
-    private(set) var received = 0
+    private var received = 0
     /// Dropped since the request was answered.
-    private(set) var discarded = 0
+    private var discarded = 0
     /// The body's end arrived, or the stream failed.
     private(set) var ended = false
-    private(set) var failed = false
+    private var failed = false
     /// The request was answered before its body was read: the rest is dropped as it arrives.
-    private(set) var discarding = false
+    private var discarding = false
     /// Its request went to the task; until then the stream is not the answered request's to release.
     var delivered = false
     /// The task waits for the next part.
@@ -43,9 +43,6 @@ struct RequestBodyStream {
 
     /// The task waits for a part.
     var taskWaits: Bool { waiter != nil }
-
-    /// The client holds its body back until it gets `100 Continue`.
-    var clientWaitsForContinue: Bool { continueHead != nil }
 
     enum Arrival: Equatable {
         /// Kept for the task: wake it if it waits.

@@ -14,6 +14,8 @@ final class TraceCapture: Sendable {
         var bytes = 0
         var dropped = 0
 
+        var isEmpty: Bool { kept.isEmpty && dropped == 0 }
+
         mutating func add(_ entry: @autoclosure () -> JSONValue, bytes count: Int, limit: Int) {
             guard dropped == 0, bytes + count <= limit else {
                 dropped += 1  // the rest is counted, so the trace keeps an unbroken start
@@ -111,8 +113,7 @@ final class TraceCapture: Sendable {
     /// The final message in the client's protocol: the unary answer, or the accumulated stream.
     func finalMessage(_ response: IR.Response?, clientProtocol: APIProtocol, clientModel: String) {
         state.withLock { s in
-            let streamed = !s.upstreamEvents.kept.isEmpty || s.upstreamEvents.dropped > 0
-            let message = response ?? (streamed ? s.accumulator.response : nil)
+            let message = response ?? (s.upstreamEvents.isEmpty ? nil : s.accumulator.response)
             guard let message else { return }
             let bytes = Translator.encodeResponse(message, to: clientProtocol, clientModel: clientModel)
             s.finalMessage = (try? JSONValue(parsing: bytes)) ?? .string(String(decoding: bytes, as: UTF8.self))
