@@ -53,6 +53,8 @@ extension Responses {
         var usage: IR.Usage?
         var stop: IR.StopReason?
         var sawCall = false
+        /// The response object of the last event (`response.completed`, `.incomplete` or `.failed`), once written.
+        public internal(set) var finalResponse: JSONValue?
 
         /// `model` is the name the client asked for; `responseID` (a `resp_…` id the server stores the response
         /// under) replaces the upstream's; `created` is the server's clock, used when the upstream gives no time;
@@ -132,6 +134,9 @@ extension Responses {
         mutating func delta(_ index: Int, _ delta: IR.Delta, into out: inout [UInt8]) {
             if open?.block != index, !reopen(index, delta, into: &out) { return }
             guard var o = open else { return }
+            // `o` alone holds the item's text while it grows: an append never copies what came before.
+            open = nil
+            defer { open = o }
             switch (delta, o.kind) {
             case (.text(let s), .message):
                 writeDelta("response.output_text.delta", o, part: ("content_index", 0), delta: s, into: &out)
@@ -152,7 +157,6 @@ extension Responses {
             case (.text, _), (.thinking, _), (.signature, _), (.arguments, _):
                 return  // a delta that does not fit its block changes nothing, as in the accumulator
             }
-            open = o
         }
 
         /// A delta for a block whose item is not open: text and thinking continue in a fresh item (true: apply the

@@ -1,11 +1,17 @@
 /// Accumulates IR stream events into a final IR.Response (used for usage logging and traces).
 public struct StreamAccumulator: Sendable {
-    enum Block {
-        case text(String)
-        case thinking(String, IR.Signature?)
-        case redacted(IR.RedactedThinking)
-        case call(IR.ToolCall)
-        case opaque(IR.Opaque, input: String)
+    struct Block {
+        enum Kind {
+            case text
+            case thinking(IR.Signature?)
+            case redacted(IR.RedactedThinking)
+            case call(IR.ToolCall)
+            case opaque(IR.Opaque)
+        }
+
+        var kind: Kind
+        /// The text, thinking, call arguments or opaque input so far: appended in place, never copied whole.
+        var text = ""
     }
 
     var id = ""
@@ -27,17 +33,18 @@ public struct StreamAccumulator: Sendable {
             self.model = model
             self.created = created
         case .blockStart(let index, let kind):
-            blocks[index] =
+            let start: Block.Kind =
                 switch kind {
-                case .text: .text("")
-                case .thinking: .thinking("", nil)
+                case .text: .text
+                case .thinking: .thinking(nil)
                 case .redactedThinking(let r): .redacted(r)
                 case .toolCall(let id, let name, let sig):
                     .call(IR.ToolCall(id: id, name: name, arguments: "", signature: sig))
-                case .opaque(let o): .opaque(o, input: "")
+                case .opaque(let o): .opaque(o)
                 }
+            blocks[index] = Block(kind: start)
         case .delta(let index, let delta):
-            if let b = blocks[index] { blocks[index] = Self.apply(delta, to: b) }
+            blocks[index]?.apply(delta)
         case .blockStop:
             break
         case .usage(let u):
@@ -50,43 +57,20 @@ public struct StreamAccumulator: Sendable {
         }
     }
 
-    static func apply(_ d: IR.Delta, to b: Block) -> Block {
-        switch b {
-        case .text(let s):
-            if case .text(let t) = d { return .text(s + t) }
-        case .thinking(let s, let sig):
-            if case .thinking(let t) = d { return .thinking(s + t, sig) }
-            if case .signature(let newSig) = d { return .thinking(s, newSig) }
-        case .call(var c):
-            if case .arguments(let a) = d {
-                c.arguments += a
-                return .call(c)
-            }
-            if case .signature(let sig) = d {
-                c.signature = sig
-                return .call(c)
-            }
-        case .opaque(let o, let input):
-            if case .arguments(let a) = d { return .opaque(o, input: input + a) }
-        case .redacted:
-            break
-        }
-        return b  // a delta that does not fit its block changes nothing
-    }
-
     /// The answer so far, parts in block order.
     public var response: IR.Response {
         var parts: [IR.Part] = []
         for index in blocks.keys.sorted() {
-            switch blocks[index]! {
-            case .text(let s): parts.append(.text(IR.Text(s)))
-            case .thinking(let s, let sig): parts.append(.thinking(IR.Thinking(s, signature: sig)))
+            let block = blocks[index]!
+            switch block.kind {
+            case .text: parts.append(.text(IR.Text(block.text)))
+            case .thinking(let sig): parts.append(.thinking(IR.Thinking(block.text, signature: sig)))
             case .redacted(let r): parts.append(.redactedThinking(r))
             case .call(var c):
-                if c.arguments.isEmpty { c.arguments = "{}" }
+                c.arguments = block.text.isEmpty ? "{}" : block.text
                 parts.append(.toolCall(c))
-            case .opaque(var o, let input):
-                if !input.isEmpty, case .object(var obj) = o.value, let parsed = JSONInput.lenient(input) {
+            case .opaque(var o):
+                if !block.text.isEmpty, case .object(var obj) = o.value, let parsed = JSONInput.lenient(block.text) {
                     obj["input"] = parsed
                     o.value = .object(obj)
                 }
@@ -96,5 +80,23 @@ public struct StreamAccumulator: Sendable {
         return IR.Response(
             id: id, model: model, created: created, parts: parts, stopReason: stopReason,
             stopSequence: stopSequence, usage: usage)
+    }
+}
+
+extension StreamAccumulator.Block {
+    /// A delta that does not fit the block changes nothing.
+    mutating func apply(_ d: IR.Delta) {
+        switch (kind, d) {
+        case (.text, .text(let t)), (.thinking, .thinking(let t)), (.call, .arguments(let t)),
+            (.opaque, .arguments(let t)):
+            text += t
+        case (.thinking, .signature(let s)):
+            kind = .thinking(s)
+        case (.call(var c), .signature(let s)):
+            c.signature = s
+            kind = .call(c)
+        case (.text, _), (.thinking, _), (.redacted, _), (.call, _), (.opaque, _):
+            break
+        }
     }
 }
