@@ -188,9 +188,10 @@ struct WireFaultTests {
         }
         #expect(received.ending == .limit)
         #expect(received.text.hasPrefix("HTTP/1.1 200 OK\r\ncont"))
-        // 20 pauses of 10 ms between 21 bytes; reads may coalesce a little on a busy machine.
+        // 20 pauses of 10 ms between 21 bytes. A reader held up by the rest of the suite reads several at once
+        // (once 21 bytes in 9 reads), never the whole answer in one or two as a single write gives.
         #expect(received.elapsed >= .milliseconds(190))
-        #expect(received.reads >= 10)
+        #expect(received.reads >= 4)
         #expect(snapshot?.streamsCompleted == 0)
     }
 
@@ -203,9 +204,10 @@ struct WireFaultTests {
                     "mock:tokens=1", stream: false, headers: [("Connection", "close"), ("x-mock-behavior", "drip=3")]),
             ], upstream: MockUpstream(secret: "wire"))
         #expect(received[1].bytes == received[0].bytes)
-        // 3 ms between bytes: a reader held up by the rest of the suite on two cores still reads most of them
-        // alone (at 1 ms apart, a fresh clone's run once read 720 bytes in 350 reads).
-        #expect(received[1].reads >= received[1].bytes.count / 2)
+        // A reader held up by the rest of the suite on two cores reads several bytes at once (720 bytes, 3 ms
+        // apart, in as few as 54 reads), never the answer in one or two as a single write gives; and the pauses
+        // make a floor for the time however busy the machine.
+        #expect(received[1].reads >= 16)
         #expect(received[1].elapsed >= .milliseconds(3 * (received[1].bytes.count - 1)))
     }
 
