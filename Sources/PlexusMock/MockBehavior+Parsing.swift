@@ -15,6 +15,7 @@ extension MockBehavior {
     /// option  = tokens=N | ttft=MS | tps=X | chunk=N | tools=N | thinking[=N] | redacted
     ///         | ping=0|1 | stop=max_tokens | fail=STATUS | retry_after=S | fail_first=N
     ///         | fail_rate=X | reset | reset_after=K | stall | stall_after=K | error_event[=K] | flood[=K]
+    ///         | endless
     ///         | error_kind=overloaded|rate_limited|internal|unavailable|invalid_request
     ///         | close[=0|1] | close_silently[=0|1] | http10[=0|1] | eof_body[=0|1] | recycle=N
     ///         | reset_at=B | malformed_head[=0|1] | drip=MS          (wire options, `MockWireOptions`)
@@ -104,6 +105,7 @@ extension MockBehavior {
         case "stall_after": fault = .stallAfter(events: try o.int())
         case "error_event": fault = .errorEvent(after: value == nil ? 0 : try o.int())
         case "flood": fault = .flood(after: value == nil ? 0 : try o.int())
+        case "endless": fault = .endless
         case "error_kind":
             guard let value, let kind = ErrorKind(rawValue: value) else {
                 throw o.invalid(ErrorKind.allCases.map(\.rawValue).joined(separator: "|"))

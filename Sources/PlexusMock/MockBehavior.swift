@@ -54,6 +54,9 @@ public struct MockBehavior: Sendable, Equatable {
         case errorEvent(after: Int)
         /// Send the head and this many events, then a line that never ends, until the client goes.
         case flood(after: Int)
+        /// A stream whose text never ends: the scripted events, then text events without end instead of the
+        /// finish, until the client goes (a unary answer floods).
+        case endless
     }
 
     /// Error kinds that an in-stream error event can carry.

@@ -16,6 +16,8 @@ enum MockStreamFault: Sendable {
     case errorEvent(after: Int, PlexusError)
     /// `data: ` and then `x`s without end: a line that never ends.
     case floodAfter(Int)
+    /// Text events without end where the finish would be: a valid answer that never ends.
+    case endlessText
 }
 
 /// Pacing of a stream: TTFT before the first content frame, then a delay per token.
@@ -164,7 +166,7 @@ final class MockStreamProducer: Sendable {
             s.queueHead = 0
             s.nextEvent = s.events.count
             return nil
-        case .resetAfter, .stallAfter, .errorEvent, .floodAfter:
+        case .resetAfter, .stallAfter, .errorEvent, .floodAfter, .endlessText:
             return nil
         }
     }
@@ -172,13 +174,20 @@ final class MockStreamProducer: Sendable {
     /// One write of a flood.
     private static let flood = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
 
+    /// One event of an endless answer: 64 KiB of text.
+    private static let endlessText = MockEvent.text(String(repeating: "endless ", count: 8192), tokens: 8192)
+
     /// Encodes events until at least one frame is queued, assigning each frame its delay.
     private func refill(_ s: inout State) {
         s.queue.removeAll(keepingCapacity: true)
         s.queueHead = 0
         while s.queue.isEmpty, s.nextEvent < s.events.count {
-            let event = s.events[s.nextEvent]
-            s.nextEvent += 1
+            var event = s.events[s.nextEvent]
+            if case .endlessText? = fault, case .finish = event {
+                event = Self.endlessText  // the finish never comes
+            } else {
+                s.nextEvent += 1
+            }
             var isFinish = false
             if case .finish = event { isFinish = true }
             for frame in s.encoder.encode(event) {

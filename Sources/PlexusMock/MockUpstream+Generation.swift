@@ -109,9 +109,9 @@ extension MockUpstream {
             // Head, then part of the body (none when K is 0), then the cut.
             let part = k == 0 ? [] : Array(body.prefix(body.count / 2))
             return MockResponse(status: 200, headers: headers, body: .stream(Self.cutStream(part, stats: stats)))
-        case .stallAfter?, .flood?:
+        case .stallAfter?, .flood?, .endless?:
             // Head, then a body that never comes, or never ends: a producer with no events that stalls or floods.
-            let endless: MockStreamFault = if case .flood? = fault { .floodAfter(0) } else { .stallAfter(0) }
+            let endless: MockStreamFault = if case .stallAfter? = fault { .stallAfter(0) } else { .floodAfter(0) }
             let producer = MockStreamProducer(
                 encoder: MockGemini.StreamEncoder(script: script), events: [],
                 pacing: pacing, framing: .sse, fault: endless, stats: stats, model: gen.model)
@@ -141,6 +141,7 @@ extension MockUpstream {
             case .stallAfter(let k)?: .stallAfter(k)
             case .errorEvent(let k)?: .errorEvent(after: k, behavior.errorKind.error)
             case .flood(let k)?: .floodAfter(k)
+            case .endless?: .endlessText
             case .status?, .resetBeforeFirstByte?, .stall?, nil: nil
             }
         let producer = MockStreamProducer(
@@ -169,7 +170,7 @@ extension MockUpstream {
             throw MockError.resetBeforeFirstByte
         case .stall?:
             while true { try await waitOrRecordCancel(.seconds(3600)) }
-        case .resetAfter?, .stallAfter?, .errorEvent?, .flood?, nil:
+        case .resetAfter?, .stallAfter?, .errorEvent?, .flood?, .endless?, nil:
             return nil
         }
     }

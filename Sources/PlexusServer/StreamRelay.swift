@@ -72,6 +72,7 @@ struct StreamRelay: Sendable {
         let translating = encoder != nil
         var capture = ResponsesCapture(context.inbound.responsesTurn)
         var ending = Ending.completed
+        var held = opening.decoded.heldBytes
         do {
             try await write(
                 opening.events, decoded: opening.decoded, raw: opening.raw, encoder: &encoder, capture: &capture,
@@ -82,6 +83,7 @@ struct StreamRelay: Sendable {
                     let decoded = Self.decode(
                         parser.feed(chunk.readableBytesView), translating: translating, sentAt: sentAt,
                         observer: &observer, record: &record)
+                    try hold(decoded.ir, in: &held)
                     try await write(
                         decoded.events, decoded: decoded.ir, raw: [chunk], encoder: &encoder, capture: &capture,
                         writer: &writer)
@@ -91,6 +93,7 @@ struct StreamRelay: Sendable {
             }
             let decoded = Self.decode(
                 parser.finish(), translating: translating, sentAt: sentAt, observer: &observer, record: &record)
+            try hold(decoded.ir, in: &held)
             try await write(
                 decoded.events, decoded: decoded.ir, raw: [], encoder: &encoder, capture: &capture, writer: &writer)
             if let failure = decoded.failure { throw RelayError.upstream(failure) }
@@ -98,22 +101,25 @@ struct StreamRelay: Sendable {
                 [], decoded: observer.finish(), raw: [], encoder: &encoder, capture: &capture, writer: &writer)
             if var e = encoder {
                 let tail = e.finish()
-                await store(tail, capture: &capture)
-                if !tail.isEmpty { try await writer.write(ByteBuffer(bytes: tail)) }
+                await store(e, capture: &capture)
+                try await Self.write(tail, to: &writer)
             }
             if let error = observer.errorEvent { ending = .errorEvent(error) }
         } catch let error as RelayError {
             switch error {
             case .upstream(let e):
                 ending = .broke(e)
-                let bytes = encoder.map { c in
-                    var c = c
-                    return c.encode(.error(e)) + c.finish()
+                if encoder != nil {
+                    let last = encoder!.encode(.error(e))
+                    let tail = encoder!.finish()
+                    await store(encoder!, capture: &capture)
+                    try? await Self.write(last, to: &writer)
+                    try? await Self.write(tail, to: &writer)
+                } else {
+                    // Relayed raw, the client holds the unfinished line too: a blank line ends it before the error.
+                    let cut: [UInt8] = if parser.overflowed, case .raw = mode { [0x0A, 0x0A] } else { [] }
+                    try? await writer.write(ByteBuffer(bytes: cut + e.streamEvent(for: plan.clientProtocol)))
                 }
-                if let bytes { await store(bytes, capture: &capture) }
-                // Relayed raw, the client holds the unfinished line too: a blank line ends it before the error.
-                let cut: [UInt8] = if parser.overflowed, case .raw = mode { [0x0A, 0x0A] } else { [] }
-                try? await writer.write(ByteBuffer(bytes: bytes ?? cut + e.streamEvent(for: plan.clientProtocol)))
             }
         } catch {
             // Writing failed or the inbound side closed: the client went away. Dropping the iterator cancels the
@@ -164,6 +170,16 @@ struct StreamRelay: Sendable {
 
     enum RelayError: Error {
         case upstream(PlexusError)
+    }
+
+    /// Counts what the decoded events may make the translation keep, and ends the stream past the bound: an
+    /// upstream that never stops (valid events without end) must not grow the gateway without end. A raw relay
+    /// decodes only the events the usage tap needs, so only a translated or traced stream comes near it.
+    private func hold(_ events: [IR.StreamEvent], in held: inout Int) throws(RelayError) {
+        held += events.heldBytes
+        guard held > ProxyEngine.maxAnswerBytes else { return }
+        let provider = plan.candidate.provider.name
+        throw .upstream(PlexusError(.upstream, "\(provider): stream answer over \(ProxyEngine.maxAnswerBytes) bytes"))
     }
 
     private func overflow(_ limit: Int) -> PlexusError {
@@ -236,16 +252,28 @@ struct StreamRelay: Sendable {
             let turn = capture?.turn
             for event in decoded { out += encoder!.encode(event.identified(by: turn)) }
         }
-        await store(out, capture: &capture)
+        if capture != nil, let encoder { await store(encoder, capture: &capture) }
         if !out.isEmpty {
             record.trace?.clientBytes(out)
-            try await writer.write(ByteBuffer(bytes: out))
+            try await Self.write(out, to: &writer)
         }
     }
 
-    /// Stores the response when `bytes`, about to be written, end it.
-    private func store(_ bytes: [UInt8], capture: inout ResponsesCapture?) async {
-        guard capture != nil, let response = capture?.response(inBytes: bytes) else { return }
+    /// Writes bytes, a megabyte at a time when there are more: the writer waits while the client is behind, so a
+    /// translation's large closing events (a Responses client's whole text, repeated) are not all copied at once.
+    @concurrent private static func write(_ bytes: [UInt8], to writer: inout any ResponseBodyWriter) async throws {
+        let piece = 1 << 20
+        var start = 0
+        while start < bytes.count {
+            let end = min(start + piece, bytes.count)
+            try await writer.write(ByteBuffer(bytes: bytes[start..<end]))
+            start = end
+        }
+    }
+
+    /// Stores the response a translation's encoder ended with, before its last event is written.
+    private func store(_ encoder: any StreamEncoding, capture: inout ResponsesCapture?) async {
+        guard capture != nil, let response = capture?.response(from: encoder) else { return }
         await engine.remember(response: response, turn: capture!.turn, requestID: record.id)
     }
 

@@ -502,6 +502,23 @@ struct StreamedArgsFixture: CustomTestStringConvertible, Sendable {
         }
     }
 
+    /// What waits behind an unfinished streamed call is bounded: an upstream that opens a call and never ends it
+    /// cannot make the decoder hold its text without end. Once the call is over the count starts again.
+    @Test func whatWaitsBehindACallIsBounded() throws {
+        let open =
+            #"{"candidates":[{"content":{"parts":[{"functionCall":{"name":"f","willContinue":true}}]}}],"responseId":"r"}"#
+        let text = #"{"candidates":[{"content":{"parts":[{"text":"\#(String(repeating: "w", count: 100))"}]}}]}"#
+        let end = #"{"candidates":[{"content":{"parts":[{"functionCall":{}}]}}]}"#
+        var decoder = Gemini.StreamDecoder(maxHeldBytes: 2_000)
+        for chunk in [open] + Array(repeating: text, count: 10) + [end] + Array(repeating: text, count: 50) {
+            _ = try decoder.decode(SSEEvent(data: chunk))
+        }
+        _ = try decoder.decode(SSEEvent(data: open))
+        #expect(throws: PlexusError.self) {
+            for _ in 0..<30 { _ = try decoder.decode(SSEEvent(data: text)) }
+        }
+    }
+
     /// A stream that ends inside a call still gives the client whole, valid arguments.
     @Test func streamCutInsideACall() throws {
         let bytes =

@@ -47,6 +47,7 @@ struct MockBehaviorTests {
             ("mock:error_event=4", .errorEvent(after: 4)),
             ("mock:flood", .flood(after: 0)),
             ("mock:flood=3", .flood(after: 3)),
+            ("mock:endless", .endless),
             ("mock:fail=529", .status(529)),
             ("mock:fail_first=2", .status(500)),
         ])

@@ -184,6 +184,37 @@ struct PresetAndFaultTests {
     }
 
     @Test(
+        "endless: valid events whose text never ends, in every protocol",
+        arguments: [
+            "/v1/chat/completions", "/v1/messages", "/v1/responses",
+            "/v1beta/models/mock:endless,tokens=3:streamGenerateContent?alt=sse",
+        ])
+    func endless(path: String) async throws {
+        let upstream = MockUpstream()
+        let body = Support.json(
+            #"{"model":"mock:endless,tokens=3","max_tokens":5,"stream":true,"input":"x","messages":[{"role":"user","content":"x"}],"contents":[{"parts":[{"text":"x"}]}]}"#
+        )
+        let response = try await upstream.handle(Support.post(path, body))
+        guard case .stream(let stream) = response.body else {
+            Issue.record("an endless answer is a stream")
+            return
+        }
+        var bytes: [UInt8] = []
+        for try await part in stream {
+            bytes += part
+            if bytes.count > 1 << 20 { break }
+        }
+        var parser = SSEParser()
+        let events = parser.feed(bytes)
+        let json = try events.map { try JSONValue(parsing: $0.data) }
+        #expect(json.count > 16, "each event is whole JSON")
+        let words = events.reduce(0) { $0 + $1.data.components(separatedBy: "endless ").count - 1 }
+        #expect(words > 100_000, "\(words) words of text past the scripted ones")
+        let endings = ["[DONE]", #""finish_reason":""#, "finishReason", "message_stop", "response.completed"]
+        #expect(!events.contains { e in endings.contains { e.data.contains($0) } })
+    }
+
+    @Test(
         "error event inside a 200 stream",
         arguments: [
             ("/v1/chat/completions", 0), ("/v1/chat/completions", 2),

@@ -17,6 +17,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+import httpx
 import pytest
 
 from chaos_client import CLIENT_TIMEOUT, answer_sizes, call, peak_overlap, proc_status_kib, raw_stream
@@ -313,6 +314,62 @@ def test_flood_is_cut_and_memory_stays_bounded(mock):
         assert alive, f"{alive_text}\n{host.log_tail()}"
         assert [(o.status, o.kind) for o in outcomes] == [(502, "error"), (502, "error"), (200, "stream_error")], got
         assert max(growth) <= 2 * 64 + 32, got
+    finally:
+        host.stop()
+
+
+ENDLESS_CAP = 8 * 64 << 20  # the client gives up here: an endless answer that was not cut
+ENDLESS_TIMEOUT = 120       # seconds: a debug build writes a Responses client's closing events (4 x 64 MiB) slowly
+
+
+def read_endless(gateway, path, body, ending):
+    """Streams an answer without keeping it: (status, bytes read, whether it ended by itself, whether `ending` came,
+    seconds). Gives up past ENDLESS_CAP bytes or ENDLESS_TIMEOUT seconds."""
+    start, total, tail, found = time.monotonic(), 0, b"", False
+    headers = {"Authorization": f"Bearer {KEY}", "anthropic-version": "2023-06-01"}
+    with httpx.Client(timeout=ENDLESS_TIMEOUT) as client:
+        with client.stream("POST", gateway.base + path, json=body, headers=headers) as resp:
+            for piece in resp.iter_bytes():
+                found = found or ending in tail[-len(ending):] + piece
+                total, tail = total + len(piece), piece
+                if total > ENDLESS_CAP or time.monotonic() - start > ENDLESS_TIMEOUT:
+                    return resp.status_code, total, False, found, time.monotonic() - start
+            return resp.status_code, total, True, found, time.monotonic() - start
+
+
+def test_endless_answer_is_cut_and_memory_stays_bounded(mock):
+    """An answer that never ends (mock:endless: valid text events without end), translated, is cut once the
+    translation has taken in the bound (64 MiB of content) and ends with the protocol's error event, since what a
+    translation keeps grows with the answer. The gateway's peak RSS (VmHWM, on a gateway of its own) stays
+    bounded, where an unbounded one grows with every byte the mock sends until the client gives up (ENDLESS_CAP):
+    by little for an Anthropic client (2 x 64 MiB + 32 allowed), by the closing events' copies for a Responses
+    client, whose last four events each repeat the whole text (12 x 64 MiB allowed)."""
+    host = GatewayHost(config({"endless": ["mock:endless"]}, mock.port))
+    runs = [
+        ("Anthropic client", "/v1/messages",
+         {"model": "endless", "max_tokens": 99, "stream": True, "messages": [{"role": "user", "content": "x"}]},
+         b"event: error\ndata: {\"type\":\"error\"", 2 * 64 + 32),
+        ("Responses client", "/v1/responses", {"model": "endless", "stream": True, "input": "x"},
+         b"event: response.failed\ndata: ", 12 * 64),
+    ]
+    try:
+        gateway = host.ensure()
+        pid = gateway.proc.pid
+        peaks, results = [proc_status_kib(pid, "VmHWM")], []
+        for _, path, body, ending, _ in runs:
+            results.append(read_endless(gateway, path, body, ending))
+            peaks.append(proc_status_kib(pid, "VmHWM"))
+        alive, alive_text = survived(host)
+        growth = [(b - a) // 1024 for a, b in zip(peaks, peaks[1:])]
+        got = "; ".join(f"{name}: {status}, {total / 2**20:.0f} MiB, {'error event' if found else 'no error event'}"
+                        f"{'' if ended else ', not ended'} in {seconds:.1f} s"
+                        for (name, *_), (status, total, ended, found, seconds) in zip(runs, results))
+        got += f"; VmHWM {peaks[0] // 1024} MiB at start, grew by {', '.join(f'{g} MiB' for g in growth)}"
+        record("mock:endless (Anthropic, Responses clients)", "memory",
+               "each cut with its error event; VmHWM + at most 160, 768 MiB", got, alive_text)
+        assert alive, f"{alive_text}\n{host.log_tail()}"
+        assert all(ended and found and status == 200 for status, _, ended, found, _ in results), got
+        assert all(g <= limit for g, (*_, limit) in zip(growth, runs)), got
     finally:
         host.stop()
 

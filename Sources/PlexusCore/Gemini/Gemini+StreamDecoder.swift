@@ -15,8 +15,15 @@ extension Gemini {
         var callIndex = 0
         /// Parts that arrived while a streamed call was unfinished, replayed once it is.
         var deferred: [JSONValue] = []
+        /// Bytes of the events read while a streamed call was unfinished: what the deferred parts and the calls
+        /// held back behind the first one may hold.
+        var heldBytes = 0
+        let maxHeldBytes: Int
 
-        public init() {}
+        /// `maxHeldBytes` bounds what an unfinished streamed call may hold back (`IR.maxAnswerBytes` by default).
+        public init(maxHeldBytes: Int = IR.maxAnswerBytes) {
+            self.maxHeldBytes = maxHeldBytes
+        }
 
         public mutating func decode(_ event: SSEEvent) throws(PlexusError) -> [IR.StreamEvent] {
             let json = try JSONValue.upstreamEvent(event.data)
@@ -38,6 +45,10 @@ extension Gemini {
             } else if candidate == nil, chunk.g("promptFeedback")?.g("blockReason") != nil {
                 settle(into: &out)
                 out.append(.stop(.refusal, stopSequence: nil))
+            }
+            heldBytes = assembler.isBusy ? heldBytes + event.data.utf8.count : 0
+            guard heldBytes <= maxHeldBytes else {
+                throw PlexusError(.upstream, "Gemini stream held over \(maxHeldBytes) bytes behind an unfinished call.")
             }
             return out
         }

@@ -96,7 +96,9 @@ extension Responses.StreamEncoder {
         let outcome = Responses.Outcome(
             id: id, created: createdAt, model: model, status: status, output: output,
             usage: usage, stop: error == nil ? reason : nil, error: error)
-        emit("response." + status, [("response", Responses.responseObject(outcome, echo: echo))], into: &out)
+        let response = Responses.responseObject(outcome, echo: echo)
+        emit("response." + status, [("response", response)], into: &out)
+        finalResponse = response
         phase = .done
     }
 

@@ -21,7 +21,7 @@ public struct SSEEvent: Sendable, Equatable {
 /// (`overflowed`), and it drops what it held and reads nothing more.
 public struct SSEParser: Sendable {
     /// The default bound of one event: as large as a whole unary answer may be.
-    public static let defaultMaxEventBytes = 64 << 20
+    public static let defaultMaxEventBytes = IR.maxAnswerBytes
 
     public let maxEventBytes: Int
     /// The stream sent an event or a line past `maxEventBytes`: the events before it were returned, nothing

@@ -10,6 +10,13 @@ public protocol StreamEncoding: Sendable {
     mutating func encode(_ event: IR.StreamEvent) -> [UInt8]
     /// Closes the client stream (final chunk, usage, `[DONE]`, `message_stop`, `]`).
     mutating func finish() -> [UInt8]
+    /// The whole response the stream ended with, once written, in protocols whose last event carries one
+    /// (Responses); nil in the others.
+    var finalResponse: JSONValue? { get }
+}
+
+extension StreamEncoding {
+    public var finalResponse: JSONValue? { nil }
 }
 
 /// Picks the stream decoder and encoder for a protocol.

@@ -1,10 +1,10 @@
 import PlexusCore
 
-/// Finds the whole response in a Responses stream going to the client: the last event (`response.completed`,
-/// `response.incomplete` or `response.failed`) carries it, and it is stored before that event is written.
+/// Finds the whole response in a Responses stream relayed to the client as it came: the last event
+/// (`response.completed`, `response.incomplete` or `response.failed`) carries it, and it is stored before that event
+/// is written. (A translated stream's encoder hands over the response it wrote: `StreamEncoding.finalResponse`.)
 struct ResponsesCapture: Sendable {
     let turn: ResponsesTurn
-    private var parser = SSEParser()
     private var found = false
 
     /// Nil when the client is not a Responses client or its request said `store: false`.
@@ -15,10 +15,11 @@ struct ResponsesCapture: Sendable {
 
     static let terminal: Set<String> = ["response.completed", "response.incomplete", "response.failed"]
 
-    /// Bytes about to be written; the response object once the terminal event is among them.
-    mutating func response(inBytes bytes: some Sequence<UInt8>) -> JSONValue? {
-        guard !found else { return nil }
-        return response(in: parser.feed(bytes))
+    /// The response a translated stream's encoder wrote, once.
+    mutating func response(from encoder: (any StreamEncoding)?) -> JSONValue? {
+        guard !found, let response = encoder?.finalResponse else { return nil }
+        found = true
+        return response
     }
 
     /// Events about to be written as they are (a raw relay parsed them already).
