@@ -69,3 +69,49 @@ func twoTargetYAML(
     \(extra)
     """
 }
+
+/// Answers too long to keep: floods and endless streams.
+extension TestGateway {
+    struct StreamRead {
+        var total = 0
+        var tail = ""
+        var ended = false
+        /// Whether the bytes sought came.
+        var found = false
+    }
+
+    /// Streams an answer without keeping it, until it ends or `limit` bytes came: its length, its last 4 KiB, and
+    /// whether `sought` was in it.
+    func readStream(
+        _ path: String, body: String, upTo limit: Int = .max, seeking sought: StaticString = "\u{0}"
+    ) async throws -> StreamRead {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = .POST
+        request.headers.add(name: "authorization", value: "Bearer \(TestGateway.key)")
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
+        var read = StreamRead()
+        var tail: [UInt8] = []
+        var iterator = response.body.makeAsyncIterator()
+        while read.total < limit {
+            guard let part = try await iterator.next() else {
+                read.ended = true
+                break
+            }
+            read.total += part.readableBytes
+            // Where one part ends and the next begins, then the part itself.
+            let seam = tail.suffix(sought.utf8CodeUnitCount) + part.readableBytesView.prefix(sought.utf8CodeUnitCount)
+            read.found = read.found || Self.contains(seam, sought) || Self.contains(part.readableBytesView, sought)
+            tail += part.readableBytesView
+            if tail.count > 8192 { tail.removeFirst(tail.count - 4096) }
+        }
+        read.tail = String(decoding: tail, as: UTF8.self)
+        return read
+    }
+
+    /// A byte search fast enough for hundreds of MiB in a debug build.
+    static func contains(_ bytes: some Collection<UInt8>, _ sought: StaticString) -> Bool {
+        bytes.withContiguousStorageIfAvailable { ByteSearch.contains($0, sought) } ?? contains(Array(bytes), sought)
+    }
+}

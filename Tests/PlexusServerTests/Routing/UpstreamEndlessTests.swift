@@ -47,7 +47,7 @@ struct UpstreamEndlessTests {
         try await withMockServer { port, mock in
             try await TestGateway.with(yaml: twoTargetYAML(port: port, models: Self.models)) { gw in
                 let bound = IR.maxAnswerBytes
-                let read = try await Self.read(gw, c.path, body: c.body, upTo: 8 * bound, seeking: c.ending)
+                let read = try await gw.readStream(c.path, body: c.body, upTo: 8 * bound, seeking: c.ending)
                 #expect(read.ended, "the stream ends by itself (\(read.total) bytes)")
                 #expect(c.size.contains(Double(read.total) / Double(bound)), "\(read.total) bytes")
                 #expect(read.found, "\(read.tail.suffix(400).debugDescription)")
@@ -65,7 +65,7 @@ struct UpstreamEndlessTests {
             try await TestGateway.with(yaml: twoTargetYAML(port: port, models: Self.models)) { gw in
                 let body = #"{"model":"endless","stream":true,"messages":[{"role":"user","content":"x"}]}"#
                 let limit = IR.maxAnswerBytes + 8 << 20
-                let read = try await Self.read(gw, "/v1/chat/completions", body: body, upTo: limit)
+                let read = try await gw.readStream("/v1/chat/completions", body: body, upTo: limit)
                 #expect(!read.ended, "a raw relay keeps nothing, so nothing cuts it")
                 #expect(read.total >= limit)
                 let row = try #require(try await gw.rows().first)
@@ -74,48 +74,5 @@ struct UpstreamEndlessTests {
                 #expect(dropped != nil)
             }
         }
-    }
-
-    struct Read {
-        var total = 0
-        var tail = ""
-        var ended = false
-        /// Whether the bytes sought came.
-        var found = false
-    }
-
-    /// Streams an answer without keeping it, until it ends or `limit` bytes came: its length, its last 4 KiB, and
-    /// whether `sought` was in it.
-    static func read(
-        _ gw: TestGateway, _ path: String, body: String, upTo limit: Int, seeking sought: StaticString = "\u{0}"
-    ) async throws -> Read {
-        var request = HTTPClientRequest(url: gw.base + path)
-        request.method = .POST
-        request.headers.add(name: "authorization", value: "Bearer \(TestGateway.key)")
-        request.headers.add(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(120))
-        var read = Read()
-        var tail: [UInt8] = []
-        var iterator = response.body.makeAsyncIterator()
-        while read.total < limit {
-            guard let part = try await iterator.next() else {
-                read.ended = true
-                break
-            }
-            read.total += part.readableBytes
-            // Where one part ends and the next begins, then the part itself.
-            let seam = tail.suffix(sought.utf8CodeUnitCount) + part.readableBytesView.prefix(sought.utf8CodeUnitCount)
-            read.found = read.found || contains(seam, sought) || contains(part.readableBytesView, sought)
-            tail += part.readableBytesView
-            if tail.count > 8192 { tail.removeFirst(tail.count - 4096) }
-        }
-        read.tail = String(decoding: tail, as: UTF8.self)
-        return read
-    }
-
-    /// A byte search fast enough for hundreds of MiB in a debug build.
-    static func contains(_ bytes: some Collection<UInt8>, _ sought: StaticString) -> Bool {
-        bytes.withContiguousStorageIfAvailable { ByteSearch.contains($0, sought) } ?? contains(Array(bytes), sought)
     }
 }

@@ -69,7 +69,8 @@ struct UpstreamFloodTests {
                     targets: [ { provider: a, model: "mock:tokens=40,flood=3" } ]
                 """
             try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models)) { gw in
-                let (total, tail) = try await Self.read(gw, c.path, body: c.body)
+                let read = try await gw.readStream(c.path, body: c.body)
+                let (total, tail) = (read.total, read.tail)
                 let bound = ProxyEngine.maxAnswerBytes
                 #expect(c.raw ? total > bound && total < 2 * bound : total < 64 * 1024, "\(total) bytes")
                 #expect(c.raw || tail.contains("event: content_block_delta"), "the events before the flood went out")
@@ -80,23 +81,5 @@ struct UpstreamFloodTests {
                 #expect(row.errorText?.contains("stream event over") == true)
             }
         }
-    }
-
-    /// Streams an answer without keeping it: its length and its last 4 KiB.
-    static func read(_ gw: TestGateway, _ path: String, body: String) async throws -> (Int, String) {
-        var request = HTTPClientRequest(url: gw.base + path)
-        request.method = .POST
-        request.headers.add(name: "authorization", value: "Bearer \(TestGateway.key)")
-        request.headers.add(name: "content-type", value: "application/json")
-        request.body = .bytes(ByteBuffer(string: body))
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
-        var total = 0
-        var tail: [UInt8] = []
-        for try await part in response.body {
-            total += part.readableBytes
-            tail += part.readableBytesView
-            if tail.count > 8192 { tail.removeFirst(tail.count - 4096) }
-        }
-        return (total, String(decoding: tail, as: UTF8.self))
     }
 }
