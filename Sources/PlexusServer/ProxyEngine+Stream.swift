@@ -14,7 +14,7 @@ extension ProxyEngine {
         let inbound = context.inbound
         let sentAt = context.started
         var iterator = response.body.makeAsyncIterator()
-        var parser = SSEParser(maxEventBytes: Self.maxAnswerBytes)
+        var parser = SSEParser(maxEventBytes: IR.maxAnswerBytes)
         var pending: [ByteBuffer] = []
         var pendingBytes = 0
         var firstEvents: [SSEEvent] = []

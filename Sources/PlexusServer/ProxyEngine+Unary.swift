@@ -12,7 +12,7 @@ extension ProxyEngine {
         let plan = context.plan
         let buffer: ByteBuffer
         do {
-            buffer = try await response.collect(upTo: Self.maxAnswerBytes)
+            buffer = try await response.collect(upTo: IR.maxAnswerBytes)
         } catch {
             return .retry(AttemptFailure(transport: error, provider: plan.candidate.provider.name))
         }

@@ -10,10 +10,6 @@ import PlexusUpstream
 
 /// The inference path: authenticate, resolve the alias, try candidates until one starts well, relay, log usage.
 final class ProxyEngine: Sendable {
-    /// The most of an upstream answer the gateway holds: a whole unary answer, one event of a stream, or what a
-    /// stream's translation keeps.
-    static let maxAnswerBytes = IR.maxAnswerBytes
-
     let state: GatewayStateBox
     let transports: Transports
     let usage: UsageWriter

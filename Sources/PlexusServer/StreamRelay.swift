@@ -99,9 +99,9 @@ struct StreamRelay: Sendable {
             if let failure = decoded.failure { throw RelayError.upstream(failure) }
             try await write(
                 [], decoded: observer.finish(), raw: [], encoder: &encoder, capture: &capture, writer: &writer)
-            if var e = encoder {
-                let tail = e.finish()
-                await store(e, capture: &capture)
+            if encoder != nil {
+                let tail = encoder!.finish()
+                await store(encoder!, capture: &capture)
                 try await Self.write(tail, to: &writer)
             }
             if let error = observer.errorEvent { ending = .errorEvent(error) }
@@ -177,9 +177,9 @@ struct StreamRelay: Sendable {
     /// decodes only the events the usage tap needs, so only a translated or traced stream comes near it.
     private func hold(_ events: [IR.StreamEvent], in held: inout Int) throws(RelayError) {
         held += events.heldBytes
-        guard held > ProxyEngine.maxAnswerBytes else { return }
+        guard held > IR.maxAnswerBytes else { return }
         let provider = plan.candidate.provider.name
-        throw .upstream(PlexusError(.upstream, "\(provider): stream answer over \(ProxyEngine.maxAnswerBytes) bytes"))
+        throw .upstream(PlexusError(.upstream, "\(provider): stream answer over \(IR.maxAnswerBytes) bytes"))
     }
 
     private func overflow(_ limit: Int) -> PlexusError {

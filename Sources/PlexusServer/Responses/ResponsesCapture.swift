@@ -16,8 +16,8 @@ struct ResponsesCapture: Sendable {
     static let terminal: Set<String> = ["response.completed", "response.incomplete", "response.failed"]
 
     /// The response a translated stream's encoder wrote, once.
-    mutating func response(from encoder: (any StreamEncoding)?) -> JSONValue? {
-        guard !found, let response = encoder?.finalResponse else { return nil }
+    mutating func response(from encoder: any StreamEncoding) -> JSONValue? {
+        guard !found, let response = encoder.finalResponse else { return nil }
         found = true
         return response
     }

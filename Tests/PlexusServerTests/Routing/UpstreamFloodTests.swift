@@ -71,7 +71,7 @@ struct UpstreamFloodTests {
             try await TestGateway.with(yaml: twoTargetYAML(port: port, models: models)) { gw in
                 let read = try await gw.readStream(c.path, body: c.body)
                 let (total, tail) = (read.total, read.tail)
-                let bound = ProxyEngine.maxAnswerBytes
+                let bound = IR.maxAnswerBytes
                 #expect(c.raw ? total > bound && total < 2 * bound : total < 64 * 1024, "\(total) bytes")
                 #expect(c.raw || tail.contains("event: content_block_delta"), "the events before the flood went out")
                 #expect(
