@@ -11,20 +11,9 @@ final class FullListener {
     private var queued: [Int32] = []
 
     init() throws {
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (listener, address) = try Self.loopbackSocket(listening: true)
         self.listener = listener
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(listener, pointer, length) == 0 && listen(listener, 0) == 0
-                    && getsockname(listener, pointer, &length) == 0
-            }
-        }
         port = Int(UInt16(bigEndian: address.sin_port))
-        guard bound else { throw Failure(what: "listen") }
         for _ in 0..<16 {
             let client = try Self.connect(to: address)
             guard Self.completes(client) else {
@@ -45,6 +34,26 @@ final class FullListener {
         let what: String
     }
 
+    /// A TCP socket bound to a free loopback port, listening (backlog 0) or not.
+    static func loopbackSocket(listening: Bool) throws -> (Int32, sockaddr_in) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(fd, pointer, length) == 0 && (!listening || listen(fd, 0) == 0)
+                    && getsockname(fd, pointer, &length) == 0
+            }
+        }
+        guard bound else {
+            close(fd)
+            throw Failure(what: "bind")
+        }
+        return (fd, address)
+    }
+
     private static func connect(to address: sockaddr_in) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         var address = address
@@ -62,4 +71,19 @@ final class FullListener {
         var poller = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
         return poll(&poller, 1, 300) == 1
     }
+}
+
+/// A loopback port that refuses connections: bound and never listening, so a connect gets a reset, and held for
+/// as long as this lives, so no other test's server can take it (as one could a stopped server's port).
+final class RefusingPort {
+    let port: Int
+    private let fd: Int32
+
+    init() throws {
+        let (fd, address) = try FullListener.loopbackSocket(listening: false)
+        self.fd = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(fd) }
 }

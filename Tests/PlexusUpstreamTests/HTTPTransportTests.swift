@@ -139,12 +139,10 @@ struct HTTPTransportTests {
     }
 
     @Test func aRefusedConnectionIsAConnectError() async throws {
-        let server = try await TestHTTPServer(.silent)
-        let port = server.port
-        await server.stop()
+        let refusing = try RefusingPort()
         await #expect(throws: UpstreamError.self) {
             do {
-                _ = try await Self.get(HTTPTransport(), "http://127.0.0.1:\(port)/x")
+                _ = try await Self.get(HTTPTransport(), "http://127.0.0.1:\(refusing.port)/x")
             } catch let error as UpstreamError {
                 #expect(error.code == .connect, "\(error)")
                 throw error
