@@ -39,7 +39,9 @@ public struct MockServer: Sendable {
     /// Binds, reports the bound port, then serves until the task is cancelled.
     public func run(onBound: @Sendable (Int) async -> Void) async throws {
         let server = try await ServerBootstrap(group: eventLoopGroup)
-            .serverChannelOption(.backlog, value: 1024)
+            // As the gateway's own listener: a burst of thousands of connects overflows a shorter queue, and each
+            // dropped SYN costs its client a retry of 1 s, then 3 s, 7 s...
+            .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 16)

@@ -166,7 +166,8 @@ def setup(mock):
 def load_host(mock):
     """A gateway of its own for the load test, with generous timeouts: it measures how many streams one gateway
     carries, not the 2 s deadlines (a thousand connects at once on a small machine take seconds by themselves)."""
-    host = GatewayHost(config({LOAD_ALIAS: [LOAD_MODEL]}, mock.port, first_byte=30, idle=30, request=120, pool_idle=5))
+    host = GatewayHost(config({LOAD_ALIAS: [LOAD_MODEL]}, mock.port, first_byte=30, idle=30, request=120, pool_idle=5,
+                              connect=30))
     yield host
     host.stop()
 
