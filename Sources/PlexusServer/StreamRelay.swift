@@ -102,7 +102,7 @@ struct StreamRelay: Sendable {
             if encoder != nil {
                 let tail = encoder!.finish()
                 await store(encoder!, capture: &capture)
-                try await Self.write(tail, to: &writer)
+                try await Self.write(tail, thenMoreOf: &encoder!, to: &writer)
             }
             if let error = observer.errorEvent { ending = .errorEvent(error) }
         } catch let error as RelayError {
@@ -111,10 +111,9 @@ struct StreamRelay: Sendable {
                 ending = .broke(e)
                 if encoder != nil {
                     let last = encoder!.encode(.error(e))
-                    let tail = encoder!.finish()
                     await store(encoder!, capture: &capture)
-                    try? await Self.write(last, to: &writer)
-                    try? await Self.write(tail, to: &writer)
+                    try? await Self.write(last, thenMoreOf: &encoder!, to: &writer)
+                    try? await Self.write(encoder!.finish(), thenMoreOf: &encoder!, to: &writer)
                 } else {
                     // Relayed raw, the client holds the unfinished line too: a blank line ends it before the error.
                     let cut: [UInt8] = if parser.overflowed, case .raw = mode { [0x0A, 0x0A] } else { [] }
@@ -250,13 +249,31 @@ struct StreamRelay: Sendable {
             }
         case .translate:
             let turn = capture?.turn
-            for event in decoded { out += encoder!.encode(event.identified(by: turn)) }
+            for event in decoded {
+                out += encoder!.encode(event.identified(by: turn))
+                if capture != nil { await store(encoder!, capture: &capture) }
+                while let more = encoder!.more() {
+                    try await send(out, to: &writer)
+                    out = more
+                }
+            }
         }
-        if capture != nil, let encoder { await store(encoder, capture: &capture) }
-        if !out.isEmpty {
-            record.trace?.clientBytes(out)
-            try await Self.write(out, to: &writer)
-        }
+        try await send(out, to: &writer)
+    }
+
+    /// Writes a translation's bytes, and keeps them in the trace.
+    @concurrent private func send(_ bytes: [UInt8], to writer: inout any ResponseBodyWriter) async throws {
+        guard !bytes.isEmpty else { return }
+        record.trace?.clientBytes(bytes)
+        try await Self.write(bytes, to: &writer)
+    }
+
+    /// Writes `first`, then what the encoder still holds of the call that returned it.
+    @concurrent private static func write(
+        _ first: [UInt8], thenMoreOf encoder: inout any StreamEncoding, to writer: inout any ResponseBodyWriter
+    ) async throws {
+        try await write(first, to: &writer)
+        while let more = encoder.more() { try await write(more, to: &writer) }
     }
 
     /// Writes bytes, a megabyte at a time when there are more: the writer waits while the client is behind, so a

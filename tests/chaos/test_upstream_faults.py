@@ -343,15 +343,16 @@ def test_endless_answer_is_cut_and_memory_stays_bounded(mock):
     translation has taken in the bound (64 MiB of content) and ends with the protocol's error event, since what a
     translation keeps grows with the answer. The gateway's peak RSS (VmHWM, on a gateway of its own) stays
     bounded, where an unbounded one grows with every byte the mock sends until the client gives up (ENDLESS_CAP):
-    by little for an Anthropic client (2 x 64 MiB + 32 allowed), by the closing events' copies for a Responses
-    client, whose last four events each repeat the whole text (12 x 64 MiB allowed)."""
+    by little for an Anthropic client (2 x 64 MiB + 32 allowed), by more for a Responses client, whose last four
+    events each repeat the whole text: they become bytes one at a time, and the response is stored before the last
+    (7 x 64 MiB allowed; all four at once took 514 MiB)."""
     host = GatewayHost(config({"endless": ["mock:endless"]}, mock.port))
     runs = [
         ("Anthropic client", "/v1/messages",
          {"model": "endless", "max_tokens": 99, "stream": True, "messages": [{"role": "user", "content": "x"}]},
          b"event: error\ndata: {\"type\":\"error\"", 2 * 64 + 32),
         ("Responses client", "/v1/responses", {"model": "endless", "stream": True, "input": "x"},
-         b"event: response.failed\ndata: ", 12 * 64),
+         b"event: response.failed\ndata: ", 7 * 64),
     ]
     try:
         gateway = host.ensure()
@@ -367,7 +368,7 @@ def test_endless_answer_is_cut_and_memory_stays_bounded(mock):
                         for (name, *_), (status, total, ended, found, seconds) in zip(runs, results))
         got += f"; VmHWM {peaks[0] // 1024} MiB at start, grew by {', '.join(f'{g} MiB' for g in growth)}"
         record("mock:endless (Anthropic, Responses clients)", "memory",
-               "each cut with its error event; VmHWM + at most 160, 768 MiB", got, alive_text)
+               "each cut with its error event; VmHWM + at most 160, 448 MiB", got, alive_text)
         assert alive, f"{alive_text}\n{host.log_tail()}"
         assert all(ended and found and status == 200 for status, _, ended, found, _ in results), got
         assert all(g <= limit for g, (*_, limit) in zip(growth, runs)), got

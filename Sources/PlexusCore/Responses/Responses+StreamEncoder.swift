@@ -41,6 +41,7 @@ extension Responses {
         let fixedID: String?
         let fallbackCreated: Int?
         let echo: Echo
+        let handOverBytes: Int
         var phase = Phase.waiting
         var id = ""
         var createdAt = 0
@@ -53,53 +54,67 @@ extension Responses {
         var usage: IR.Usage?
         var stop: IR.StopReason?
         var sawCall = false
+        /// Bytes written since the last hand-over.
+        var ready: [UInt8] = []
+        /// Events after `ready`, serialized when handed over: each of a long answer's closing events repeats its
+        /// whole text, so they become bytes one `more()` at a time and share the text until then.
+        var pending: [Pending] = []
         /// The response object of the last event (`response.completed`, `.incomplete` or `.failed`), once written.
         public internal(set) var finalResponse: JSONValue?
 
         /// `model` is the name the client asked for; `responseID` (a `resp_…` id the server stores the response
         /// under) replaces the upstream's; `created` is the server's clock, used when the upstream gives no time;
-        /// `echo` holds the client's request parameters the response objects repeat.
-        public init(model: String, responseID: String? = nil, created: Int? = nil, echo: Echo = Echo()) {
+        /// `echo` holds the client's request parameters the response objects repeat; a call hands over what it wrote
+        /// up to `handOverBytes` and one event more, the rest waits for `more()`.
+        public init(
+            model: String, responseID: String? = nil, created: Int? = nil, echo: Echo = Echo(),
+            handOverBytes: Int = 1 << 20
+        ) {
             self.model = model
             self.fixedID = responseID
             self.fallbackCreated = created
             self.echo = echo
+            self.handOverBytes = handOverBytes
         }
 
         public mutating func encode(_ event: IR.StreamEvent) -> [UInt8] {
-            guard phase != .done else { return [] }
-            var out: [UInt8] = []
+            if phase != .done { apply(event) }
+            return handOver()
+        }
+
+        public mutating func finish() -> [UInt8] {
+            if phase != .done { end(error: nil) }
+            return handOver()
+        }
+
+        public mutating func more() -> [UInt8]? {
+            pending.isEmpty ? nil : handOver()
+        }
+
+        mutating func apply(_ event: IR.StreamEvent) {
             switch event {
             case .start(let id, _, let created):
-                begin(id: id, created: created, into: &out)
+                begin(id: id, created: created)
             case .blockStart(let index, let kind):
-                begin(id: "", created: nil, into: &out)
-                closeOpen(into: &out)
-                blockStart(index, kind, into: &out)
+                begin(id: "", created: nil)
+                closeOpen()
+                blockStart(index, kind)
             case .delta(let index, let delta):
-                begin(id: "", created: nil, into: &out)
-                self.delta(index, delta, into: &out)
+                begin(id: "", created: nil)
+                self.delta(index, delta)
             case .blockStop(let index):
-                if open?.block == index { closeOpen(into: &out) }
+                if open?.block == index { closeOpen() }
             case .usage(let u):
                 usage = u
             case .stop(let reason, _):
                 stop = reason
             case .error(let e):
-                end(error: e, into: &out)
+                end(error: e)
             }
-            return out
-        }
-
-        public mutating func finish() -> [UInt8] {
-            guard phase != .done else { return [] }
-            var out: [UInt8] = []
-            end(error: nil, into: &out)
-            return out
         }
 
         /// `response.created` and `response.in_progress`, once.
-        mutating func begin(id: String, created: Int?, into out: inout [UInt8]) {
+        mutating func begin(id: String, created: Int?) {
             guard phase == .waiting else { return }
             phase = .streaming
             self.id = fixedID ?? Responses.responseID(from: id)
@@ -108,51 +123,51 @@ extension Responses {
                 Outcome(
                     id: self.id, created: createdAt, model: model, status: "in_progress",
                     output: [], usage: nil), echo: echo)
-            emit("response.created", [("response", response)], into: &out)
-            emit("response.in_progress", [("response", response)], into: &out)
+            emit("response.created", [("response", response)])
+            emit("response.in_progress", [("response", response)])
         }
 
-        mutating func blockStart(_ index: Int, _ kind: IR.BlockKind, into out: inout [UInt8]) {
+        mutating func blockStart(_ index: Int, _ kind: IR.BlockKind) {
             switch kind {
             case .text:
-                openItem(.message, block: index, prefix: "msg", into: &out)
+                openItem(.message, block: index, prefix: "msg")
             case .thinking:
-                openItem(.reasoning, block: index, prefix: "rs", into: &out)
+                openItem(.reasoning, block: index, prefix: "rs")
             case .redactedThinking(let r):
                 kinds[index] = .whole
-                whole(reasoningItem(id: nextID("rs"), text: "", encrypted: redactedContent(r)), into: &out)
+                whole(reasoningItem(id: nextID("rs"), text: "", encrypted: redactedContent(r)))
             case .toolCall(let callID, let name, let signature):
                 sawCall = true
-                if let signature { wholeReasoning(signature, into: &out) }
-                openItem(.call, block: index, prefix: "fc", callID: callID, name: name, into: &out)
+                if let signature { wholeReasoning(signature) }
+                openItem(.call, block: index, prefix: "fc", callID: callID, name: name)
             case .opaque(let o):
                 kinds[index] = .whole
-                if o.origin == .responses, o.value["type"]?.stringValue != nil { whole(o.value, into: &out) }
+                if o.origin == .responses, o.value["type"]?.stringValue != nil { whole(o.value) }
             }
         }
 
-        mutating func delta(_ index: Int, _ delta: IR.Delta, into out: inout [UInt8]) {
-            if open?.block != index, !reopen(index, delta, into: &out) { return }
+        mutating func delta(_ index: Int, _ delta: IR.Delta) {
+            if open?.block != index, !reopen(index, delta) { return }
             guard var o = open else { return }
             // `o` alone holds the item's text while it grows: an append never copies what came before.
             open = nil
             defer { open = o }
             switch (delta, o.kind) {
             case (.text(let s), .message):
-                writeDelta("response.output_text.delta", o, part: ("content_index", 0), delta: s, into: &out)
+                writeDelta("response.output_text.delta", o, part: ("content_index", 0), delta: s)
                 o.text += s
             case (.thinking(let s), .reasoning):
                 guard !s.isEmpty else { return }
-                if !o.summaryOpen { summaryPartAdded(o, into: &out) }
+                if !o.summaryOpen { summaryPartAdded(o) }
                 o.summaryOpen = true
-                writeDelta("response.reasoning_summary_text.delta", o, part: ("summary_index", 0), delta: s, into: &out)
+                writeDelta("response.reasoning_summary_text.delta", o, part: ("summary_index", 0), delta: s)
                 o.text += s
             case (.signature(let s), .reasoning):
                 o.encrypted = encryptedContent(s, itemID: o.id)
             case (.signature(let s), .call):
                 o.lateSignature = s
             case (.arguments(let s), .call):
-                writeDelta("response.function_call_arguments.delta", o, part: nil, delta: s, into: &out)
+                writeDelta("response.function_call_arguments.delta", o, part: nil, delta: s)
                 o.text += s
             case (.text, _), (.thinking, _), (.signature, _), (.arguments, _):
                 return  // a delta that does not fit its block changes nothing, as in the accumulator
@@ -162,23 +177,23 @@ extension Responses {
         /// A delta for a block whose item is not open: text and thinking continue in a fresh item (true: apply the
         /// delta there), a signature goes in a reasoning item of its own; arguments of a finished call have nowhere
         /// to go.
-        mutating func reopen(_ index: Int, _ delta: IR.Delta, into out: inout [UInt8]) -> Bool {
+        mutating func reopen(_ index: Int, _ delta: IR.Delta) -> Bool {
             let kind = kinds[index]
             switch delta {
             case .text(let s):
                 guard !s.isEmpty, (kind ?? .message) == .message else { return false }
-                closeOpen(into: &out)
-                openItem(.message, block: index, prefix: "msg", into: &out)
+                closeOpen()
+                openItem(.message, block: index, prefix: "msg")
                 return true
             case .thinking(let s):
                 guard !s.isEmpty, (kind ?? .reasoning) == .reasoning else { return false }
-                closeOpen(into: &out)
-                openItem(.reasoning, block: index, prefix: "rs", into: &out)
+                closeOpen()
+                openItem(.reasoning, block: index, prefix: "rs")
                 return true
             case .signature(let s):
                 guard kind != .whole else { return false }
-                closeOpen(into: &out)
-                wholeReasoning(s, into: &out)
+                closeOpen()
+                wholeReasoning(s)
                 return false
             case .arguments:
                 return false

@@ -200,6 +200,18 @@ public enum SSEWriter {
         }
     }
 
+    /// An event whose data is `value` as compact JSON, written in place: compact JSON has no line break.
+    public static func append(event: String?, value: JSONValue, into out: inout [UInt8]) {
+        if let event {
+            out.append(contentsOf: "event: ".utf8)
+            out.append(contentsOf: event.utf8)
+            out.append(0x0A)
+        }
+        out.append(contentsOf: "data: ".utf8)
+        JSONWriter.write(value, into: &out)
+        out.append(contentsOf: [0x0A, 0x0A])
+    }
+
     /// `data: JSON\n\n` with an optional event name, for an already-serialised JSON payload.
     public static func append(event: String?, json: [UInt8], into out: inout [UInt8]) {
         if let event {

@@ -6,10 +6,16 @@ public protocol StreamDecoding: Sendable {
 }
 
 /// Turns IR stream events into the bytes a client of one protocol expects.
+///
+/// A call hands over what it wrote; an encoder whose events can repeat a long answer (Responses' closing events,
+/// each with the whole text) hands over about a megabyte and keeps the rest for `more()`, so the caller writes it
+/// out before the next piece becomes bytes. Callers ask `more()` after every call until it answers nil.
 public protocol StreamEncoding: Sendable {
     mutating func encode(_ event: IR.StreamEvent) -> [UInt8]
     /// Closes the client stream (final chunk, usage, `[DONE]`, `message_stop`, `]`).
     mutating func finish() -> [UInt8]
+    /// The next piece of what the last call wrote, or nil when all of it was handed over.
+    mutating func more() -> [UInt8]?
     /// The whole response the stream ended with, once written, in protocols whose last event carries one
     /// (Responses); nil in the others.
     var finalResponse: JSONValue? { get }
@@ -17,6 +23,7 @@ public protocol StreamEncoding: Sendable {
 
 extension StreamEncoding {
     public var finalResponse: JSONValue? { nil }
+    public mutating func more() -> [UInt8]? { nil }
 }
 
 /// Picks the stream decoder and encoder for a protocol.
