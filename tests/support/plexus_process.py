@@ -12,7 +12,8 @@ import time
 import urllib.request
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-BINARY = ROOT / ".build" / "debug" / "plexus"
+# PLEXUS_BINARY runs the suites against another build (the deployment build, say); the test command uses the debug one.
+BINARY = pathlib.Path(os.environ.get("PLEXUS_BINARY", ROOT / ".build" / "debug" / "plexus"))
 
 
 class Gateway:
