@@ -160,11 +160,12 @@ struct ObservabilityTests {
     @Test func inFlightListsARunningRequestUntilItEnds() async throws {
         let yaml = Self.yaml.replacingOccurrences(
             of: "models:\n",
-            with: "models:\n  slowly:\n    targets: [ { provider: demo, model: \"mock:tokens=10,tps=20\" } ]\n")
+            with: "models:\n  slowly:\n    targets: [ { provider: demo, model: \"mock:tokens=40,tps=20\" } ]\n")
         try await TestGateway.with(yaml: yaml) { gw in
+            // A 2 s stream, watched for up to 5 s: on a loaded machine the request may start late.
             async let running = gw.chat("slowly", stream: true)
             var listed: [JSONValue] = []
-            for _ in 0..<40 where listed.isEmpty {
+            for _ in 0..<200 where listed.isEmpty {
                 listed = try await gw.admin(.GET, "/v0/management/inflight").json["requests"]?.arrayValue ?? []
                 if listed.isEmpty { try await Task.sleep(for: .milliseconds(25)) }
             }
