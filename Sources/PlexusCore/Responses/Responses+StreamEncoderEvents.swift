@@ -135,25 +135,25 @@ extension Responses.StreamEncoder {
         _ type: String, _ o: Open, part: (key: String, index: Int)?, delta: String, sequence: Int,
         into out: inout [UInt8]
     ) {
-        out.append(contentsOf: "event: ".utf8)
-        out.append(contentsOf: type.utf8)
-        out.append(contentsOf: "\ndata: {\"type\":\"".utf8)
-        out.append(contentsOf: type.utf8)
-        out.append(contentsOf: #"","sequence_number":"#.utf8)
-        JSONWriter.writeInteger(Int64(sequence), into: &out)
-        out.append(contentsOf: #","item_id":"#.utf8)
-        JSONWriter.writeString(o.id, into: &out)
-        out.append(contentsOf: #","output_index":"#.utf8)
-        JSONWriter.writeInteger(Int64(o.outputIndex), into: &out)
-        if let part {
-            out.append(contentsOf: #",""#.utf8)
-            out.append(contentsOf: part.key.utf8)
-            out.append(contentsOf: #"":"#.utf8)
-            JSONWriter.writeInteger(Int64(part.index), into: &out)
+        SSEWriter.appendJSON(event: type, into: &out) { json in
+            json.append(contentsOf: #"{"type":""#.utf8)
+            json.append(contentsOf: type.utf8)
+            json.append(contentsOf: #"","sequence_number":"#.utf8)
+            JSONWriter.writeInteger(Int64(sequence), into: &json)
+            json.append(contentsOf: #","item_id":"#.utf8)
+            JSONWriter.writeString(o.id, into: &json)
+            json.append(contentsOf: #","output_index":"#.utf8)
+            JSONWriter.writeInteger(Int64(o.outputIndex), into: &json)
+            if let part {
+                json.append(contentsOf: #",""#.utf8)
+                json.append(contentsOf: part.key.utf8)
+                json.append(contentsOf: #"":"#.utf8)
+                JSONWriter.writeInteger(Int64(part.index), into: &json)
+            }
+            json.append(contentsOf: #","delta":"#.utf8)
+            JSONWriter.writeString(delta, into: &json)
+            if part?.key == "content_index" { json.append(contentsOf: #","logprobs":[]"#.utf8) }
+            json.append(UInt8(ascii: "}"))
         }
-        out.append(contentsOf: #","delta":"#.utf8)
-        JSONWriter.writeString(delta, into: &out)
-        if part?.key == "content_index" { out.append(contentsOf: #","logprobs":[]"#.utf8) }
-        out.append(contentsOf: "}\n\n".utf8)
     }
 }

@@ -171,11 +171,7 @@ public enum SSEWriter {
     }
 
     public static func append(event: String?, data: String, into out: inout [UInt8]) {
-        if let event {
-            out.append(contentsOf: "event: ".utf8)
-            out.append(contentsOf: event.utf8)
-            out.append(0x0A)
-        }
+        appendName(event, into: &out)
         var data = data
         data.withUTF8 { appendDataLines($0, into: &out) }
         out.append(0x0A)
@@ -200,27 +196,28 @@ public enum SSEWriter {
         }
     }
 
-    /// An event whose data is `value` as compact JSON, written in place: compact JSON has no line break.
+    /// An event whose data is `value` as compact JSON, written in place.
     public static func append(event: String?, value: JSONValue, into out: inout [UInt8]) {
-        if let event {
-            out.append(contentsOf: "event: ".utf8)
-            out.append(contentsOf: event.utf8)
-            out.append(0x0A)
-        }
-        out.append(contentsOf: "data: ".utf8)
-        JSONWriter.write(value, into: &out)
-        out.append(contentsOf: [0x0A, 0x0A])
+        appendJSON(event: event, into: &out) { JSONWriter.write(value, into: &$0) }
     }
 
     /// `data: JSON\n\n` with an optional event name, for an already-serialised JSON payload.
     public static func append(event: String?, json: [UInt8], into out: inout [UInt8]) {
-        if let event {
-            out.append(contentsOf: "event: ".utf8)
-            out.append(contentsOf: event.utf8)
-            out.append(0x0A)
-        }
+        appendJSON(event: event, into: &out) { $0.append(contentsOf: json) }
+    }
+
+    /// An event with one `data:` line that `writeJSON` fills in place: compact JSON has no line break.
+    public static func appendJSON(event: String?, into out: inout [UInt8], _ writeJSON: (inout [UInt8]) -> Void) {
+        appendName(event, into: &out)
         out.append(contentsOf: "data: ".utf8)
-        out.append(contentsOf: json)
+        writeJSON(&out)
         out.append(contentsOf: [0x0A, 0x0A])
+    }
+
+    private static func appendName(_ event: String?, into out: inout [UInt8]) {
+        guard let event else { return }
+        out.append(contentsOf: "event: ".utf8)
+        out.append(contentsOf: event.utf8)
+        out.append(0x0A)
     }
 }
