@@ -1,3 +1,5 @@
+import NIOCore
+import NIOPosix
 import PlexusCore
 import Testing
 
@@ -240,6 +242,25 @@ struct MockServerTests {
         #expect(exchange.response?.status == 200)
         #expect(exchange.response?.header("connection") == "close")
         #expect(exchange.closedByServer)
+    }
+
+    /// Connections accepted but not yet taken by the serving loop when it is cancelled used to be dropped as
+    /// unfinished `NIOAsyncChannel`s, which traps (the whole process). Bursts of connects, then at once a cancel.
+    @Test func cancellingWithConnectionsStillQueuedStopsCleanly() async throws {
+        for _ in 0..<10 {
+            let (ports, continuation) = AsyncStream<Int>.makeStream()
+            let server = Task {
+                defer { continuation.finish() }
+                try? await MockServer(upstream: MockUpstream()).run(onBound: { continuation.yield($0) })
+            }
+            let port = try #require(await ports.first { _ in true })
+            let connects = (0..<64).map { _ in
+                ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port)
+            }
+            server.cancel()
+            await server.value
+            for connect in connects { try? await connect.get().close() }
+        }
     }
 
     @Test func serverStopsWhenCancelled() async throws {
