@@ -111,6 +111,13 @@ public struct PerformanceTracker: Sendable {
 }
 
 extension TargetSummary {
+    /// How far one sample may pull an average the wrong way: a sample more than this many times slower than the
+    /// average counts as that many times. One stall (a pause, a lost packet) then cannot make the fastest target
+    /// look slowest, which would keep it from traffic, and so from new samples, until its data went stale; a target
+    /// that really slowed down still shows it within a few requests (each such sample moves the average by
+    /// `alpha × (outlierFactor − 1)` of itself).
+    static let outlierFactor = 4.0
+
     /// Feeds one sample; an average that went stale restarts from the new value so a recovered target counts
     /// at its current speed rather than its old one.
     mutating func update(with sample: PerformanceSample, alpha: Double, window: Double) {
@@ -119,12 +126,12 @@ extension TargetSummary {
         lastSuccessAt = max(lastSuccessAt ?? sample.at, sample.at)
         if let ttft = sample.ttftMs, ttft.isFinite, ttft >= 0 {
             let previous = freshTTFT(now: sample.at, window: window)
-            ewmaTTFT = previous.map { $0 + alpha * (ttft - $0) } ?? ttft
+            ewmaTTFT = previous.map { $0 + alpha * (min(ttft, $0 * Self.outlierFactor) - $0) } ?? ttft
             lastTTFTAt = max(lastTTFTAt ?? sample.at, sample.at)
         }
         if let tps = sample.tokensPerSecond, tps.isFinite, tps >= 0 {
             let previous = freshTPS(now: sample.at, window: window)
-            ewmaTPS = previous.map { $0 + alpha * (tps - $0) } ?? tps
+            ewmaTPS = previous.map { $0 + alpha * (max(tps, $0 / Self.outlierFactor) - $0) } ?? tps
             lastTPSAt = max(lastTPSAt ?? sample.at, sample.at)
         }
     }

@@ -88,6 +88,24 @@ import Testing
         #expect(summary.freshTPS(now: 500, window: 100) == nil)
     }
 
+    @Test func oneStallMovesTheAveragesAtMostFourfoldAndASlowdownStillShows() throws {
+        var tracker = PerformanceTracker(window: 100, ewmaAlpha: 0.5)
+        tracker.record(a, PerformanceSample(at: 0, ttftMs: 10, tokensPerSecond: 400, durationMs: 1))
+        // A 2 s stall and a crawl count as 40 ms and 100 tokens/s.
+        tracker.record(a, PerformanceSample(at: 1, ttftMs: 2000, tokensPerSecond: 1, durationMs: 1))
+        var summary = try #require(tracker.summary(for: a))
+        #expect(summary.ewmaTTFT == 25 && summary.ewmaTPS == 250)
+        // Faster samples are taken whole.
+        tracker.record(a, PerformanceSample(at: 2, ttftMs: 5, tokensPerSecond: 1250, durationMs: 1))
+        summary = try #require(tracker.summary(for: a))
+        #expect(summary.ewmaTTFT == 15 && summary.ewmaTPS == 750)
+        // A target that became 100 times slower reads over 1 s after seven requests (15, 37.5, 94, 234, 586, 1043,
+        // 1271, 1386 ms).
+        for at in 3...9 { tracker.record(a, PerformanceSample(at: Double(at), ttftMs: 1500, durationMs: 1)) }
+        summary = try #require(tracker.summary(for: a))
+        #expect(try #require(summary.ewmaTTFT) > 1380)
+    }
+
     @Test func meanOutputTokensAcrossTargets() {
         var tracker = PerformanceTracker(window: 100)
         tracker.record(a, PerformanceSample(at: 10, durationMs: 1, outputTokens: 100))
