@@ -54,7 +54,7 @@ public struct SharedLimitQuery: Sendable {
 public protocol SharedLimitStore: Sendable {
     /// Reads the counts under the key's lock and, when `admits` says so, records the request as admitted in the
     /// same transaction; returns the counts read (before this request).
-    func admit(_ query: SharedLimitQuery, admits: @Sendable (SharedLimitCounts) -> Bool) async throws
+    func admit(_ query: SharedLimitQuery, admits: @escaping @Sendable (SharedLimitCounts) -> Bool) async throws
         -> (counts: SharedLimitCounts, admitted: Bool)
     /// Marks an admitted request finished with its tokens, and adds its cost to the period's spend.
     func finish(_ query: SharedLimitQuery, tokens: Int, costUSD: Double?) async throws

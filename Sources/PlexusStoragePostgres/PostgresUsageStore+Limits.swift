@@ -24,11 +24,11 @@ extension PostgresUsageStore: SpendStore {
 /// Key limits counted in `limit_requests` and `limit_spend`, under a per-key advisory lock, so every instance on
 /// this database admits against the same counts.
 extension PostgresUsageStore: SharedLimitStore {
-    public func admit(_ query: SharedLimitQuery, admits: @Sendable (SharedLimitCounts) -> Bool) async throws
+    public func admit(_ query: SharedLimitQuery, admits: @escaping @Sendable (SharedLimitCounts) -> Bool) async throws
         -> (counts: SharedLimitCounts, admitted: Bool)
     {
-        let logger = logger
-        return try await Self.withStoreErrors {
+        let (client, logger) = (client, logger)
+        return try await call {
             try await client.withTransaction(logger: logger) { connection in
                 var lock = PostgresStatement()
                 let sql = "SELECT pg_advisory_xact_lock(hashtext('plexus.limits.' || \(lock.bind(query.key))))"
@@ -87,8 +87,8 @@ extension PostgresUsageStore: SharedLimitStore {
     }
 
     public func counts(_ query: SharedLimitQuery) async throws -> SharedLimitCounts {
-        let logger = logger
-        return try await Self.withStoreErrors {
+        let (client, logger) = (client, logger)
+        return try await call {
             try await client.withConnection { connection in
                 var counts = try await Self.counts(query, on: connection, logger: logger)
                 if counts.spendUSD.isNaN, let period = query.period {

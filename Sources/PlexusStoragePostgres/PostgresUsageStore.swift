@@ -17,10 +17,14 @@ public final class PostgresUsageStore: UsageStore {
     public let schema: String?
     /// Runs the pool; see the type's comment for where it goes.
     public let service: PostgresStoreService
+    /// The longest a call may take before it is abandoned (`call(within:_:)`); a write of several statements gets
+    /// half a second more for each.
+    let callLimit: Duration
 
-    private init(client: PostgresClient, schema: String?, logger: Logger) {
+    private init(client: PostgresClient, schema: String?, callLimit: Duration, logger: Logger) {
         self.client = client
         self.schema = schema
+        self.callLimit = callLimit
         self.logger = logger
         service = PostgresStoreService(client: client)
     }
@@ -29,14 +33,17 @@ public final class PostgresUsageStore: UsageStore {
     /// returns the store; nothing is queried until `service` runs.
     ///
     /// `schema` (letters, digits, `_`) keeps Plexus's tables in their own schema, created if missing.
-    public static func open(url: String, schema: String? = nil, logger: Logger) async throws -> PostgresUsageStore {
+    public static func open(
+        url: String, schema: String? = nil, callLimit: Duration = .seconds(15), logger: Logger
+    ) async throws -> PostgresUsageStore {
         let endpoint = try PostgresEndpoint(url: url)
         // `?schema=NAME` in `storage.url` keeps several gateways' tables apart in one database.
         let schema = schema ?? URLComponents(string: url)?.queryItems?.first { $0.name == "schema" }?.value
         if let schema, schema.isEmpty || !schema.allSatisfy(\.isPlainIdentifierCharacter) {
             throw PostgresStoreError.invalidSchema(schema)
         }
-        var startup = [("application_name", "plexus")]
+        // The schema in the name tells one gateway's connections from another's in `pg_stat_activity`.
+        var startup = [("application_name", schema.map { "plexus/\($0)" } ?? "plexus")]
         if let schema { startup.append(("search_path", schema)) }
         try await withStoreErrors {
             let connection = try await PostgresConnection.connect(
@@ -52,7 +59,7 @@ public final class PostgresUsageStore: UsageStore {
         let client = PostgresClient(
             configuration: endpoint.clientConfiguration(startup: startup),
             backgroundLogger: logger)
-        return PostgresUsageStore(client: client, schema: schema, logger: logger)
+        return PostgresUsageStore(client: client, schema: schema, callLimit: callLimit, logger: logger)
     }
 
     public func insert(_ rows: [UsageRecord]) async throws {
@@ -100,7 +107,8 @@ public final class PostgresUsageStore: UsageStore {
 
     /// Runs `query` and reads all its rows.
     func rows(_ query: PostgresQuery) async throws -> [PostgresColumns] {
-        try await Self.withStoreErrors {
+        let (client, logger) = (client, logger)
+        return try await call {
             var rows: [PostgresColumns] = []
             for try await row in try await client.query(query, logger: logger) { rows.append(PostgresColumns(row)) }
             return rows
@@ -109,8 +117,8 @@ public final class PostgresUsageStore: UsageStore {
 
     /// Runs `queries` in one transaction.
     func write(_ queries: [PostgresQuery]) async throws {
-        let logger = logger
-        try await Self.withStoreErrors {
+        let (client, logger) = (client, logger)
+        try await call(within: callLimit + .milliseconds(500 * queries.count)) {
             if queries.count == 1, let query = queries.first {
                 try await client.query(query, logger: logger)
                 return

@@ -39,11 +39,14 @@ extension ClusterSync {
             guard let text = message["entry"]?.stringValue,
                 let entry = try? JSONDecoder().decode(CooldownEntry.self, from: Data(text.utf8))
             else { return }
+            noteStored(.set(entry))
             routing.adopt(entry)
             events.publishRemote(.cooldownSet(entry.json(now: RoutingState.now())))
         case "cooldown_cleared":
             let target = EventHub.Event.clearedTarget(message["cleared"])
-            routing.adoptClear(target, before: message["before"]?.doubleValue)
+            let before = message["before"]?.doubleValue
+            noteStored(.cleared(target, before: before))
+            routing.adoptClear(target, before: before)
             events.publishRemote(.cleared(target))
         case "watching":
             watchers.withLock { $0[from] = Date() }
@@ -57,26 +60,6 @@ extension ClusterSync {
             }
         default:
             return
-        }
-    }
-
-    /// Stores and announces a cooldown set or cleared here.
-    func share(_ change: RoutingState.CooldownChange) async {
-        do {
-            switch change {
-            case .set(let entry):
-                let text = String(decoding: try JSONEncoder().encode(entry), as: UTF8.self)
-                try await store.saveCooldown(provider: entry.target.provider, model: entry.target.model, entry: text)
-                await send(["kind": "cooldown_set", "entry": .string(text)])
-            case .cleared(let target, let before):
-                try await store.deleteCooldown(provider: target?.provider, model: target?.model, setBefore: before)
-                let before: JSONValue = before.map { .number($0) } ?? .null
-                await send([
-                    "kind": "cooldown_cleared", "cleared": EventHub.Event.clearedBody(target), "before": before,
-                ])
-            }
-        } catch {
-            logger.warning("could not share a cooldown", metadata: ["error.message": "\(error)"])
         }
     }
 

@@ -9,7 +9,8 @@ import Synchronization
 /// Keeps several gateways on one PostgreSQL database in step (CONFIG.md "Several instances"): config versions,
 /// cooldowns and live events travel as NOTIFY messages on the schema's channel; each instance applies what the
 /// others announce. A lost connection is retried every second, and on its return the instance catches up from
-/// the tables (the newest config version, the stored cooldowns), so missed messages cost nothing lasting.
+/// the tables (the newest config version, the stored cooldowns, and the clears of those it knew), so missed
+/// messages cost nothing lasting. The gateway serves once it listens, or when the database does not answer.
 final class ClusterSync: Service, SharedConfig {
     /// This process among the instances (host, pid and a random part).
     let instance: String
@@ -22,8 +23,11 @@ final class ClusterSync: Service, SharedConfig {
     let watchers = Mutex<[String: Date]>([:])
     /// Local events waiting to be sent to watching instances.
     let pending = Mutex<[JSONValue]>([])
-    /// Opens once the database's config is installed (or could not be read): the app listens after it.
+    /// Opens once this instance listens to the others and has caught up (or the database does not answer): the
+    /// app serves after it, so no message sent after its first answer is missed.
     let ready = Gate()
+    /// The cooldowns this instance knows the table holds: when each target's entry there was set.
+    let stored: Mutex<[TargetID: Double]>
 
     init(store: any ClusterStore, config: ConfigManager, routing: RoutingState, events: EventHub, logger: Logger) {
         self.store = store
@@ -31,6 +35,8 @@ final class ClusterSync: Service, SharedConfig {
         self.routing = routing
         self.events = events
         self.logger = logger
+        // The entries kept from the last run were stored when set, if this instance shared them then.
+        stored = Mutex(Dictionary(routing.cooldowns(now: 0).map { ($0.target, $0.setAt) }) { max($0, $1) })
         instance =
             "\(ProcessInfo.processInfo.hostName):\(getpid()):" + String(UInt32.random(in: 0...UInt32.max), radix: 36)
     }
@@ -58,13 +64,11 @@ final class ClusterSync: Service, SharedConfig {
         let outbound = events.outboundEvents()
         do {
             try await config.share(through: self)
-            await catchUp()
         } catch {
             logger.error(
                 "the shared config could not be read; serving the file's until the database answers",
                 metadata: ["error.message": "\(error)"])
         }
-        ready.open()
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.listenLoop() }
@@ -82,10 +86,14 @@ final class ClusterSync: Service, SharedConfig {
         while !Task.isCancelled {
             do {
                 try await store.listen(
-                    listening: { await self.catchUp() },
+                    listening: {
+                        await self.catchUp()
+                        self.ready.open()
+                    },
                     receive: { payload in await self.receive(payload) })
             } catch {
                 if Task.isCancelled { return }
+                ready.open()
                 logger.warning("instances channel lost; retrying", metadata: ["error.message": "\(error)"])
             }
             try? await Task.sleep(for: .seconds(1))
@@ -93,12 +101,14 @@ final class ClusterSync: Service, SharedConfig {
     }
 
     /// Every 200 ms: sends queued events; every 5 s: says whether a dashboard watches here, forgets watchers not
-    /// heard from in 15 s, and checks for a config version a lost message did not announce.
+    /// heard from in 15 s, and checks for a config version a lost message did not announce. After 10 s, the app
+    /// serves even if the database has not answered yet.
     private func tickLoop() async {
         var tick = 0
         while !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(200))
             tick += 1
+            if tick == 50 { ready.open() }
             await flushEvents()
             guard tick % 25 == 0 else { continue }
             if events.hasLocalSubscribers { await send(["kind": "watching"]) }
@@ -116,11 +126,7 @@ final class ClusterSync: Service, SharedConfig {
     func catchUp() async {
         do {
             if let latest = try await store.latestConfig() { await config.adopt(latest) }
-            for text in try await store.cooldownEntries() {
-                if let entry = try? JSONDecoder().decode(CooldownEntry.self, from: Data(text.utf8)) {
-                    routing.adopt(entry)
-                }
-            }
+            try await catchUpCooldowns()
         } catch {
             logger.warning("could not catch up with the other instances", metadata: ["error.message": "\(error)"])
         }

@@ -14,6 +14,8 @@ final class Gate: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
+    var isOpen: Bool { state.withLock { $0.open } }
+
     func wait() async {
         await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
             let passed = state.withLock { s in

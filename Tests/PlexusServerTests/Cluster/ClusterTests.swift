@@ -29,11 +29,13 @@ struct ClusterTests {
                 """)
     }
 
-    static func twoInstances(_ body: @Sendable @escaping (TestGateway, TestGateway) async throws -> Void) async throws {
+    static func twoInstances(
+        _ body: @Sendable @escaping (TestGateway, TestGateway, _ schema: String) async throws -> Void
+    ) async throws {
         let schema = "cl_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         let yaml = try yaml(schema: schema)
         try await TestGateway.with(yaml: yaml) { one in
-            try await TestGateway.with(yaml: yaml) { two in try await body(one, two) }
+            try await TestGateway.with(yaml: yaml) { two in try await body(one, two, schema) }
         }
     }
 
@@ -48,7 +50,7 @@ struct ClusterTests {
     }
 
     @Test func aConfigChangeOnOneInstanceReachesTheOtherAndVersionsRestore() async throws {
-        try await Self.twoInstances { one, two in
+        try await Self.twoInstances { one, two, _ in
             #expect(try await two.chat("added").status == 404)
             let put = try await one.admin(
                 .PUT, "/v0/management/models/added",
@@ -73,7 +75,7 @@ struct ClusterTests {
     }
 
     @Test func anEditOnAStaleBaseIsRefusedNotLost() async throws {
-        try await Self.twoInstances { one, two in
+        try await Self.twoInstances { one, two, _ in
             // Both instances start from version 1; `two` has not heard of `one`'s change when it writes.
             let shared = try #require(one.gateway.cluster)
             let text = try await shared.latest()?.text ?? ""
@@ -84,7 +86,7 @@ struct ClusterTests {
     }
 
     @Test func aCooldownSetOnOneInstanceIsSeenByTheOtherAndClearedEverywhere() async throws {
-        try await Self.twoInstances { one, two in
+        try await Self.twoInstances { one, two, _ in
             _ = try await one.chat("flaky")
             #expect(!one.gateway.routing.cooldowns(now: RoutingState.now()).isEmpty, "the failure cooled the target")
             let took = try await Self.within(.seconds(1)) {
@@ -102,8 +104,26 @@ struct ClusterTests {
         }
     }
 
+    @Test func aClearMadeWhileAnInstanceIsNotListeningReachesItWhenItReturns() async throws {
+        try await Self.twoInstances { one, two, schema in
+            _ = try await one.chat("flaky")
+            let seen = try await Self.within(.seconds(3)) {
+                !two.gateway.routing.cooldowns(now: RoutingState.now()).isEmpty
+            }
+            #expect(seen != nil)
+            // Both lose their connections; `two` clears at once and stores the clear as soon as its pool can, while
+            // `one` waits a second before it listens again.
+            #expect(try Self.terminatePlexusConnections(schema: schema) > 0)
+            #expect(try await two.admin(.DELETE, "/v0/management/cooldowns").status == 200)
+            let cleared = try await Self.within(.seconds(8)) {
+                one.gateway.routing.cooldowns(now: RoutingState.now()).isEmpty
+            }
+            #expect(cleared != nil, "the clear reached the instance that was not listening")
+        }
+    }
+
     @Test func oneInstancesDashboardSeesTheOthersTraffic() async throws {
-        try await Self.twoInstances { one, two in
+        try await Self.twoInstances { one, two, _ in
             var request = HTTPClientRequest(url: two.base + "/v0/management/events")
             request.headers.add(name: "x-admin-key", value: TestGateway.adminKey)
             let events = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
@@ -127,10 +147,10 @@ struct ClusterTests {
     }
 
     @Test func anInstanceThatLosesTheDatabaseCatchesUpWhenItReturns() async throws {
-        try await Self.twoInstances { one, two in
+        try await Self.twoInstances { one, two, schema in
             // Every Plexus connection dropped at once, the listeners' too; the pools and listeners reconnect.
             _ = try await one.admin(.GET, "/v0/management/usage")
-            try Self.terminatePlexusConnections()
+            #expect(try Self.terminatePlexusConnections(schema: schema) > 0)
             #expect(try await two.chat("demo").status == 200, "still serving")
             let put = try await Self.within(.seconds(5)) {
                 try await one.admin(
@@ -144,17 +164,22 @@ struct ClusterTests {
         }
     }
 
-    /// Ends every connection the gateways hold (they name themselves `plexus`), as a database restart would.
-    static func terminatePlexusConnections() throws {
+    /// Ends every connection the test's gateways hold (they name themselves `plexus/` and their schema), as a
+    /// database restart would; other suites' gateways on the same server keep theirs.
+    static func terminatePlexusConnections(schema: String) throws -> Int {
         let url = try #require(ProcessInfo.processInfo.environment["PLEXUS_TEST_POSTGRES_URL"])
         let psql = Process()
         psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
         psql.arguments = [
             url, "-qAtc",
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'plexus'",
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'plexus/\(schema)'",
         ]
+        let output = Pipe()
+        psql.standardOutput = output
         try psql.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         psql.waitUntilExit()
         #expect(psql.terminationStatus == 0)
+        return Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 }

@@ -1,0 +1,78 @@
+#if canImport(PlexusStoragePostgres)
+import Foundation
+import Synchronization
+import Testing
+@testable import PlexusStorage
+@testable import PlexusStoragePostgres
+
+/// A database restart ends every connection at once. Every store call made around that moment must end, stored
+/// or failed: a call that waits forever stops the usage writer's flushes for good, and a shutdown with them.
+@Suite("PostgreSQL store: connections ended under it", .timeLimit(.minutes(3)))
+struct PostgresTerminatedConnectionTests {
+    /// Whether `body` ends within `limit`; a call that never ends is left behind rather than waited for.
+    static func ends(within limit: Duration, _ body: @escaping @Sendable () async -> Void) async -> Bool {
+        let once = Mutex(false)
+        return await withCheckedContinuation { (done: CheckedContinuation<Bool, Never>) in
+            let finish: @Sendable (Bool) -> Void = { ended in
+                let first = once.withLock { claimed in
+                    defer { claimed = true }
+                    return !claimed
+                }
+                if first { done.resume(returning: ended) }
+            }
+            Task {
+                await body()
+                finish(true)
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                finish(false)
+            }
+        }
+    }
+
+    static func terminate(schema: String, url: String) throws {
+        let psql = Process()
+        psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        psql.arguments = [
+            url, "-qAtc",
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'plexus/\(schema)'",
+        ]
+        psql.standardOutput = FileHandle.nullDevice
+        try psql.run()
+        psql.waitUntilExit()
+    }
+
+    @Test func everyCallAroundATerminationEnds() async throws {
+        try await PostgresTestDatabase.withSchema { url, schema in
+            let store = try await PostgresUsageStore.open(
+                url: url, schema: schema, callLimit: .seconds(2), logger: PostgresTestDatabase.logger)
+            try await PostgresTestDatabase.running(store) { store in
+                var stuck = 0
+                for round in 0..<12 {
+                    let calls = (0..<16).map { call in
+                        Task {
+                            await Self.ends(within: .seconds(10)) {
+                                let entry = #"{"round":\#(round),"call":\#(call)}"#
+                                try? await store.saveCooldown(provider: "p\(call)", model: "m", entry: entry)
+                                _ = try? await store.cooldownEntries()
+                            }
+                        }
+                    }
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 0...20)))
+                    try Self.terminate(schema: schema, url: url)
+                    for call in calls where await !call.value { stuck += 1 }
+                }
+                #expect(stuck == 0, "calls that never ended")
+                // A call right after the last termination may still meet a connection it ended; the pool heals.
+                var entries: Int?
+                for _ in 0..<40 where entries == nil {
+                    entries = try? await store.cooldownEntries().count
+                    if entries == nil { try await Task.sleep(for: .milliseconds(250)) }
+                }
+                #expect(entries == 16, "the store works again after the terminations")
+            }
+        }
+    }
+}
+#endif
