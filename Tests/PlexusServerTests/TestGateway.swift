@@ -7,6 +7,7 @@ import PlexusMock
 import PlexusRouting
 import ServiceLifecycle
 import Synchronization
+import Testing
 
 @testable import PlexusServer
 
@@ -46,9 +47,13 @@ struct TestGateway {
             parts: .forTests, logger: logger)
         let (ports, portSink) = AsyncStream<Int>.makeStream()
         let app = gateway.application(host: "127.0.0.1", port: 0) { port in portSink.yield(port) }
+        // The service group's own account, printed if the gateway does not stop: which service held it up.
+        let groupLogs = LogBuffer()
+        var groupLogger = Logger(label: "service-group") { _ in CapturingLogHandler(buffer: groupLogs) }
+        groupLogger.logLevel = .debug
         let group = ServiceGroup(
             configuration: .init(
-                services: gateway.services(around: app).map { .init(service: $0) }, logger: logger))
+                services: gateway.services(around: app).map { .init(service: $0) }, logger: groupLogger))
         defer { if given == nil { try? FileManager.default.removeItem(at: folder) } }
         let result: Result<T, any Error> = await withTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try? await group.run() }
@@ -68,7 +73,12 @@ struct TestGateway {
             }
             // Graceful: the usage writer gets to flush, as on SIGTERM.
             await group.triggerGracefulShutdown()
+            let watchdog = Task {
+                try await Task.sleep(for: .seconds(30))
+                Issue.record("the gateway did not stop within 30 s; its service group said:\n\(groupLogs.text)")
+            }
             await tasks.waitForAll()
+            watchdog.cancel()
             return outcome
         }
         await gateway.shutdown()
