@@ -40,6 +40,13 @@ struct ClusterSyncCooldownTests {
         return message.jsonString
     }
 
+    /// A failure here, which cools the target and is not stored yet.
+    func failHere() {
+        routing.failed(
+            target, reason: .serverError, status: 500, retryAfter: nil, config: CooldownConfig(),
+            sample: PerformanceSample(at: RoutingState.now(), durationMs: 1, success: false))
+    }
+
     var cooling: Bool { routing.isCooling(target, now: RoutingState.now()) }
 
     @Test func aClearWhoseMessageWasMissedIsCaughtUpFromTheTable() async throws {
@@ -55,9 +62,7 @@ struct ClusterSyncCooldownTests {
     }
 
     @Test func aCooldownNotYetStoredSurvivesTheCatchUp() async throws {
-        routing.failed(
-            target, reason: .serverError, status: 500, retryAfter: nil, config: CooldownConfig(),
-            sample: PerformanceSample(at: RoutingState.now(), durationMs: 1, success: false))
+        failHere()
         await sync.catchUp()
         #expect(cooling, "set here a moment ago, on its way to the table")
     }
@@ -65,9 +70,7 @@ struct ClusterSyncCooldownTests {
     @Test func aNewerCooldownSetHereStandsWhenTheOlderStoredOneIsGone() async throws {
         let old = entry(setAt: RoutingState.now() - 120)
         await sync.receive(try message(old))
-        routing.failed(
-            target, reason: .serverError, status: 500, retryAfter: nil, config: CooldownConfig(),
-            sample: PerformanceSample(at: RoutingState.now(), durationMs: 1, success: false))
+        failHere()
         await sync.catchUp()
         #expect(cooling, "only the cooldown the table held is cleared")
     }
