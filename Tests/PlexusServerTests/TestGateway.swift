@@ -74,8 +74,8 @@ struct TestGateway {
             // Graceful: the usage writer gets to flush, as on SIGTERM.
             await group.triggerGracefulShutdown()
             let watchdog = Task {
-                try await Task.sleep(for: .seconds(30))
-                Issue.record("the gateway did not stop within 30 s; its service group said:\n\(groupLogs.text)")
+                try await Task.sleep(for: .seconds(60))
+                Issue.record("the gateway did not stop within 60 s; its service group said:\n\(groupLogs.text)")
             }
             await tasks.waitForAll()
             watchdog.cancel()
