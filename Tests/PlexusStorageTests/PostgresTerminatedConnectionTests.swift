@@ -43,6 +43,36 @@ struct PostgresTerminatedConnectionTests {
         psql.waitUntilExit()
     }
 
+    /// A subscription being made when the connections end either starts listening or fails; it never just waits.
+    @Test func aListenAroundATerminationStartsOrFails() async throws {
+        try await PostgresTestDatabase.withSchema { url, schema in
+            let store = try await PostgresUsageStore.open(
+                url: url, schema: schema, callLimit: .seconds(2), logger: PostgresTestDatabase.logger)
+            try await PostgresTestDatabase.running(store) { store in
+                var stuck = 0
+                for _ in 0..<20 {
+                    let listens = (0..<4).map { _ in
+                        Task {
+                            await Self.ends(within: .seconds(10)) {
+                                let listening = Task {
+                                    try? await store.listen(listening: {}, receive: { _ in })
+                                }
+                                // Long enough to subscribe; then the subscription is ended by cancelling it.
+                                try? await Task.sleep(for: .milliseconds(300))
+                                listening.cancel()
+                                await listening.value
+                            }
+                        }
+                    }
+                    try await Task.sleep(for: .milliseconds(Int.random(in: 0...30)))
+                    try Self.terminate(schema: schema, url: url)
+                    for listen in listens where await !listen.value { stuck += 1 }
+                }
+                #expect(stuck == 0, "subscriptions that never ended")
+            }
+        }
+    }
+
     @Test func everyCallAroundATerminationEnds() async throws {
         try await PostgresTestDatabase.withSchema { url, schema in
             let store = try await PostgresUsageStore.open(
