@@ -131,6 +131,7 @@ struct GatewayConnectionTests {
                 await gw.shutDown()
                 let reply = try await connection.reply()
                 #expect(reply.status == 200, "\(reply.body)")
+                #expect(reply.headers["connection"] == ["close"], "a proxy must not send another request on it")
                 await #expect(throws: RawHTTPConnection.Closed.self) { _ = try await connection.head() }
             }
         }

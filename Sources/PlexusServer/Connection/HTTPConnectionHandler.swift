@@ -322,15 +322,15 @@ extension HTTPConnectionHandler {
     /// Hands the task its next request (the previous one is answered), or nil when the connection is done.
     func nextRequest(_ waiter: UnsafeContinuation<Incoming?, Never>) {
         releaseStream()
-        if quiescing {
-            waiter.resume(returning: nil)
-        } else if let (incoming, bytes, streams) = ready.popFirst() {
+        // A request already read is answered even while shutting down (its answer closes the connection); only an
+        // idle connection ends at once.
+        if let (incoming, bytes, streams) = ready.popFirst() {
             readyBytes -= bytes
             clock.taskTookRequest()
             if streams { stream?.delivered = true }
             resumeReading()
             waiter.resume(returning: incoming)
-        } else if inputDone {
+        } else if inputDone || quiescing {
             waiter.resume(returning: nil)
         } else {
             requestWaiter = waiter
@@ -386,10 +386,11 @@ extension HTTPConnectionHandler {
         let last: Bool
         switch part {
         case .head(let response):
-            if response.status.code >= 200 && unreadBodyBlocksReuse { closeAfterAnswer = true }
+            // Shutting down: the answer says the connection closes, so a proxy sends no further request on it.
+            if response.status.code >= 200 && (unreadBodyBlocksReuse || quiescing) { closeAfterAnswer = true }
             last = false
         case .complete:
-            if unreadBodyBlocksReuse { closeAfterAnswer = true }
+            if unreadBodyBlocksReuse || quiescing { closeAfterAnswer = true }
             last = true
         case .end: last = true
         case .body: last = false
