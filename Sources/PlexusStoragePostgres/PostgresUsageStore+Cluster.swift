@@ -43,26 +43,30 @@ extension PostgresUsageStore: ClusterStore {
         try await rows("SELECT entry FROM cooldowns").compactMap { $0.text("entry") }
     }
 
+    /// A cooldown write is one small statement, and `ClusterSync` retries it every second: a call stuck on a dead
+    /// connection is given up sooner than a usage batch, so the retry comes while the change is still news.
+    static let cooldownCallLimit = Duration.seconds(3)
+
     public func saveCooldown(provider: String, model: String, entry: String) async throws {
         var s = PostgresStatement()
         let sql = """
             INSERT INTO cooldowns (provider, model, entry) VALUES (\(s.bind(provider)), \(s.bind(model)), \(s.bind(entry)))
             ON CONFLICT (provider, model) DO UPDATE SET entry = EXCLUDED.entry
             """
-        try await write([s.query(sql)])
+        try await write([s.query(sql)], within: Self.cooldownCallLimit)
     }
 
     public func deleteCooldown(provider: String?, model: String?, setBefore: Double?) async throws {
         var s = PostgresStatement()
         guard let provider, let model else {
-            try await write(["DELETE FROM cooldowns"])
+            try await write(["DELETE FROM cooldowns"], within: Self.cooldownCallLimit)
             return
         }
         var sql = "DELETE FROM cooldowns WHERE provider = \(s.bind(provider)) AND model = \(s.bind(model))"
         if let setBefore {
             sql += " AND (entry::jsonb ->> 'setAt')::float8 <= \(s.bind(setBefore))"
         }
-        try await write([s.query(sql)])
+        try await write([s.query(sql)], within: Self.cooldownCallLimit)
     }
 
     public func notify(_ payload: String) async throws {

@@ -116,9 +116,9 @@ public final class PostgresUsageStore: UsageStore {
     }
 
     /// Runs `queries` in one transaction.
-    func write(_ queries: [PostgresQuery]) async throws {
+    func write(_ queries: [PostgresQuery], within limit: Duration? = nil) async throws {
         let (client, logger) = (client, logger)
-        try await call(within: callLimit + .milliseconds(500 * queries.count)) {
+        try await call(within: limit ?? callLimit + .milliseconds(500 * queries.count)) {
             if queries.count == 1, let query = queries.first {
                 try await client.query(query, logger: logger)
                 return

@@ -158,7 +158,9 @@ struct HTTPTransportTests {
             _ = try await Self.get(transport, "http://127.0.0.1:\(listener.port)/x")
         }
         let waited = ContinuousClock.now - started
-        #expect(waited >= .milliseconds(450) && waited < .seconds(10), "gave up after \(waited)")
+        // The upper bound only tells a timeout from the kernel's own SYN retries (over two minutes): on a loaded
+        // machine the 500 ms timeout has been seen to end after 11 and 13 s.
+        #expect(waited >= .milliseconds(450) && waited < .seconds(30), "gave up after \(waited)")
         try await transport.shutdown()
     }
 
